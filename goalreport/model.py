@@ -1,0 +1,152 @@
+"""The input model: what a goalreport workbook says, once read and validated.
+
+Plain frozen dataclasses, no openpyxl objects. Money is ``Decimal`` (rounded to cents on
+read); ratios (close rate, meetings per lead, thresholds, weights) are exact ``Fraction``
+so that "1 lead in 3" stays exactly 1/3 and 20 deals need exactly 60 leads.
+Activity is aggregated per rep and day while reading: the engine needs sums and counts,
+never single rows, and a million rows shrink to a few hundred thousand small records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Literal
+
+from .errors import Problem
+
+RevenueType = Literal["new", "repeat"]
+REVENUE_TYPES: tuple[RevenueType, ...] = ("new", "repeat")
+ActivityType = Literal["lead", "meeting", "won", "lost", "focus"]
+
+#: Status names in order from best to worst (SPEC §3).
+STATUSES = ("Achieved", "On track", "Slightly behind", "At risk", "Behind")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Settings sheet, with SPEC §1 defaults for whatever is not given."""
+
+    company: str = ""
+    currency: str = "USD"
+    locale: str = "en_US"
+    fiscal_year_start: int = 1
+    #: Weekdays that are working days, Monday = 0 … Sunday = 6.
+    working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    #: ISO 3166 country code for public holidays, e.g. "US"; None for none.
+    holiday_country: str | None = None
+    #: Subdivision code, e.g. "CA" from "US-CA".
+    holiday_subdivision: str | None = None
+    #: The date progress is measured at; None means "today" (the CLI decides).
+    as_of: date | None = None
+    default_close_rate: Fraction = Fraction(1, 3)
+    default_meetings_per_lead: Fraction = Fraction(1)
+    default_avg_deal_size: Decimal | None = None
+    realism_threshold: Fraction = Fraction(3, 2)
+    #: Pace at or above which a rep is "On track".
+    on_track_pace: Fraction = Fraction(1)
+    #: Pace at or above which a rep is "Slightly behind".
+    slightly_behind_pace: Fraction = Fraction(9, 10)
+    #: Pace at or above which a rep is "At risk"; below it, "Behind".
+    at_risk_pace: Fraction = Fraction(3, 4)
+
+
+@dataclass(frozen=True)
+class Rep:
+    rep_id: str
+    name: str
+    email: str = ""
+    team: str = ""
+    manager: str = ""
+    start_date: date | None = None
+    ramp_months: int = 0
+    active: bool = True
+    #: Where the rep was read, e.g. "Reps row 4", for messages.
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    rep_id: str
+    #: Calendar year in which the fiscal year starts.
+    year: int
+    new_target: Decimal
+    repeat_target: Decimal
+    avg_new_deal_size: Decimal | None = None
+    avg_repeat_deal_size: Decimal | None = None
+    close_rate: Fraction | None = None
+    meetings_per_lead: Fraction | None = None
+    focus_hours_per_week: Decimal | None = None
+    #: Where the goal was read, e.g. "Goals row 7".
+    source: str = ""
+    #: The cell a manager should fill to give an average deal size, e.g. "Goals!F7",
+    #: or a description such as "an 'Avg Deal Size' column in Goals row 7".
+    avg_deal_size_cell: str = ""
+
+    @property
+    def total_target(self) -> Decimal:
+        return self.new_target + self.repeat_target
+
+
+@dataclass(frozen=True, slots=True)
+class DayActivity:
+    """Everything one rep logged on one day, summed."""
+
+    rep_id: str
+    day: date
+    leads: int = 0
+    meetings: int = 0
+    lost: int = 0
+    won_new: int = 0
+    won_new_amount: Decimal = Decimal(0)
+    won_repeat: int = 0
+    won_repeat_amount: Decimal = Decimal(0)
+    focus_hours: Decimal = Decimal(0)
+
+    @property
+    def won(self) -> int:
+        return self.won_new + self.won_repeat
+
+    @property
+    def won_amount(self) -> Decimal:
+        return self.won_new_amount + self.won_repeat_amount
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TimeOff:
+    rep_id: str
+    start: date
+    #: Inclusive.
+    end: date
+    reason: str = ""
+
+
+def _frozen_mapping(value: Mapping[int, Fraction] | None = None) -> Mapping[int, Fraction]:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    """A whole validated workbook: the only thing the pure calculations take."""
+
+    settings: Settings
+    reps: tuple[Rep, ...]
+    goals: tuple[Goal, ...]
+    #: Per rep and day, sorted by (rep_id, day). Inactive reps' activity is included.
+    activity: tuple[DayActivity, ...] = ()
+    #: Month number (1–12) → weight; missing months weigh 1.
+    seasonality: Mapping[int, Fraction] = field(default_factory=_frozen_mapping)
+    holidays: tuple[Holiday, ...] = ()
+    time_off: tuple[TimeOff, ...] = ()
+    #: Things worth saying that do not stop a run.
+    warnings: tuple[Problem, ...] = ()

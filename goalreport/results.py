@@ -1,0 +1,233 @@
+"""What the pure calculations produce: plans (SPEC §2), progress (SPEC §3), team totals.
+
+Money is ``Decimal`` rounded to cents; ratios are exact ``Fraction`` (None where the
+SPEC says "blank"); counts needed are exact and shown rounded up via the ``*_shown``
+properties. Sheets and reports read these and nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from .model import Goal, Rep, RevenueType
+
+AssumptionSource = Literal["goal sheet", "history", "team", "default"]
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A funnel assumption and where it came from."""
+
+    value: Fraction
+    source: AssumptionSource
+    #: In words, e.g. "mean of 7 won new deals in the 365 days before 2026-06-30".
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Objectives:
+    """Deals, leads and meetings a period's target needs, exactly."""
+
+    deals: Fraction
+    leads: Fraction
+    meetings: Fraction
+
+    @property
+    def deals_shown(self) -> int:
+        return math.ceil(self.deals)
+
+    @property
+    def leads_shown(self) -> int:
+        return math.ceil(self.leads)
+
+    @property
+    def meetings_shown(self) -> int:
+        return math.ceil(self.meetings)
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    #: First day of the month.
+    month: date
+    working_days: int
+    new_target: Decimal
+    repeat_target: Decimal
+    #: Total target ÷ working days (0 when there are none), rounded to cents for display.
+    daily_target: Decimal
+    objectives: Objectives
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+    @property
+    def total_target(self) -> Decimal:
+        return self.new_target + self.repeat_target
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    #: The Monday the week starts on (may fall before the goal year starts).
+    week_start: date
+    #: Rep working days of this week inside the goal year.
+    working_days: int
+    target: Decimal
+    objectives: Objectives
+
+
+@dataclass(frozen=True)
+class SmartItem:
+    #: "Specific", "Measurable", "Achievable", "Realistic" or "Timed".
+    name: str
+    passed: bool
+    #: Why, in words a rep understands.
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepPlan:
+    """SPEC §2 for one rep and goal year."""
+
+    rep: Rep
+    goal: Goal
+    year_start: date
+    #: Inclusive: the day before the next fiscal year starts.
+    year_end: date
+    months: tuple[MonthPlan, ...]
+    weeks: tuple[WeekPlan, ...]
+    #: Exact daily target of every rep working day of the year, in date order.
+    daily_targets: tuple[tuple[date, Fraction], ...]
+    avg_deal_size: dict[RevenueType, Assumption]
+    close_rate: Assumption
+    meetings_per_lead: Assumption
+    annual_objectives: Objectives
+    smart: tuple[SmartItem, ...]
+
+    @property
+    def working_days(self) -> int:
+        return len(self.daily_targets)
+
+
+@dataclass(frozen=True)
+class FunnelActuals:
+    """What a rep logged over a period."""
+
+    leads: int
+    meetings: int
+    won: int
+    lost: int
+    won_amount: Decimal
+    #: won ÷ leads; None without leads.
+    close_rate: Fraction | None
+    #: won amount ÷ won; None without deals.
+    avg_deal_size: Decimal | None
+    focus_hours: Decimal
+    #: Focus Hours per Week × weeks in the period; None when the goal sets no focus hours.
+    focus_hours_planned: Decimal | None
+
+
+@dataclass(frozen=True)
+class MonthProgress:
+    month: date
+    new_target: Decimal
+    repeat_target: Decimal
+    new_actual: Decimal
+    repeat_actual: Decimal
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+
+@dataclass(frozen=True)
+class Reassess:
+    #: Needed per working day ÷ average revenue per working day over the last 90 days.
+    ratio: Fraction | None
+    avg_per_working_day_90: Decimal
+    flagged: bool
+    #: Actual + that average × remaining working days × Realism Threshold, when flagged.
+    suggested_goal: Decimal | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Achievements:
+    #: (25, date) … (100, date); date None when not reached.
+    milestones: tuple[tuple[int, date | None], ...]
+    #: (first day of month, amount) of the best month so far; None without deals.
+    best_month: tuple[date, Decimal] | None
+    #: Consecutive completed weeks, back from As Of, whose weekly target was met.
+    weekly_streak: int
+    first_deal: date | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    #: "leads", "close rate", "deal size", "repeat business", "focus time" …
+    stage: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """SPEC §3 for one rep as of a date."""
+
+    rep_id: str
+    as_of: date
+    annual_target: Decimal
+    actual: Decimal
+    actual_new: Decimal
+    actual_repeat: Decimal
+    expected_to_date: Decimal
+    attainment: Fraction | None
+    pace: Fraction | None
+    forecast: Decimal
+    gap: Decimal
+    elapsed_working_days: int
+    remaining_working_days: int
+    needed_per_working_day: Decimal | None
+    needed_per_week: Decimal | None
+    #: The catch-up plan: remaining months and what each needs, through the plan weights.
+    catch_up: tuple[tuple[date, Decimal], ...]
+    status: str
+    funnel_year: FunnelActuals
+    funnel_month: FunnelActuals
+    reassess: Reassess
+    achievements: Achievements
+    suggestions: tuple[Suggestion, ...]
+    months: tuple[MonthProgress, ...]
+    #: Cumulative plan at each month end of the year (and the year end).
+    cumulative_plan: tuple[tuple[date, Decimal], ...]
+    #: Cumulative actual at each month end up to As Of, then at As Of.
+    cumulative_actual: tuple[tuple[date, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class RepResult:
+    plan: RepPlan
+    progress: Progress
+
+    @property
+    def rep(self) -> Rep:
+        return self.plan.rep
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    """One row of Team Summary: a team, or the total of all teams (team = "Total")."""
+
+    team: str
+    reps: int
+    annual_target: Decimal
+    actual: Decimal
+    expected_to_date: Decimal
+    attainment: Fraction | None
+    pace: Fraction | None
+    forecast: Decimal
+    #: Status name (model.STATUSES) → number of reps.
+    status_counts: dict[str, int]
