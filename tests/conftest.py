@@ -1,0 +1,62 @@
+"""Shared fixtures: build small real workbooks on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
+    """Write ``sheets`` (name → rows, first row usually the header) to ``path`` with openpyxl."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def minimal_sheets() -> dict[str, list[list[Any]]]:
+    """The smallest valid goalreport workbook: one rep, one goal, one deal."""
+    import datetime as dt
+
+    return {
+        "Reps": [["Rep ID", "Name", "Team"], ["R1", "Ana Lima", "East"]],
+        "Goals": [
+            ["Rep ID", "Year", "New Client Target", "Repeat Client Target", "Avg Deal Size"],
+            ["R1", 2026, 1000, 1000, 100],
+        ],
+        "Activity": [
+            ["Date", "Rep ID", "Type", "Client", "Client Type", "Amount", "Hours"],
+            [dt.date(2026, 2, 3), "R1", "lead", "Acme", None, None, None],
+            [dt.date(2026, 2, 10), "R1", "won", "Acme", "new", 100, None],
+        ],
+        "Settings": [["Setting", "Value"], ["Company", "Acme"], ["As Of", dt.date(2026, 6, 30)]],
+    }
+
+
+@pytest.fixture
+def make_workbook(tmp_path: Path):
+    """``make_workbook(sheets, name="book.xlsx")`` → path of a real .xlsx in tmp_path."""
+
+    def make(sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None, name: str = "book.xlsx") -> Path:
+        return write_workbook(tmp_path / name, sheets if sheets is not None else minimal_sheets())
+
+    return make
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared real-world corpus; tests using it skip when it is absent."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+    return SHARED_CORPUS
