@@ -1,0 +1,293 @@
+"""The command line: thin wrappers that parse options, call the core and report.
+
+Only this module imports click, and only ``main_errors`` decides how an error looks.
+Heavy modules (WeasyPrint, the engine) are imported inside the commands so that
+``goalreport --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import GoalreportError, InputProblems, Problem
+
+WORKBOOK = click.Path(path_type=Path, dir_okay=False)
+
+
+class MonthType(click.ParamType):
+    """A report month written ``YYYY-MM``."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.strptime(str(value).strip(), "%Y-%m").date()
+        except ValueError:
+            self.fail(f"{value!r} is not a month. Write it as YYYY-MM, e.g. 2026-10.", param, ctx)
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date. Write it as YYYY-MM-DD, e.g. 2026-10-31.",
+                      param, ctx)
+
+
+def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
+    for problem in problems:
+        click.echo(f"{label}: {problem}", err=True)
+
+
+@contextmanager
+def main_errors(debug: bool) -> Iterator[None]:
+    """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug."""
+    try:
+        yield
+    except InputProblems as error:
+        if debug:
+            raise
+        echo_problems(error.warnings, "Warning")
+        echo_problems(error.problems, "Error")
+        count = len(error.problems)
+        _exit(error.exit_code, f"{count} input problem{'s' if count != 1 else ''}; "
+                               "nothing was written. Fix them and run again.")
+    except GoalreportError as error:
+        if debug:
+            raise
+        _exit(error.exit_code, f"Error: {error}")
+    except KeyboardInterrupt:
+        _exit(130, "Interrupted; the workbook was left as it was.")
+
+
+def _exit(code: int, message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--quiet, --verbose, --debug: on every command."""
+    func = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")(func)
+    func = click.option("--verbose", "-v", is_flag=True, help="Say more about what is done.")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="Print only errors.")(func)
+    return func
+
+
+def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--month", type=MonthType(),
+        help="Report month (YYYY-MM); As Of becomes its last day, or today while it is "
+             "not over.")(func)
+    func = click.option(
+        "--as-of", type=DateType(),
+        help="Measure progress as of this date (YYYY-MM-DD); overrides Settings.")(func)
+    return func
+
+
+def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print a machine-readable summary on stdout."),
+        click.option("--output-workbook", type=WORKBOOK,
+                     help="Write the computed sheets to this copy; the original is untouched."),
+    ]
+    for option in options:
+        func = option(func)
+    return date_options(func)
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--html", is_flag=True,
+                     help="Also write each report as self-contained HTML beside its PDF."),
+        click.option("--jobs", "-j", type=click.IntRange(1, 64),
+                     help="Render in this many processes (default: CPU count)."),
+        click.option("--templates", "templates_dir",
+                     type=click.Path(path_type=Path, file_okay=False, exists=True),
+                     help="Folder of templates overriding the packaged ones by name."),
+        click.option("--rep", "rep_ids", multiple=True, metavar="ID",
+                     help="Render only this rep's report (repeatable)."),
+        click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Reports folder (default: 'reports' beside the workbook)."),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="goalreport")
+def cli() -> None:
+    """Break sales goals into monthly, weekly and daily plans, track progress against
+    them, and write the results back into the workbook with a PDF report per rep.
+
+    \b
+    Example, the monthly job:
+        goalreport run team.xlsx --out reports/
+    """
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.option("--example", is_flag=True, help="Fill in a few example rows to show the format.")
+@common_options
+def init(workbook: Path, example: bool, quiet: bool, verbose: bool, debug: bool) -> None:
+    """Write a blank template WORKBOOK with instructions, ready to fill in.
+
+    \b
+    Example:
+        goalreport init team.xlsx --example
+    """
+    from .initbook import write_template
+
+    with main_errors(debug):
+        write_template(workbook, example=example)
+    if not quiet:
+        click.echo(f"Wrote {workbook}. Fill in Reps, Goals and Activity, then run "
+                   f"'goalreport check {workbook}'.", err=True)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@date_options
+@common_options
+def check(workbook: Path, as_of: date | None, month: date | None, quiet: bool, verbose: bool,
+          debug: bool) -> None:
+    """Validate WORKBOOK and list every input problem; write nothing.
+
+    Exit status 0 when it is ready, 1 when it has problems.
+
+    \b
+    Example:
+        goalreport check team.xlsx
+    """
+    from .pipeline import check_workbook
+
+    with main_errors(debug):
+        warnings = check_workbook(workbook, today=date.today(), as_of=as_of, month=month)
+    if not quiet:
+        echo_problems(warnings, "Warning")
+        click.echo(f"{workbook}: no problems found"
+                   + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})."
+                      if warnings else "."), err=True)
+
+
+def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: dict[str, Any]
+         ) -> None:
+    from .pipeline import JobOptions, run_job
+
+    quiet, verbose, debug, as_json = (options.pop(k) for k in ("quiet", "verbose", "debug",
+                                                               "as_json"))
+    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=plan,
+                     write_progress=progress, render=render,
+                     rep_ids=tuple(options.pop("rep_ids", ()) or ()), **options)
+    with main_errors(debug), progress_bar(quiet or as_json, "Rendering reports") as bar:
+        result = run_job(workbook, job, progress=bar)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    if not quiet:
+        echo_problems(result.warnings, "Warning")
+        if verbose:
+            for path in result.files:
+                click.echo(f"wrote {path}", err=True)
+        written = result.written_workbook or workbook
+        summary = f"{written}: wrote {', '.join(result.sheets)} for {result.reps} reps " \
+                  f"as of {result.as_of.isoformat()}"
+        if render:
+            summary += f"; {len(result.files)} report files"
+        click.echo(summary + ".", err=True)
+    for failure in result.failures:
+        click.echo(f"Error: {failure}", err=True)
+    if result.failures:
+        sys.exit(1)
+
+
+@contextmanager
+def progress_bar(silent: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on a terminal; None in cron or with --quiet."""
+    if silent or not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@job_options
+@common_options
+def plan(workbook: Path, **options: Any) -> None:
+    """Write the Plan and Weekly Plan sheets into WORKBOOK.
+
+    \b
+    Example:
+        goalreport plan team.xlsx --as-of 2026-10-31
+    """
+    _run(workbook, plan=True, progress=False, render=False, options=options)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@report_options
+@job_options
+@common_options
+def report(workbook: Path, **options: Any) -> None:
+    """Write Progress and Team Summary into WORKBOOK and render the PDF reports.
+
+    PDFs go to DIR/<year>-<month>/ (default DIR: 'reports' beside the workbook).
+
+    \b
+    Example:
+        goalreport report team.xlsx --month 2026-10 --out reports/
+    """
+    _run(workbook, plan=False, progress=True, render=True, options=options)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@report_options
+@job_options
+@common_options
+def run(workbook: Path, **options: Any) -> None:
+    """The monthly job: plan + report in one write, then the PDFs.
+
+    \b
+    Example:
+        goalreport run team.xlsx --out reports/ --html
+    """
+    _run(workbook, plan=True, progress=True, render=True, options=options)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

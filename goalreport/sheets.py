@@ -1,0 +1,126 @@
+"""The computed sheets of SPEC §4 as neutral tables, built from the engine's results.
+
+Pure: no openpyxl, no files. Column names and order are the contract; extra columns
+come after the contracted ones. Counts of deals, leads and meetings are shown rounded up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .model import STATUSES
+from .results import Computation, RepResult, TeamTotals
+from .tables import Column, SheetTable
+
+PLAN_COLUMNS = (
+    Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month"),
+    Column("Working Days", "integer"), Column("New Target", "money"),
+    Column("Repeat Target", "money"), Column("Total Target", "money"),
+    Column("Daily Target", "money"), Column("Deals Needed", "integer"),
+    Column("Leads Needed", "integer"), Column("Meetings Needed", "integer"),
+)
+
+WEEKLY_PLAN_COLUMNS = (
+    Column("Rep ID"), Column("Rep"), Column("Week Starting", "date"),
+    Column("Working Days", "integer"), Column("Target", "money"),
+    Column("Deals Needed", "integer"), Column("Leads Needed", "integer"),
+    Column("Meetings Needed", "integer"),
+)
+
+PROGRESS_COLUMNS = (
+    Column("Rep ID"), Column("Rep"), Column("Team"), Column("As Of", "date"),
+    Column("Annual Target", "money"), Column("Actual", "money"),
+    Column("Expected to Date", "money"), Column("Attainment", "percent"),
+    Column("Pace", "percent"), Column("Forecast", "money"), Column("Gap", "money"),
+    Column("Needed per Working Day", "money"), Column("Status", "status"),
+    Column("New Actual", "money"), Column("Repeat Actual", "money"),
+    Column("Leads", "integer"), Column("Meetings", "integer"),
+    Column("Deals Won", "integer"), Column("Close Rate", "percent"),
+    Column("Avg Deal Size", "money"), Column("Focus Hours", "number"),
+    Column("Re-assess"),
+    # Beyond the contract: what the re-assessment suggests, as a number to sort by.
+    Column("Suggested Goal", "money"),
+)
+
+TEAM_SUMMARY_COLUMNS = (
+    Column("Team"), Column("Reps", "integer"), Column("Annual Target", "money"),
+    Column("Actual", "money"), Column("Expected to Date", "money"),
+    Column("Attainment", "percent"), Column("Pace", "percent"), Column("Forecast", "money"),
+    Column("Achieved", "integer"), Column("On Track", "integer"),
+    Column("Slightly Behind", "integer"), Column("At Risk", "integer"),
+    Column("Behind", "integer"),
+)
+
+
+def plan_table(results: Sequence[RepResult]) -> SheetTable:
+    rows = []
+    for result in results:
+        rep = result.rep
+        for month in result.plan.months:
+            goal = month.objectives
+            rows.append((
+                rep.rep_id, rep.name, rep.team, month.label, month.working_days,
+                month.new_target, month.repeat_target, month.total_target,
+                month.daily_target, goal.deals_shown, goal.leads_shown, goal.meetings_shown,
+            ))
+    return SheetTable("Plan", PLAN_COLUMNS, tuple(rows))
+
+
+def weekly_plan_table(results: Sequence[RepResult]) -> SheetTable:
+    rows = []
+    for result in results:
+        rep = result.rep
+        for week in result.plan.weeks:
+            goal = week.objectives
+            rows.append((
+                rep.rep_id, rep.name, week.week_start, week.working_days, week.target,
+                goal.deals_shown, goal.leads_shown, goal.meetings_shown,
+            ))
+    return SheetTable("Weekly Plan", WEEKLY_PLAN_COLUMNS, tuple(rows))
+
+
+def _reassess_text(result: RepResult) -> str:
+    reassess = result.progress.reassess
+    return reassess.reason if reassess.flagged else ""
+
+
+def progress_table(results: Sequence[RepResult]) -> SheetTable:
+    rows = []
+    for result in results:
+        rep, p = result.rep, result.progress
+        funnel = p.funnel_year
+        rows.append((
+            rep.rep_id, rep.name, rep.team, p.as_of, p.annual_target, p.actual,
+            p.expected_to_date, p.attainment, p.pace, p.forecast, p.gap,
+            p.needed_per_working_day, p.status, p.actual_new, p.actual_repeat,
+            funnel.leads, funnel.meetings, funnel.won, funnel.close_rate,
+            funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result),
+            p.reassess.suggested_goal if p.reassess.flagged else None,
+        ))
+    return SheetTable("Progress", PROGRESS_COLUMNS, tuple(rows))
+
+
+def _team_row(totals: TeamTotals) -> tuple[object, ...]:
+    counts = [totals.status_counts.get(status, 0) for status in STATUSES]
+    return (
+        totals.team, totals.reps, totals.annual_target, totals.actual,
+        totals.expected_to_date, totals.attainment, totals.pace, totals.forecast, *counts,
+    )
+
+
+def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
+    rows = tuple(_team_row(totals) for totals in team)
+    return SheetTable("Team Summary", TEAM_SUMMARY_COLUMNS, rows, total_row=True)
+
+
+def computed_tables(
+    computation: Computation, *, plan: bool = True, progress: bool = True
+) -> list[SheetTable]:
+    """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
+    Team Summary. (Run Log is kept by the write-back itself.)"""
+    tables: list[SheetTable] = []
+    if plan:
+        tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
+    if progress:
+        tables += [progress_table(computation.results), team_summary_table(computation.team)]
+    return tables
