@@ -56,13 +56,19 @@ def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> 
 
 
 @contextmanager
-def main_errors(debug: bool) -> Iterator[None]:
-    """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug."""
+def main_errors(debug: bool, as_json: bool = False) -> Iterator[None]:
+    """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug.
+    With --json the failure is also described on stdout, so scripts always get JSON."""
     try:
         yield
     except InputProblems as error:
         if debug:
             raise
+        if as_json:
+            click.echo(json.dumps({
+                "ok": False, "error": str(error),
+                "problems": [str(p) for p in error.problems],
+                "warnings": [str(w) for w in error.warnings]}, indent=2))
         echo_problems(error.warnings, "Warning")
         echo_problems(error.problems, "Error")
         count = len(error.problems)
@@ -71,6 +77,9 @@ def main_errors(debug: bool) -> Iterator[None]:
     except GoalreportError as error:
         if debug:
             raise
+        if as_json:
+            click.echo(json.dumps({"ok": False, "error": str(error), "problems": [],
+                                   "warnings": []}, indent=2))
         _exit(error.exit_code, f"Error: {error}")
     except KeyboardInterrupt:
         _exit(130, "Interrupted; the workbook was left as it was.")
@@ -197,7 +206,7 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=plan,
                      write_progress=progress, render=render,
                      rep_ids=tuple(options.pop("rep_ids", ()) or ()), **options)
-    with main_errors(debug), progress_bar(quiet or as_json, "Rendering reports") as bar:
+    with main_errors(debug, as_json), progress_bar(quiet or as_json, "Rendering reports") as bar:
         result = run_job(workbook, job, progress=bar)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
