@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import InputProblems, Problem
 from .model import WorkbookData
-from .results import Computation
+
+if TYPE_CHECKING:
+    from .results import Computation
 
 #: Memory and time a workbook may use while it is read (see the README's safety section).
 READ_MEMORY_MB = 2048
