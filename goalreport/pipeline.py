@@ -60,6 +60,10 @@ class JobResult:
     warnings: list[Problem] = field(default_factory=list)
     #: Reports that could not be rendered, one line each.
     failures: list[str] = field(default_factory=list)
+    #: ``writeback.input_fingerprint`` of the workbook that was read (batch skips on it).
+    input_hash: str = ""
+    #: The Settings sheet's As Of, so the batch can tell whether a rerun would differ.
+    settings_as_of: date | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -169,13 +173,15 @@ def run_job(
         workbook=path, as_of=as_of, report_month=report_month,
         reps=len(computation.results), warnings=warnings,
         statuses={r.rep.rep_id: r.progress.status for r in computation.results},
+        settings_as_of=data.settings.as_of,
     )
 
     tables = computed_tables(
         computation, plan=options.write_plan, progress=options.write_progress)
+    result.input_hash = input_fingerprint(path)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,
-        input_hash=input_fingerprint(path), reps=len(computation.results),
+        input_hash=result.input_hash, reps=len(computation.results),
         warnings=len(warnings),
     )
     outcome = write_computed_sheets(
