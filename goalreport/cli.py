@@ -294,6 +294,77 @@ def run(workbook: Path, **options: Any) -> None:
     _run(workbook, plan=True, progress=True, render=True, options=options)
 
 
+@cli.command()
+@click.argument("inbox", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Reports folder (default: INBOX/reports); each workbook gets "
+                   "DIR/<name>/<YYYY-MM>/, and the run manifests and state live here.")
+@click.option("--force", is_flag=True,
+              help="Redo workbooks that did not change since their last successful run.")
+@click.option("--settle", "settle_seconds", type=click.FloatRange(0, 3600), default=5.0,
+              show_default=True, metavar="SECONDS",
+              help="Leave a workbook changed this recently for the next run (still copying).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run manifest on stdout.")
+@click.option("--html", is_flag=True,
+              help="Also write each report as self-contained HTML beside its PDF.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64),
+              help="Render in this many processes (default: CPU count).")
+@click.option("--templates", "templates_dir",
+              type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder of templates overriding the packaged ones by name.")
+@date_options
+@common_options
+def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
+          as_json: bool, html: bool, jobs: int | None, templates_dir: Path | None,
+          as_of: date | None, month: date | None, quiet: bool, verbose: bool,
+          debug: bool) -> None:
+    """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
+
+    Unchanged workbooks are skipped, workbooks open in Excel or still being copied are
+    left for the next run, and one bad workbook never stops the others. A manifest of
+    each run goes to DIR/runs/ and DIR/last-run.json.
+
+    Exit status: 0 all done, skipped or not ready yet; 1 any workbook failed or had input
+    problems; 2 usage error; 3 another batch is already running on INBOX.
+
+    \b
+    Example (crontab, 06:00 on the 1st, reports for the month just ended):
+        0 6 1 * * goalreport batch /srv/quotas --month "$(date -d yesterday +\\%Y-\\%m)"
+    """
+    from .batch import run_batch
+    from .pipeline import JobOptions
+
+    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
+                     month=month, templates_dir=templates_dir, jobs=jobs, html=html)
+    with main_errors(debug, as_json):
+        manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,
+                             log=_batch_log(quiet, verbose or debug))
+    if as_json:
+        click.echo(json.dumps(manifest.to_json(), indent=2))
+    sys.exit(manifest.exit_code)
+
+
+def _batch_log(quiet: bool, verbose: bool) -> Callable[[str, str], None]:
+    """Log lines for a batch: plain on a terminal, timestamped for cron's log file."""
+    import os
+
+    stamped = not sys.stderr.isatty()
+    shown = {"error"} if quiet else {"error", "warning", "info"} | ({"debug"} if verbose else set())
+
+    def log(level: str, message: str) -> None:
+        if level not in shown:
+            return
+        for line in message.splitlines() or [""]:
+            if stamped:
+                when = datetime.now().astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
+                click.echo(f"{when} goalreport[{os.getpid()}] {level.upper()} {line}", err=True)
+            else:
+                label = "" if level in ("info", "debug") else f"{level.capitalize()}: "
+                click.echo(f"{label}{line}", err=True)
+
+    return log
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli()
 
