@@ -1,0 +1,262 @@
+"""Vector SVG charts for the reports, built as text (no bitmaps, no plotting library).
+
+Each function takes plain values and a ``Formatter`` and returns ``Markup`` holding one
+``<svg>`` element that WeasyPrint draws inline and browsers show in the ``--html`` copy.
+Every piece of text that reaches the SVG goes through ``_text`` (XML-escaped), so a rep
+name such as ``</svg><script>`` stays literal text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from html import escape
+
+from markupsafe import Markup
+
+from .formatting import Formatter
+
+#: Status → colour, shared with report.css badges.
+STATUS_COLOURS = {
+    "Achieved": "#1a7f37",
+    "On track": "#2f9e5b",
+    "Slightly behind": "#c99a06",
+    "At risk": "#d9640a",
+    "Behind": "#c0392b",
+}
+INK = "#1f2a37"
+GRID = "#d8dee6"
+MUTED = "#6b7785"
+PLAN = "#8aa2bd"
+ACTUAL = "#1f5fa8"
+NEW_TARGET, REPEAT_TARGET = "#c5d3e3", "#e3eaf2"
+NEW_ACTUAL, REPEAT_ACTUAL = "#1f5fa8", "#6fa3d8"
+FONT = "font-family:'DejaVu Sans',Arial,sans-serif"
+
+
+def _text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _num(value: float) -> str:
+    """Coordinates with two decimals at most, so output is short and stable."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def nice_ceiling(value: float, ticks: int = 4) -> tuple[float, float]:
+    """(axis maximum, tick step) with a 1/2/2.5/5 × 10^n step covering ``value``."""
+    if value <= 0:
+        return 1.0, 0.25
+    raw = value / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step * ticks >= value:
+            return step * ticks, step
+    return 10 * magnitude * ticks, 10 * magnitude  # pragma: no cover - loop always returns
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img" style="{FONT}">'
+        f"<title>{_text(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def _legend(items: Sequence[tuple[str, str, str]], x: float, y: float) -> list[str]:
+    """Legend entries (label, colour, kind: "box", "line" or "dash") laid out in a row."""
+    parts: list[str] = []
+    for label, colour, kind in items:
+        if kind == "box":
+            parts.append(f'<rect x="{_num(x)}" y="{_num(y - 8)}" width="10" height="10" '
+                         f'fill="{colour}" stroke="{MUTED}" stroke-width="0.3"/>')
+        else:
+            dash = ' stroke-dasharray="4 3"' if kind == "dash" else ""
+            parts.append(f'<line x1="{_num(x)}" y1="{_num(y - 3)}" x2="{_num(x + 14)}" '
+                         f'y2="{_num(y - 3)}" stroke="{colour}" stroke-width="2.2"{dash}/>')
+        parts.append(f'<text x="{_num(x + 18)}" y="{_num(y)}" font-size="10" fill="{INK}">'
+                     f"{_text(label)}</text>")
+        x += 26 + 6.2 * len(label)
+    return parts
+
+
+def _y_axis(fmt: Formatter, top: float, step: float, left: float, right: float,
+            y_of: object) -> list[str]:
+    parts: list[str] = []
+    tick = 0.0
+    while tick <= top + 1e-9:
+        y = y_of(tick)  # type: ignore[operator]
+        parts.append(f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(right)}" y2="{_num(y)}" '
+                     f'stroke="{GRID}" stroke-width="0.6"/>')
+        parts.append(f'<text x="{_num(left - 6)}" y="{_num(y + 3.5)}" font-size="9" '
+                     f'text-anchor="end" fill="{MUTED}">{_text(fmt.money_compact(Decimal(str(tick))))}'
+                     "</text>")
+        tick += step
+    return parts
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def cumulative_chart(
+    plan: Sequence[tuple[date, Decimal]],
+    actual: Sequence[tuple[date, Decimal]],
+    *,
+    year_start: date,
+    year_end: date,
+    as_of: date,
+    forecast: Decimal,
+    target: Decimal,
+    fmt: Formatter,
+) -> Markup:
+    """Cumulative actual against plan over the goal year, the run-rate forecast dashed
+    from As Of to the year end, and a vertical "as of" marker."""
+    width, height = 680, 230
+    left, right, top_pad, bottom = 62, 664, 26, 196
+    span = max((year_end - year_start).days + 1, 1)
+    highest = max([float(target), float(forecast), *(float(v) for _, v in plan),
+                   *(float(v) for _, v in actual)], default=0.0)
+    top, step = nice_ceiling(highest)
+
+    def x_of(day: date) -> float:
+        return left + (right - left) * min(max((day - year_start).days + 1, 0), span) / span
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top_pad) * value / top
+
+    body = _y_axis(fmt, top, step, left, right, y_of)
+    month = year_start.replace(day=1)
+    while month <= year_end:
+        x = x_of(month) - 1 if month > year_start else left
+        body.append(f'<line x1="{_num(x)}" y1="{bottom}" x2="{_num(x)}" y2="{bottom + 4}" '
+                    f'stroke="{MUTED}" stroke-width="0.6"/>')
+        middle = (x + x_of(min(_add_months(month, 1), year_end))) / 2
+        body.append(f'<text x="{_num(middle)}" y="{bottom + 14}" font-size="9" '
+                    f'text-anchor="middle" fill="{MUTED}">{_text(fmt.month_short(month))}</text>')
+        month = _add_months(month, 1)
+    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+                'stroke-width="0.8"/>')
+
+    def path(points: Sequence[tuple[date, Decimal]]) -> str:
+        coords = [(left, float(y_of(0)))] + [(x_of(d), y_of(float(v))) for d, v in points]
+        return " ".join(f"{_num(x)},{_num(y)}" for x, y in coords)
+
+    body.append(f'<polyline points="{path(plan)}" fill="none" stroke="{PLAN}" '
+                'stroke-width="2"/>')
+    if as_of >= year_start:
+        marker = x_of(min(as_of, year_end))
+        body.append(f'<line x1="{_num(marker)}" y1="{top_pad - 6}" x2="{_num(marker)}" '
+                    f'y2="{bottom}" stroke="{MUTED}" stroke-width="0.8" stroke-dasharray="2 2"/>')
+        anchor = "end" if marker > (left + right) / 2 else "start"
+        shift = -4 if anchor == "end" else 4
+        body.append(f'<text x="{_num(marker + shift)}" y="{top_pad - 8}" font-size="9" '
+                    f'text-anchor="{anchor}" fill="{MUTED}">'
+                    f"{_text('As of ' + fmt.date(as_of))}</text>")
+    if actual:
+        last_day, last_value = actual[-1]
+        body.append(f'<polyline points="{path(actual)}" fill="none" stroke="{ACTUAL}" '
+                    'stroke-width="2.6" stroke-linejoin="round"/>')
+        if last_day < year_end:
+            body.append(
+                f'<line x1="{_num(x_of(last_day))}" y1="{_num(y_of(float(last_value)))}" '
+                f'x2="{_num(x_of(year_end))}" y2="{_num(y_of(float(forecast)))}" '
+                f'stroke="{ACTUAL}" stroke-width="2" stroke-dasharray="6 4"/>')
+            body.append(f'<circle cx="{_num(x_of(year_end))}" cy="{_num(y_of(float(forecast)))}" '
+                        f'r="3" fill="{ACTUAL}"/>')
+    body += _legend([("Plan", PLAN, "line"), ("Actual", ACTUAL, "line"),
+                     ("Forecast (run rate)", ACTUAL, "dash")], left, height - 6)
+    return _svg(width, height, body, "Cumulative actual against plan")
+
+
+def monthly_chart(
+    months: Sequence[tuple[date, Decimal, Decimal, Decimal, Decimal]],
+    *,
+    as_of: date,
+    fmt: Formatter,
+) -> Markup:
+    """Per month (first day, new target, repeat target, new actual, repeat actual): a
+    stacked target bar beside a stacked actual bar; months not yet begun show the target."""
+    width, height = 680, 210
+    left, right, top_pad, bottom = 62, 664, 12, 176
+    highest = max([float(nt + rt) for _, nt, rt, _, _ in months]
+                  + [float(na + ra) for _, _, _, na, ra in months], default=0.0)
+    top, step = nice_ceiling(highest)
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top_pad) * value / top
+
+    body = _y_axis(fmt, top, step, left, right, y_of)
+    slot = (right - left) / max(len(months), 1)
+    bar = min(slot * 0.34, 22)
+    for index, (month, new_t, rep_t, new_a, rep_a) in enumerate(months):
+        centre = left + slot * (index + 0.5)
+        stacks = [(centre - bar - 1, ((new_t, NEW_TARGET), (rep_t, REPEAT_TARGET)))]
+        if month <= as_of:
+            stacks.append((centre + 1, ((new_a, NEW_ACTUAL), (rep_a, REPEAT_ACTUAL))))
+        for x, segments in stacks:
+            base = 0.0
+            for value, colour in segments:
+                if value > 0:
+                    y_low, y_high = y_of(base), y_of(base + float(value))
+                    body.append(f'<rect x="{_num(x)}" y="{_num(y_high)}" width="{_num(bar)}" '
+                                f'height="{_num(y_low - y_high)}" fill="{colour}" '
+                                f'stroke="{MUTED}" stroke-width="0.3"/>')
+                    base += float(value)
+        body.append(f'<text x="{_num(centre)}" y="{bottom + 13}" font-size="9" '
+                    f'text-anchor="middle" fill="{MUTED}">{_text(fmt.month_short(month))}</text>')
+    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+                'stroke-width="0.8"/>')
+    body += _legend([("Target new", NEW_TARGET, "box"), ("Target repeat", REPEAT_TARGET, "box"),
+                     ("Actual new", NEW_ACTUAL, "box"), ("Actual repeat", REPEAT_ACTUAL, "box")],
+                    left, height - 6)
+    return _svg(width, height, body, "Monthly actual against target, new and repeat")
+
+
+def team_chart(rows: Sequence[tuple[str, Fraction | None, str]], *, fmt: Formatter) -> Markup:
+    """Attainment by rep (label, attainment, status) as horizontal bars coloured by
+    status, with a line at 100 %."""
+    row_height = 18
+    left, right, top_pad = 170, 650, 18
+    width = 680
+    height = top_pad + row_height * max(len(rows), 1) + 34
+    highest = max([float(a) for _, a, _ in rows if a is not None] + [1.0])
+    top = max(1.2, math.ceil(highest * 5) / 5)
+
+    def x_of(value: float) -> float:
+        return left + (right - left) * value / top
+
+    bottom = top_pad + row_height * max(len(rows), 1)
+    body: list[str] = []
+    tick = 0.0
+    while tick <= top + 1e-9:
+        x = x_of(tick)
+        body.append(f'<line x1="{_num(x)}" y1="{top_pad}" x2="{_num(x)}" y2="{bottom}" '
+                    f'stroke="{GRID}" stroke-width="0.6"/>')
+        body.append(f'<text x="{_num(x)}" y="{bottom + 12}" font-size="9" text-anchor="middle" '
+                    f'fill="{MUTED}">{_text(fmt.percent_whole(Decimal(str(round(tick, 2)))))}'
+                    "</text>")
+        tick += 0.2 if top <= 2 else 0.5
+    for index, (label, attainment, status) in enumerate(rows):
+        y = top_pad + row_height * index
+        shown = label if len(label) <= 28 else label[:27] + "…"
+        body.append(f'<text x="{left - 6}" y="{_num(y + 12.5)}" font-size="9.5" '
+                    f'text-anchor="end" fill="{INK}">{_text(shown)}</text>')
+        value = float(attainment) if attainment is not None else 0.0
+        colour = STATUS_COLOURS.get(status, MUTED)
+        body.append(f'<rect x="{left}" y="{_num(y + 3)}" width="{_num(x_of(value) - left)}" '
+                    f'height="{row_height - 6}" fill="{colour}"/>')
+        body.append(f'<text x="{_num(x_of(value) + 4)}" y="{_num(y + 12.5)}" font-size="9" '
+                    f'fill="{INK}">{_text(fmt.percent(attainment))}</text>')
+    body.append(f'<line x1="{_num(x_of(1))}" y1="{top_pad - 6}" x2="{_num(x_of(1))}" '
+                f'y2="{bottom}" stroke="{INK}" stroke-width="1.4"/>')
+    body.append(f'<text x="{_num(x_of(1))}" y="{top_pad - 8}" font-size="9" '
+                f'text-anchor="middle" fill="{INK}">{_text("Goal")}</text>')
+    legend = [(status, colour, "box") for status, colour in STATUS_COLOURS.items()]
+    body += _legend(legend, 20, height - 4)
+    return _svg(width, height, body, "Attainment by rep")

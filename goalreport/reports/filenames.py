@@ -1,0 +1,75 @@
+"""Safe report file names: whatever a rep's ID or name says, the file lands in out_dir.
+
+A name from a cell may hold ``/``, ``..``, NUL, control characters, a Windows device name
+(CON, NUL, COM1 …) or be thousands of characters long. ``report_filenames`` turns each
+(rep ID, name) into a short, portable ``<id>-<name>`` stem, unique case-insensitively
+(for Windows and macOS file systems), and ``inside`` refuses any path that would resolve
+outside the output folder.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+#: Longest stem, in characters, leaving room for "-2", ".pdf" and ".tmp" suffixes.
+MAX_STEM = 80
+WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
+    | {f"COM{c}" for c in "¹²³"} | {f"LPT{c}" for c in "¹²³"}
+)
+#: Names the renderer writes itself; a rep must never take them.
+RESERVED_STEMS = frozenset({"team-summary"})
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_SPACES = re.compile(r"[\s_]+")
+
+
+def sanitize(text: str) -> str:
+    """One path component: printable, no separators or dots at the ends, not reserved."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = _UNSAFE.sub("-", text)
+    text = _SPACES.sub("-", text.strip())
+    text = re.sub(r"-{2,}", "-", text)
+    text = re.sub(r"\.{2,}", ".", text).strip(".- ")
+    text = text[:MAX_STEM].rstrip(".- ")
+    if not text or text.split(".")[0].upper() in WINDOWS_RESERVED:
+        text = f"_{text}" if text else "_"
+    return text
+
+
+def report_stem(rep_id: str, name: str) -> str:
+    """``R1`` + ``Ana Lima`` → ``R1-Ana-Lima`` (before de-duplication)."""
+    return sanitize(f"{rep_id.strip()}-{name.strip()}" if name.strip() else rep_id)
+
+
+def unique_stems(stems: Iterable[str], taken: Iterable[str] = RESERVED_STEMS) -> list[str]:
+    """Make stems unique case-insensitively by appending ``-2``, ``-3`` … in order."""
+    used = {stem.casefold() for stem in taken}
+    result = []
+    for stem in stems:
+        candidate, number = stem, 1
+        while candidate.casefold() in used:
+            number += 1
+            suffix = f"-{number}"
+            candidate = stem[: MAX_STEM - len(suffix)] + suffix
+        used.add(candidate.casefold())
+        result.append(candidate)
+    return result
+
+
+def report_filenames(reps: Sequence[tuple[str, str]]) -> list[str]:
+    """(rep ID, name) pairs → unique safe stems, in the same order."""
+    return unique_stems(report_stem(rep_id, name) for rep_id, name in reps)
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing (ValueError) anything that would resolve elsewhere."""
+    root = folder.resolve()
+    target = (root / name).resolve()
+    if target.parent != root:
+        raise ValueError(f"refusing to write {name!r} outside {root}")
+    return target

@@ -1,0 +1,150 @@
+"""Numbers, money, percents and dates as the workbook's Currency and Locale say (Babel).
+
+A ``Formatter`` is bound to one locale and currency so that templates and charts never
+need to know either. An unknown locale falls back to en_US rather than failing a whole
+run: the reader validates Locale, and this keeps rendering robust if it did not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.numbers import (
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
+
+#: Territories whose paper is US Letter (CLDR measurementData paperSize "US-Letter").
+LETTER_TERRITORIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "CR", "GT", "PA", "PR", "SV", "VE", "NI", "DO", "BZ"}
+)
+
+Number = Decimal | Fraction | int | float
+
+
+def parse_locale(name: str) -> Locale:
+    """``en_US``, ``de-DE`` or ``fr`` → a Babel Locale; unknown → en_US."""
+    try:
+        return Locale.parse((name or "en_US").strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse("en_US")
+
+
+def page_size_for(locale: Locale) -> str:
+    """CSS ``@page`` size: Letter where people print on Letter, else A4."""
+    return "Letter" if (locale.territory or "") in LETTER_TERRITORIES else "A4"
+
+
+def _decimal(value: Number) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+class Formatter:
+    """Formats values for one locale and currency. Blank values (None) become an en dash."""
+
+    BLANK = "–"
+
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale = parse_locale(locale)
+        self.currency = (currency or "USD").strip().upper()
+        self.page_size = page_size_for(self.locale)
+        base = self.locale.percent_formats[None].pattern
+        self._percent_pattern = base.replace("#,##0", "#,##0.0", 1)
+        money = self.locale.currency_formats["standard"].pattern.split(";")[0]
+        self._whole_money_pattern = re.sub(r"\.0+", "", money)
+
+    @property
+    def lang(self) -> str:
+        """The language tag for ``<html lang>``, e.g. ``de-DE``."""
+        return str(self.locale).replace("_", "-")
+
+    def money(self, value: Number | None) -> str:
+        """Full amount with cents as the locale writes it: ``$1,234.50``, ``1.234,50 €``."""
+        if value is None:
+            return self.BLANK
+        return format_currency(_decimal(value), self.currency, locale=self.locale)
+
+    def money_whole(self, value: Number | None) -> str:
+        """Rounded to whole units for headline and table figures: ``$1,235``."""
+        if value is None:
+            return self.BLANK
+        amount = _decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return format_currency(amount, self.currency, format=self._whole_money_pattern,
+                               locale=self.locale, currency_digits=False)
+
+    def money_compact(self, value: Number) -> str:
+        """Short axis label: ``$250K``, ``$1.2M``."""
+        amount = _decimal(value)
+        compact = format_compact_currency(amount, self.currency, locale=self.locale,
+                                          fraction_digits=1)
+        if abs(amount) >= 1000 and not any(ch.isalpha() for ch in compact.replace(
+                self.locale.currency_symbols.get(self.currency, self.currency), "")):
+            # Some locales (de) have no short form for thousands: group the digits.
+            return self.money_whole(amount)
+        return compact
+
+    def percent(self, value: Number | None) -> str:
+        """One decimal: ``87.5%`` (en_US), ``87,5 %`` (de_DE)."""
+        if value is None:
+            return self.BLANK
+        return format_percent(_decimal(value), self._percent_pattern, locale=self.locale)
+
+    def percent_whole(self, value: Number | None) -> str:
+        """No decimals, for axis ticks: ``100%``."""
+        if value is None:
+            return self.BLANK
+        return format_percent(_decimal(value), locale=self.locale)
+
+    def count(self, value: Number | None) -> str:
+        """A whole number with grouping: ``1,234``."""
+        if value is None:
+            return self.BLANK
+        return format_decimal(_decimal(value).quantize(Decimal(1)), locale=self.locale)
+
+    def count_up(self, value: Number | None) -> str:
+        """A count rounded up, as SPEC §2 says counts needed are shown."""
+        if value is None:
+            return self.BLANK
+        return self.count(math.ceil(value))
+
+    def rate(self, value: Number | None) -> str:
+        """A small per-day rate with one decimal: ``0.4``."""
+        if value is None:
+            return self.BLANK
+        return format_decimal(_decimal(value), format="#,##0.0", locale=self.locale)
+
+    def hours(self, value: Number | None) -> str:
+        """Hours with at most one decimal: ``12.5``."""
+        if value is None:
+            return self.BLANK
+        return format_decimal(_decimal(value), format="#,##0.#", locale=self.locale)
+
+    def date(self, value: date | None) -> str:
+        """Medium date: ``Oct 31, 2026`` / ``31.10.2026``."""
+        if value is None:
+            return self.BLANK
+        return format_date(value, "medium", locale=self.locale)
+
+    def short_date(self, value: date) -> str:
+        """Day and month only, for week rows: ``Oct 5``."""
+        return format_skeleton("MMMd", value, locale=self.locale)
+
+    def month(self, value: date) -> str:
+        """Month and year: ``October 2026`` / ``Oktober 2026``."""
+        return format_skeleton("yMMMM", value, locale=self.locale)
+
+    def month_short(self, value: date) -> str:
+        """Abbreviated month for chart axes: ``Oct``."""
+        return format_skeleton("MMM", value, locale=self.locale)
