@@ -1,0 +1,272 @@
+"""Benchmark goalreport at the size of a large sales organisation (``make bench``).
+
+    python benchmarks/run.py [--sizes S,M,L] [--quick] [--regenerate]
+
+For each size: the phases in-process (``phases.py``, one fresh interpreter per size),
+then the real commands as subprocesses, each on a fresh copy of the workbook, with wall
+time and peak RSS: ``goalreport plan``; baseline (a), the afternoon openpyxl script
+(S and M: on L it would need minutes and gigabytes); on S ``goalreport run --html``,
+baseline (b) rendering those same HTML reports one by one with WeasyPrint, and
+``goalreport run`` (the monthly job, no HTML) to compare with it. Prints a Markdown
+report, writes it to ``benchmarks/results/latest.md`` and says PASS/FAIL per target.
+Every number is one run (no warm-up, no best-of), so expect a few percent of noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import SIZES, generate
+from measure import Measured, machine, run_measured
+
+DATA = HERE / "data"
+RESULTS = HERE / "results" / "latest.md"
+#: Reps rendered in the render phase: every rep on the small sizes, a sample on M and L
+#: (render time grows linearly with reps; the sample gives the rate per report).
+RENDER_CAP = {"quick": 0, "S": 0, "M": 10, "L": 10}
+BASELINE_A_SIZES = {"quick", "S", "M"}
+RENDER_SIZES = {"quick", "S"}
+L_PLAN_SECONDS, L_PLAN_MB = 20.0, 1024.0
+M_PLAN_SPEEDUP, S_RUN_SPEEDUP = 10.0, 1.5
+
+
+@dataclass
+class SizeResult:
+    """Everything measured on one workbook size."""
+
+    size: str
+    phases: list[dict[str, Any]] = field(default_factory=list)
+    phase_error: str | None = None
+    commands: dict[str, Measured] = field(default_factory=dict)
+
+
+def goalreport(*args: str) -> list[str]:
+    return [sys.executable, "-m", "goalreport", *args]
+
+
+def fresh_copy(source: Path, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}{source.suffix}"
+    shutil.copyfile(source, target)
+    return target
+
+
+def workbook_for(size: str, regenerate: bool) -> Path:
+    path = DATA / f"{size}.xlsx"
+    if regenerate or not path.exists():
+        print(f"generating {path} ...", file=sys.stderr, flush=True)
+        generate(size, path)
+    return path
+
+
+def bench_size(size: str, workbook: Path, work: Path, jobs: int | None) -> SizeResult:
+    """Measure one size: phases, then the end-to-end commands."""
+    result = SizeResult(size)
+
+    def say(what: str) -> None:
+        print(f"[{size}] {what}", file=sys.stderr, flush=True)
+
+    say("phases")
+    phase_args = [sys.executable, str(HERE / "phases.py"), str(workbook),
+                  "--out", str(work / "phases"), "--render-cap", str(RENDER_CAP[size])]
+    if jobs:
+        phase_args += ["--jobs", str(jobs)]
+    measured = run_measured(phase_args)
+    try:
+        report = json.loads(measured.stdout.strip().splitlines()[-1])
+        result.phases, result.phase_error = report["phases"], report["error"]
+    except (IndexError, ValueError, KeyError):
+        result.phase_error = f"phases.py failed: {tail(measured.stderr)}"
+    if result.phase_error:
+        say(f"phase error: {result.phase_error}")
+
+    say("goalreport plan")
+    copy = fresh_copy(workbook, work / "plan", size)
+    result.commands["plan"] = run_measured(goalreport("plan", str(copy), "--quiet"))
+    if size in BASELINE_A_SIZES:
+        say("baseline (a) script")
+        result.commands["baseline_a"] = run_measured(
+            [sys.executable, str(HERE / "baseline_script.py"), str(workbook),
+             str(work / "baseline_a.xlsx")])
+    if size in RENDER_SIZES:
+        job = ["--jobs", str(jobs)] if jobs else []
+        say("goalreport run --html")
+        copy = fresh_copy(workbook, work / "run_html", size)
+        reports = work / "run_html" / "reports"
+        result.commands["run_html"] = run_measured(
+            goalreport("run", str(copy), "--out", str(reports), "--html", "--quiet", *job))
+        if result.commands["run_html"].ok:  # baseline (b) renders the HTML it wrote
+            say("baseline (b) render")
+            result.commands["baseline_b"] = run_measured(
+                [sys.executable, str(HERE / "baseline_render.py"), str(reports),
+                 str(work / "baseline_b")])
+        say("goalreport run")
+        copy = fresh_copy(workbook, work / "run", size)
+        result.commands["run"] = run_measured(
+            goalreport("run", str(copy), "--out", str(work / "run" / "reports"), "--quiet",
+                       *job))
+    return result
+
+
+def tail(text: str, lines: int = 3) -> str:
+    return " | ".join(text.strip().splitlines()[-lines:]) or "(no output)"
+
+
+# --- the report -------------------------------------------------------------------------
+
+COMMAND_LABELS = {
+    "plan": "goalreport plan",
+    "baseline_a": "baseline (a): openpyxl script",
+    "run_html": "goalreport run --html",
+    "baseline_b": "baseline (b): WeasyPrint, one HTML at a time",
+    "run": "goalreport run",
+}
+
+
+def size_label(size: str) -> str:
+    spec = SIZES[size]
+    return f"{size} ({spec.reps:,} reps, {spec.rows:,} rows)"
+
+
+def phase_table(results: list[SizeResult]) -> list[str]:
+    names: list[str] = []
+    for result in results:
+        names += [p["name"] for p in result.phases if p["name"] not in names]
+    lines = ["| phase | " + " | ".join(size_label(r.size) for r in results) + " |",
+             "|---|" + "---:|" * len(results)]
+    for name in names:
+        cells = []
+        for result in results:
+            found = next((p for p in result.phases if p["name"] == name), None)
+            cells.append(f"{found['seconds']:.2f} s / {found['peak_mb']:.0f} MB"
+                         if found else "–")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for result in results:
+        for p in result.phases:
+            if p["detail"]:
+                lines.append(f"- {result.size} {p['name']}: {p['detail']}")
+        if result.phase_error:
+            lines.append(f"- {result.size}: **stopped** — {result.phase_error}")
+    return lines
+
+
+def command_table(results: list[SizeResult]) -> list[str]:
+    lines = ["| size | command | time | peak RSS | exit |", "|---|---|---:|---:|---:|"]
+    for result in results:
+        for key, m in result.commands.items():
+            note = "" if m.ok else f" ({tail(m.stderr, 2)})"
+            lines.append(f"| {result.size} | {COMMAND_LABELS[key]} | {m.seconds:.2f} s | "
+                         f"{m.peak_mb:.0f} MB | {m.returncode}{note} |")
+    return lines
+
+
+def ratio(slow: Measured | None, fast: Measured | None) -> float | None:
+    if slow is None or fast is None or not (slow.ok and fast.ok) or fast.seconds <= 0:
+        return None
+    return slow.seconds / fast.seconds
+
+
+def speedups(results: list[SizeResult]) -> list[str]:
+    lines = ["| size | comparison | baseline | goalreport | speed-up |",
+             "|---|---|---:|---:|---:|"]
+    for result in results:
+        c = result.commands
+        for base, ours, label in (("baseline_a", "plan", "script (a) vs `plan`"),
+                                  ("baseline_b", "run", "WeasyPrint loop (b) vs `run`"),
+                                  ("baseline_b", "run_html", "WeasyPrint loop (b) vs `run --html`")):
+            if base in c and ours in c:
+                r = ratio(c[base], c[ours])
+                lines.append(f"| {result.size} | {label} | {c[base].seconds:.2f} s | "
+                             f"{c[ours].seconds:.2f} s | "
+                             f"{f'{r:.1f}×' if r is not None else 'failed'} |")
+    return lines
+
+
+def targets(results: list[SizeResult]) -> list[tuple[str, str, bool]]:
+    """(target, measured, passed) for each target whose size was benchmarked."""
+    by_size = {r.size: r for r in results}
+    checks = []
+    if "L" in by_size and "plan" in by_size["L"].commands:
+        m = by_size["L"].commands["plan"]
+        checks.append((f"L `goalreport plan` ≤ {L_PLAN_SECONDS:.0f} s",
+                       f"{m.seconds:.1f} s", m.ok and m.seconds <= L_PLAN_SECONDS))
+        checks.append((f"L `goalreport plan` peak ≤ {L_PLAN_MB:.0f} MB",
+                       f"{m.peak_mb:.0f} MB", m.ok and m.peak_mb <= L_PLAN_MB))
+    if "M" in by_size:
+        c = by_size["M"].commands
+        r = ratio(c.get("baseline_a"), c.get("plan"))
+        checks.append((f"M `plan` ≥ {M_PLAN_SPEEDUP:.0f}× faster than baseline (a)",
+                       f"{r:.1f}×" if r else "failed", r is not None and r >= M_PLAN_SPEEDUP))
+    if "S" in by_size:
+        c = by_size["S"].commands
+        r = ratio(c.get("baseline_b"), c.get("run"))
+        checks.append((f"S `run` ≥ {S_RUN_SPEEDUP}× faster than baseline (b)",
+                       f"{r:.2f}×" if r else "failed", r is not None and r >= S_RUN_SPEEDUP))
+    return checks
+
+
+def markdown(results: list[SizeResult]) -> str:
+    info = machine()
+    lines = ["# goalreport benchmarks", "",
+             (f"Machine: {info['CPU']}, {info['Cores']} cores, {info['RAM']} RAM, "
+              f"Python {info['Python']}, {info['OS']}. Date: {info['Date']}."), "",
+             ("Workbooks from `benchmarks/generate.py` (seed 2026). Times are wall clock of "
+              "one run; memory is peak RSS (largest process of the tree)."), "",
+             "## Phases, in-process (time / peak RSS of the phase)", "",
+             *phase_table(results), "", "## End-to-end commands (fresh copy each)", "",
+             *command_table(results), "", "## Speed-ups", "", *speedups(results), "",
+             "## Targets", "", "| target | measured | result |", "|---|---:|---|"]
+    for name, value, passed in targets(results):
+        lines.append(f"| {name} | {value} | {'PASS' if passed else 'FAIL'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,M,L",
+                        help="comma-separated sizes from: " + ", ".join(SIZES))
+    parser.add_argument("--quick", action="store_true",
+                        help="only the tiny size (5 reps, 500 rows): a smoke run")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="rebuild the workbooks in benchmarks/data/")
+    parser.add_argument("--jobs", type=int, help="render processes (default: goalreport's)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when a target fails too (by default only on errors)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help=f"where to write the Markdown (default {RESULTS})")
+    args = parser.parse_args(argv)
+    sizes = ["quick"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {unknown}; choose from {', '.join(SIZES)}")
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="goalreport-bench-") as tmp:
+        for size in sizes:
+            workbook = workbook_for(size, args.regenerate)
+            results.append(bench_size(size, workbook, Path(tmp) / size, args.jobs))
+    text = markdown(results)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"(written to {args.results})", file=sys.stderr)
+    failed = any(r.phase_error for r in results) or any(
+        not m.ok for r in results for m in r.commands.values())
+    if args.strict:
+        failed = failed or not all(passed for _, _, passed in targets(results))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
