@@ -1,0 +1,188 @@
+"""The files side of a batch: what counts as a workbook, when one is ready, the lock,
+atomic JSON. Real files in tmp_path; the lock is also tested against a real second run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from goalreport.batch import report_folders
+from goalreport.errors import BatchLocked
+from goalreport.inbox import (
+    LOCK_NAME,
+    STALE_AFTER_SECONDS,
+    Snapshot,
+    check_ready,
+    inbox_lock,
+    owner_files,
+    remove_stale_temps,
+    scan_inbox,
+    write_json_atomic,
+)
+
+GOALREPORT = Path(sys.executable).with_name("goalreport")
+#: The smallest complete zip: an end-of-central-directory record and nothing else.
+EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
+
+
+def touch(path: Path, data: bytes = EMPTY_ZIP) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def later(seconds: float) -> float:
+    """The clock ``seconds`` from now: a file's ctime cannot be set back, so the tests
+    move the clock forward instead."""
+    return time.time() + seconds
+
+
+def names_in(folder: Path) -> set[str]:
+    return {name.casefold() for name in os.listdir(folder)}
+
+
+def test_scan_takes_workbooks_directly_in_the_inbox(tmp_path: Path) -> None:
+    for name in ["b.xlsx", "A.XLSM", "~$b.xlsx", "~tmp123.xlsx", ".hidden.xlsx", "c.xlsx.tmp",
+                 "book.TMP", "notes.txt", "export.csv", "old.xls", "calc.ods"]:
+        touch(tmp_path / name)
+    (tmp_path / "reports").mkdir()
+    touch(tmp_path / "reports" / "nested.xlsx")
+    (tmp_path / "link.xlsx").symlink_to(tmp_path / "b.xlsx")
+
+    candidates, ignored = scan_inbox(tmp_path)
+
+    assert [c.name for c in candidates] == ["A.XLSM", "b.xlsx", "calc.ods", "link.xlsx",
+                                            "old.xls"]
+    unsupported = {c.name: c.unsupported for c in candidates}
+    assert unsupported["A.XLSM"] is None and unsupported["b.xlsx"] is None
+    assert "save it as .xlsx" in str(unsupported["old.xls"])
+    assert "OpenDocument" in str(unsupported["calc.ods"])
+    assert "symbolic link" in str(unsupported["link.xlsx"])
+    assert [(i.name, i.why) for i in ignored] == [
+        ("export.csv", "not a workbook (.xlsx or .xlsm)"),
+        ("notes.txt", "not a workbook (.xlsx or .xlsm)"),
+    ]
+
+
+@pytest.mark.parametrize("owner", [
+    "~$quarterly-goals.xlsx",     # Excel
+    "~$arterly-goals.xlsx",       # Office's shortened form for long names
+    ".~lock.quarterly-goals.xlsx#",  # LibreOffice
+])
+def test_workbook_open_in_a_spreadsheet_program_is_not_ready(tmp_path: Path, owner: str) -> None:
+    book = touch(tmp_path / "quarterly-goals.xlsx")
+    touch(tmp_path / owner, b"owner")
+
+    assert owner_files(book, names_in(tmp_path)) == [owner]
+    verdict = check_ready(book, Snapshot.of(book), names_in(tmp_path), now=later(60),
+                          settle_seconds=5)
+    assert verdict.status == "not ready"
+    assert repr(owner) in verdict.why
+
+
+def test_owner_file_left_for_over_a_day_is_a_failure_someone_must_see(tmp_path: Path) -> None:
+    book = touch(tmp_path / "team.xlsx")
+    touch(tmp_path / "~$team.xlsx", b"owner")
+
+    verdict = check_ready(book, Snapshot.of(book), names_in(tmp_path),
+                          now=later(STALE_AFTER_SECONDS + 3600),
+                          settle_seconds=5)
+    assert verdict.status == "failed"
+    assert verdict.why.startswith("open in a spreadsheet program for 25 hours")
+    assert "delete '~$team.xlsx' if nobody has it open" in verdict.why
+
+
+def test_recently_changed_workbook_waits_for_the_settle_time(tmp_path: Path) -> None:
+    book = touch(tmp_path / "team.xlsx")
+    snapshot = Snapshot.of(book)
+    now = snapshot.changed_at + 2
+
+    waiting = check_ready(book, snapshot, set(), now=now, settle_seconds=5)
+    assert waiting.status == "not ready"
+    assert waiting.why.startswith("changed 2.0 s ago (settle time 5 s)")
+    assert check_ready(book, snapshot, set(), now=now + 3.5, settle_seconds=5).status == "ready"
+    assert check_ready(book, snapshot, set(), now=now, settle_seconds=0).status == "ready"
+
+
+def test_zip_without_its_end_record_is_still_being_copied(tmp_path: Path) -> None:
+    partial = b"PK\x03\x04" + b"\x00" * 5000
+    book = touch(tmp_path / "copying.xlsx", partial)
+    verdict = check_ready(book, Snapshot.of(book), set(), now=later(60), settle_seconds=5)
+    assert verdict.status == "not ready"
+    assert verdict.why.startswith("incomplete: the zip has no end record yet")
+
+    verdict = check_ready(book, Snapshot.of(book), set(), now=later(STALE_AFTER_SECONDS + 60),
+                          settle_seconds=5)
+    assert verdict.status == "failed"
+    assert "Copy the workbook into the inbox again" in verdict.why
+
+
+def test_files_that_are_no_zip_at_all_are_left_to_the_reader(tmp_path: Path) -> None:
+    """An encrypted workbook or a text file is not "being copied": the run reports it."""
+    for name, data in [("empty.xlsx", b""), ("text.xlsx", b"Rep ID,Name\n"),
+                       ("secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))]:
+        book = touch(tmp_path / name, data)
+        assert check_ready(book, Snapshot.of(book), set(), now=later(60),
+                           settle_seconds=5).status == "ready"
+
+
+def test_snapshots_differ_when_the_file_changes(tmp_path: Path) -> None:
+    book = touch(tmp_path / "team.xlsx")
+    before = Snapshot.of(book)
+    with book.open("ab") as handle:
+        handle.write(b"more")
+    assert Snapshot.of(book) != before
+    assert Snapshot.of(book) == Snapshot.of(book)
+
+
+def test_report_folders_are_stems_unless_two_workbooks_share_one() -> None:
+    from goalreport.inbox import Candidate
+
+    names = ["team.xlsx", "team.xlsm", "east.xlsx", "runs.xlsx"]
+    folders = report_folders([Candidate(Path("/in") / n) for n in names])
+    assert folders == {"team.xlsx": "team-xlsx", "team.xlsm": "team-xlsm", "east.xlsx": "east",
+                       "runs.xlsx": "runs-xlsx"}
+
+
+def test_second_holder_of_the_lock_is_refused_with_the_first_ones_pid(tmp_path: Path) -> None:
+    with inbox_lock(tmp_path):
+        assert (tmp_path / LOCK_NAME).read_text() == f"{os.getpid()}\n"
+        with pytest.raises(BatchLocked) as refused, inbox_lock(tmp_path):
+            pass  # pragma: no cover - never reached
+        assert str(refused.value) == (f"another goalreport batch is already running on "
+                                      f"{tmp_path} (pid {os.getpid()}); this run did nothing")
+    with inbox_lock(tmp_path):  # released on exit
+        pass
+
+
+def test_batch_command_exits_3_and_touches_nothing_while_the_lock_is_held(tmp_path: Path
+                                                                           ) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    touch(inbox / "team.xlsx")
+    with inbox_lock(inbox):
+        done = subprocess.run([str(GOALREPORT), "batch", str(inbox), "--settle", "0"],
+                              check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stdout == ""
+    assert done.stderr == (f"Error: another goalreport batch is already running on {inbox} "
+                           f"(pid {os.getpid()}); this run did nothing\n")
+    assert sorted(os.listdir(inbox)) == [LOCK_NAME, "team.xlsx"]
+
+
+def test_json_is_replaced_whole_and_stale_temps_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "state.json"
+    write_json_atomic(target, {"a": 1})
+    write_json_atomic(target, {"a": 2, "name": "Zoë"})
+    assert json.loads(target.read_text(encoding="utf-8")) == {"a": 2, "name": "Zoë"}
+    assert sorted(os.listdir(tmp_path)) == ["state.json"]
+
+    stale = touch(tmp_path / ".state.json.4242.tmp", b'{"a": ')
+    foreign = touch(tmp_path / ".somebody-else.tmp", b"keep")
+    assert remove_stale_temps(tmp_path) == [stale]
+    assert foreign.exists() and target.exists()
