@@ -42,6 +42,11 @@ class InputProblems(GoalreportError):
         count = len(self.problems)
         super().__init__(f"{count} input problem{'s' if count != 1 else ''}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by the problems themselves, so the error crosses the sandbox's process
+        boundary intact (the default would rebuild it from its message)."""
+        return (type(self), (self.problems, self.warnings), self.__dict__)
+
 
 class UnreadableWorkbook(GoalreportError):
     """Raised when a file is not a workbook goalreport can open: empty, not a zip, corrupt,
