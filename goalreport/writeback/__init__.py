@@ -1,0 +1,13 @@
+"""Lossless write-back of the computed sheets (SPEC §4, §7).
+
+``write_computed_sheets`` splices goalreport's sheets into a workbook without re-saving
+it; ``preflight`` checks a workbook before any computation; ``input_fingerprint`` says
+whether a workbook's input changed since the last run.
+"""
+
+from .fingerprint import input_fingerprint
+from .runlog import RunLogEntry
+from .writer import COMPUTED_SHEETS, WriteOutcome, preflight, write_computed_sheets
+
+__all__ = ["COMPUTED_SHEETS", "RunLogEntry", "WriteOutcome", "input_fingerprint",
+           "preflight", "write_computed_sheets"]

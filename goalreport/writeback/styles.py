@@ -1,0 +1,188 @@
+"""The cell formats of the computed sheets, merged into the workbook's own styles.xml.
+
+Only entries are appended (number formats, one bold font, status fills, cell formats);
+nothing existing moves, so every index the user's sheets refer to stays valid. Entries
+are matched by their exact text first, so a rerun reuses what the previous run appended
+and styles.xml does not grow run after run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_precision, get_currency_symbol
+
+from . import xmledit
+from .package import MAIN_NS
+
+#: Fill colours of the statuses (Excel's "Good" / "Neutral" / "Bad" family).
+STATUS_FILLS = {
+    "Achieved": "FFC6EFCE",
+    "On track": "FFC6EFCE",
+    "Slightly behind": "FFFFEB9C",
+    "At risk": "FFFFD8A8",
+    "Behind": "FFFFC7CE",
+}
+#: Number format codes by column kind (money is built from the currency).
+FORMAT_CODES = {
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "integer": "#,##0",
+    "number": "#,##0.00",
+}
+_BUILTIN = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
+_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
+          "dxfs", "tableStyles", "colors", "extLst")
+
+MINIMAL_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<styleSheet xmlns="{MAIN_NS}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>'
+)
+
+
+def money_format(currency: str, locale: str) -> str:
+    """An Excel number format for ``currency`` placed as ``locale`` writes it, e.g.
+    ``"$"#,##0.00`` (en_US) or ``#,##0.00" €"`` (de_DE). Excel format codes always use
+    ``,`` and ``.``; Excel shows the reader's own separators. Unknown locales fall back to
+    en_US, unknown currencies show their code."""
+    try:
+        pattern = Locale.parse(locale.replace("-", "_")).currency_formats["standard"].pattern
+    except (UnknownLocaleError, ValueError, TypeError, KeyError):
+        pattern = "¤#,##0.00"
+    try:
+        symbol = get_currency_symbol(currency, locale.replace("-", "_"))
+        digits = get_currency_precision(currency)
+    except (UnknownLocaleError, ValueError, TypeError):
+        symbol, digits = currency, 2
+    number = "#,##0" + ("." + "0" * digits if digits else "")
+    sections = []
+    for section in pattern.split(";")[:2]:
+        match = re.search(r"[#0,.]+", section)
+        if match is None:
+            continue
+        prefix, suffix = section[:match.start()], section[match.end():]
+        sections.append(_literal(prefix, symbol) + number + _literal(suffix, symbol))
+    return ";".join(sections) or number
+
+
+def _literal(part: str, symbol: str) -> str:
+    """Pattern text around the number as an Excel literal (the minus sign stays bare)."""
+    out = []
+    for chunk in re.split(r"(-)", part.replace("¤", symbol)):
+        if chunk == "-":
+            out.append("-")
+        elif chunk:
+            out.append('"' + chunk.replace('"', "") + '"')
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class StyleIds:
+    """Cell format indexes (``s=``) for each kind of cell the sheets write."""
+
+    body: dict[str, int]
+    bold: dict[str, int]
+    header: int
+    status: dict[str, int]
+
+
+def merge_styles(document: str, currency: str, locale: str) -> tuple[str, StyleIds]:
+    """``document`` (styles.xml text) with the computed sheets' formats appended or reused."""
+    p = xmledit.root_prefix(document, "styleSheet")
+    codes = dict(FORMAT_CODES, money=money_format(currency, locale), text="General",
+                 status="General")
+
+    numfmt_ids: dict[str, int] = {}
+    new_numfmts: list[str] = []
+    existing = {}
+    for element in xmledit.children(_section(document, p, "numFmts"), p, "numFmt"):
+        values = xmledit.attributes(element)
+        if values.get("numFmtId", "").isdigit():
+            existing[values.get("formatCode", "")] = int(values["numFmtId"])
+    next_id = max([163, *existing.values()]) + 1
+    for kind, code in codes.items():
+        if code in _BUILTIN:
+            numfmt_ids[kind] = _BUILTIN[code]
+        elif code in existing:
+            numfmt_ids[kind] = existing[code]
+        else:
+            existing[code] = numfmt_ids[kind] = next_id
+            new_numfmts.append(f'<{p}numFmt numFmtId="{next_id}" formatCode={xmledit.attr(code)}/>')
+            next_id += 1
+    if new_numfmts:
+        document = xmledit.append_children(document, p, "numFmts", new_numfmts,
+                                           count_child="numFmt", before=_ORDER[1:])
+
+    fonts = xmledit.children(_section(document, p, "fonts"), p, "font")
+    if not fonts:  # a font 0 must exist: every format below refers to it
+        fonts = [f'<{p}font><{p}sz val="11"/><{p}name val="Calibri"/></{p}font>']
+        document = xmledit.append_children(document, p, "fonts", fonts, count_child="font",
+                                           after=_ORDER[:1], before=_ORDER[2:])
+    base_font = fonts[0]
+    bold_font = _bold(base_font, p)
+    document, bold_id = _reuse_or_append(document, p, "fonts", "font", bold_font)
+
+    fills = xmledit.children(_section(document, p, "fills"), p, "fill")
+    if len(fills) < 2:  # indexes 0 and 1 are reserved by Excel (none, gray125)
+        reserved = [f'<{p}fill><{p}patternFill patternType="none"/></{p}fill>',
+                    f'<{p}fill><{p}patternFill patternType="gray125"/></{p}fill>']
+        document = xmledit.append_children(document, p, "fills", reserved[len(fills):],
+                                           count_child="fill", after=_ORDER[:2],
+                                           before=_ORDER[3:])
+    fill_ids = {}
+    for status, rgb in STATUS_FILLS.items():
+        snippet = (f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{rgb}"/>'
+                   f'<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
+        document, fill_ids[status] = _reuse_or_append(document, p, "fills", "fill", snippet)
+
+    has_style_xfs = bool(xmledit.children(_section(document, p, "cellStyleXfs"), p, "xf"))
+
+    def xf(numfmt: int, font: int, fill: int) -> str:
+        nonlocal document
+        parent = ' xfId="0"' if has_style_xfs else ""
+        snippet = (f'<{p}xf numFmtId="{numfmt}" fontId="{font}" fillId="{fill}" borderId="0"'
+                   f'{parent} applyNumberFormat="1" applyFont="1" applyFill="1"/>')
+        document, index = _reuse_or_append(document, p, "cellXfs", "xf", snippet)
+        return index
+
+    body = {kind: xf(numfmt_ids[kind], 0, 0) for kind in codes}
+    bold = {kind: xf(numfmt_ids[kind], bold_id, 0) for kind in codes}
+    status = {name: xf(0, 0, fill) for name, fill in fill_ids.items()}
+    return document, StyleIds(body=body, bold=bold, header=bold["text"], status=status)
+
+
+def _section(document: str, p: str, container: str) -> str:
+    match = xmledit.find_container(document, p, container)
+    return match.group(0) if match else ""
+
+
+def _bold(font: str, p: str) -> str:
+    """The workbook's default font with bold switched on."""
+    if re.search(r"<" + re.escape(p) + r"b(?=[\s/>])", font):
+        return font
+    if font.endswith("/>"):
+        return font[:-2].rstrip() + f"><{p}b/></{p}font>"
+    start, rest = font.split(">", 1)
+    return f"{start}><{p}b/>{rest}"
+
+
+def _reuse_or_append(document: str, p: str, container: str, child: str,
+                     snippet: str) -> tuple[str, int]:
+    existing = xmledit.children(_section(document, p, container), p, child)
+    if snippet in existing:
+        return document, existing.index(snippet)
+    position = _ORDER.index(container)
+    document = xmledit.append_children(document, p, container, [snippet], count_child=child,
+                                       after=_ORDER[:position], before=_ORDER[position + 1:])
+    return document, len(existing)

@@ -1,0 +1,363 @@
+"""Add or replace goalreport's computed sheets in a workbook, changing nothing else.
+
+The new workbook is spliced, not re-saved: every zip entry is copied byte for byte except
+``workbook.xml`` (new ``<sheet>`` elements and goalreport's hidden marker names),
+its relationships, ``[Content_Types].xml`` and ``styles.xml`` (appended formats), which
+are edited as text so their other content stays exactly as it was, and goalreport's own
+sheets, which are regenerated. ``docProps/app.xml`` is left as it is: its sheet list is
+informational and Excel and LibreOffice rewrite it on their next save.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputProblems, Problem, WorkbookBusy, WriteRefused
+from ..tables import SheetTable
+from . import xmledit
+from .package import (
+    CT_NS,
+    FILTER_NAME,
+    MARKER_NAME,
+    REL_NS,
+    STYLES_CT,
+    STYLES_REL,
+    WORKSHEET_CT,
+    WORKSHEET_REL,
+    PackageInfo,
+    SheetEntry,
+    inspect_package,
+    rels_part_for,
+)
+from .runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
+from .safewrite import atomic_target, backup, ensure_not_busy
+from .sheetxml import filter_reference, worksheet_chunks
+from .styles import MINIMAL_STYLES, merge_styles
+from .zipcopy import RawZipWriter
+
+#: The sheets goalreport owns, in the order new ones are added at the end of the tabs.
+COMPUTED_SHEETS = ("Plan", "Weekly Plan", "Progress", "Team Summary", RUN_LOG)
+_DEFINED_NAMES_AFTER = ("sheets", "functionGroups", "externalReferences")
+_DEFINED_NAMES_BEFORE = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches",
+                         "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
+                         "webPublishObjects", "extLst")
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What a write-back did."""
+
+    #: The workbook written (the source, or the --output-workbook copy).
+    path: Path
+    #: Sheets replaced in place, then sheets added, by name.
+    replaced: tuple[str, ...]
+    added: tuple[str, ...]
+    #: The saved previous version, when a file was replaced.
+    backup: Path | None
+    #: Things the caller may want to tell the user (e.g. an unreadable old Run Log).
+    notes: tuple[str, ...] = field(default=())
+
+
+def foreign_sheet_problems(info: PackageInfo,
+                           names: Iterable[str] = COMPUTED_SHEETS) -> list[Problem]:
+    """A Problem for each sheet that has a computed sheet's name but is not goalreport's."""
+    owned = info.owned_indexes
+    problems = []
+    for name in names:
+        sheet = info.sheet_named(name)
+        if sheet is not None and sheet.index not in owned:
+            problems.append(Problem(
+                f"{sheet.name} sheet",
+                f"Sheet {sheet.name!r} was not made by goalreport and would be overwritten. "
+                f"Rename it (e.g. 'My {sheet.name}') and run again; goalreport then adds its "
+                f"own {name!r} sheet and never touches yours."))
+    return problems
+
+
+def _protection_message(path: Path) -> str:
+    return (f"{path.name} has its workbook structure protected, so no sheet can be added. "
+            "In Excel: Review > Protect Workbook (enter the password) to unprotect it, "
+            "or use --output-workbook after saving an unprotected copy.")
+
+
+def preflight(path: Path, *, writing: bool = True) -> list[Problem]:
+    """Checks before any computation. Returns a Problem per foreign sheet with a computed
+    sheet's name (and, when not ``writing``, one for a protected structure). When
+    ``writing`` (the workbook itself will be written): raises ``WorkbookBusy`` while it is
+    open in Excel and ``WriteRefused`` when its structure is protected. Raises
+    ``UnreadableWorkbook`` for files that are not workbooks."""
+    if writing:
+        ensure_not_busy(path)
+    info = inspect_package(path)
+    problems = foreign_sheet_problems(info)
+    if info.structure_locked:
+        if writing:
+            raise WriteRefused(_protection_message(path))
+        problems.append(Problem("Workbook structure", _protection_message(path)))
+    return problems
+
+
+@dataclass
+class _Planned:
+    table: SheetTable
+    index: int
+    part: str
+    existing: SheetEntry | None = None
+    rel_id: str = ""
+    sheet_id: int = 0
+
+
+def write_computed_sheets(
+    source: Path, tables: Sequence[SheetTable], *, run_log: RunLogEntry, currency: str,
+    locale: str, destination: Path | None = None, backup_dir: Path | None = None,
+    keep_backups: int = 5,
+) -> WriteOutcome:
+    """Write ``tables`` and the Run Log (``run_log`` on top of the earlier rows) into
+    ``source``, or into a copy at ``destination`` leaving ``source`` untouched.
+
+    Sheets goalreport made before are replaced in place (same tab position, same hidden or
+    visible state); new ones go at the end in ``COMPUTED_SHEETS`` order. The file is
+    replaced atomically after a backup of the previous version (see ``safewrite``).
+    Raises ``WorkbookBusy`` (open in Excel, or changed while being written),
+    ``WriteRefused`` (protected structure, unwritable folder), ``InputProblems`` (a
+    user's sheet carries a computed name) and ``UnreadableWorkbook``.
+    """
+    target = destination or source
+    ensure_not_busy(target)
+    before = source.stat()
+    info = inspect_package(source)
+    if info.structure_locked:
+        raise WriteRefused(_protection_message(source))
+    names = [table.name for table in tables if table.name.casefold() != RUN_LOG.casefold()]
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValueError(f"duplicate sheet names in {names}")
+    problems = foreign_sheet_problems(info, [*names, RUN_LOG])
+    if problems:
+        raise InputProblems(problems)
+
+    notes: list[str] = []
+    previous: list[tuple[object, ...]] = []
+    log_sheet = info.sheet_named(RUN_LOG)
+    if log_sheet is not None:
+        try:
+            previous = read_run_log(source, log_sheet.name)
+        except Exception as error:  # noqa: BLE001 - an old log must not block the run
+            notes.append(f"The old Run Log could not be read ({error}); it starts afresh.")
+    all_tables = [t for t in tables if t.name.casefold() != RUN_LOG.casefold()]
+    all_tables.append(run_log_table(run_log, previous))
+
+    splice = _Splice(info, currency, locale)
+    planned = splice.plan(all_tables)
+
+    def save_backup() -> None:
+        nonlocal saved
+        saved = backup(target, run_log.when, backup_dir, keep_backups)
+
+    saved: Path | None = None
+    with open(source, "rb") as handle, atomic_target(target, save_backup) as out:
+        after = source.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise WorkbookBusy(f"{source.name} changed while goalreport was reading it "
+                               "(is it still being copied or saved?). Run again.")
+        splice.write(handle, out, planned)
+    return WriteOutcome(
+        path=target,
+        replaced=tuple(p.table.name for p in planned if p.existing is not None),
+        added=tuple(p.table.name for p in planned if p.existing is None),
+        backup=saved, notes=tuple(notes))
+
+
+class _Splice:
+    """The edits of one write-back, computed before anything is written."""
+
+    def __init__(self, info: PackageInfo, currency: str, locale: str):
+        self.info = info
+        self.currency = currency
+        self.locale = locale
+        self.changed: dict[str, bytes] = {}
+        self.dropped: set[str] = set()
+        self.new_parts: dict[str, bytes] = {}
+        self.styles = None
+
+    def plan(self, tables: list[SheetTable]) -> list[_Planned]:
+        info = self.info
+        taken = {entry.filename.casefold() for entry in info.entries}
+        owned = {s.index: s for s in info.owned_sheets}
+        folder = posixpath.dirname(info.workbook_part)
+        rel_ids = set(info.relationships)
+        sheet_id = max([0, *(s.sheet_id for s in info.sheets)])
+        order = {name.casefold(): i for i, name in enumerate(COMPUTED_SHEETS)}
+        planned: list[_Planned] = []
+        new = []
+        for table in tables:
+            existing = info.sheet_named(table.name)
+            if existing is not None and existing.index in owned and existing.part:
+                planned.append(_Planned(table, existing.index, existing.part, existing))
+                rels = rels_part_for(existing.part)
+                self.dropped |= {e.filename for e in info.entries
+                                 if e.filename.casefold() == rels.casefold()}
+            else:
+                new.append(table)
+        new.sort(key=lambda t: order.get(t.name.casefold(), len(order)))
+        for offset, table in enumerate(new):
+            number = 1
+            while posixpath.join(folder, f"worksheets/sheet{number}.xml").casefold() in taken:
+                number += 1
+            part = posixpath.join(folder, f"worksheets/sheet{number}.xml")
+            taken.add(part.casefold())
+            rel_number = len(rel_ids) + 1
+            while f"rId{rel_number}" in rel_ids:
+                rel_number += 1
+            rel_ids.add(f"rId{rel_number}")
+            sheet_id += 1
+            planned.append(_Planned(table, len(info.sheets) + offset, part, None,
+                                    f"rId{rel_number}", sheet_id))
+        self._edit_styles(rel_ids, taken)
+        self._edit_workbook(planned)
+        self._edit_relationships(planned)
+        self._edit_content_types(planned)
+        return planned
+
+    def _edit_styles(self, rel_ids: set[str], taken: set[str]) -> None:
+        info = self.info
+        self.new_styles_rel: tuple[str, str] | None = None
+        if info.styles_part is not None:
+            text = info.texts[info.styles_part]
+        else:
+            folder = posixpath.dirname(info.workbook_part)
+            part = posixpath.join(folder, "styles.xml")
+            if part.casefold() in taken:
+                part = posixpath.join(folder, "goalreport-styles.xml")
+            rel_number = len(rel_ids) + 1
+            while f"rId{rel_number}" in rel_ids:
+                rel_number += 1
+            rel_ids.add(f"rId{rel_number}")
+            self.new_styles_rel = (f"rId{rel_number}", part)
+            text = MINIMAL_STYLES
+        merged, self.styles = merge_styles(text, self.currency, self.locale)
+        if info.styles_part is not None:
+            if merged != text:
+                self.changed[info.styles_part] = merged.encode("utf-8")
+        else:
+            self.new_parts[self.new_styles_rel[1]] = merged.encode("utf-8")
+
+    def _edit_workbook(self, planned: list[_Planned]) -> None:
+        info = self.info
+        document = info.texts[info.workbook_part]
+        p = xmledit.root_prefix(document, "workbook")
+        start = xmledit.root_start_tag(document, p, "workbook")
+        r = xmledit.declared_prefix(start, REL_NS)
+        binding = "" if r else f' xmlns:r="{REL_NS}"'
+        r = r or "r"
+        new_sheets = [
+            f'<{p}sheet{binding} name={xmledit.attr(item.table.name)} '
+            f'sheetId="{item.sheet_id}" {r}:id="{item.rel_id}"/>'
+            for item in planned if item.existing is None]
+        if new_sheets:
+            document = xmledit.append_children(document, p, "sheets", new_sheets,
+                                               after=("bookViews", "workbookProtection",
+                                                      "workbookPr", "fileSharing"),
+                                               before=_DEFINED_NAMES_AFTER[1:]
+                                               + ("definedNames",) + _DEFINED_NAMES_BEFORE)
+        indexes = {str(item.index) for item in planned}
+        container = xmledit.find_container(document, p, "definedNames")
+        if container is not None:
+            old = container.group(0)
+            kept = old
+            for element in xmledit.children(old, p, "definedName"):
+                values = xmledit.attributes(element.split(">", 1)[0])
+                if (values.get("name") in (MARKER_NAME, FILTER_NAME)
+                        and values.get("localSheetId") in indexes):
+                    kept = kept.replace(element, "", 1)
+            document = document[:container.start()] + kept + document[container.end():]
+        names = []
+        for item in planned:
+            sheet_name = item.existing.name if item.existing else item.table.name
+            names.append(f'<{p}definedName name="{FILTER_NAME}" localSheetId="{item.index}" '
+                         f'hidden="1">{xmledit.text(filter_reference(sheet_name, item.table))}'
+                         f'</{p}definedName>')
+            names.append(f'<{p}definedName name="{MARKER_NAME}" localSheetId="{item.index}" '
+                         f'hidden="1">"goalreport"</{p}definedName>')
+        document = xmledit.append_children(document, p, "definedNames", names,
+                                           after=_DEFINED_NAMES_AFTER,
+                                           before=_DEFINED_NAMES_BEFORE)
+        self.changed[info.workbook_part] = document.encode("utf-8")
+
+    def _edit_relationships(self, planned: list[_Planned]) -> None:
+        info = self.info
+        part = info.workbook_rels_part
+        document = info.texts.get(part)
+        if document is None:
+            document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                        '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                        '2006/relationships"></Relationships>')
+        p = xmledit.root_prefix(document, "Relationships")
+        folder = posixpath.dirname(info.workbook_part)
+        new = [(item.rel_id, WORKSHEET_REL, item.part) for item in planned if item.existing is None]
+        if self.new_styles_rel:
+            new.append((self.new_styles_rel[0], STYLES_REL, self.new_styles_rel[1]))
+        snippets = [f'<{p}Relationship Id="{rel_id}" Type="{kind}" '
+                    f'Target={xmledit.attr(posixpath.relpath(target, folder or "."))}/>'
+                    for rel_id, kind, target in new]
+        if snippets:
+            document = xmledit.append_children(document, p, "Relationships", snippets)
+            if part in info.texts:
+                self.changed[part] = document.encode("utf-8")
+            else:
+                self.new_parts[part] = document.encode("utf-8")
+
+    def _edit_content_types(self, planned: list[_Planned]) -> None:
+        part = next(name for name in self.info.texts if name.casefold() == "[content_types].xml")
+        document = self.info.texts[part]
+        p = xmledit.root_prefix(document, "Types")
+        present = set()
+        for element in xmledit.children(document, p, "Override"):
+            present.add(xmledit.attributes(element).get("PartName", "").casefold())
+        wanted = [(item.part, WORKSHEET_CT) for item in planned]
+        if self.new_styles_rel:
+            wanted.append((self.new_styles_rel[1], STYLES_CT))
+        snippets = [f'<{p}Override PartName={xmledit.attr("/" + name)} ContentType="{kind}"/>'
+                    for name, kind in wanted if "/" + name.casefold() not in present]
+        if snippets:
+            document = xmledit.append_children(document, p, "Types", snippets)
+            self.changed[part] = document.encode("utf-8")
+        assert CT_NS  # the namespace parsed in package.py; prefixes come from the text
+
+    def write(self, source, out, planned: list[_Planned]) -> None:  # type: ignore[no-untyped-def]
+        """Stream the new package to ``out``."""
+        sheets = {item.part: item for item in planned}
+        assert self.styles is not None
+        writer = RawZipWriter(out, source)
+        try:
+            for entry in self.info.entries:
+                name = entry.filename
+                if name in self.dropped:
+                    continue
+                if name in sheets:
+                    self._write_sheet(writer, sheets.pop(name), entry)
+                elif name in self.changed:
+                    writer.write_entry(name, [self.changed[name]], like=entry)
+                else:
+                    writer.copy_entry(entry)
+            for item in planned:
+                if item.part in sheets:
+                    self._write_sheet(writer, item, None)
+            for name, data in self.new_parts.items():
+                writer.write_entry(name, [data])
+        except (zipfile.BadZipFile, EOFError, OSError) as error:
+            raise WriteRefused(f"could not copy {self.info.path.name}: {error}") from error
+        finally:
+            writer.close()
+
+    def _write_sheet(self, writer: RawZipWriter, item: _Planned,
+                     like: zipfile.ZipInfo | None) -> None:
+        assert self.styles is not None
+        table = item.table
+        large = len(table.rows) * max(len(table.columns), 1) > 20_000_000
+        writer.write_entry(item.part, worksheet_chunks(table, self.styles,
+                                                        date1904=self.info.date1904),
+                           like=like, large=large)
