@@ -14,9 +14,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+from .errors import Problem
 from .model import Goal, Rep, RevenueType
 
-AssumptionSource = Literal["goal sheet", "history", "team", "default"]
+#: "not needed": no source gave an average deal size, and the type has no target.
+AssumptionSource = Literal["goal sheet", "history", "team", "default", "not needed"]
 
 
 @dataclass(frozen=True)
@@ -231,3 +233,20 @@ class TeamTotals:
     forecast: Decimal
     #: Status name (model.STATUSES) → number of reps.
     status_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Computation:
+    """Everything ``engine.compute`` found for one workbook as of one date."""
+
+    as_of: date
+    #: First day of the report month.
+    report_month: date
+    #: The goal year (calendar year its fiscal year starts in) holding As Of.
+    goal_year: int
+    #: Active reps only, in workbook order.
+    results: tuple[RepResult, ...]
+    #: One row per team sorted by name, then the "Total" row.
+    team: tuple[TeamTotals, ...]
+    #: Things worth saying that do not stop a run (e.g. a rep with no working days).
+    warnings: tuple[Problem, ...] = ()

@@ -1,0 +1,135 @@
+"""Funnel assumptions (SPEC §2): average deal size, close rate, meetings per lead.
+
+Each comes from the first source that has it — the Goals sheet, the rep's own history over
+the 365 days before As Of (As Of included), the team's history, the Settings default — and
+records which one, so a rep can see why the plan asks for 60 leads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from .errors import Problem
+from .history import HISTORY_DAYS, Tally
+from .model import REVENUE_TYPES, Goal, Rep, RevenueType, Settings
+from .results import Assumption
+
+#: Won deals of a type needed before their mean is trusted as a deal size.
+MIN_DEALS = 3
+#: Leads needed before a rep's own close rate or meetings per lead is trusted.
+MIN_LEADS = 10
+
+
+@dataclass(frozen=True)
+class TeamHistory:
+    """History pooled over the rep's own team and over every rep of the workbook (active
+    or not), both over the same 365-day window."""
+
+    team_name: str
+    team: Tally
+    everyone: Tally
+
+
+@dataclass(frozen=True)
+class Funnel:
+    avg_deal_size: dict[RevenueType, Assumption]
+    close_rate: Assumption
+    meetings_per_lead: Assumption
+
+
+def _window(as_of: date) -> str:
+    return f"the {HISTORY_DAYS} days up to {as_of.isoformat()}"
+
+
+def _type_target(goal: Goal, revenue_type: RevenueType) -> Fraction:
+    return Fraction(goal.new_target if revenue_type == "new" else goal.repeat_target)
+
+
+def avg_deal_size(
+    rep: Rep, goal: Goal, revenue_type: RevenueType, history: Tally, team: TeamHistory,
+    settings: Settings, as_of: date,
+) -> Assumption | Problem:
+    """ADS(r, t): Goals column → rep's mean won amount (≥ 3 deals) → the rep's Team's mean
+    (≥ 3 deals) → every rep's mean (≥ 3 deals) → Default Avg Deal Size → a problem.
+
+    "The whole team" is read as the rep's own Team when it has enough deals, else the whole
+    workbook. A type without target that no source covers gets value 0 with source
+    "not needed" instead of a problem: no deals of that type are planned.
+    """
+    given = goal.avg_new_deal_size if revenue_type == "new" else goal.avg_repeat_deal_size
+    if given is not None and given > 0:
+        return Assumption(Fraction(given), "goal sheet", f"{goal.source or 'Goals sheet'}")
+    label = f"won {revenue_type}-client deals"
+    count, amount = history.won_of(revenue_type)
+    if count >= MIN_DEALS:
+        mean = Fraction(amount) / count
+        return Assumption(mean, "history",
+                          f"mean of {count} {label} by {rep.name or rep.rep_id} in {_window(as_of)}")
+    pools = []
+    if team.team_name:
+        pools.append((team.team, f"team {team.team_name}"))
+    pools.append((team.everyone, "all reps"))
+    for pool, who in pools:
+        count, amount = pool.won_of(revenue_type)
+        if count >= MIN_DEALS:
+            return Assumption(Fraction(amount) / count, "team",
+                              f"mean of {count} {label} by {who} in {_window(as_of)}")
+    if settings.default_avg_deal_size is not None and settings.default_avg_deal_size > 0:
+        return Assumption(Fraction(settings.default_avg_deal_size), "default",
+                          "Settings: Default Avg Deal Size")
+    if _type_target(goal, revenue_type) == 0:
+        return Assumption(Fraction(0), "not needed", f"no {revenue_type}-client target")
+    column = "Avg New Deal Size" if revenue_type == "new" else "Avg Repeat Deal Size"
+    where = goal.avg_deal_size_cell or goal.source or "Goals sheet"
+    return Problem(where, (
+        f"no average {revenue_type}-client deal size for rep {rep.rep_id!r} ({rep.name}): "
+        f"the goal gives none and fewer than {MIN_DEALS} {label} were logged in "
+        f"{_window(as_of)} by the rep, the team or anyone. Fill in 'Avg Deal Size' "
+        f"(or '{column}') for this goal, e.g. 1000, or set 'Default Avg Deal Size' in Settings."))
+
+
+def close_rate(goal: Goal, history: Tally, settings: Settings, as_of: date) -> Assumption:
+    """CR(r): Goals column → won ÷ leads over the window when ≥ 10 leads and at least one
+    deal won (a rate of 0 would need infinite leads), capped at 1 → Default Close Rate."""
+    if goal.close_rate is not None and goal.close_rate > 0:
+        return Assumption(min(goal.close_rate, Fraction(1)), "goal sheet",
+                          goal.source or "Goals sheet")
+    if history.leads >= MIN_LEADS and history.won > 0:
+        rate = min(Fraction(history.won, history.leads), Fraction(1))
+        return Assumption(rate, "history",
+                          f"{history.won} won from {history.leads} leads in {_window(as_of)}")
+    return Assumption(settings.default_close_rate, "default", "Settings: Default Close Rate")
+
+
+def meetings_per_lead(goal: Goal, history: Tally, settings: Settings, as_of: date) -> Assumption:
+    """MPL(r): Goals column → meetings ÷ leads over the window when ≥ 10 leads and at least
+    one meeting → Default Meetings per Lead."""
+    if goal.meetings_per_lead is not None and goal.meetings_per_lead > 0:
+        return Assumption(goal.meetings_per_lead, "goal sheet", goal.source or "Goals sheet")
+    if history.leads >= MIN_LEADS and history.meetings > 0:
+        return Assumption(Fraction(history.meetings, history.leads), "history",
+                          f"{history.meetings} meetings for {history.leads} leads in "
+                          f"{_window(as_of)}")
+    return Assumption(settings.default_meetings_per_lead, "default",
+                      "Settings: Default Meetings per Lead")
+
+
+def resolve_funnel(
+    rep: Rep, goal: Goal, history: Tally, team: TeamHistory, settings: Settings, as_of: date
+) -> Funnel | list[Problem]:
+    """All three assumptions for a rep, or the problems that stop them being known."""
+    sizes: dict[RevenueType, Assumption] = {}
+    problems = []
+    for revenue_type in REVENUE_TYPES:
+        found = avg_deal_size(rep, goal, revenue_type, history, team, settings, as_of)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            sizes[revenue_type] = found
+    if problems:
+        return problems
+    return Funnel(sizes, close_rate(goal, history, settings, as_of),
+                  meetings_per_lead(goal, history, settings, as_of))
+

@@ -1,0 +1,119 @@
+"""The one entry point of the calculations: a validated workbook in, plans, progress and
+team totals out (SPEC §2, §3). Pure: As Of is passed in, nothing is read or printed.
+
+Choices where the SPEC is silent:
+- The goal year is the fiscal year holding As Of.
+- Rep IDs match between sheets ignoring case and surrounding spaces.
+- ``rep_ids`` limits the reps computed, and the team totals then cover only those reps.
+  Team history (for deal sizes) always pools every rep, active or not, filtered or not.
+- History windows are the 365 (or 90) days ending on As Of, As Of included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, timedelta
+from itertools import pairwise
+
+from .assumptions import TeamHistory, resolve_funnel
+from .calendar import company_working_days, goal_year, goal_year_of, rep_working_days
+from .errors import InputProblems, Problem
+from .history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
+from .insights import RECENT_DAYS
+from .model import DayActivity, Goal, Rep, TimeOff, WorkbookData
+from .planning import PlanInputs, plan_rep
+from .progress import ProgressInputs, measure
+from .results import Computation, RepResult
+from .team import team_totals
+
+
+def rep_key(rep_id: str) -> str:
+    """How rep IDs are matched across sheets: case and surrounding spaces ignored."""
+    return rep_id.strip().casefold()
+
+
+def activity_by_rep(activity: Sequence[DayActivity]) -> dict[str, list[DayActivity]]:
+    """Each rep's records, sorted by day, indexed once for the whole run."""
+    found: dict[str, list[DayActivity]] = {}
+    for record in activity:
+        found.setdefault(rep_key(record.rep_id), []).append(record)
+    for records in found.values():
+        if any(a.day > b.day for a, b in pairwise(records)):
+            records.sort(key=lambda r: r.day)
+    return found
+
+
+def _team_key(rep: Rep) -> str:
+    return rep.team.strip().casefold()
+
+
+def compute(
+    data: WorkbookData, *, as_of: date, report_month: date | None = None,
+    rep_ids: Collection[str] | None = None,
+) -> Computation:
+    """Plan and measure every active rep (or those in ``rep_ids``) as of ``as_of``.
+
+    Raises ``InputProblems`` listing every active rep without a goal for the goal year
+    and every deal size needed that no source gives; raises ``InputProblems`` too for a
+    Holiday Country the holidays package does not know.
+    """
+    settings = data.settings
+    year = goal_year(goal_year_of(as_of, settings.fiscal_year_start), settings, data.holidays)
+    month = (report_month or as_of).replace(day=1)
+    activity = activity_by_rep(data.activity)
+    goals: dict[tuple[str, int], Goal] = {}
+    for given in data.goals:
+        goals.setdefault((rep_key(given.rep_id), given.year), given)
+    time_off: dict[str, list[TimeOff]] = {}
+    for absence in data.time_off:
+        time_off.setdefault(rep_key(absence.rep_id), []).append(absence)
+    wanted = {rep_key(rep_id) for rep_id in rep_ids} if rep_ids is not None else None
+    reps = [rep for rep in data.reps
+            if rep.active and (wanted is None or rep_key(rep.rep_id) in wanted)]
+
+    history = {key: window_tally(records, as_of, HISTORY_DAYS) for key, records in activity.items()}
+    everyone = sum(history.values(), EMPTY)
+    teams: dict[str, Tally] = {}
+    for member in data.reps:
+        name = _team_key(member)
+        if name:
+            teams[name] = teams.get(name, EMPTY) + history.get(rep_key(member.rep_id), EMPTY)
+
+    plan_inputs = PlanInputs(settings, data.seasonality, year, as_of)
+    progress_inputs = ProgressInputs(settings, data.seasonality, as_of, month)
+    end = min(as_of, year.end)
+    recent_company = company_working_days(
+        end - timedelta(days=RECENT_DAYS - 1), end, settings, data.holidays)
+
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    results: list[RepResult] = []
+    for rep in reps:
+        key = rep_key(rep.rep_id)
+        goal = goals.get((key, year.year))
+        if goal is None:
+            problems.append(Problem(rep.source or "Reps sheet", (
+                f"active rep {rep.rep_id!r} ({rep.name}) has no goal for {year.year} "
+                f"({year.start.isoformat()} to {year.end.isoformat()}): add a Goals row with "
+                f"Rep ID {rep.rep_id!r} and Year {year.year}, or set Active to 'no'.")))
+            continue
+        records = activity.get(key, [])
+        own_history = history.get(key, EMPTY)
+        team = TeamHistory(rep.team.strip(), teams.get(_team_key(rep), EMPTY), everyone)
+        funnel = resolve_funnel(rep, goal, own_history, team, settings, as_of)
+        if isinstance(funnel, list):
+            problems.extend(funnel)
+            continue
+        absences = time_off.get(key, [])
+        days = rep_working_days(year.company_days, rep, absences)
+        recent = window_tally(records, as_of, MEASURABLE_DAYS)
+        plan, plan_warnings = plan_rep(rep, goal, days, funnel, own_history, recent, plan_inputs)
+        warnings.extend(plan_warnings)
+        working_90 = len(rep_working_days(recent_company, rep, absences))
+        results.append(RepResult(plan, measure(plan, records, progress_inputs, working_90)))
+
+    if problems:
+        raise InputProblems(problems, warnings)
+    return Computation(
+        as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
+        team=team_totals(results), warnings=tuple(warnings))

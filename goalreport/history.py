@@ -1,0 +1,104 @@
+"""Sums of logged activity over a date range: the rep's and the team's history.
+
+The funnel assumptions (SPEC §2), the SMART check and the progress funnel (SPEC §3) all
+need the same few sums over a window of days; this computes them in one pass over a rep's
+day records. Money is summed as ``Decimal`` (exact for cents).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .model import DayActivity
+
+#: SPEC §2: assumptions from history look at the 365 days before As Of.
+HISTORY_DAYS = 365
+#: Activity in this many days before As Of counts as "activity is being logged".
+MEASURABLE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What was logged over some days, summed. ``first_day`` is the first day with any
+    activity logged, None when nothing was."""
+
+    leads: int = 0
+    meetings: int = 0
+    lost: int = 0
+    won_new: int = 0
+    won_new_amount: Decimal = Decimal(0)
+    won_repeat: int = 0
+    won_repeat_amount: Decimal = Decimal(0)
+    focus_hours: Decimal = Decimal(0)
+    first_day: date | None = None
+
+    @property
+    def won(self) -> int:
+        return self.won_new + self.won_repeat
+
+    @property
+    def won_amount(self) -> Decimal:
+        return self.won_new_amount + self.won_repeat_amount
+
+    def won_of(self, revenue_type: str) -> tuple[int, Decimal]:
+        """(count, amount) of won deals of ``revenue_type`` ("new" or "repeat")."""
+        if revenue_type == "new":
+            return self.won_new, self.won_new_amount
+        return self.won_repeat, self.won_repeat_amount
+
+    def __add__(self, other: Tally) -> Tally:
+        firsts = [d for d in (self.first_day, other.first_day) if d is not None]
+        return Tally(
+            leads=self.leads + other.leads, meetings=self.meetings + other.meetings,
+            lost=self.lost + other.lost, won_new=self.won_new + other.won_new,
+            won_new_amount=self.won_new_amount + other.won_new_amount,
+            won_repeat=self.won_repeat + other.won_repeat,
+            won_repeat_amount=self.won_repeat_amount + other.won_repeat_amount,
+            focus_hours=self.focus_hours + other.focus_hours,
+            first_day=min(firsts) if firsts else None,
+        )
+
+
+EMPTY = Tally()
+
+
+def in_range(days: Sequence[DayActivity], start: date, end: date) -> Sequence[DayActivity]:
+    """The records of ``days`` (sorted by day, one rep) dated ``start`` to ``end`` inclusive."""
+    low = bisect_left(days, start, key=_day)
+    return days[low:bisect_right(days, end, lo=low, key=_day)]
+
+
+def _day(record: DayActivity) -> date:
+    return record.day
+
+
+def tally(days: Iterable[DayActivity]) -> Tally:
+    """Sum ``days`` into one ``Tally``."""
+    leads = meetings = lost = won_new = won_repeat = 0
+    new_amount = repeat_amount = hours = Decimal(0)
+    first: date | None = None
+    for d in days:
+        if first is None or d.day < first:
+            first = d.day
+        leads += d.leads
+        meetings += d.meetings
+        lost += d.lost
+        if d.won_new:
+            won_new += d.won_new
+            new_amount += d.won_new_amount
+        if d.won_repeat:
+            won_repeat += d.won_repeat
+            repeat_amount += d.won_repeat_amount
+        if d.focus_hours:
+            hours += d.focus_hours
+    return Tally(leads, meetings, lost, won_new, new_amount, won_repeat, repeat_amount,
+                 hours, first)
+
+
+def window_tally(days: Sequence[DayActivity], end: date, length: int) -> Tally:
+    """The ``length`` days ending on ``end`` inclusive: (end − length, end]."""
+    return tally(in_range(days, end - timedelta(days=length - 1), end))

@@ -1,0 +1,183 @@
+"""The breakdown (SPEC §2): an annual goal into monthly, weekly and daily targets and
+the deals, leads and meetings they need. Pure and exact.
+
+Money is held in integer cents; a daily target is the exact Fraction T(r,m)/D(r,m).
+Monthly targets are split by the largest-remainder method (ties: the earlier month), so
+the months add up to the annual target of each revenue type to the cent. Weekly targets
+are the exact sums of their daily targets, rounded to cents by the same method over the
+year, so the weeks add up to the annual target to the cent as well and each week is
+within one cent of its exact value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from .assumptions import Funnel
+from .calendar import GoalYear, week_start
+from .errors import Problem
+from .exact import ZERO, cents_money, cents_to_money, largest_remainder, to_cents
+from .history import Tally
+from .model import Goal, Rep, RevenueType, Settings
+from .results import MonthPlan, Objectives, RepPlan, WeekPlan
+from .smart import smart_check
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What every rep's plan shares: settings, seasonality, the goal year, As Of."""
+
+    settings: Settings
+    seasonality: Mapping[int, Fraction]
+    year: GoalYear
+    as_of: date
+
+
+def ramp_factor(start: date | None, ramp_months: int, month: date) -> Fraction:
+    """R(r, m): j/(k+1) in the j-th month of tenure (the Start Date's month is j = 1) for
+    j ≤ k = Ramp Months; otherwise 1. Months before the start have no working days, so
+    their factor does not matter; it is 1."""
+    if start is None or ramp_months <= 0:
+        return Fraction(1)
+    j = (month.year - start.year) * 12 + month.month - start.month + 1
+    if 1 <= j <= ramp_months:
+        return Fraction(j, ramp_months + 1)
+    return Fraction(1)
+
+
+def days_per_month(rep_days: Sequence[date], months: Sequence[date]) -> tuple[int, ...]:
+    """D(r, m) for each month of the year."""
+    index = {(m.year, m.month): i for i, m in enumerate(months)}
+    counts = [0] * len(months)
+    for day in rep_days:
+        counts[index[(day.year, day.month)]] += 1
+    return tuple(counts)
+
+
+def month_weights(
+    rep: Rep, months: Sequence[date], working_days: Sequence[int],
+    seasonality: Mapping[int, Fraction],
+) -> tuple[Fraction, ...]:
+    """w(r, m) = Seasonality(m) × D(r, m) × R(r, m), seasonality 1 where not given."""
+    return tuple(
+        Fraction(seasonality.get(m.month, 1)) * d * ramp_factor(rep.start_date, rep.ramp_months, m)
+        for m, d in zip(months, working_days, strict=True))
+
+
+def objectives(amounts: Mapping[RevenueType, Fraction], funnel: Funnel) -> Objectives:
+    """Deals = Σ_t amount_t ÷ ADS_t; leads = deals ÷ CR; meetings = leads × MPL (exact).
+    ``amounts`` are in currency units; a type with no amount needs no deals."""
+    deals = ZERO
+    for revenue_type, amount in amounts.items():
+        size = funnel.avg_deal_size[revenue_type].value
+        if amount and size:
+            deals += amount / size
+    leads = deals / funnel.close_rate.value
+    return Objectives(deals, leads, leads * funnel.meetings_per_lead.value)
+
+
+def _amounts(new_cents: Fraction | int, repeat_cents: Fraction | int) -> dict[RevenueType, Fraction]:
+    return {"new": Fraction(new_cents, 100), "repeat": Fraction(repeat_cents, 100)}
+
+
+def week_starts(year: GoalYear) -> tuple[date, ...]:
+    """The Monday of every week holding a day of the goal year (the first may fall
+    before the year starts)."""
+    first = week_start(year.start)
+    count = (year.end - first).days // 7 + 1
+    return tuple(first + timedelta(weeks=i) for i in range(count))
+
+
+def plan_rep(
+    rep: Rep, goal: Goal, rep_days: Sequence[date], funnel: Funnel, history: Tally,
+    recent: Tally, inputs: PlanInputs,
+) -> tuple[RepPlan, tuple[Problem, ...]]:
+    """The plan of one rep for the goal year, and warnings about it.
+
+    A rep with no weighted working day (starting after the year ends, time off all year,
+    no Working Days) gets all-zero monthly, weekly and daily targets and a warning; the
+    annual objectives still show what the goal would need.
+    """
+    year = inputs.year
+    months = year.months
+    d = days_per_month(rep_days, months)
+    weights = month_weights(rep, months, d, inputs.seasonality)
+    new_months = largest_remainder(to_cents(goal.new_target), weights)
+    repeat_months = largest_remainder(to_cents(goal.repeat_target), weights)
+    warnings: list[Problem] = []
+    if sum(weights) == 0 and goal.total_target > 0:
+        warnings.append(Problem(goal.source or rep.source or "Goals sheet", (
+            f"rep {rep.rep_id!r} ({rep.name}) has no working days in goal year {year.year} "
+            f"({year.start.isoformat()} to {year.end.isoformat()}): check the Start Date, "
+            "Time Off and Working Days. Their plan targets are all 0."), "warning"))
+
+    month_plans = []
+    #: Exact daily targets in cents per month, by type.
+    daily_new: list[Fraction] = []
+    daily_repeat: list[Fraction] = []
+    for m, days, new_c, repeat_c in zip(months, d, new_months, repeat_months, strict=True):
+        daily_new.append(Fraction(new_c, days) if days else ZERO)
+        daily_repeat.append(Fraction(repeat_c, days) if days else ZERO)
+        month_plans.append(MonthPlan(
+            month=m, working_days=days, new_target=cents_to_money(new_c),
+            repeat_target=cents_to_money(repeat_c),
+            daily_target=cents_money(Fraction(new_c + repeat_c, days)) if days else cents_to_money(0),
+            objectives=objectives(_amounts(new_c, repeat_c), funnel),
+        ))
+
+    month_index = {(m.year, m.month): i for i, m in enumerate(months)}
+    daily_dollars = [(daily_new[i] + daily_repeat[i]) / 100 for i in range(len(months))]
+    daily_targets = tuple(
+        (day, daily_dollars[month_index[(day.year, day.month)]]) for day in rep_days)
+
+    weeks = _weeks(year, rep_days, month_index, daily_new, daily_repeat,
+                   sum(new_months) + sum(repeat_months), funnel)
+    annual = objectives(_amounts(to_cents(goal.new_target), to_cents(goal.repeat_target)), funnel)
+    smart = smart_check(goal, annual, len(rep_days), funnel.close_rate.value, history, recent,
+                        inputs.settings, year, inputs.as_of)
+    plan = RepPlan(
+        rep=rep, goal=goal, year_start=year.start, year_end=year.end,
+        months=tuple(month_plans), weeks=weeks, daily_targets=daily_targets,
+        avg_deal_size=dict(funnel.avg_deal_size), close_rate=funnel.close_rate,
+        meetings_per_lead=funnel.meetings_per_lead, annual_objectives=annual, smart=smart,
+    )
+    return plan, tuple(warnings)
+
+
+def _weeks(
+    year: GoalYear, rep_days: Sequence[date], month_index: Mapping[tuple[int, int], int],
+    daily_new: Sequence[Fraction], daily_repeat: Sequence[Fraction], total_cents: int,
+    funnel: Funnel,
+) -> tuple[WeekPlan, ...]:
+    """Every week of the goal year: its in-year working days, target and objectives."""
+    mondays = week_starts(year)
+    first = mondays[0]
+    counts = [0] * len(mondays)
+    new_cents = [ZERO] * len(mondays)
+    repeat_cents = [ZERO] * len(mondays)
+    for day in rep_days:
+        w = (day - first).days // 7
+        m = month_index[(day.year, day.month)]
+        counts[w] += 1
+        new_cents[w] += daily_new[m]
+        repeat_cents[w] += daily_repeat[m]
+    exact = [n + r for n, r in zip(new_cents, repeat_cents, strict=True)]
+    rounded = largest_remainder(total_cents, exact)
+    return tuple(
+        WeekPlan(week_start=monday, working_days=counts[i], target=cents_to_money(rounded[i]),
+                 objectives=objectives(_amounts(new_cents[i], repeat_cents[i]), funnel))
+        for i, monday in enumerate(mondays))
+
+
+def remaining_month_weights(
+    rep: Rep, months: Sequence[date], rep_days: Sequence[date], after: date,
+    seasonality: Mapping[int, Fraction],
+) -> tuple[Fraction, ...]:
+    """Plan weights of each month counting only rep working days after ``after``: how a
+    gap is spread over what is left of the year (the catch-up plan)."""
+    left = [day for day in rep_days if day > after]
+    return month_weights(rep, months, days_per_month(left, months), seasonality)
+

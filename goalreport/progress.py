@@ -1,0 +1,207 @@
+"""Progress as of a date (SPEC §3): actual against plan, pace, forecast, what is still
+needed, status, the measured funnel and the series the charts draw. Pure and exact.
+
+Choices where the SPEC is silent:
+- As Of after the goal year is clipped to the year end; As Of before the year starts
+  measures nothing: no actual, nothing expected, status "On track".
+- Status with nothing expected yet (E = 0, pace blank) is "On track" unless the goal is
+  already achieved.
+- Needed per week = needed per working day × the number of Working Days in a week (5 by
+  default). With no working day left, needed per working day is 0 when the gap is closed
+  and blank (None) otherwise.
+- Focus hours planned = Focus Hours per Week × the rep's elapsed working days ÷ Working
+  Days per week, so time off and holidays do not count as skipped focus time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from .calendar import month_end
+from .exact import (
+    ZERO,
+    cents_money,
+    cents_to_money,
+    largest_remainder,
+    money,
+    round_half_up,
+    to_cents,
+)
+from .history import in_range, tally
+from .insights import Measured, achievements, reassess, suggestions
+from .model import DayActivity, Goal, Settings
+from .planning import days_per_month, remaining_month_weights
+from .results import FunnelActuals, MonthProgress, Progress, RepPlan
+
+
+@dataclass(frozen=True)
+class ProgressInputs:
+    """What every rep's progress shares."""
+
+    settings: Settings
+    seasonality: Mapping[int, Fraction]
+    as_of: date
+    #: First day of the report month.
+    report_month: date
+
+
+def _cents(amount: Decimal) -> Decimal:
+    """Money as Decimal with exactly two places."""
+    return cents_to_money(to_cents(amount))
+
+
+def status_of(attainment: Fraction | None, pace: Fraction | None, settings: Settings) -> str:
+    """SPEC §3 status: Achieved at attainment ≥ 1, else by pace against the Settings
+    thresholds (each boundary belongs to the better status); no pace yet → On track."""
+    if attainment is not None and attainment >= 1:
+        return "Achieved"
+    if pace is None or pace >= settings.on_track_pace:
+        return "On track"
+    if pace >= settings.slightly_behind_pace:
+        return "Slightly behind"
+    if pace >= settings.at_risk_pace:
+        return "At risk"
+    return "Behind"
+
+
+def funnel_actuals(
+    days: Sequence[DayActivity], working_days: int, goal: Goal, settings: Settings
+) -> FunnelActuals:
+    """What was logged in ``days``; focus planned over ``working_days`` rep working days."""
+    t = tally(days)
+    planned = None
+    if goal.focus_hours_per_week is not None:
+        per_week = max(len(settings.working_days), 1)
+        planned = money(Fraction(goal.focus_hours_per_week) * working_days / per_week)
+    return FunnelActuals(
+        leads=t.leads, meetings=t.meetings, won=t.won, lost=t.lost,
+        won_amount=_cents(t.won_amount),
+        close_rate=Fraction(t.won, t.leads) if t.leads else None,
+        avg_deal_size=money(Fraction(t.won_amount) / t.won) if t.won else None,
+        focus_hours=t.focus_hours, focus_hours_planned=planned,
+    )
+
+
+def _expected_cents(plan: RepPlan, elapsed_per_month: Sequence[int]) -> tuple[Fraction, Fraction]:
+    """Exact expected-to-date cents (new, repeat): Σ_m T(m,t) × elapsed days ÷ D(m)."""
+    new = repeat = ZERO
+    for month, elapsed in zip(plan.months, elapsed_per_month, strict=True):
+        if elapsed:
+            share = Fraction(elapsed, month.working_days)
+            new += to_cents(month.new_target) * share
+            repeat += to_cents(month.repeat_target) * share
+    return new, repeat
+
+
+def measure(
+    plan: RepPlan, days: Sequence[DayActivity], inputs: ProgressInputs, working_days_90: int
+) -> Progress:
+    """Progress of one rep as of ``inputs.as_of``.
+
+    ``days``: the rep's activity records sorted by day (any dates). ``working_days_90``:
+    the rep's working days in the 90 days ending on As Of clipped to the year end, for the
+    re-assessment.
+    """
+    settings = inputs.settings
+    goal = plan.goal
+    end = min(inputs.as_of, plan.year_end)
+    started = inputs.as_of >= plan.year_start
+    year_days = in_range(days, plan.year_start, end) if started else ()
+    so_far = tally(year_days)
+    actual_new, actual_repeat = _cents(so_far.won_new_amount), _cents(so_far.won_repeat_amount)
+    actual = actual_new + actual_repeat
+    target = _cents(goal.total_target)
+
+    rep_days = [day for day, _ in plan.daily_targets]
+    elapsed = bisect_right(rep_days, end) if started else 0
+    remaining = len(rep_days) - elapsed
+    months = tuple(m.month for m in plan.months)
+    elapsed_per_month = days_per_month(rep_days[:elapsed], months)
+    expected_new, expected_repeat = _expected_cents(plan, elapsed_per_month)
+    expected_cents = expected_new + expected_repeat
+
+    exact_actual = Fraction(actual)
+    attainment = exact_actual / Fraction(target) if target > 0 else None
+    pace = exact_actual * 100 / expected_cents if expected_cents else None
+    forecast = exact_actual + exact_actual * remaining / elapsed if elapsed else exact_actual
+    gap = max(Fraction(target) - exact_actual, ZERO)
+    if remaining:
+        needed_day: Fraction | None = gap / remaining
+    else:
+        needed_day = ZERO if gap == 0 else None
+    per_week = max(len(settings.working_days), 1)
+    status = status_of(attainment, pace, settings)
+
+    catch_up: tuple[tuple[date, Decimal], ...] = ()
+    if remaining:
+        after = end if started else plan.year_start - timedelta(days=1)
+        weights = remaining_month_weights(plan.rep, months, rep_days, after, inputs.seasonality)
+        split = largest_remainder(round_half_up(gap * 100), weights)
+        catch_up = tuple((m, cents_to_money(c)) for m, c, w in zip(months, split, weights, strict=True) if w)
+
+    month_start, month_last = inputs.report_month, month_end(inputs.report_month)
+    month_until = min(month_last, inputs.as_of)
+    month_working = sum(1 for day in rep_days if month_start <= day <= month_until)
+    funnel_month = funnel_actuals(
+        in_range(days, month_start, month_until), month_working, goal, settings)
+    funnel_year = funnel_actuals(year_days, elapsed, goal, settings)
+
+    measured = Measured(
+        plan=plan, year_days=year_days, end=end, started=started, actual=exact_actual,
+        actual_new=Fraction(actual_new), actual_repeat=Fraction(actual_repeat),
+        expected_new=expected_new / 100, expected_repeat=expected_repeat / 100,
+        elapsed=elapsed, remaining=remaining, gap=gap, needed_per_day=needed_day,
+        funnel=funnel_year, status=status, settings=settings,
+    )
+    month_rows, cumulative_plan, cumulative_actual = _series(plan, year_days, end, started)
+    return Progress(
+        rep_id=plan.rep.rep_id, as_of=inputs.as_of, annual_target=target, actual=actual,
+        actual_new=actual_new, actual_repeat=actual_repeat,
+        expected_to_date=cents_money(expected_cents), attainment=attainment, pace=pace,
+        forecast=money(forecast), gap=money(gap), elapsed_working_days=elapsed,
+        remaining_working_days=remaining,
+        needed_per_working_day=money(needed_day) if needed_day is not None else None,
+        needed_per_week=money(needed_day * per_week) if needed_day is not None else None,
+        catch_up=catch_up, status=status, funnel_year=funnel_year, funnel_month=funnel_month,
+        reassess=reassess(measured, days, working_days_90),
+        achievements=achievements(measured), suggestions=suggestions(measured),
+        months=month_rows, cumulative_plan=cumulative_plan,
+        cumulative_actual=cumulative_actual,
+    )
+
+
+def _series(
+    plan: RepPlan, year_days: Sequence[DayActivity], end: date, started: bool
+) -> tuple[tuple[MonthProgress, ...], tuple[tuple[date, Decimal], ...],
+           tuple[tuple[date, Decimal], ...]]:
+    """Monthly actual against target, cumulative plan at month ends, cumulative actual at
+    month ends up to As Of and at As Of itself (nothing before the year starts)."""
+    index = {(m.month.year, m.month.month): i for i, m in enumerate(plan.months)}
+    new = [Decimal(0)] * len(plan.months)
+    repeat = [Decimal(0)] * len(plan.months)
+    for record in year_days:
+        i = index[(record.day.year, record.day.month)]
+        new[i] += record.won_new_amount
+        repeat[i] += record.won_repeat_amount
+    rows = tuple(
+        MonthProgress(m.month, m.new_target, m.repeat_target, _cents(new[i]), _cents(repeat[i]))
+        for i, m in enumerate(plan.months))
+    planned: list[tuple[date, Decimal]] = []
+    running = Decimal(0)
+    for m in plan.months:
+        running += m.total_target
+        planned.append((month_end(m.month), running))
+    actual: list[tuple[date, Decimal]] = []
+    if started:
+        running = Decimal(0)
+        for i, m in enumerate(plan.months):
+            if m.month > end:
+                break
+            running += new[i] + repeat[i]
+            actual.append((min(month_end(m.month), end), _cents(running)))
+    return rows, tuple(planned), tuple(actual)

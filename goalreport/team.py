@@ -1,0 +1,47 @@
+"""Team totals (SPEC §4 Team Summary) from the reps' results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from .exact import to_cents
+from .model import STATUSES
+from .results import RepResult, TeamTotals
+
+#: Team Summary's last row.
+TOTAL = "Total"
+#: The row for reps whose Team is empty.
+NO_TEAM = "(no team)"
+
+
+def _totals(name: str, results: Sequence[RepResult]) -> TeamTotals:
+    target = sum((r.progress.annual_target for r in results), Decimal("0.00"))
+    actual = sum((r.progress.actual for r in results), Decimal("0.00"))
+    expected = sum((r.progress.expected_to_date for r in results), Decimal("0.00"))
+    forecast = sum((r.progress.forecast for r in results), Decimal("0.00"))
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in results:
+        counts[r.progress.status] = counts.get(r.progress.status, 0) + 1
+    return TeamTotals(
+        team=name, reps=len(results), annual_target=target, actual=actual,
+        expected_to_date=expected,
+        attainment=Fraction(to_cents(actual), to_cents(target)) if target else None,
+        pace=Fraction(to_cents(actual), to_cents(expected)) if expected else None,
+        forecast=forecast, status_counts=counts,
+    )
+
+
+def team_totals(results: Iterable[RepResult]) -> tuple[TeamTotals, ...]:
+    """One row per team, sorted by name (case-insensitively), then the "Total" row over
+    all of ``results``. Attainment = actual ÷ target, pace = actual ÷ expected to date, of
+    the summed money (blank when the divisor is 0). Reps without a Team are grouped as
+    "(no team)"."""
+    everyone = list(results)
+    teams: dict[str, list[RepResult]] = {}
+    for r in everyone:
+        teams.setdefault(r.rep.team.strip() or NO_TEAM, []).append(r)
+    rows = [_totals(name, teams[name]) for name in sorted(teams, key=lambda n: (n.casefold(), n))]
+    rows.append(_totals(TOTAL, everyone))
+    return tuple(rows)
