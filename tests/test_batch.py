@@ -1,0 +1,225 @@
+"""``goalreport batch`` end to end: the installed command run as cron would run it, on a
+real inbox folder holding a good workbook and the files a cron job meets sooner or later."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import REPO, minimal_sheets, write_workbook
+
+GOALREPORT = Path(sys.executable).with_name("goalreport")
+SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
+COMPUTED = ("Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log")
+HOSTILE = "poi__test-data_spreadsheet_poc-xmlbomb.xlsx"
+#: As Of fixed so that nothing depends on today's date.
+DATES = ["--as-of", "2026-06-30"]
+
+
+def batch(inbox: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the installed command the way cron does: no terminal, output captured."""
+    return subprocess.run(
+        [str(GOALREPORT), "batch", str(inbox), "--settle", "0", "--jobs", "1", *DATES, *args],
+        check=False, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def start_batch(inbox: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(GOALREPORT), "batch", str(inbox), "--settle", "0", "--jobs", "1", *DATES, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+def good_workbook(path: Path) -> Path:
+    """The bundled sample when it exists, else the smallest valid workbook."""
+    if SAMPLE.is_file():
+        shutil.copyfile(SAMPLE, path)
+        return path
+    return write_workbook(path, minimal_sheets())
+
+
+def broken_workbook(path: Path) -> Path:
+    sheets = minimal_sheets()
+    sheets["Goals"][1][2] = "lots"  # New Client Target
+    return write_workbook(path, sheets)
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
+def computed_sheets(path: Path) -> list[str]:
+    """The computed sheets of a workbook that openpyxl can open, in workbook order."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [name for name in book.sheetnames if name in COMPUTED]
+    finally:
+        book.close()
+
+
+def run_log_rows(path: Path) -> int:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return sum(1 for row in book["Run Log"].iter_rows(min_row=2) if row[0].value)
+    finally:
+        book.close()
+
+
+def statuses(manifest: dict) -> dict[str, str]:
+    return {item["name"]: item["status"] for item in manifest["workbooks"]}
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder
+
+
+def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path, tmp_path: Path,
+                                                             corpus: Path) -> None:
+    good = good_workbook(inbox / "acme.xlsx")
+    broken = broken_workbook(inbox / "broken.xlsx")
+    hostile = inbox / "bomb.xlsx"
+    shutil.copyfile(corpus / "hostile" / HOSTILE, hostile)
+    busy = good_workbook(inbox / "busy.xlsx")
+    (inbox / "~$busy.xlsx").write_bytes(b"\x0cSomeone")
+    old = inbox / "legacy.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000))
+    notes = inbox / "notes.txt"
+    notes.write_text("quota notes\n")
+    untouched = [broken, hostile, busy, old, notes, inbox / "~$busy.xlsx"]
+    before = {path: fingerprint(path) for path in untouched}
+
+    done = batch(inbox, "--json")
+
+    assert done.returncode == 1, done.stderr
+    manifest = json.loads(done.stdout)
+    assert statuses(manifest) == {"acme.xlsx": "done", "bomb.xlsx": "failed",
+                                  "broken.xlsx": "failed", "busy.xlsx": "not ready",
+                                  "legacy.xls": "failed"}
+    assert manifest["counts"] == {"done": 1, "skipped": 0, "not ready": 1, "failed": 3}
+    assert manifest["exit_code"] == 1 and manifest["finished"] is not None
+    assert manifest["ignored"] == [{"name": "notes.txt",
+                                    "why": "not a workbook (.xlsx or .xlsm)"}]
+    items = {item["name"]: item for item in manifest["workbooks"]}
+
+    acme = items["acme.xlsx"]
+    assert acme["as_of"] == "2026-06-30" and acme["report_month"] == "2026-06"
+    assert acme["report_dir"] == str(inbox / "reports" / "acme")
+    assert acme["files"] and all(Path(f).is_file() for f in acme["files"])
+    assert all(Path(f).parent == inbox / "reports" / "acme" / "2026-06" for f in acme["files"])
+    assert any(f.endswith(".pdf") for f in acme["files"])
+    assert computed_sheets(good) == list(COMPUTED)
+
+    assert items["broken.xlsx"]["why"].endswith("nothing was written")
+    assert any("Goals" in p and "'lots'" in p for p in items["broken.xlsx"]["problems"])
+    assert items["bomb.xlsx"]["why"] and items["bomb.xlsx"]["detail"] is None
+    assert "'~$busy.xlsx'" in items["busy.xlsx"]["why"]
+    assert "save it as .xlsx" in items["legacy.xls"]["why"]
+    for path, print_before in before.items():
+        assert fingerprint(path) == print_before, path
+
+    reports = inbox / "reports"
+    assert json.loads((reports / "last-run.json").read_text()) == manifest
+    runs = list((reports / "runs").iterdir())
+    assert len(runs) == 1 and json.loads(runs[0].read_text()) == manifest
+    state = json.loads((reports / ".goalreport-state.json").read_text())
+    assert list(state["workbooks"]) == ["acme.xlsx"]
+    # Cron's log: one timestamped line per workbook, no traceback.
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert any(" ERROR [3/5] broken.xlsx: failed: " in line for line in lines)
+    assert all(line[:4].isdigit() and " goalreport[" in line for line in lines)
+
+
+def test_unchanged_workbook_is_skipped_untouched_and_force_redoes_it(inbox: Path) -> None:
+    good = good_workbook(inbox / "team.xlsx")
+    first = batch(inbox, "--json")
+    assert first.returncode == 0, first.stderr
+    after_first = fingerprint(good)
+    files = json.loads(first.stdout)["workbooks"][0]["files"]
+    assert files
+
+    second = batch(inbox, "--json")
+    assert second.returncode == 0, second.stderr
+    item = json.loads(second.stdout)["workbooks"][0]
+    assert item["status"] == "skipped"
+    assert item["why"].startswith("unchanged since its last run on ")
+    assert item["files"] == files
+    assert fingerprint(good) == after_first
+
+    forced = batch(inbox, "--force", "--json")
+    assert forced.returncode == 0, forced.stderr
+    assert json.loads(forced.stdout)["workbooks"][0]["status"] == "done"
+    assert fingerprint(good) != after_first
+    assert computed_sheets(good) == list(COMPUTED)
+    assert run_log_rows(good) == 2
+
+
+def test_changed_input_is_redone_without_force(inbox: Path) -> None:
+    good = write_workbook(inbox / "team.xlsx", minimal_sheets())
+    assert batch(inbox).returncode == 0
+    book = openpyxl.load_workbook(good)
+    book["Activity"].append([dt.date(2026, 3, 2), "R1", "won", "Beta", "repeat", 250, None])
+    book.save(good)
+
+    again = batch(inbox, "--json")
+    assert again.returncode == 0, again.stderr
+    assert statuses(json.loads(again.stdout)) == {"team.xlsx": "done"}
+    assert run_log_rows(good) == 2
+
+    # Another As Of is another run too.
+    later = batch(inbox, "--as-of", "2026-07-31", "--json")
+    assert statuses(json.loads(later.stdout)) == {"team.xlsx": "done"}
+
+
+def test_two_batches_at_once_one_works_the_other_exits_3(inbox: Path) -> None:
+    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(3)]
+    first = start_batch(inbox)
+    lock = inbox / ".goalreport.lock"
+    while first.poll() is None and not (lock.exists() and lock.read_text().strip()):
+        time.sleep(0.02)
+    second = batch(inbox)
+    _out, err = first.communicate(timeout=300)
+
+    assert first.returncode == 0, err
+    assert second.returncode == 3
+    assert second.stderr == (f"Error: another goalreport batch is already running on {inbox} "
+                             f"(pid {first.pid}); this run did nothing\n")
+    for book in books:
+        assert computed_sheets(book) == list(COMPUTED)
+    assert len(list((inbox / "reports" / "runs").iterdir())) == 1
+
+
+def test_run_killed_mid_way_is_completed_by_the_next_run(inbox: Path) -> None:
+    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(4)]
+    runs = inbox / "reports" / "runs"
+    killed = start_batch(inbox)
+    while killed.poll() is None and not (runs.is_dir() and any(runs.iterdir())):
+        time.sleep(0.01)
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate(timeout=60)
+
+    again = batch(inbox, "--json")
+    assert again.returncode == 0, again.stderr
+    manifest = json.loads(again.stdout)
+    assert set(statuses(manifest).values()) <= {"done", "skipped"}
+    assert len(manifest["workbooks"]) == 4
+    for book in books:
+        assert computed_sheets(book) == list(COMPUTED)
+        assert run_log_rows(book) >= 1
+    leftovers = [name for name in os.listdir(inbox) if name.endswith(".tmp")]
+    leftovers += [name for name in os.listdir(inbox / "reports") if name.endswith(".tmp")]
+    assert leftovers == []
+    assert batch(inbox).returncode == 0
