@@ -5,8 +5,11 @@
 Sizes (reps / activity rows): quick 5/500, S 50/20,000, M 500/200,000, L 2,000/1,000,000.
 The same size and seed always give the same cells. Written with xlsxwriter in
 ``constant_memory`` mode, so even L is written row by row in little memory; strings
-are then stored inline in each cell rather than in a shared-string table (both are
-valid .xlsx; Excel itself converts to shared strings when it re-saves the file).
+are then stored inline in each cell rather than in a shared-string table. Both are
+valid .xlsx, but Excel and LibreOffice always write a shared-string table, so
+``--shared-strings`` writes the same cells that way (xlsxwriter then holds the whole
+workbook in memory: about 2 GB and a minute for L) to measure reading a file as Excel
+saves it.
 
 What the data looks like, so the numbers in reports are plausible:
 - 8 teams of reps; about 2 % inactive; about 10 % start during 2026 with a 3-month ramp.
@@ -233,13 +236,15 @@ def _write_small_sheets(book: xlsxwriter.Workbook, rng: random.Random, specs: li
             row += 1
 
 
-def generate(size_name: str, path: Path, seed: int = 2026) -> Path:
-    """Write a workbook of size ``size_name`` (a key of ``SIZES``) to ``path``."""
+def generate(size_name: str, path: Path, seed: int = 2026, *,
+             shared_strings: bool = False) -> Path:
+    """Write a workbook of size ``size_name`` (a key of ``SIZES``) to ``path``; strings
+    inline (fast, constant memory) unless ``shared_strings``."""
     size = SIZES[size_name]
     rng = random.Random(f"{seed}-{size_name}")
     specs = _rep_specs(rng, size)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": not shared_strings})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     money_format = book.add_format({"num_format": "#,##0.00"})
     _write_reps(book, rng, specs, date_format)
@@ -255,8 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("size", choices=sorted(SIZES))
     parser.add_argument("path", type=Path)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--shared-strings", action="store_true",
+                        help="store strings in a shared-string table, as Excel does")
     args = parser.parse_args(argv)
-    generate(args.size, args.path, args.seed)
+    generate(args.size, args.path, args.seed, shared_strings=args.shared_strings)
     print(f"wrote {args.path} ({SIZES[args.size].reps} reps, "
           f"{SIZES[args.size].rows:,} activity rows)")
     return 0

@@ -61,11 +61,12 @@ def fresh_copy(source: Path, folder: Path, name: str) -> Path:
     return target
 
 
-def workbook_for(size: str, regenerate: bool) -> Path:
-    path = DATA / f"{size}.xlsx"
+def workbook_for(size: str, regenerate: bool, shared_strings: bool = False) -> Path:
+    """The generated workbook of ``size`` in benchmarks/data/, made when missing."""
+    path = DATA / f"{size}{'-sst' if shared_strings else ''}.xlsx"
     if regenerate or not path.exists():
         print(f"generating {path} ...", file=sys.stderr, flush=True)
-        generate(size, path)
+        generate(size, path, shared_strings=shared_strings)
     return path
 
 
@@ -216,13 +217,14 @@ def targets(results: list[SizeResult]) -> list[tuple[str, str, bool]]:
     return checks
 
 
-def markdown(results: list[SizeResult]) -> str:
+def markdown(results: list[SizeResult], shared_strings: bool = False) -> str:
     info = machine()
     lines = ["# goalreport benchmarks", "",
              (f"Machine: {info['CPU']}, {info['Cores']} cores, {info['RAM']} RAM, "
               f"Python {info['Python']}, {info['OS']}. Date: {info['Date']}."), "",
-             ("Workbooks from `benchmarks/generate.py` (seed 2026). Times are wall clock of "
-              "one run; memory is peak RSS (largest process of the tree)."), "",
+             ("Workbooks from `benchmarks/generate.py` (seed 2026, strings "
+              f"{'in a shared-string table' if shared_strings else 'inline'}). Times are wall "
+              "clock of one run; memory is peak RSS (largest process of the tree)."), "",
              "## Phases, in-process (time / peak RSS of the phase)", "",
              *phase_table(results), "", "## End-to-end commands (fresh copy each)", "",
              *command_table(results), "", "## Speed-ups", "", *speedups(results), "",
@@ -240,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the tiny size (5 reps, 500 rows): a smoke run")
     parser.add_argument("--regenerate", action="store_true",
                         help="rebuild the workbooks in benchmarks/data/")
+    parser.add_argument("--shared-strings", action="store_true",
+                        help="use workbooks with a shared-string table, as Excel saves them")
     parser.add_argument("--jobs", type=int, help="render processes (default: goalreport's)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when a target fails too (by default only on errors)")
@@ -254,9 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="goalreport-bench-") as tmp:
         for size in sizes:
-            workbook = workbook_for(size, args.regenerate)
+            workbook = workbook_for(size, args.regenerate, args.shared_strings)
             results.append(bench_size(size, workbook, Path(tmp) / size, args.jobs))
-    text = markdown(results)
+    text = markdown(results, args.shared_strings)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, encoding="utf-8")
     print(text)
