@@ -188,6 +188,7 @@ class _Batch:
         for folder in (self.out, self.out / RUNS_FOLDER):
             for stale in remove_stale_temps(folder):
                 self.log("debug", f"removed {stale}, left by an interrupted run")
+        self._save_manifest()  # "running": and DIR is known writable before any work
         candidates, self.manifest.ignored = scan_inbox(self.inbox)
         for ignored in self.manifest.ignored:
             self.log("debug", f"ignored {ignored.name}: {ignored.why}")

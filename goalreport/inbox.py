@@ -208,19 +208,30 @@ def write_json_atomic(path: Path, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` so that readers see the old file or the new one,
     never a part: a temporary file in the same folder, fsync, ``os.replace``, fsync of the
     folder. Temporary files left by a killed run start with ``.`` and end in ``.tmp``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
+    except OSError as error:
+        _remove_quietly(temp)
+        raise WriteRefused(f"cannot write {str(path)!r}: {error.strerror}. The reports "
+                           "folder must be writable by the user running goalreport.") from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _remove_quietly(temp)
         raise
     _fsync_dir(path.parent)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _fsync_dir(folder: Path) -> None:
