@@ -211,7 +211,7 @@ _WEEKDAYS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _currency_codes() -> frozenset[str]:
+def currency_codes() -> frozenset[str]:
     return frozenset(code.upper() for code in list_currencies())
 
 
@@ -253,7 +253,7 @@ def _strip_currency(text: str) -> str:
     """Drop currency symbols and ISO codes: '$1,200', 'USD 1,200', '1 000,50 €', 'US$5'."""
     had_symbol = any(unicodedata.category(ch) == "Sc" for ch in text)
     text = "".join(" " if unicodedata.category(ch) == "Sc" else ch for ch in text).strip()
-    codes = _currency_codes()
+    codes = currency_codes()
     match = re.fullmatch(r"([A-Za-z]{1,3})?\s*(.*?)\s*([A-Za-z]{1,3})?", text)
     if match is None:
         return text
@@ -387,6 +387,7 @@ def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a nu
 
 __all__ = [
     "ValueProblem",
+    "currency_codes",
     "is_blank",
     "month_from_word",
     "parse_date",

@@ -1,0 +1,147 @@
+"""Raw cell access for the reader: python-calamine for values, the sheet XML for the rare
+question "why is this cell empty?".
+
+python-calamine returns cached values of formula cells, and an empty string both for a
+formula that has no cached value (a workbook written by a script and never opened in a
+spreadsheet program) and for an error value such as ``#DIV/0!``. Telling those apart
+needs the sheet XML, so ``explain_blanks`` scans it only for cells that the reader needed
+and found empty: nothing extra is read for a clean workbook.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from defusedxml.ElementTree import iterparse, parse
+
+from .errors import UnreadableWorkbook
+from .safety import open_part_limited
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def column_letter(index: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(sheet: str, row: int, column: int) -> str:
+    """'Goals', row 7 (1-based), column 3 (0-based) → 'Goals!D7'."""
+    return f"{sheet}!{column_letter(column)}{row}"
+
+
+class Book:
+    """An open workbook: sheet names and rows with their true positions."""
+
+    def __init__(self, path: Path):
+        import python_calamine as calamine
+
+        self.path = path
+        self._calamine = calamine
+        try:
+            self._workbook = calamine.CalamineWorkbook.from_path(str(path))
+            self.sheet_names: list[str] = list(self._workbook.sheet_names)
+        except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types
+            raise UnreadableWorkbook(_one_line(path, error)) from None
+
+    def rows(self, sheet_name: str) -> Iterator[tuple[int, int, list[Any]]]:
+        """(1-based row number, 0-based column of the first value, values) for each row.
+
+        python-calamine's ``iter_rows`` starts at row 0 but at the first used column
+        (python-calamine issue #177). Rather than rely on that, the offsets are derived
+        from the sheet's used range and a cheap first pass that counts the rows.
+        """
+        try:
+            sheet = self._workbook.get_sheet_by_name(sheet_name)
+            end = sheet.end
+            if end is None:
+                return
+            count = sum(1 for _ in sheet.iter_rows())
+            first_row = end[0] + 1 - count
+            first_column: int | None = None
+            for index, values in enumerate(sheet.iter_rows()):
+                if first_column is None:
+                    first_column = end[1] + 1 - len(values)
+                yield first_row + index + 1, first_column, values
+        except UnreadableWorkbook:
+            raise
+        except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types
+            raise UnreadableWorkbook(_one_line(self.path, error)) from None
+
+    def explain_blanks(self, sheet_name: str, refs: Iterable[str]) -> dict[str, str]:
+        """For cells (``D7``) that calamine returned empty: ref → why, for those that are a
+        formula with no saved value or an error value. Plainly empty cells are left out."""
+        wanted = set(refs)
+        if not wanted:
+            return {}
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                part = _sheet_part(archive, sheet_name)
+                if part is None:
+                    return {}
+                with open_part_limited(archive, part) as stream:
+                    return _scan_cells(stream, wanted)
+        except UnreadableWorkbook:
+            raise
+        except Exception as error:  # noqa: BLE001 - broken XML in an optional diagnosis
+            raise UnreadableWorkbook(_one_line(self.path, error)) from None
+
+
+def _one_line(path: Path, error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return (f"{path.name}: cannot be read as a workbook ({text}). Open it in Excel or "
+            "LibreOffice and save it as .xlsx.")
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip part holding ``sheet_name``, from workbook.xml and its relationships."""
+    with open_part_limited(archive, "xl/workbook.xml") as stream:
+        workbook = parse(stream)
+    rel_id = None
+    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
+        if sheet.get("name") == sheet_name:
+            rel_id = sheet.get(f"{{{REL_NS}}}id")
+    if rel_id is None:
+        return None
+    with open_part_limited(archive, "xl/_rels/workbook.xml.rels") as stream:
+        rels = parse(stream)
+    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def _scan_cells(stream: Any, wanted: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    cell_tag, formula_tag, value_tag = (f"{{{MAIN_NS}}}{t}" for t in ("c", "f", "v"))
+    for _event, element in iterparse(stream, events=("end",)):
+        if element.tag != cell_tag:
+            continue
+        ref = element.get("r", "")
+        if ref in wanted:
+            formula = element.find(formula_tag)
+            value = element.find(value_tag)
+            has_value = value is not None and (value.text or "") != ""
+            if element.get("t") == "e" and has_value:
+                found[ref] = f"holds the error {value.text}"  # type: ignore[union-attr]
+            elif formula is not None and not has_value:
+                text = f"={formula.text}" if formula.text else "a shared formula"
+                found[ref] = f"the formula {text!r} has no saved value"
+            if len(found) == len(wanted):
+                break
+        element.clear()
+    return found

@@ -1,0 +1,197 @@
+"""Sheet, column and setting names, and how loosely they match (SPEC §1).
+
+A name matches when it is equal after case-folding, trimming, treating ``_`` and ``-`` as
+spaces, collapsing spaces, and dropping a parenthesised remark or a trailing ``*``/``:``
+(``Amount ($)`` is ``Amount``, ``Rep ID*`` is ``Rep ID``), or when it is one of the listed
+synonyms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def normalize(name: object) -> str:
+    """The form names are compared in: 'Rep_ID ' → 'rep id', 'Amount ($)' → 'amount'."""
+    text = str(name or "")
+    text = re.sub(r"\([^)]*\)", " ", text)
+    text = text.replace("_", " ").replace("-", " ").replace("\u2013", " ")
+    text = text.strip().rstrip("*:").strip()
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    #: The name written in templates and messages.
+    title: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+    def matches(self, header: str) -> bool:
+        wanted = {normalize(self.title), *(normalize(s) for s in self.synonyms)}
+        return normalize(header) in wanted
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    title: str
+    columns: tuple[ColumnSpec, ...]
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+    def matches(self, name: str) -> bool:
+        return normalize(name) in {normalize(self.title), *(normalize(s) for s in self.synonyms)}
+
+    def column(self, key: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _col(key: str, title: str, *synonyms: str, required: bool = False) -> ColumnSpec:
+    return ColumnSpec(key, title, synonyms, required)
+
+
+REP_ID = _col("rep_id", "Rep ID", "ID", "Rep", "RepID", required=True)
+
+REPS = SheetSpec("reps", "Reps", (
+    REP_ID,
+    _col("name", "Name", "Rep Name", "Full Name", required=True),
+    _col("email", "Email", "E mail", "Email Address"),
+    _col("team", "Team"),
+    _col("manager", "Manager"),
+    _col("start_date", "Start Date", "Start", "Started", "Hire Date"),
+    _col("ramp_months", "Ramp Months", "Ramp"),
+    _col("active", "Active"),
+), synonyms=("Rep", "Sales Reps", "Team Members"), required=True)
+
+GOALS = SheetSpec("goals", "Goals", (
+    REP_ID,
+    _col("year", "Year", "Goal Year", "Fiscal Year", required=True),
+    _col("new_target", "New Client Target", "New Target", "New Clients Target",
+         required=True),
+    _col("repeat_target", "Repeat Client Target", "Repeat Target", "Repeat Clients Target",
+         required=True),
+    _col("avg_deal_size", "Avg Deal Size", "Average Deal Size"),
+    _col("avg_new_deal_size", "Avg New Deal Size", "Average New Deal Size"),
+    _col("avg_repeat_deal_size", "Avg Repeat Deal Size", "Average Repeat Deal Size"),
+    _col("close_rate", "Close Rate", "Closing Rate", "Win Rate"),
+    _col("meetings_per_lead", "Meetings per Lead", "Meetings Per Lead"),
+    _col("focus_hours", "Focus Hours per Week", "Focus Hours", "Focus Hours a Week"),
+), synonyms=("Goal", "Quotas", "Quota", "Targets"), required=True)
+
+ACTIVITY = SheetSpec("activity", "Activity", (
+    _col("date", "Date", "Day", required=True),
+    REP_ID,
+    _col("type", "Type", "Activity Type", "Activity", required=True),
+    _col("client", "Client", "Customer", "Account"),
+    _col("client_type", "Client Type", "Customer Type"),
+    _col("amount", "Amount", "Deal Amount", "Value", "Deal Value"),
+    _col("hours", "Hours", "Focus Hours"),
+    _col("notes", "Notes", "Note", "Comments"),
+), synonyms=("Activities", "Activity Log", "Log"), required=True)
+
+SETTINGS = SheetSpec("settings", "Settings", (
+    _col("name", "Setting", "Name"),
+    _col("value", "Value"),
+), synonyms=("Setting", "Config", "Configuration", "Options"))
+
+SEASONALITY = SheetSpec("seasonality", "Seasonality", (
+    _col("month", "Month", required=True),
+    _col("weight", "Weight", "Factor", required=True),
+), synonyms=("Seasonal Weights", "Season"))
+
+HOLIDAYS = SheetSpec("holidays", "Holidays", (
+    _col("date", "Date", "Day", required=True),
+    _col("name", "Name", "Holiday"),
+), synonyms=("Holiday", "Days Off", "Company Holidays"))
+
+TIME_OFF = SheetSpec("time_off", "Time Off", (
+    REP_ID,
+    _col("start", "From", "Start", "Start Date", "First Day", required=True),
+    _col("end", "To", "End", "End Date", "Until", "Last Day", required=True),
+    _col("reason", "Reason", "Note", "Notes"),
+), synonyms=("Timeoff", "Absences", "Absence", "Leave", "PTO", "Vacation"))
+
+#: Every input sheet, in the order messages are sorted and the template is laid out.
+SHEETS: tuple[SheetSpec, ...] = (REPS, GOALS, ACTIVITY, SETTINGS, SEASONALITY, HOLIDAYS,
+                                 TIME_OFF)
+
+#: Activity types and the words people write for them (SPEC §1).
+ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
+    "lead": ("new lead", "leads", "prospect"),
+    "meeting": ("call", "visit", "demo", "meetings"),
+    "won": ("closed won", "sale", "deal won", "win"),
+    "lost": ("closed lost", "deal lost", "loss"),
+    "focus": ("focus block", "planning", "focus time"),
+}
+TYPE_WORDS: dict[str, str] = {
+    normalize(word): kind
+    for kind, words in ACTIVITY_TYPES.items()
+    for word in (kind, *words)
+}
+CLIENT_TYPES: dict[str, str] = {
+    "new": "new", "new client": "new", "new business": "new",
+    "repeat": "repeat", "repeat client": "repeat", "existing": "repeat",
+    "existing client": "repeat", "returning": "repeat",
+}
+
+
+def type_choices() -> str:
+    """'lead (or new lead), meeting (or call, visit, demo), …' for messages."""
+    return ", ".join(
+        f"{kind} (or {', '.join(words[:3])})" for kind, words in ACTIVITY_TYPES.items())
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    title: str
+    default: str
+    synonyms: tuple[str, ...] = ()
+    #: One line for the template's Instructions sheet.
+    help: str = ""
+
+    def matches(self, name: str) -> bool:
+        return normalize(name) in {normalize(self.title), *(normalize(s) for s in self.synonyms)}
+
+
+SETTING_SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("company", "Company", "", ("Company Name",),
+                "Your company's name, shown on every report."),
+    SettingSpec("currency", "Currency", "USD", ("Currency Code",),
+                "ISO 4217 code of the money in this workbook, such as USD, EUR or GBP."),
+    SettingSpec("locale", "Locale", "en_US", ("Language",),
+                "How numbers and dates are written, such as en_US, en_GB, de_DE, fr_FR."),
+    SettingSpec("fiscal_year_start", "Fiscal Year Start", "1",
+                ("Fiscal Year Start Month", "Financial Year Start"),
+                "Month the goal year starts in: 1 for January, 4 or April for April."),
+    SettingSpec("working_days", "Working Days", "Mon-Fri", ("Work Days", "Workdays"),
+                "Days your team works, such as Mon-Fri or Sun-Thu or Mon,Tue,Thu."),
+    SettingSpec("holiday_country", "Holiday Country", "",
+                ("Country", "Holidays Country", "Public Holidays"),
+                "Country whose public holidays are days off, such as US, GB or US-CA."),
+    SettingSpec("as_of", "As Of", "", ("As Of Date", "Report Date"),
+                "Date progress is measured at; leave empty for today."),
+    SettingSpec("default_close_rate", "Default Close Rate", "1/3", (),
+                "Share of leads you expect to close when a rep has no history: 1/3 or 30%."),
+    SettingSpec("default_meetings_per_lead", "Default Meetings per Lead", "1", (),
+                "Meetings a lead usually takes when a rep has no history."),
+    SettingSpec("default_avg_deal_size", "Default Avg Deal Size", "",
+                ("Default Average Deal Size",),
+                "Deal size to assume when neither the goal nor the history gives one."),
+    SettingSpec("realism_threshold", "Realism Threshold", "1.5", (),
+                "How far above a rep's own history a plan may go before it is flagged."),
+    SettingSpec("on_track_pace", "On Track Pace", "100%", ("On Track Threshold", "On Track"),
+                "Pace (actual ÷ expected to date) at or above which a rep is On track."),
+    SettingSpec("slightly_behind_pace", "Slightly Behind Pace", "90%",
+                ("Slightly Behind Threshold", "Slightly Behind"),
+                "Pace at or above which a rep is Slightly behind."),
+    SettingSpec("at_risk_pace", "At Risk Pace", "75%", ("At Risk Threshold", "At Risk"),
+                "Pace at or above which a rep is At risk; below it, Behind."),
+)
+
+
+def find_setting(name: str) -> SettingSpec | None:
+    return next((spec for spec in SETTING_SPECS if spec.matches(name)), None)

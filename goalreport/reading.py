@@ -1,0 +1,177 @@
+"""Read and validate a goalreport workbook (SPEC §1, §7): ``read_workbook`` and friends.
+
+Everything wrong is collected and raised at once as ``InputProblems``; files that cannot
+be opened at all raise ``UnreadableWorkbook``. Warnings (things worth saying that do not
+stop a run) travel on ``WorkbookData.warnings`` or on the ``InputProblems``.
+
+What is a warning rather than an error:
+- activity of an inactive rep (it still counts in team history);
+- activity outside every goal year of its rep (it counts in history only);
+- an active rep with no goal (the engine decides whether the year it needs is missing);
+- unknown setting names, a second sheet or column matching the same name;
+- Ramp Months given without a Start Date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import InputProblems, Problem, UnreadableWorkbook
+from .grid import Book
+from .headers import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
+from .model import Goal, Rep, Settings, WorkbookData
+from .readactivity import activity_warnings, read_activity
+from .readsettings import read_settings
+from .readsheets import (
+    RepIndex,
+    read_goals,
+    read_holidays,
+    read_reps,
+    read_seasonality,
+    read_time_off,
+)
+from .readtable import Collector, find_sheet, read_table
+
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_workbook(path: Path) -> WorkbookData:
+    """The validated contents of ``path``.
+
+    Raises ``UnreadableWorkbook`` when the file cannot be opened as a workbook, and
+    ``InputProblems`` (with every problem, and the warnings) when its contents are wrong.
+    """
+    data, out = _read(Path(path))
+    if out.problems or data is None:
+        raise InputProblems(out.problems, out.warnings)
+    return data
+
+
+def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of ``path`` for ``goalreport check``; an unreadable file is one
+    error. Never raises for bad input."""
+    try:
+        _data, out = _read(Path(path))
+    except UnreadableWorkbook as error:
+        return [Problem(Path(path).name, str(error))], []
+    return list(out.problems), list(out.warnings)
+
+
+def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
+    from .safety import check_container
+
+    if path.suffix.lower() not in SUFFIXES:
+        hint = " Open it in Excel and save it as .xlsx." if path.suffix.lower() in {
+            ".xls", ".ods", ".csv", ".xlsb", ".numbers"} else ""
+        raise UnreadableWorkbook(f"{path.name}: goalreport reads .xlsx and .xlsm workbooks, "
+                                 f"not {path.suffix or 'files without an extension'}.{hint}")
+    check_container(path)
+    book = Book(path)
+    out = Collector()
+    sheets = {spec.key: find_sheet(book, spec, out) for spec in SHEETS}
+    missing = [spec.title for spec in SHEETS if spec.required and sheets[spec.key] is None]
+    if missing:
+        names = ", ".join(repr(n) for n in missing)
+        plural = "sheets" if len(missing) > 1 else "sheet"
+        found = ", ".join(repr(n) for n in book.sheet_names) or "none"
+        out.error("Workbook", f"the {plural} {names} {'are' if len(missing) > 1 else 'is'} "
+                  f"missing (sheets found: {found}). Add {'them' if len(missing) > 1 else 'it'}"
+                  ", or run `goalreport init` for a template with every sheet.")
+
+    settings = read_settings(book, sheets["settings"], out)
+    locale = settings.locale
+
+    reps: tuple[Rep, ...] = ()
+    reps_table = read_table(book, REPS, sheets["reps"], out) if sheets["reps"] else None
+    if reps_table is not None:
+        reps = read_reps(reps_table, locale, out)
+    index = RepIndex(reps, reps_table is not None)
+
+    goals: tuple[Goal, ...] = ()
+    if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
+        goals = read_goals(table, index, locale, out)
+    activity = ()
+    if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
+        activity = read_activity(table, index, locale, out)
+        activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
+    seasonality = {}
+    if sheets["seasonality"] and (
+            table := read_table(book, SEASONALITY, sheets["seasonality"], out)):
+        seasonality = read_seasonality(table, locale, out)
+    holidays = ()
+    if sheets["holidays"] and (table := read_table(book, HOLIDAYS, sheets["holidays"], out)):
+        holidays = read_holidays(table, locale, out)
+    time_off = ()
+    if sheets["time_off"] and (table := read_table(book, TIME_OFF, sheets["time_off"], out)):
+        time_off = read_time_off(table, index, locale, out)
+
+    _goal_warnings(reps, goals, settings, out)
+    out.finish(book)
+    if out.problems:
+        return None, out
+    data = WorkbookData(
+        settings=settings, reps=reps, goals=goals, activity=activity,
+        # A plain dict (not the model's default MappingProxyType) so that WorkbookData
+        # pickles across the sandbox process boundary.
+        seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
+        warnings=tuple(out.warnings),
+    )
+    return data, out
+
+
+def _goal_warnings(reps: tuple[Rep, ...], goals: tuple[Goal, ...], settings: Settings,
+                   out: Collector) -> None:
+    """Warn about active reps with no goal at all, or none for the year As Of falls in."""
+    years: dict[str, set[int]] = {}
+    for goal in goals:
+        years.setdefault(goal.rep_id, set()).add(goal.year)
+    as_of = settings.as_of
+    current = None
+    if as_of is not None:
+        start = settings.fiscal_year_start
+        current = as_of.year if as_of.month >= start else as_of.year - 1
+    for rep in reps:
+        if not rep.active:
+            continue
+        if rep.rep_id not in years:
+            out.warn(rep.source or REPS.title, f"active rep {rep.rep_id!r} has no goal. Add a "
+                     "row for them on the Goals sheet, or set Active to no.")
+        elif current is not None and current not in years[rep.rep_id]:
+            out.warn(rep.source or REPS.title, f"active rep {rep.rep_id!r} has no goal for "
+                     f"{current}, the goal year of As Of ({as_of}). Add a Goals row for "
+                     f"{current}.")
+
+
+# ---------------------------------------------------------------- terminal output
+
+_WHERE = re.compile(r"^(?P<sheet>.+?)(?:!(?P<col>[A-Z]+)(?P<row>\d+)| row (?P<row2>\d+)"
+                    r"| sheet| column .*)?$")
+
+
+def _sort_key(problem: Problem) -> tuple[int, str, int, int, str]:
+    match = _WHERE.match(problem.where)
+    sheet = match.group("sheet") if match else problem.where
+    order = {spec.title.casefold(): i + 1 for i, spec in enumerate(SHEETS)}
+    rank = 0 if sheet == "Workbook" else order.get(sheet.casefold(), len(SHEETS) + 1)
+    row = int(match.group("row") or match.group("row2") or 0) if match else 0
+    column = 0
+    if match and match.group("col"):
+        for letter in match.group("col"):
+            column = column * 26 + ord(letter) - 64
+    return rank, sheet.casefold(), row, column, problem.message
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sheet order (as in the SPEC), then row, then column."""
+    return sorted(problems, key=_sort_key)
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    """One line per problem, sorted; warnings are marked ``warning:``."""
+    return "\n".join(
+        f"warning: {p}" if p.severity == "warning" else str(p) for p in sort_problems(problems))
+
+
+__all__ = ["find_problems", "format_problems", "read_workbook", "sort_problems"]

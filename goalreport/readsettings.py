@@ -1,0 +1,220 @@
+"""The Settings sheet: one setting per row, its name in the first column and its value in
+the second. Unknown names are warnings (a manager's own notes are welcome there)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import fields
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.core import UnknownLocaleError
+
+from .grid import Book, cell_name
+from .headers import SETTING_SPECS, find_setting
+from .model import Settings
+from .readtable import Collector, setting_pairs
+from .values import (
+    ValueProblem,
+    currency_codes,
+    is_blank,
+    month_from_word,
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_number,
+    parse_ratio,
+    parse_text,
+)
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WORKING_DAYS_FIX = "Write the days such as Mon-Fri, Sun-Thu or Mon,Tue,Wed,Thu,Fri."
+
+
+def parse_locale(value: Any) -> str:
+    """'en_US', 'en-us', 'de' → a Babel-known locale identifier."""
+    text = parse_text(value)
+    try:
+        return str(Locale.parse(text.replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueProblem(f"{text!r} is not a locale. Write a locale such as en_US, en_GB, "
+                           "de_DE or fr_FR.") from None
+
+
+def parse_currency(value: Any) -> str:
+    text = parse_text(value).upper()
+    if text not in currency_codes():
+        raise ValueProblem(f"{parse_text(value)!r} is not an ISO 4217 currency code. Write "
+                           "a code such as USD, EUR, GBP or JPY.")
+    return text
+
+
+def parse_month(value: Any, locale: str = "en_US") -> int:
+    """1–12 or a month name ('April', 'apr')."""
+    if isinstance(value, str) and not value.strip().isdigit():
+        month = month_from_word(value, locale)
+        if month is None:
+            raise ValueProblem(f"{parse_text(value)!r} is not a month. Write a month number "
+                               "1-12 or a name such as April.")
+        return month
+    month = parse_int(value, what="a month", example="4")
+    if not 1 <= month <= 12:
+        raise ValueProblem(f"{month!r} is not a month. Write a month number 1-12 or a name "
+                           "such as April.")
+    return month
+
+
+def _day(word: str, shown: str) -> int:
+    key = word.strip().casefold()[:3]
+    if key not in DAY_NAMES or not word.strip().isalpha():
+        raise ValueProblem(f"{shown!r} is not a list of weekdays ({word.strip()!r} is not a "
+                           f"day). {WORKING_DAYS_FIX}")
+    return DAY_NAMES.index(key)
+
+
+def parse_working_days(value: Any) -> frozenset[int]:
+    """'Mon-Fri', 'Sun–Thu', 'Monday to Friday', 'Mon,Tue,Thu' → weekday numbers (Mon = 0)."""
+    shown = parse_text(value)
+    days: set[int] = set()
+    for part in re.split(r"[,;/+&]|\band\b", shown):
+        if not part.strip():
+            continue
+        span = re.split(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\.\.)\s*", part.strip())
+        if len(span) == 2:
+            first, last = _day(span[0], shown), _day(span[1], shown)
+            day = first
+            days.add(day)
+            while day != last:
+                day = (day + 1) % 7
+                days.add(day)
+        elif len(span) == 1:
+            days.add(_day(span[0], shown))
+        else:
+            raise ValueProblem(f"{shown!r} is not a list of weekdays. {WORKING_DAYS_FIX}")
+    if not days:
+        raise ValueProblem(f"{shown!r} is not a list of weekdays. {WORKING_DAYS_FIX}")
+    return frozenset(days)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, list[str]]:
+    import holidays
+
+    return {code.upper(): list(subdivisions)
+            for code, subdivisions in holidays.list_supported_countries().items()}
+
+
+def parse_country(value: Any) -> tuple[str, str | None]:
+    """'US' → ('US', None); 'US-CA' → ('US', 'CA'), checked against the holidays package."""
+    text = parse_text(value).upper().replace("_", "-").replace(" ", "")
+    country, _, subdivision = text.partition("-")
+    known = _countries()
+    if country not in known:
+        raise ValueProblem(f"{parse_text(value)!r} is not a country with known public "
+                           "holidays. Write an ISO country code such as US, GB, DE or FR, "
+                           "or leave it empty.")
+    if subdivision:
+        valid = {s.upper(): s for s in known[country]}
+        if subdivision not in valid:
+            some = ", ".join(f"{country}-{s}" for s in known[country][:6])
+            raise ValueProblem(f"{parse_text(value)!r}: {subdivision!r} is not a subdivision "
+                               f"of {country}. Write one such as {some}, or just {country}.")
+        return country, valid[subdivision]
+    return country, None
+
+
+def _positive(parser: Callable[[Any], Any], what: str, example: str) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        result = parser(value)
+        if result <= 0:
+            raise ValueProblem(f"{parse_text(value)!r} is not {what}: it must be more than 0. "
+                               f"Write a number such as {example}.")
+        return result
+    return parse
+
+
+def _close_rate(value: Any) -> Fraction:
+    rate = parse_ratio(value, what="a close rate", example="30% or 1/3")
+    if rate == 0 or rate > 1:
+        raise ValueProblem(
+            f"{parse_text(value)!r} is not a close rate between 0 and 100%"
+            f"{' (0 means no lead ever closes)' if rate == 0 else ''}. Write the share of "
+            "leads that close, such as 30% or 1/3.")
+    return rate
+
+
+def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
+    """Settings from ``sheet`` (defaults where absent); problems go to ``out``."""
+    if sheet is None:
+        return Settings()
+    raw: dict[str, tuple[str, Any]] = {}
+    for row, column, label, value in setting_pairs(book, sheet):
+        spec = find_setting(str(label))
+        where = cell_name(sheet, row, column + 1)
+        if spec is None:
+            names = ", ".join(s.title for s in SETTING_SPECS)
+            out.warn(cell_name(sheet, row, column), f"{parse_text(label)!r} is not a setting "
+                     f"goalreport knows, so it is ignored. Known settings: {names}.")
+        elif spec.key in raw:
+            out.error(cell_name(sheet, row, column), f"{spec.title!r} is set twice (first at "
+                      f"{raw[spec.key][0]}). Keep one row for it.")
+        elif not is_blank(value):
+            raw[spec.key] = (where, value)
+
+    locale = _one(raw, "locale", parse_locale, out) or "en_US"
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "company": parse_text,
+        "currency": parse_currency,
+        "fiscal_year_start": lambda v: parse_month(v, locale),
+        "working_days": parse_working_days,
+        "holiday_country": parse_country,
+        "as_of": lambda v: parse_date(v, locale),
+        "default_close_rate": _close_rate,
+        "default_meetings_per_lead": _positive(
+            lambda v: parse_number(v, locale, what="a number of meetings", example="1.5"),
+            "a number of meetings per lead", "1.5"),
+        "default_avg_deal_size": _positive(lambda v: parse_money(v, locale),
+                                           "a deal size", "5000"),
+        "realism_threshold": _positive(
+            lambda v: parse_ratio(v, locale, percent_above=None, what="a threshold",
+                                  example="1.5 or 150%"), "a threshold", "1.5"),
+        **{key: _positive(lambda v: parse_ratio(v, locale, percent_above=3, what="a pace",
+                                                example="90% or 0.9"), "a pace", "90%")
+           for key in ("on_track_pace", "slightly_behind_pace", "at_risk_pace")},
+    }
+    values: dict[str, Any] = {"locale": locale}
+    for key, parser in parsers.items():
+        parsed = _one(raw, key, parser, out)
+        if parsed is not None:
+            values[key] = parsed
+    if "holiday_country" in values:
+        values["holiday_country"], values["holiday_subdivision"] = values["holiday_country"]
+    settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
+    _check_paces(settings, raw, out)
+    return settings
+
+
+def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any],
+         out: Collector) -> Any:
+    if key not in raw:
+        return None
+    where, value = raw[key]
+    try:
+        return parser(value)
+    except ValueProblem as problem:
+        out.error(where, problem.message)
+        return None
+
+
+def _check_paces(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:
+    if not settings.on_track_pace >= settings.slightly_behind_pace >= settings.at_risk_pace:
+        where = next((raw[k][0] for k in ("on_track_pace", "slightly_behind_pace",
+                                          "at_risk_pace") if k in raw), "Settings sheet")
+        out.error(where, "the status thresholds must go down: On Track Pace ≥ Slightly "
+                  f"Behind Pace ≥ At Risk Pace (now {float(settings.on_track_pace):.0%}, "
+                  f"{float(settings.slightly_behind_pace):.0%}, "
+                  f"{float(settings.at_risk_pace):.0%}). Fix the order, such as 100%, 90%, "
+                  "75%.")

@@ -1,0 +1,283 @@
+"""Readers for the Reps, Goals, Seasonality, Holidays and Time Off sheets (SPEC §1).
+
+Each takes a ``Table`` and a ``Collector`` and returns model objects for the rows that
+are sound; every problem goes to the collector so that all are reported at once.
+Rep IDs are matched case-insensitively and ignoring stray spaces; the spelling on the
+Reps sheet is the one kept.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .headers import GOALS, REPS
+from .model import Goal, Holiday, Rep, TimeOff
+from .readsettings import parse_month
+from .readtable import Collector, Row, Table
+from .values import (
+    ValueProblem,
+    parse_date,
+    parse_decimal_amount,
+    parse_int,
+    parse_money,
+    parse_number,
+    parse_ratio,
+    parse_text,
+    parse_yes_no,
+)
+
+MAX_RAMP_MONTHS = 24
+
+
+def rep_key(rep_id: str) -> str:
+    """How Rep IDs are compared: case-insensitively, spaces collapsed."""
+    return " ".join(rep_id.split()).casefold()
+
+
+class RepIndex:
+    """The Reps sheet's IDs, to check and normalise the IDs used on other sheets."""
+
+    def __init__(self, reps: tuple[Rep, ...], reps_sheet_read: bool):
+        self.by_key = {rep_key(rep.rep_id): rep for rep in reps}
+        #: False when the Reps sheet could not be read: then IDs are not checked.
+        self.checked = reps_sheet_read
+
+    def resolve(self, row: Row, out: Collector) -> str | None:
+        """The canonical ID for the row's Rep ID, or None (problem recorded)."""
+        rep_id = row.parse("rep_id", parse_text, out,
+                           required=f"the Rep ID is missing. Write the ID of a rep from the "
+                                    f"Reps sheet{self._some()}.")
+        if rep_id is None:
+            return None
+        rep = self.by_key.get(rep_key(rep_id))
+        if rep is not None:
+            return rep.rep_id
+        if self.checked:
+            out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is not on the Reps sheet. "
+                      f"Use an ID from the Reps sheet{self._some()}, or add the rep there.",
+                      kind=f"unknown rep {rep_key(rep_id)}")
+            return None
+        return rep_id
+
+    def _some(self) -> str:
+        ids = [rep.rep_id for rep in self.by_key.values()][:5]
+        return f" ({', '.join(ids)}{', …' if len(self.by_key) > 5 else ''})" if ids else ""
+
+
+def read_reps(table: Table, locale: str, out: Collector) -> tuple[Rep, ...]:
+    reps: list[Rep] = []
+    seen: dict[str, Row] = {}
+    rows = 0
+    for row in table.rows:
+        rows += 1
+        rep_id = row.parse("rep_id", parse_text, out,
+                           required="the Rep ID is missing. Give every rep a short unique "
+                                    "ID, such as R1 or their initials.")
+        name = row.parse("name", parse_text, out,
+                         required="the Name is missing. Write the rep's name, such as "
+                                  "Ana Lima.")
+        start = row.parse("start_date", lambda v: parse_date(v, locale), out)
+        ramp = row.parse("ramp_months", _ramp_months, out, default=0)
+        active = row.parse("active", parse_yes_no, out, default=True)
+        if rep_id is not None and rep_key(rep_id) in seen:
+            first = seen[rep_key(rep_id)]
+            out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is used twice (first in "
+                      f"{first.where}). Give each rep a different ID.")
+            continue
+        if rep_id is None or name is None or ramp is None or active is None:
+            continue
+        if "start_date" in row.columns and row.has("start_date") and start is None:
+            continue
+        seen[rep_key(rep_id)] = row
+        if ramp and start is None:
+            out.warn(row.cell("ramp_months"), f"Ramp Months is {ramp} but {rep_id!r} has no "
+                     "Start Date, so no ramp is applied. Write the Start Date to ramp them up.")
+        reps.append(Rep(
+            rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
+            email=row.parse("email", parse_text, out, default="") or "",
+            team=row.parse("team", parse_text, out, default="") or "",
+            manager=row.parse("manager", parse_text, out, default="") or "",
+            source=row.where,
+        ))
+    if rows == 0:
+        out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "
+                  "header, with at least a Rep ID and a Name.")
+    return tuple(reps)
+
+
+def _ramp_months(value: Any) -> int:
+    months = parse_int(value, what="a number of months", example="3")
+    if not 0 <= months <= MAX_RAMP_MONTHS:
+        raise ValueProblem(f"{value!r} is not a ramp of 0 to {MAX_RAMP_MONTHS} months. Write "
+                           "the months a new rep needs to reach full speed, such as 3, or 0.")
+    return months
+
+
+def _deal_size(locale: str):
+    def parse(value: Any) -> Decimal:
+        amount = parse_money(value, locale)
+        if amount == 0:
+            raise ValueProblem(f"{value!r} is not a deal size: it must be more than 0. Write "
+                               "the usual amount of one deal, such as 5000, or leave it "
+                               "empty to use the rep's history.")
+        return amount
+    return parse
+
+
+def _goal_close_rate(value: Any) -> Fraction:
+    rate = parse_ratio(value, what="a close rate", example="30% or 1/3")
+    shown = parse_text(value) if isinstance(value, str) else value
+    if rate == 0:
+        raise ValueProblem(f"{shown!r} is not a usable close rate: with 0 no lead ever closes. "
+                           "Write the share of leads that close, such as 30% or 1/3, or leave "
+                           "it empty.")
+    if rate > 1:
+        raise ValueProblem(f"{shown!r} is not a close rate between 0 and 100%. Write the share "
+                           "of leads that close, such as 30% or 1/3.")
+    return rate
+
+
+def _meetings_per_lead(locale: str):
+    def parse(value: Any) -> Fraction:
+        number = parse_number(value, locale, what="a number of meetings per lead",
+                              example="1.5")
+        if not 0 <= number <= 100:
+            raise ValueProblem(f"{value!r} is not a number of meetings per lead. Write a "
+                               "number from 0 to 100, such as 1.5.")
+        return number
+    return parse
+
+
+def _year(value: Any) -> int:
+    year = parse_int(value, what="a year", example="2026")
+    if not 1990 <= year <= 2100:
+        raise ValueProblem(f"{value!r} is not a goal year. Write the calendar year in which "
+                           "the goal year starts, such as 2026.")
+    return year
+
+
+def _hours_per_week(locale: str):
+    def parse(value: Any) -> Decimal:
+        hours = parse_decimal_amount(value, locale, what="hours per week", example="4")
+        if hours > 168:
+            raise ValueProblem(f"{value!r} is more hours than a week has. Write the hours a "
+                               "week set aside for planning, such as 4.")
+        return hours
+    return parse
+
+
+def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector) -> tuple[Goal, ...]:
+    goals: list[Goal] = []
+    seen: dict[tuple[str, int], Row] = {}
+    rows = 0
+    for row in table.rows:
+        rows += 1
+        rep_id = reps.resolve(row, out)
+        year = row.parse("year", _year, out, required="the Year is missing. Write the year "
+                         "the goal is for, such as 2026.")
+        new = row.parse("new_target", lambda v: parse_money(v, locale), out, required="the New Client Target is "
+                        "missing. Write the year's target from new clients, or 0.")
+        repeat = row.parse("repeat_target", lambda v: parse_money(v, locale), out, required="the Repeat Client Target "
+                           "is missing. Write the year's target from repeat clients, or 0.")
+        both = row.parse("avg_deal_size", _deal_size(locale), out)
+        avg_new = row.parse("avg_new_deal_size", _deal_size(locale), out) or both
+        avg_repeat = row.parse("avg_repeat_deal_size", _deal_size(locale), out) or both
+        close_rate = row.parse("close_rate", _goal_close_rate, out)
+        mpl = row.parse("meetings_per_lead", _meetings_per_lead(locale), out)
+        focus = row.parse("focus_hours", _hours_per_week(locale), out)
+        if new == 0 and repeat == 0:
+            out.error(row.where, "both targets are 0, so there is nothing to plan. Write the "
+                      "year's New Client Target and Repeat Client Target (one may be 0).")
+            continue
+        if rep_id is None or year is None or new is None or repeat is None:
+            continue
+        key = (rep_id, year)
+        if key in seen:
+            out.error(row.where, f"a second goal for {rep_id!r} in {year} (the first is in "
+                      f"{seen[key].where}). Keep one row per rep and year.")
+            continue
+        seen[key] = row
+        goals.append(Goal(
+            rep_id=rep_id, year=year, new_target=new, repeat_target=repeat,
+            avg_new_deal_size=avg_new, avg_repeat_deal_size=avg_repeat,
+            close_rate=close_rate, meetings_per_lead=mpl, focus_hours_per_week=focus,
+            source=row.where, avg_deal_size_cell=_deal_size_cell(row),
+        ))
+    if rows == 0:
+        out.error(f"{table.name} sheet", "has no goals yet. Add one row per rep and year "
+                  "below the header: Rep ID, Year, New Client Target, Repeat Client Target.")
+    return tuple(goals)
+
+
+def _deal_size_cell(row: Row) -> str:
+    for key in ("avg_deal_size", "avg_new_deal_size", "avg_repeat_deal_size"):
+        if key in row.columns:
+            return row.cell(key)
+    title = GOALS.column("avg_deal_size").title
+    return f"an {title!r} column in {row.where}"
+
+
+def read_seasonality(table: Table, locale: str, out: Collector) -> dict[int, Fraction]:
+    weights: dict[int, Fraction] = {}
+    first: dict[int, str] = {}
+    for row in table.rows:
+        month = row.parse("month", lambda v: parse_month(v, locale), out,
+                          required="the Month is missing. Write 1-12 or a month name.")
+        weight = row.parse("weight", lambda v: _weight(v, locale), out,
+                           required="the Weight is missing. Write a number above 0; 1 is "
+                                    "an ordinary month.")
+        if month is None or weight is None:
+            continue
+        if month in weights:
+            out.error(row.cell("month"), f"month {month} is listed twice (first in "
+                      f"{first[month]}). Keep one row per month.")
+            continue
+        weights[month], first[month] = weight, row.where
+    return weights
+
+
+def _weight(value: Any, locale: str) -> Fraction:
+    weight = parse_ratio(value, locale, percent_above=None, what="a weight",
+                         example="1.2 or 120%")
+    if weight <= 0:
+        raise ValueProblem(f"{value!r} is not a weight above 0. Write a number such as 1.2 "
+                           "for a busy month or 0.8 for a quiet one; 1 is ordinary.")
+    return weight
+
+
+def read_holidays(table: Table, locale: str, out: Collector) -> tuple[Holiday, ...]:
+    days: dict[Any, Holiday] = {}
+    for row in table.rows:
+        day = row.parse("date", lambda v: parse_date(v, locale), out,
+                        required="the Date is missing. Write the day off, such as "
+                                 "2026-12-24.")
+        if day is not None and day not in days:
+            days[day] = Holiday(day, row.parse("name", parse_text, out, default="") or "")
+    return tuple(sorted(days.values(), key=lambda h: h.day))
+
+
+def read_time_off(table: Table, reps: RepIndex, locale: str,
+                  out: Collector) -> tuple[TimeOff, ...]:
+    absences: list[TimeOff] = []
+    for row in table.rows:
+        rep_id = reps.resolve(row, out)
+        start = row.parse("start", lambda v: parse_date(v, locale), out,
+                          required="the From date is missing. Write the first day off.")
+        end = row.parse("end", lambda v: parse_date(v, locale), out,
+                        required="the To date is missing. Write the last day off (the same "
+                                 "as From for a single day).")
+        if start is not None and end is not None and end < start:
+            out.error(row.cell("end"), f"To ({end}) is before From ({start}). Write the last "
+                      "day off on or after the first.")
+            continue
+        if rep_id is None or start is None or end is None:
+            continue
+        reason = row.parse("reason", parse_text, out, default="") or ""
+        absences.append(TimeOff(rep_id, start, end, reason))
+    return tuple(absences)
+
+
+__all__ = ["REPS", "RepIndex", "read_goals", "read_holidays", "read_reps",
+           "read_seasonality", "read_time_off", "rep_key"]
