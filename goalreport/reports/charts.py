@@ -117,8 +117,8 @@ def cumulative_chart(
 ) -> Markup:
     """Cumulative actual against plan over the goal year, the run-rate forecast dashed
     from As Of to the year end, and a vertical "as of" marker."""
-    width, height = 680, 230
-    left, right, top_pad, bottom = 62, 664, 26, 196
+    width, height = 680, 200
+    left, right, top_pad, bottom = 62, 664, 22, 168
     span = max((year_end - year_start).days + 1, 1)
     highest = max([float(target), float(forecast), *(float(v) for _, v in plan),
                    *(float(v) for _, v in actual)], default=0.0)
@@ -182,8 +182,8 @@ def monthly_chart(
 ) -> Markup:
     """Per month (first day, new target, repeat target, new actual, repeat actual): a
     stacked target bar beside a stacked actual bar; months not yet begun show the target."""
-    width, height = 680, 210
-    left, right, top_pad, bottom = 62, 664, 12, 176
+    width, height = 680, 180
+    left, right, top_pad, bottom = 62, 664, 10, 148
     highest = max([float(nt + rt) for _, nt, rt, _, _ in months]
                   + [float(na + ra) for _, _, _, na, ra in months], default=0.0)
     top, step = nice_ceiling(highest)

@@ -230,7 +230,7 @@ def _achievements(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     if found.weekly_streak:
         weeks = found.weekly_streak
         items.append(f"Weekly target met {weeks} week{'s' if weeks != 1 else ''} in a row.")
-    return {"milestones": milestones, "items": items,
+    return {"milestones": milestones, "list": items,
             "streak": str(found.weekly_streak)}
 
 

@@ -82,6 +82,10 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         return env.get_template(name).render(context)
     except jinja2.TemplateError as error:
         raise template_error(error, name, templates_dir) from error
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) \
+            as error:
+        # Template code doing something impossible (iterating a number, dividing by zero).
+        raise template_error(error, name, templates_dir) from error
 
 
 def stylesheet_source(env: jinja2.Environment, templates_dir: Path | None = None) -> str:

@@ -1,0 +1,244 @@
+"""Render the PDFs (and optional HTML copies) of SPEC §5 into ``out_dir/<YYYY-MM>/``.
+
+The team summary and the first rep are rendered to HTML up front, so a broken template
+fails the whole run at once with ``TemplateError``; then reps are rendered in chunks by
+``jobs`` processes. Each worker process builds the Jinja environment, parses the CSS
+and sets up fonts once, and reuses them for every report it renders. A failure for one
+rep is recorded and the others carry on. Files are written to a temporary name and
+renamed, so a reader never sees half a PDF.
+
+PDFs are reproducible: creation and modification dates are pinned to As Of through
+``<meta name=dcterms.created>``, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..doctor import load_weasyprint
+from ..errors import RenderError, TemplateError
+from ..model import Settings
+from ..results import Computation, RepResult
+from .context import rep_context, team_context
+from .environment import (
+    REP_TEMPLATE,
+    TEAM_TEMPLATE,
+    make_environment,
+    packaged_templates,
+    render_template,
+    stylesheet_source,
+)
+from .filenames import inside, report_filenames
+
+TEAM_STEM = "team-summary"
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    """What ``render_reports`` wrote, and the reports it could not render (one line each)."""
+
+    files: tuple[Path, ...]
+    failures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One report to render: a rep (result given) or the team summary (result None)."""
+
+    stem: str
+    result: RepResult | None
+
+
+@dataclass(frozen=True)
+class _Task:
+    items: tuple[_Item, ...]
+    computation: Computation
+    settings: Settings
+    company: str
+    folder: Path
+    templates_dir: Path | None
+    html: bool
+
+
+@dataclass(frozen=True)
+class _Done:
+    label: str
+    files: tuple[Path, ...]
+    failure: str | None = None
+
+
+class _Worker:
+    """Per-process state: Jinja environment, parsed CSS, fonts, URL fetcher."""
+
+    def __init__(self, templates_dir: Path | None) -> None:
+        weasyprint = load_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import make_url_fetcher
+
+        self.weasyprint = weasyprint
+        self.templates_dir = templates_dir
+        self.env = make_environment(templates_dir)
+        self.css_text = stylesheet_source(self.env, templates_dir)
+        roots = [packaged_templates()] + ([templates_dir] if templates_dir else [])
+        self.base_url = (templates_dir or packaged_templates()).resolve().as_uri() + "/"
+        self.fetcher = make_url_fetcher(roots)
+        self.fonts = FontConfiguration()
+        self.css = weasyprint.CSS(string=self.css_text, base_url=self.base_url,
+                                  url_fetcher=self.fetcher, font_config=self.fonts)
+
+    def html(self, item: _Item, task: _Task, *, inline_css: bool) -> str:
+        if item.result is None:
+            context = team_context(task.computation, task.settings, company=task.company)
+            name = TEAM_TEMPLATE
+        else:
+            context = rep_context(item.result, task.computation, task.settings,
+                                  company=task.company)
+            name = REP_TEMPLATE
+        css = self.css_text.replace("</", "<\\/") if inline_css else ""
+        context["inline_css"] = Markup(css)
+        return render_template(self.env, name, context, self.templates_dir)
+
+    def render(self, item: _Item, task: _Task) -> _Done:
+        label = (f"{item.result.rep.rep_id} ({item.result.rep.name})" if item.result
+                 else "team summary")
+        written: list[Path] = []
+        try:
+            pdf_path = inside(task.folder, item.stem + ".pdf")
+            document = self.weasyprint.HTML(
+                string=self.html(item, task, inline_css=False), base_url=self.base_url,
+                url_fetcher=self.fetcher)
+            pdf = document.write_pdf(stylesheets=[self.css], font_config=self.fonts)
+            _write_atomically(pdf_path, pdf)
+            written.append(pdf_path)
+            if task.html:
+                html_path = inside(task.folder, item.stem + ".html")
+                text = self.html(item, task, inline_css=True)
+                _write_atomically(html_path, text.encode("utf-8"))
+                written.append(html_path)
+        except (TemplateError, RenderError) as error:
+            return _Done(label, tuple(written), f"{label}: {error}")
+        except Exception as error:  # noqa: BLE001 - one rep's failure must not stop the rest
+            return _Done(label, tuple(written),
+                         f"{label}: could not render the report ({type(error).__name__}: "
+                         f"{error})")
+        return _Done(label, tuple(written))
+
+
+_WORKERS: dict[Path | None, _Worker] = {}
+
+
+def _worker(templates_dir: Path | None) -> _Worker:
+    if templates_dir not in _WORKERS:
+        _WORKERS[templates_dir] = _Worker(templates_dir)
+    return _WORKERS[templates_dir]
+
+
+def _render_task(task: _Task) -> list[_Done]:
+    """Render every item of ``task`` (runs in a worker process or in-process)."""
+    worker = _worker(task.templates_dir)
+    return [worker.render(item, task) for item in task.items]
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise RenderError(f"could not write {path}: {error.strerror or error}") from error
+
+
+def _chunks(items: Sequence[_Item], jobs: int) -> Iterator[tuple[_Item, ...]]:
+    """Several reps per task (fewer round trips), small enough for steady progress."""
+    size = max(1, math.ceil(len(items) / (jobs * 4)))
+    for start in range(0, len(items), size):
+        yield tuple(items[start:start + size])
+
+
+def render_reports(
+    computation: Computation,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    jobs: int | None = None,
+    html: bool = False,
+    company: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RenderOutcome:
+    """One PDF per rep in ``computation.results`` plus ``team-summary.pdf``, in
+    ``out_dir/<YYYY-MM>/``. ``company`` defaults to Settings' Company.
+
+    Raises ``RenderError`` when PDFs cannot be made at all (missing Pango, unwritable
+    folder) and ``TemplateError`` when a template is broken; a single rep's failure is
+    returned in ``failures`` instead.
+    """
+    load_weasyprint()
+    company = settings.company if company is None else company
+    templates_dir = templates_dir.resolve() if templates_dir is not None else None
+    folder = out_dir / f"{computation.report_month:%Y-%m}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RenderError(f"cannot create the report folder {folder}: "
+                          f"{error.strerror or error}") from error
+    folder = folder.resolve()
+
+    stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
+    reps = [_Item(stem, result) for stem, result in zip(stems, computation.results, strict=True)]
+    total = len(reps) + 1
+    base = _Task((), computation, settings, company, folder, templates_dir, html)
+
+    # Fail fast on a broken template: render the team page and one rep in-process first.
+    worker = _worker(templates_dir)
+    worker.html(_Item(TEAM_STEM, None), base, inline_css=False)
+    if reps:
+        worker.html(reps[0], base, inline_css=False)
+
+    done: list[_Done] = []
+
+    def record(batch: list[_Done]) -> None:
+        done.extend(batch)
+        if progress is not None:
+            progress(len(done), total)
+
+    record(_render_task(replace(base, items=(_Item(TEAM_STEM, None),))))
+    rep_task = replace(base, computation=replace(computation, results=(), team=()))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(reps)))
+    if workers == 1:
+        for chunk in _chunks(reps, 1):
+            record(_render_task(replace(rep_task, items=chunk)))
+    else:
+        _render_parallel(rep_task, reps, workers, record)
+
+    files = tuple(sorted(path for outcome in done for path in outcome.files))
+    failures = tuple(sorted(outcome.failure for outcome in done if outcome.failure))
+    return RenderOutcome(files=files, failures=failures)
+
+
+def _render_parallel(task: _Task, reps: Sequence[_Item], workers: int,
+                     record: Callable[[list[_Done]], None]) -> None:
+    """Render ``reps`` in ``workers`` processes; a crashed worker fails only its reps."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: dict[Any, tuple[_Item, ...]] = {
+            pool.submit(_render_task, replace(task, items=chunk)): chunk
+            for chunk in _chunks(reps, workers)}
+        for future in as_completed(futures):
+            try:
+                record(future.result())
+            except (BrokenProcessPool, OSError) as error:
+                record([_Done(f"{item.result.rep.rep_id}" if item.result else item.stem, (),
+                              f"{item.result.rep.rep_id if item.result else item.stem}: "
+                              f"the rendering process failed ({error})")
+                        for item in futures[future]])
