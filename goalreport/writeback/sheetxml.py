@@ -79,10 +79,11 @@ def number_text(value: Any, epoch: date) -> str | None:
     return None
 
 
-def _text_cell(ref: str, value: Any, style: int) -> str:
+def _text_cell(value: Any, style: int) -> str:
+    """A text cell after its ``<c r="…"``: an inline string, never a formula."""
     text = clean_text(value if isinstance(value, str) else _as_text(value))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f' s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _as_text(value: Any) -> str:
@@ -93,7 +94,29 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-Encoder = Callable[[str, Any], str]
+#: Renders a value as the rest of its cell after ``<c r="A1"``; "" for an empty cell.
+Encoder = Callable[[Any], str]
+_CACHE_LIMIT = 50_000
+
+
+def _cached(render: Encoder) -> Encoder:
+    """Memoise ``render``: names, IDs, counts and week dates repeat across many rows."""
+    cache: dict[tuple[type, Any], str] = {}
+
+    def encode(value: Any) -> str:
+        key = (type(value), value)
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: render without caching
+            return render(value)
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = fragment = render(value)
+        return fragment
+
+    return encode
 
 
 def _encoder(column: Column, styles: dict[str, int], status: dict[str, int],
@@ -101,19 +124,17 @@ def _encoder(column: Column, styles: dict[str, int], status: dict[str, int],
     kind = column.kind
     style = styles[kind]
     if kind == "status":
-        return lambda ref, value: _text_cell(ref, value, status.get(value, style))
+        return _cached(lambda value: _text_cell(value, status.get(value, style)))
     if kind == "text":
-        return lambda ref, value: _text_cell(ref, value, style)
+        return _cached(lambda value: _text_cell(value, style))
 
-    def numeric(ref: str, value: Any) -> str:
+    def numeric(value: Any) -> str:
         number = number_text(value, epoch)
         if number is None:
-            if isinstance(value, str):
-                return _text_cell(ref, value, style)
-            return ""
-        return f'<c r="{ref}" s="{style}"><v>{number}</v></c>'
+            return _text_cell(value, style) if isinstance(value, str) else ""
+        return f' s="{style}"><v>{number}</v></c>'
 
-    return numeric
+    return _cached(numeric)
 
 
 def _shown_width(kind: str, value: Any) -> int:
@@ -172,7 +193,7 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
         '<sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
         + '<sheetData><row r="1">'
-        + "".join(_text_cell(f"{letters[i]}1", c.name, styles.header)
+        + "".join(f'<c r="{letters[i]}1"' + _text_cell(c.name, styles.header)
                   for i, c in enumerate(columns))
         + "</row>"
     )
@@ -183,11 +204,10 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
     for number, row in enumerate(table.rows, start=2):
         r = str(number)
         encoders = bold if number == total_at else body
-        parts.append(f'<row r="{r}">')
-        parts.extend(enc(letter + r, value)
-                     for enc, letter, value in zip(encoders, letters, row, strict=False)
-                     if value is not None)
-        parts.append("</row>")
+        cells = [f'<c r="{letter}{r}"{fragment}'
+                 for enc, letter, value in zip(encoders, letters, row, strict=False)
+                 if value is not None and (fragment := enc(value))]
+        parts.append(f'<row r="{r}">{"".join(cells)}</row>')
         if number % rows_per_chunk == 0:
             yield "".join(parts).encode("utf-8")
             parts.clear()

@@ -57,11 +57,12 @@ def money_format(currency: str, locale: str) -> str:
     ``,`` and ``.``; Excel shows the reader's own separators. Unknown locales fall back to
     en_US, unknown currencies show their code."""
     try:
-        pattern = Locale.parse(locale.replace("-", "_")).currency_formats["standard"].pattern
-    except (UnknownLocaleError, ValueError, TypeError, KeyError):
-        pattern = "¤#,##0.00"
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        parsed = Locale.parse("en_US")
+    pattern = parsed.currency_formats["standard"].pattern
     try:
-        symbol = get_currency_symbol(currency, locale.replace("-", "_"))
+        symbol = get_currency_symbol(currency, parsed)
         digits = get_currency_precision(currency)
     except (UnknownLocaleError, ValueError, TypeError):
         symbol, digits = currency, 2
