@@ -141,7 +141,7 @@ def make_progress(plan: RepPlan, actual_new: Decimal, actual_repeat: Decimal, *,
         catch_up=((date(2026, 11, 1), gap * 21 / 45), (date(2026, 12, 1), gap * 24 / 45)),
         status=status,
         funnel_year=funnel(60, 75, 18, 20, actual, Decimal("150.5"), Decimal(176)),
-        funnel_month=funnel(7, 9, 2, 3, Decimal("11000"), Decimal(12), Decimal(16)),
+        funnel_month=funnel(7, 9, 2, 3, Decimal(11000), Decimal(12), Decimal(16)),
         reassess=reassess,
         achievements=Achievements(
             milestones=((25, date(2026, 3, 20)), (50, date(2026, 6, 12)), (75, None),
