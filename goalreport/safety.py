@@ -180,7 +180,7 @@ class _LimitedPart:
             self.bytes_read += len(data)
             if self.bytes_read > self._allowed:
                 raise UnreadableWorkbook(
-                    f"{self._label}: part {self._name!r} unpacks to more than "
+                    f"{self._label.name}: part {self._name!r} unpacks to more than "
                     f"{_mb(self._allowed)} (its declared size or the part limit); refusing "
                     "it as a possible zip bomb.")
             out += data
@@ -219,22 +219,22 @@ def _read_head(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise UnreadableWorkbook(
-                f"{path}: is a folder, not a workbook. Give the path of an .xlsx file "
+                f"{path.name}: is a folder, not a workbook. Give the path of an .xlsx file "
                 "(or use 'goalreport batch' for a folder of workbooks).")
         with path.open("rb") as handle:
             head = handle.read(512)
     except FileNotFoundError:
-        raise UnreadableWorkbook(f"{path}: no such file. Check the name and the folder.") \
+        raise UnreadableWorkbook(f"{path.name}: no such file. Check the name and the folder.") \
             from None
     except PermissionError:
         raise UnreadableWorkbook(
-            f"{path}: cannot be read (permission denied). Check its permissions.") from None
+            f"{path.name}: cannot be read (permission denied). Check its permissions.") from None
     except OSError as error:
-        raise UnreadableWorkbook(f"{path}: cannot be read ({error.strerror or error}).") \
+        raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror or error}).") \
             from None
     if not head:
         raise UnreadableWorkbook(
-            f"{path}: is empty (0 bytes); it was not saved completely or is still being "
+            f"{path.name}: is empty (0 bytes); it was not saved completely or is still being "
             "copied. Save it again from Excel and run again.")
     return head
 
@@ -249,13 +249,13 @@ def _describe_ole(path: Path) -> str:
     except Exception as error:  # noqa: BLE001 - olefile raises many kinds on broken files
         return damaged(path, f"a broken Office compound file: {error}")
     if {"encryptioninfo", "encryptedpackage"} & streams:
-        return (f"{path}: is password-protected. Open it in Excel, save an unprotected copy "
+        return (f"{path.name}: is password-protected. Open it in Excel, save an unprotected copy "
                 "(File › Info › Protect Workbook › Encrypt with Password: clear it), and "
                 "run again.")
     if {"workbook", "book"} & streams:
-        return (f"{path}: is an Excel 97-2003 workbook (.xls). Open it in Excel, "
+        return (f"{path.name}: is an Excel 97-2003 workbook (.xls). Open it in Excel, "
                 f"{SAVE_AS_XLSX}")
-    return (f"{path}: is an older Microsoft Office document, not an Excel workbook. Open the "
+    return (f"{path.name}: is an older Microsoft Office document, not an Excel workbook. Open the "
             f"goals workbook in Excel, {SAVE_AS_XLSX}")
 
 
@@ -268,9 +268,9 @@ def _describe_non_zip(path: Path, head: bytes) -> str:
         kind = "an XML or HTML file" if stripped.startswith(b"<") \
             else "a text file (CSV or similar)"
     else:
-        return (f"{path}: is not an Excel workbook (it is not a zip archive, as every .xlsx "
+        return (f"{path.name}: is not an Excel workbook (it is not a zip archive, as every .xlsx "
                 f"file is). Open it in Excel and {SAVE_AS_XLSX}")
-    return f"{path}: is {kind}, not an Excel workbook. Open it in Excel and {SAVE_AS_XLSX}"
+    return f"{path.name}: is {kind}, not an Excel workbook. Open it in Excel and {SAVE_AS_XLSX}"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -281,10 +281,10 @@ def _looks_like_text(head: bytes) -> bool:
             continue
         if all(ch.isprintable() or ch in "\t\r\n\ufeff" for ch in text):
             return True
-    try:
-        return all(ch.isprintable() or ch in "\t\r\n" for ch in head.decode("cp1252"))
-    except UnicodeDecodeError:
-        return False
+    # A legacy 8-bit export (Windows-1252 CSV): mostly ASCII, no control characters.
+    ascii_text = sum(32 <= byte < 127 or byte in b"\t\r\n" for byte in head)
+    controls = sum(byte < 32 and byte not in b"\t\r\n" for byte in head)
+    return controls == 0 and ascii_text >= 0.9 * len(head)
 
 
 def _check_kind(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
@@ -299,11 +299,11 @@ def _check_kind(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInf
                 pass  # the part scan reports the damage
         if mimetype.strip().startswith(ODS_MIMETYPE):
             raise UnreadableWorkbook(
-                f"{path}: is an OpenDocument spreadsheet (.ods). Open it in LibreOffice or "
+                f"{path.name}: is an OpenDocument spreadsheet (.ods). Open it in LibreOffice or "
                 f"Excel, {SAVE_AS_XLSX}")
     if "xl/workbook.bin" in names:
         raise UnreadableWorkbook(
-            f"{path}: is an Excel Binary Workbook (.xlsb). Open it in Excel, {SAVE_AS_XLSX}")
+            f"{path.name}: is an Excel Binary Workbook (.xlsb). Open it in Excel, {SAVE_AS_XLSX}")
     if "[content_types].xml" in names and "xl/workbook.xml" in names:
         return
     if "word/document.xml" in names:
@@ -315,7 +315,7 @@ def _check_kind(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInf
     else:
         kind = "a zip archive"
     raise UnreadableWorkbook(
-        f"{path}: is {kind}, not an Excel workbook (it has no xl/workbook.xml). Open the "
+        f"{path.name}: is {kind}, not an Excel workbook (it has no xl/workbook.xml). Open the "
         f"goals workbook in Excel, {SAVE_AS_XLSX}")
 
 
@@ -327,7 +327,7 @@ def _check_not_strict(path: Path, archive: zipfile.ZipFile) -> None:
         head = part.read(4096)
     if STRICT_NAMESPACE in head:
         raise UnreadableWorkbook(
-            f"{path}: is saved as 'Strict Open XML Spreadsheet', which goalreport cannot "
+            f"{path.name}: is saved as 'Strict Open XML Spreadsheet', which goalreport cannot "
             "write back to safely. Open it in Excel and save it as 'Excel Workbook "
             "(.xlsx)', not 'Strict Open XML', and run again.")
 
@@ -345,7 +345,7 @@ def _check_directory_size(path: Path, handle: IO[bytes], limits: ZipLimits) -> N
         raise UnreadableWorkbook(_too_many(path, entries, limits))
     if directory_bytes > limits.max_entries * 4096:
         raise UnreadableWorkbook(
-            f"{path}: has a zip directory of {_mb(directory_bytes)}, far larger than any "
+            f"{path.name}: has a zip directory of {_mb(directory_bytes)}, far larger than any "
             "workbook's; refusing it as damaged or hostile.")
 
 
@@ -386,33 +386,33 @@ def _check_entries(path: Path, infos: list[zipfile.ZipInfo], limits: ZipLimits) 
         name = info.filename
         if name.lower() in seen:
             raise UnreadableWorkbook(
-                f"{path}: has two parts named {name!r}; refusing an ambiguous file. Open it "
+                f"{path.name}: has two parts named {name!r}; refusing an ambiguous file. Open it "
                 f"in Excel, {SAVE_AS_XLSX}")
         seen.add(name.lower())
         if info.flag_bits & 0x1:
             raise UnreadableWorkbook(
-                f"{path}: part {name!r} is zip-encrypted, which Excel never writes. Open the "
+                f"{path.name}: part {name!r} is zip-encrypted, which Excel never writes. Open the "
                 f"workbook in Excel, {SAVE_AS_XLSX}")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnreadableWorkbook(
-                f"{path}: part {name!r} uses zip compression method {info.compress_type}, "
+                f"{path.name}: part {name!r} uses zip compression method {info.compress_type}, "
                 f"which Excel never writes. Open the workbook in Excel, {SAVE_AS_XLSX}")
         if info.file_size > limits.max_entry_bytes:
             raise UnreadableWorkbook(
-                f"{path}: part {name!r} would unpack to {_mb(info.file_size)}, more than the "
+                f"{path.name}: part {name!r} would unpack to {_mb(info.file_size)}, more than the "
                 f"{_mb(limits.max_entry_bytes)} limit for one part; refusing it as a possible "
                 "zip bomb. If the file is genuine, raise GOALREPORT_MAX_PART_MB.")
         total += info.file_size
         if total > limits.max_total_bytes:
             raise UnreadableWorkbook(
-                f"{path}: would unpack to more than {_mb(limits.max_total_bytes)}; refusing "
+                f"{path.name}: would unpack to more than {_mb(limits.max_total_bytes)}; refusing "
                 "it as a possible zip bomb. If the file is genuine, raise "
                 "GOALREPORT_MAX_UNZIPPED_MB.")
         if info.file_size > limits.ratio_floor_bytes and \
                 info.compress_size < info.file_size * limits.min_inflate_ratio:
             ratio = info.file_size / max(info.compress_size, 1)
             raise UnreadableWorkbook(
-                f"{path}: part {name!r} is compressed {ratio:,.0f} to 1, far more than a real "
+                f"{path.name}: part {name!r} is compressed {ratio:,.0f} to 1, far more than a real "
                 "workbook part; refusing it as a possible zip bomb. If the file is genuine, "
                 "lower GOALREPORT_MIN_INFLATE_RATIO.")
     _check_no_overlap(path, infos)
@@ -427,7 +427,7 @@ def _check_no_overlap(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         end = offset + 30 + len(info.filename.encode("utf-8", "replace")) + info.compress_size
         if end > next_offset:
             raise UnreadableWorkbook(
-                f"{path}: has overlapping zip parts, a zip-bomb trick that Excel never "
+                f"{path.name}: has overlapping zip parts, a zip-bomb trick that Excel never "
                 "writes; refusing it.")
 
 
@@ -441,7 +441,7 @@ def _is_cell_part(name: str) -> bool:
 
 
 def _too_many(path: Path, entries: int, limits: ZipLimits) -> str:
-    return (f"{path}: has {entries:,} parts inside, more than the {limits.max_entries:,} "
+    return (f"{path.name}: has {entries:,} parts inside, more than the {limits.max_entries:,} "
             "goalreport accepts; refusing it as damaged or a possible zip bomb. If the file "
             "is genuine, raise GOALREPORT_MAX_ZIP_ENTRIES.")
 

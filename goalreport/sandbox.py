@@ -86,7 +86,7 @@ def _env_number(env: Mapping[str, str], name: str, default: float | None) -> flo
 
 def _label(args: tuple[Any, ...]) -> str:
     if args and isinstance(args[0], str | os.PathLike):
-        return os.fspath(args[0])  # type: ignore[arg-type]
+        return os.path.basename(os.fspath(args[0]))  # type: ignore[arg-type]
     return "the workbook"
 
 
@@ -125,7 +125,10 @@ def _fork_and_wait(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
         return "timeout", None, status
     if not data:
         return "died", None, status
-    kind, value = pickle.loads(data)
+    try:
+        kind, value = pickle.loads(data)
+    except Exception as error:  # noqa: BLE001 - a result that pickles but cannot be rebuilt
+        return "crash", (error, "the sandboxed call's result could not be unpickled"), status
     return kind, value, status
 
 
@@ -149,6 +152,8 @@ def _child(write_end: int, fn: Callable[..., Any], args: tuple[Any, ...],
             payload = ("crash", (error, traceback.format_exc()))
         try:
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            if payload[0] != "ok":
+                pickle.loads(data)  # some exceptions pickle but cannot be rebuilt
         except MemoryError:
             data = pickle.dumps(("memory", None))
         except Exception:  # noqa: BLE001 - an unpicklable result or exception

@@ -47,7 +47,7 @@ def inflate_entry(path: Path, handle: IO[bytes], info: zipfile.ZipInfo) -> Itera
         # A little over is plain damage (reported below); far over is a bomb.
         if produced > info.file_size + CHUNK:
             raise UnreadableWorkbook(
-                f"{path}: part {name!r} unpacks to more than the {info.file_size:,} bytes its "
+                f"{path.name}: part {name!r} unpacks to more than the {info.file_size:,} bytes its "
                 "zip directory declares; refusing it as a possible zip bomb.")
         crc = zlib.crc32(data, crc)
         yield data
@@ -123,6 +123,7 @@ class PartScanner:
             self._feed_run(chunk)
 
     def _feed_prolog(self, chunk: bytes) -> None:
+        chunk = chunk[:self._prolog_limit - self._raw_seen]
         self._raw_seen += len(chunk)
         if self._decoder is None:
             self._head += chunk
@@ -141,15 +142,15 @@ class PartScanner:
             self._text = ""
         elif verdict == "dtd":
             raise UnreadableWorkbook(
-                f"{self._path}: part {self._name!r} contains an XML document type "
+                f"{self._path.name}: part {self._name!r} contains an XML document type "
                 "declaration, which Excel never writes; refusing it as a possible XML "
                 "entity attack.")
         elif verdict == "not xml":
             self._in_prolog = False
             self._text = ""
-        elif self._raw_seen > self._prolog_limit:
+        elif self._raw_seen >= self._prolog_limit:
             raise UnreadableWorkbook(
-                f"{self._path}: part {self._name!r} has more than {self._prolog_limit:,} "
+                f"{self._path.name}: part {self._name!r} has more than {self._prolog_limit:,} "
                 "bytes before its first XML element, which Excel never writes; refusing it.")
 
     def _feed_run(self, chunk: bytes) -> None:
@@ -167,7 +168,7 @@ class PartScanner:
     def _check_run(self) -> None:
         if self._run > MAX_TEXT_RUN_BYTES:
             raise UnreadableWorkbook(
-                f"{self._path}: part {self._name!r} holds a text of more than 32,767 "
+                f"{self._path.name}: part {self._name!r} holds a text of more than 32,767 "
                 "characters, longer than Excel allows in a cell, so no spreadsheet program "
                 "wrote it; refusing it as a possible shared-strings bomb.")
 
@@ -221,7 +222,7 @@ def _prolog_verdict(text: str) -> str:
 def damaged(path: Path, reason: str) -> str:
     """The one-line message for a file whose zip structure is broken."""
     reason = " ".join(reason.split()).rstrip(".")
-    return (f"{path}: is damaged or incomplete ({reason}). If it is still being copied, wait "
+    return (f"{path.name}: is damaged or incomplete ({reason}). If it is still being copied, wait "
             "and run again; otherwise open it in Excel and save it again, or restore it from "
             "a backup.")
 
