@@ -13,6 +13,7 @@ off. On systems without ``fork`` (Windows) the function runs in-process, unbound
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import os
 import pickle
@@ -139,6 +140,8 @@ def _child(write_end: int, fn: Callable[..., Any], args: tuple[Any, ...],
     code = 0
     try:
         os.dup2(stderr_fd, 2)
+        if faulthandler.is_enabled():  # keep a crash dump with the child's other stderr
+            faulthandler.enable(file=2)
         _apply_limits(memory_mb, seconds)
         try:
             payload: tuple[str, Any] = ("ok", fn(*args, **kwargs))
