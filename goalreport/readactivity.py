@@ -57,36 +57,38 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
     """Every valid row summed into one ``DayActivity`` per rep and day."""
     days: dict[tuple[str, date], list[Any]] = defaultdict(_new_day)
     look = _Lookups(reps)
-    has_hours = "hours" in table.columns
-    for row in table.rows:
-        values = row.values
-        raw_day = values.get("date")
+    first = table.first_column
+    cols = table.columns
+    wanted = [cols.get(key, -1) - first if key in cols else -1
+              for key in ("date", "rep_id", "type", "client_type", "amount", "hours")]
+    known = [i for i in (table.columns[k] - first for k in table.columns) if i >= 0]
+    hours_cache: dict[Any, Decimal] = {}
+    for number, _first, values in table.raw:
+        width = len(values)
+        raw = [values[i] if 0 <= i < width else None for i in wanted]
+        raw_day, raw_rep, raw_type, raw_client_type, raw_amount, raw_hours = raw
+        if (raw_day is None or raw_day == "" or raw_rep == "" or raw_type == "") and all(
+                is_blank(values[i]) for i in known if i < width):
+            continue  # a blank row
+        day: date | None
         if isinstance(raw_day, date):
-            day: date | None = raw_day.date() if isinstance(raw_day, datetime) else raw_day
+            day = raw_day.date() if isinstance(raw_day, datetime) else raw_day
+            row = None
         else:
+            row = table.row(number, values)
             day = row.parse("date", lambda v: parse_date(v, locale), out,
                             required="the Date is missing. Write the day of the activity, "
                                      "such as 2026-03-05.")
-        rep_id = look.rep(values.get("rep_id"))
-        if rep_id is None:
-            rep_id = reps.resolve(row, out)
-        kind = _kind(row, look, out)
+        rep_id = look.rep(raw_rep)
+        kind = look.kind(raw_type) if not is_blank(raw_type) else None
+        if rep_id is None or kind is None:
+            row = row or table.row(number, values)
+            if rep_id is None:
+                rep_id = reps.resolve(row, out)
+            if kind is None:
+                kind = _kind(row, look, out)
         if day is None or rep_id is None or kind is None:
             continue
-        slots = None
-        hours = Decimal(0)
-        if kind == "won":
-            slots = _won(row, look, locale, out)
-            if slots is None:
-                continue
-        elif kind == "focus" and has_hours:
-            parsed = row.parse("hours", lambda v: parse_decimal_amount(
-                v, locale, what="a number of hours", example="2"), out,
-                required="the Hours are missing for a focus block. Write the hours set "
-                         "aside, such as 2.")
-            if parsed is None:
-                continue
-            hours = parsed
         record = days[(rep_id, day)]
         if kind == "lead":
             record[LEADS] += 1
@@ -94,12 +96,29 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
             record[MEETINGS] += 1
         elif kind == "lost":
             record[LOST] += 1
-        elif kind == "focus":
+        elif kind == "won":
+            client_type = look.client_type(raw_client_type) if wanted[3] >= 0 else None
+            won: tuple[int, Decimal] | None
+            if client_type is not None and type(raw_amount) in (float, int) and raw_amount >= 0:
+                won = (WON_NEW if client_type == "new" else WON_REPEAT), parse_money(raw_amount)
+            else:
+                won = _won(row or table.row(number, values), look, locale, out)
+            if won is not None:
+                record[won[0]] += 1
+                record[won[0] + 1] += won[1]
+        elif kind == "focus" and wanted[5] >= 0:
+            hours = hours_cache.get(raw_hours) if isinstance(raw_hours, float) else None
+            if hours is None:
+                hours = (row or table.row(number, values)).parse(
+                    "hours", lambda v: parse_decimal_amount(
+                        v, locale, what="a number of hours", example="2"), out,
+                    required="the Hours are missing for a focus block. Write the hours set "
+                             "aside, such as 2.")
+                if hours is None:
+                    continue
+                if isinstance(raw_hours, float):
+                    hours_cache[raw_hours] = hours
             record[FOCUS] += hours
-        elif slots is not None:
-            count_slot, amount = slots
-            record[count_slot] += 1
-            record[count_slot + 1] += amount
     return tuple(
         DayActivity(rep_id, day, leads=r[LEADS], meetings=r[MEETINGS], lost=r[LOST],
                     won_new=r[WON_NEW], won_new_amount=r[WON_NEW_AMOUNT],

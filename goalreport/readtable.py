@@ -111,13 +111,26 @@ class Row:
 
 @dataclass
 class Table:
-    """A sheet read as a table: its actual name, header positions and data rows."""
+    """A sheet read as a table: its actual name, header positions and data rows.
+
+    ``raw`` yields (row number, first column, values) after the header, unfiltered;
+    ``rows`` yields ``Row`` objects for non-blank rows. Use one or the other."""
 
     spec: SheetSpec
     name: str
     header_row: int
     columns: dict[str, int]
-    rows: Iterator[Row]
+    raw: Iterator[tuple[int, int, list[Any]]]
+    first_column: int = 0
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        return _data_rows(self.raw, self.name, self.columns, self.first_column)
+
+    def row(self, number: int, values: list[Any]) -> Row:
+        """The ``Row`` for raw ``values`` (for messages on the fast path)."""
+        return Row(self.name, number, _pick(values, self.columns, self.first_column),
+                   self.columns)
 
 
 def find_sheet(book: Book, spec: SheetSpec, out: Collector) -> str | None:
@@ -164,7 +177,7 @@ def read_table(book: Book, spec: SheetSpec, name: str, out: Collector) -> Table 
         out.error(f"{name} sheet", f"is empty. Put the headers {titles} in its first row, "
                   "then one row per entry below.")
         return None
-    return Table(spec, name, header_row, columns, _data_rows(rows, name, columns, first_column))
+    return Table(spec, name, header_row, columns, rows, first_column)
 
 
 def _missing_columns(spec: SheetSpec, missing: list[Any], found: str) -> str:
@@ -180,14 +193,17 @@ def _missing_columns(spec: SheetSpec, missing: list[Any], found: str) -> str:
 
 def _data_rows(rows: Iterator[tuple[int, int, list[Any]]], name: str,
                columns: dict[str, int], first_column: int) -> Iterator[Row]:
-    positions = {key: index - first_column for key, index in columns.items()}
     for number, _first, values in rows:
-        width = len(values)
-        picked = {key: values[pos] if 0 <= pos < width else None
-                  for key, pos in positions.items()}
+        picked = _pick(values, columns, first_column)
         if all(is_blank(v) for v in picked.values()):
             continue
         yield Row(name, number, picked, columns)
+
+
+def _pick(values: list[Any], columns: dict[str, int], first_column: int) -> dict[str, Any]:
+    width = len(values)
+    return {key: values[index - first_column] if 0 <= index - first_column < width else None
+            for key, index in columns.items()}
 
 
 def setting_pairs(book: Book, name: str) -> Iterator[tuple[int, int, Any, Any]]:

@@ -272,6 +272,8 @@ def parse_money(value: Any, locale: str = "en_US") -> Decimal:
     if isinstance(value, bool | date):
         raise ValueProblem(f"{value!r} is not an amount of money. {MONEY_FIX}")
     if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueProblem(f"{value!r} is not an amount of money. {MONEY_FIX}")
         amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         shown: Any = value
     else:
