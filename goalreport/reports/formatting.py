@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date as Date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -131,20 +131,20 @@ class Formatter:
             return self.BLANK
         return format_decimal(_decimal(value), format="#,##0.#", locale=self.locale)
 
-    def date(self, value: date | None) -> str:
+    def date(self, value: Date | None) -> str:
         """Medium date: ``Oct 31, 2026`` / ``31.10.2026``."""
         if value is None:
             return self.BLANK
         return format_date(value, "medium", locale=self.locale)
 
-    def short_date(self, value: date) -> str:
+    def short_date(self, value: Date) -> str:
         """Day and month only, for week rows: ``Oct 5``."""
         return format_skeleton("MMMd", value, locale=self.locale)
 
-    def month(self, value: date) -> str:
+    def month(self, value: Date) -> str:
         """Month and year: ``October 2026`` / ``Oktober 2026``."""
         return format_skeleton("yMMMM", value, locale=self.locale)
 
-    def month_short(self, value: date) -> str:
+    def month_short(self, value: Date) -> str:
         """Abbreviated month for chart axes: ``Oct``."""
         return format_skeleton("MMM", value, locale=self.locale)
