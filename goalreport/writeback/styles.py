@@ -149,7 +149,7 @@ def merge_styles(document: str, currency: str, locale: str) -> tuple[str, StyleI
 
     has_style_xfs = bool(xmledit.children(_section(document, p, "cellStyleXfs"), p, "xf"))
 
-    def xf(numfmt: int, font: int, fill: int) -> str:
+    def xf(numfmt: int, font: int, fill: int) -> int:
         nonlocal document
         parent = ' xfId="0"' if has_style_xfs else ""
         snippet = (f'<{p}xf numFmtId="{numfmt}" fontId="{font}" fillId="{fill}" borderId="0"'
@@ -159,8 +159,8 @@ def merge_styles(document: str, currency: str, locale: str) -> tuple[str, StyleI
 
     body = {kind: xf(numfmt_ids[kind], 0, 0) for kind in codes}
     bold = {kind: xf(numfmt_ids[kind], bold_id, 0) for kind in codes}
-    status = {name: xf(0, 0, fill) for name, fill in fill_ids.items()}
-    return document, StyleIds(body=body, bold=bold, header=bold["text"], status=status)
+    status_ids = {name: xf(0, 0, fill) for name, fill in fill_ids.items()}
+    return document, StyleIds(body=body, bold=bold, header=bold["text"], status=status_ids)
 
 
 def _section(document: str, p: str, container: str) -> str:

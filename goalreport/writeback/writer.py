@@ -36,7 +36,7 @@ from .package import (
 from .runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
 from .safewrite import atomic_target, backup, ensure_not_busy
 from .sheetxml import filter_reference, worksheet_chunks
-from .styles import MINIMAL_STYLES, merge_styles
+from .styles import MINIMAL_STYLES, StyleIds, merge_styles
 from .zipcopy import RawZipWriter
 
 #: The sheets goalreport owns, in the order new ones are added at the end of the tabs.
@@ -153,11 +153,12 @@ def write_computed_sheets(
     splice = _Splice(info, currency, locale)
     planned = splice.plan(all_tables)
 
+    saved: Path | None = None
+
     def save_backup() -> None:
         nonlocal saved
         saved = backup(target, run_log.when, backup_dir, keep_backups)
 
-    saved: Path | None = None
     with open(source, "rb") as handle, atomic_target(target, save_backup) as out:
         after = source.stat()
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
@@ -181,7 +182,8 @@ class _Splice:
         self.changed: dict[str, bytes] = {}
         self.dropped: set[str] = set()
         self.new_parts: dict[str, bytes] = {}
-        self.styles = None
+        self.styles: StyleIds | None = None
+        self.new_styles_rel: tuple[str, str] | None = None
 
     def plan(self, tables: list[SheetTable]) -> list[_Planned]:
         info = self.info
@@ -224,7 +226,7 @@ class _Splice:
 
     def _edit_styles(self, rel_ids: set[str], taken: set[str]) -> None:
         info = self.info
-        self.new_styles_rel: tuple[str, str] | None = None
+        new_part = ""
         if info.styles_part is not None:
             text = info.texts[info.styles_part]
         else:
@@ -237,13 +239,13 @@ class _Splice:
                 rel_number += 1
             rel_ids.add(f"rId{rel_number}")
             self.new_styles_rel = (f"rId{rel_number}", part)
-            text = MINIMAL_STYLES
+            new_part, text = part, MINIMAL_STYLES
         merged, self.styles = merge_styles(text, self.currency, self.locale)
         if info.styles_part is not None:
             if merged != text:
                 self.changed[info.styles_part] = merged.encode("utf-8")
         else:
-            self.new_parts[self.new_styles_rel[1]] = merged.encode("utf-8")
+            self.new_parts[new_part] = merged.encode("utf-8")
 
     def _edit_workbook(self, planned: list[_Planned]) -> None:
         info = self.info

@@ -13,7 +13,7 @@ import copy
 import struct
 import zipfile
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 _LOCAL_HEADER = struct.Struct("<4s5HL2L2H")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
@@ -88,7 +88,7 @@ def _has_zip64(extra: bytes) -> bool:
     return False
 
 
-def _copy_exactly(source: BinaryIO, target: BinaryIO, length: int) -> None:
+def _copy_exactly(source: IO[bytes], target: IO[bytes], length: int) -> None:
     remaining = length
     while remaining:
         block = source.read(min(remaining, 1 << 20))
