@@ -21,7 +21,7 @@ import os
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -256,20 +256,12 @@ class _Batch:
         """True (and ``item`` filled in as skipped) when the workbook's input, the dates
         asked for and goalreport's version match its last successful run."""
         entry = self.state.get(path.name)
-        if entry is None or entry.get("version") != __version__ \
-                or entry.get("options") != self._job_key():
+        dates = same_run(entry, self.options) if entry else None
+        if entry is None or dates is None:
             return False
         if not all(Path(f).is_file() for f in entry.get("files", [])):
             return False
-        try:
-            settings_as_of = _date(entry.get("settings_as_of"))
-            as_of, month = resolve_dates(settings_as_of, as_of=self.options.as_of,
-                                         month=self.options.month, today=self.options.today)
-        except (InputProblems, ValueError, TypeError):
-            return False
-        if (as_of.isoformat(), month.strftime("%Y-%m")) != \
-                (entry.get("as_of"), entry.get("report_month")):
-            return False
+        as_of, month = dates
         from .writeback import input_fingerprint
 
         try:  # reads only the zip directory and the small structure parts: fast and safe
@@ -298,7 +290,7 @@ class _Batch:
                    f"{len(result.files)} report files"
         self.state.remember(item.name, {
             "fingerprint": result.input_hash, "version": __version__,
-            "options": self._job_key(),
+            "options": job_key(self.options),
             "settings_as_of": result.settings_as_of.isoformat()
             if result.settings_as_of else None,
             "as_of": result.as_of.isoformat(),
@@ -306,12 +298,6 @@ class _Batch:
             "reps": result.reps, "files": item.files,
             "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
         })
-
-    def _job_key(self) -> dict[str, Any]:
-        """The options besides the dates that change what a run writes."""
-        return {"html": self.options.html,
-                "templates": str(self.options.templates_dir)
-                if self.options.templates_dir else None}
 
     def _report(self, item: BatchItem, prefix: str) -> None:
         levels: dict[Status, Level] = {"done": "info", "skipped": "info",
@@ -332,6 +318,31 @@ class _Batch:
         write_json_atomic(self.out / LAST_RUN_NAME, data)
         if final:
             _prune(self.out / RUNS_FOLDER)
+
+
+def job_key(options: JobOptions) -> dict[str, Any]:
+    """The options besides the dates that change what a run writes."""
+    return {"html": options.html,
+            "templates": str(options.templates_dir) if options.templates_dir else None}
+
+
+def same_run(entry: Mapping[str, Any], options: JobOptions) -> tuple[date, date] | None:
+    """(As Of, report month) when a run with ``options`` today would redo exactly the
+    workbook's last successful run ``entry`` (same goalreport version, same options, same
+    dates), else None. The input fingerprint is compared by the caller. The Settings As Of
+    recorded in ``entry`` stands for the workbook's, since an unchanged input has the same."""
+    if entry.get("version") != __version__ or entry.get("options") != job_key(options):
+        return None
+    try:
+        settings_as_of = _date(entry.get("settings_as_of"))
+        as_of, month = resolve_dates(settings_as_of, as_of=options.as_of,
+                                     month=options.month, today=options.today)
+    except (InputProblems, ValueError, TypeError):
+        return None
+    if (as_of.isoformat(), month.strftime("%Y-%m")) != \
+            (entry.get("as_of"), entry.get("report_month")):
+        return None
+    return as_of, month
 
 
 class _State:

@@ -12,11 +12,15 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from goalreport import __version__
+from goalreport.batch import same_run
+from goalreport.pipeline import JobOptions
 from tests.conftest import REPO, minimal_sheets, write_workbook
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")
@@ -143,8 +147,9 @@ def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path, tmp_pa
     assert all(line[:4].isdigit() and " goalreport[" in line for line in lines)
 
 
-def test_unchanged_workbook_is_skipped_untouched_and_force_redoes_it(inbox: Path) -> None:
-    good = good_workbook(inbox / "team.xlsx")
+def test_unchanged_workbook_is_skipped_untouched_and_redone_on_change_or_force(
+        inbox: Path) -> None:
+    good = write_workbook(inbox / "team.xlsx", minimal_sheets())
     first = batch(inbox, "--json")
     assert first.returncode == 0, first.stderr
     after_first = fingerprint(good)
@@ -161,31 +166,57 @@ def test_unchanged_workbook_is_skipped_untouched_and_force_redoes_it(inbox: Path
 
     forced = batch(inbox, "--force", "--json")
     assert forced.returncode == 0, forced.stderr
-    assert json.loads(forced.stdout)["workbooks"][0]["status"] == "done"
+    assert statuses(json.loads(forced.stdout)) == {"team.xlsx": "done"}
     assert fingerprint(good) != after_first
     assert computed_sheets(good) == list(COMPUTED)
     assert run_log_rows(good) == 2
 
-
-def test_changed_input_is_redone_without_force(inbox: Path) -> None:
-    good = write_workbook(inbox / "team.xlsx", minimal_sheets())
-    assert batch(inbox).returncode == 0
     book = openpyxl.load_workbook(good)
     book["Activity"].append([dt.date(2026, 3, 2), "R1", "won", "Beta", "repeat", 250, None])
     book.save(good)
+    changed = batch(inbox, "--json")
+    assert statuses(json.loads(changed.stdout)) == {"team.xlsx": "done"}
+    assert computed_sheets(good) == list(COMPUTED)
+    assert run_log_rows(good) == 3
 
-    again = batch(inbox, "--json")
-    assert again.returncode == 0, again.stderr
-    assert statuses(json.loads(again.stdout)) == {"team.xlsx": "done"}
-    assert run_log_rows(good) == 2
 
-    # Another As Of is another run too.
-    later = batch(inbox, "--as-of", "2026-07-31", "--json")
-    assert statuses(json.loads(later.stdout)) == {"team.xlsx": "done"}
+def entry(**changes: object) -> dict[str, object]:
+    """A state entry as a run with --as-of 2026-06-30 leaves it."""
+    return {"version": __version__, "options": {"html": False, "templates": None},
+            "settings_as_of": None, "as_of": "2026-06-30", "report_month": "2026-06",
+            **changes}
+
+
+def job(**changes: object) -> JobOptions:
+    base = JobOptions(today=dt.date(2026, 11, 27), now=dt.datetime(2026, 11, 27, 1, 0),
+                      as_of=dt.date(2026, 6, 30))
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("last", "options", "same"), [
+    (entry(), job(), True),
+    (entry(), job(as_of=dt.date(2026, 7, 31)), False),
+    (entry(version="0.0.1"), job(), False),
+    (entry(), job(html=True), False),
+    # No dates asked: As Of is today, so a nightly run measures progress anew each day...
+    (entry(as_of="2026-11-26", report_month="2026-11"), job(as_of=None), False),
+    (entry(as_of="2026-11-27", report_month="2026-11"), job(as_of=None), True),
+    # ...unless the workbook's Settings fix As Of.
+    (entry(settings_as_of="2026-09-30", as_of="2026-09-30", report_month="2026-09"),
+     job(as_of=None), True),
+    # A month that is over has a fixed As Of, its last day; the current one moves daily.
+    (entry(as_of="2026-10-31", report_month="2026-10"),
+     job(as_of=None, month=dt.date(2026, 10, 1)), True),
+    (entry(as_of="2026-11-26", report_month="2026-11"),
+     job(as_of=None, month=dt.date(2026, 11, 1)), False),
+])
+def test_same_run_decides_what_an_unchanged_workbook_may_skip(
+        last: dict[str, object], options: JobOptions, same: bool) -> None:
+    assert (same_run(last, options) is not None) is same
 
 
 def test_two_batches_at_once_one_works_the_other_exits_3(inbox: Path) -> None:
-    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(3)]
+    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(2)]
     first = start_batch(inbox)
     lock = inbox / ".goalreport.lock"
     while first.poll() is None and not (lock.exists() and lock.read_text().strip()):
@@ -203,23 +234,26 @@ def test_two_batches_at_once_one_works_the_other_exits_3(inbox: Path) -> None:
 
 
 def test_run_killed_mid_way_is_completed_by_the_next_run(inbox: Path) -> None:
-    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(4)]
-    runs = inbox / "reports" / "runs"
+    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(2)]
+    state = inbox / "reports" / ".goalreport-state.json"
     killed = start_batch(inbox)
-    while killed.poll() is None and not (runs.is_dir() and any(runs.iterdir())):
+    while killed.poll() is None and not state.exists():  # the first workbook is done
         time.sleep(0.01)
     killed.send_signal(signal.SIGKILL)
     killed.communicate(timeout=60)
+    interrupted = json.loads((inbox / "reports" / "last-run.json").read_text())
 
     again = batch(inbox, "--json")
     assert again.returncode == 0, again.stderr
     manifest = json.loads(again.stdout)
-    assert set(statuses(manifest).values()) <= {"done", "skipped"}
-    assert len(manifest["workbooks"]) == 4
+    assert statuses(manifest)["team0.xlsx"] == "skipped"
+    assert statuses(manifest)["team1.xlsx"] in {"done", "skipped"}
+    if interrupted["finished"] is None:  # killed while working on team1.xlsx
+        assert statuses(manifest)["team1.xlsx"] == "done"
     for book in books:
         assert computed_sheets(book) == list(COMPUTED)
         assert run_log_rows(book) >= 1
     leftovers = [name for name in os.listdir(inbox) if name.endswith(".tmp")]
     leftovers += [name for name in os.listdir(inbox / "reports") if name.endswith(".tmp")]
     assert leftovers == []
-    assert batch(inbox).returncode == 0
+    assert len(list((inbox / "reports" / "runs").iterdir())) == 2
