@@ -429,3 +429,20 @@ def test_limits_from_environment() -> None:
     assert ZipLimits.from_env({}) == DEFAULT_LIMITS
     with pytest.raises(GoalreportError, match=r"GOALREPORT_MAX_PART_MB='lots' is not a positive"):
         ZipLimits.from_env({"GOALREPORT_MAX_PART_MB": "lots"})
+
+
+# --- through the real reader, as check/run/batch use it -------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_EXPECTED))
+def test_hostile_corpus_file_through_the_reader(corpus: Path, tmp_path: Path, name: str) -> None:
+    from goalreport.reading import read_workbook
+
+    copy = tmp_path / name
+    shutil.copyfile(corpus / "hostile" / name, copy)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        run_bounded(read_workbook, copy, **BOUNDS)
+    assert "\n" not in str(caught.value)
+    assert HOSTILE_EXPECTED[name] in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    assert digest(copy) == digest(corpus / "hostile" / name)
