@@ -176,12 +176,30 @@ def _zip_complete(path: Path, size: int) -> bool:
         return _EOCD in handle.read(_ZIP_TAIL)
 
 
+#: Lock files this process holds, by (device, inode): POSIX locks do not exclude the
+#: process that holds them, so a second ``inbox_lock`` here is refused by this set.
+_HELD: set[tuple[int, int]] = set()
+
+
 @contextmanager
 def inbox_lock(inbox: Path) -> Iterator[None]:
-    """Hold the inbox's batch lock: ``flock`` on ``INBOX/.goalreport.lock``, released by
-    the kernel when the process ends, even by SIGKILL. Raises ``BatchLocked`` at once
-    when another batch holds it."""
+    """Hold the inbox's batch lock on ``INBOX/.goalreport.lock``; the kernel releases it
+    when the process ends, even by SIGKILL. Raises ``BatchLocked`` at once when another
+    batch holds it.
+
+    A POSIX record lock (``lockf``) rather than ``flock``: an ``flock`` is shared with
+    every forked child (the bounded reader, render workers), so after a SIGKILL of the
+    batch a still-running child would keep the inbox locked; a ``lockf`` lock belongs to
+    this process alone. The file is never closed elsewhere while held (closing any
+    descriptor of it would drop the lock), and it is left in place after the run.
+    """
     path = inbox / LOCK_NAME
+    try:
+        st = path.stat()
+        if (st.st_dev, st.st_ino) in _HELD:  # checked before opening: see above
+            raise _locked(inbox, str(os.getpid()))
+    except FileNotFoundError:
+        pass
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
@@ -190,18 +208,28 @@ def inbox_lock(inbox: Path) -> Iterator[None]:
             "be writable by the user running goalreport.") from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             if error.errno not in (errno.EWOULDBLOCK, errno.EACCES):
                 raise
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise BatchLocked(f"another goalreport batch is already running on {inbox} "
-                              f"(pid {holder}); this run did nothing") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
+            raise _locked(inbox, holder) from None
+        st = os.fstat(fd)
+        key = (st.st_dev, st.st_ino)
+        _HELD.add(key)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            _HELD.discard(key)
     finally:
         os.close(fd)
+
+
+def _locked(inbox: Path, holder: str) -> BatchLocked:
+    return BatchLocked(f"another goalreport batch is already running on {inbox} "
+                       f"(pid {holder}); this run did nothing")
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -186,3 +187,35 @@ def test_json_is_replaced_whole_and_stale_temps_are_removed(tmp_path: Path) -> N
     foreign = touch(tmp_path / ".somebody-else.tmp", b"keep")
     assert remove_stale_temps(tmp_path) == [stale]
     assert foreign.exists() and target.exists()
+
+
+HOLD_AND_FORK = """
+import os, sys, time
+from pathlib import Path
+from goalreport.inbox import inbox_lock
+with inbox_lock(Path(sys.argv[1])):
+    child = os.fork()
+    if child == 0:
+        time.sleep(60)
+        os._exit(0)
+    print(child, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_lock_dies_with_the_batch_even_while_its_forked_child_lives(tmp_path: Path) -> None:
+    """A SIGKILLed batch must not leave the inbox locked by its bounded reader child."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_FORK, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    child = int(holder.stdout.readline())
+    try:
+        with pytest.raises(BatchLocked, match=f"pid {holder.pid}"), inbox_lock(tmp_path):
+            pass  # pragma: no cover - never reached
+        holder.kill()
+        holder.wait(timeout=30)
+        with inbox_lock(tmp_path):
+            assert (tmp_path / LOCK_NAME).read_text() == f"{os.getpid()}\n"
+    finally:
+        holder.kill()
+        os.kill(child, signal.SIGKILL)
