@@ -73,7 +73,8 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
     sheets = {spec.key: find_sheet(book, spec, out) for spec in SHEETS}
     missing = [spec.title for spec in SHEETS if spec.required and sheets[spec.key] is None]
     if missing:
-        names = ", ".join(repr(n) for n in missing)
+        names = " and ".join([", ".join(repr(n) for n in missing[:-1]), repr(missing[-1])]
+                             if len(missing) > 1 else [repr(missing[0])])
         plural = "sheets" if len(missing) > 1 else "sheet"
         found = ", ".join(repr(n) for n in book.sheet_names) or "none"
         out.error("Workbook", f"the {plural} {names} {'are' if len(missing) > 1 else 'is'} "
@@ -83,11 +84,9 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
     settings = read_settings(book, sheets["settings"], out)
     locale = settings.locale
 
-    reps: tuple[Rep, ...] = ()
     reps_table = read_table(book, REPS, sheets["reps"], out) if sheets["reps"] else None
-    if reps_table is not None:
-        reps = read_reps(reps_table, locale, out)
-    index = RepIndex(reps, reps_table is not None)
+    index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
+    reps = tuple(index.by_key.values())
 
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
@@ -107,8 +106,9 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
     if sheets["time_off"] and (table := read_table(book, TIME_OFF, sheets["time_off"], out)):
         time_off = read_time_off(table, index, locale, out)
 
-    _goal_warnings(reps, goals, settings, out)
     out.finish(book)
+    if not out.problems:
+        _goal_warnings(reps, goals, settings, out)
     if out.problems:
         return None, out
     data = WorkbookData(

@@ -28,6 +28,7 @@ from .values import (
     parse_number,
     parse_ratio,
     parse_text,
+    quote,
 )
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,7 +48,7 @@ def parse_locale(value: Any) -> str:
 def parse_currency(value: Any) -> str:
     text = parse_text(value).upper()
     if text not in currency_codes():
-        raise ValueProblem(f"{parse_text(value)!r} is not an ISO 4217 currency code. Write "
+        raise ValueProblem(f"{quote(value)} is not an ISO 4217 currency code. Write "
                            "a code such as USD, EUR, GBP or JPY.")
     return text
 
@@ -57,7 +58,7 @@ def parse_month(value: Any, locale: str = "en_US") -> int:
     if isinstance(value, str) and not value.strip().isdigit():
         month = month_from_word(value, locale)
         if month is None:
-            raise ValueProblem(f"{parse_text(value)!r} is not a month. Write a month number "
+            raise ValueProblem(f"{quote(value)} is not a month. Write a month number "
                                "1-12 or a name such as April.")
         return month
     month = parse_int(value, what="a month", example="4")
@@ -70,7 +71,7 @@ def parse_month(value: Any, locale: str = "en_US") -> int:
 def _day(word: str, shown: str) -> int:
     key = word.strip().casefold()[:3]
     if key not in DAY_NAMES or not word.strip().isalpha():
-        raise ValueProblem(f"{shown!r} is not a list of weekdays ({word.strip()!r} is not a "
+        raise ValueProblem(f"{quote(shown)} is not a list of weekdays ({word.strip()!r} is not a "
                            f"day). {WORKING_DAYS_FIX}")
     return DAY_NAMES.index(key)
 
@@ -93,9 +94,9 @@ def parse_working_days(value: Any) -> frozenset[int]:
         elif len(span) == 1:
             days.add(_day(span[0], shown))
         else:
-            raise ValueProblem(f"{shown!r} is not a list of weekdays. {WORKING_DAYS_FIX}")
+            raise ValueProblem(f"{quote(shown)} is not a list of weekdays. {WORKING_DAYS_FIX}")
     if not days:
-        raise ValueProblem(f"{shown!r} is not a list of weekdays. {WORKING_DAYS_FIX}")
+        raise ValueProblem(f"{quote(shown)} is not a list of weekdays. {WORKING_DAYS_FIX}")
     return frozenset(days)
 
 
@@ -113,14 +114,14 @@ def parse_country(value: Any) -> tuple[str, str | None]:
     country, _, subdivision = text.partition("-")
     known = _countries()
     if country not in known:
-        raise ValueProblem(f"{parse_text(value)!r} is not a country with known public "
+        raise ValueProblem(f"{quote(value)} is not a country with known public "
                            "holidays. Write an ISO country code such as US, GB, DE or FR, "
                            "or leave it empty.")
     if subdivision:
         valid = {s.upper(): s for s in known[country]}
         if subdivision not in valid:
             some = ", ".join(f"{country}-{s}" for s in known[country][:6])
-            raise ValueProblem(f"{parse_text(value)!r}: {subdivision!r} is not a subdivision "
+            raise ValueProblem(f"{quote(value)}: {subdivision!r} is not a subdivision "
                                f"of {country}. Write one such as {some}, or just {country}.")
         return country, valid[subdivision]
     return country, None
@@ -130,7 +131,7 @@ def _positive(parser: Callable[[Any], Any], what: str, example: str) -> Callable
     def parse(value: Any) -> Any:
         result = parser(value)
         if result <= 0:
-            raise ValueProblem(f"{parse_text(value)!r} is not {what}: it must be more than 0. "
+            raise ValueProblem(f"{quote(value)} is not {what}: it must be more than 0. "
                                f"Write a number such as {example}.")
         return result
     return parse
@@ -140,7 +141,7 @@ def _close_rate(value: Any) -> Fraction:
     rate = parse_ratio(value, what="a close rate", example="30% or 1/3")
     if rate == 0 or rate > 1:
         raise ValueProblem(
-            f"{parse_text(value)!r} is not a close rate between 0 and 100%"
+            f"{quote(value)} is not a close rate between 0 and 100%"
             f"{' (0 means no lead ever closes)' if rate == 0 else ''}. Write the share of "
             "leads that close, such as 30% or 1/3.")
     return rate

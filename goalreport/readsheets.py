@@ -26,6 +26,7 @@ from .values import (
     parse_ratio,
     parse_text,
     parse_yes_no,
+    quote,
 )
 
 MAX_RAMP_MONTHS = 24
@@ -39,10 +40,14 @@ def rep_key(rep_id: str) -> str:
 class RepIndex:
     """The Reps sheet's IDs, to check and normalise the IDs used on other sheets."""
 
-    def __init__(self, reps: tuple[Rep, ...], reps_sheet_read: bool):
+    def __init__(self, reps: tuple[Rep, ...], reps_sheet_read: bool,
+                 flawed: frozenset[str] = frozenset()):
         self.by_key = {rep_key(rep.rep_id): rep for rep in reps}
         #: False when the Reps sheet could not be read: then IDs are not checked.
         self.checked = reps_sheet_read
+        #: Keys of IDs on the Reps sheet whose row has a problem: their rows elsewhere are
+        #: skipped quietly, since the problem is already reported once on the Reps sheet.
+        self.flawed = flawed
 
     def resolve(self, row: Row, out: Collector) -> str | None:
         """The canonical ID for the row's Rep ID, or None (problem recorded)."""
@@ -54,6 +59,8 @@ class RepIndex:
         rep = self.by_key.get(rep_key(rep_id))
         if rep is not None:
             return rep.rep_id
+        if rep_key(rep_id) in self.flawed:
+            return None
         if self.checked:
             out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is not on the Reps sheet. "
                       f"Use an ID from the Reps sheet{self._some()}, or add the rep there.",
@@ -66,8 +73,10 @@ class RepIndex:
         return f" ({', '.join(ids)}{', …' if len(self.by_key) > 5 else ''})" if ids else ""
 
 
-def read_reps(table: Table, locale: str, out: Collector) -> tuple[Rep, ...]:
+def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
+    """The Reps sheet as a ``RepIndex`` (the sound reps, and the IDs of flawed rows)."""
     reps: list[Rep] = []
+    flawed: set[str] = set()
     seen: dict[str, Row] = {}
     rows = 0
     for row in table.rows:
@@ -86,9 +95,12 @@ def read_reps(table: Table, locale: str, out: Collector) -> tuple[Rep, ...]:
             out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is used twice (first in "
                       f"{first.where}). Give each rep a different ID.")
             continue
-        if rep_id is None or name is None or ramp is None or active is None:
+        if name is None or ramp is None or active is None or (
+                row.has("start_date") and start is None):
+            if rep_id is not None:
+                flawed.add(rep_key(rep_id))
             continue
-        if "start_date" in row.columns and row.has("start_date") and start is None:
+        if rep_id is None:
             continue
         seen[rep_key(rep_id)] = row
         if ramp and start is None:
@@ -104,13 +116,13 @@ def read_reps(table: Table, locale: str, out: Collector) -> tuple[Rep, ...]:
     if rows == 0:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "
                   "header, with at least a Rep ID and a Name.")
-    return tuple(reps)
+    return RepIndex(tuple(reps), rows > 0, frozenset(flawed - {rep_key(r.rep_id) for r in reps}))
 
 
 def _ramp_months(value: Any) -> int:
     months = parse_int(value, what="a number of months", example="3")
     if not 0 <= months <= MAX_RAMP_MONTHS:
-        raise ValueProblem(f"{value!r} is not a ramp of 0 to {MAX_RAMP_MONTHS} months. Write "
+        raise ValueProblem(f"{quote(value)} is not a ramp of 0 to {MAX_RAMP_MONTHS} months. Write "
                            "the months a new rep needs to reach full speed, such as 3, or 0.")
     return months
 
@@ -119,7 +131,7 @@ def _deal_size(locale: str):
     def parse(value: Any) -> Decimal:
         amount = parse_money(value, locale)
         if amount == 0:
-            raise ValueProblem(f"{value!r} is not a deal size: it must be more than 0. Write "
+            raise ValueProblem(f"{quote(value)} is not a deal size: it must be more than 0. Write "
                                "the usual amount of one deal, such as 5000, or leave it "
                                "empty to use the rep's history.")
         return amount
@@ -130,11 +142,11 @@ def _goal_close_rate(value: Any) -> Fraction:
     rate = parse_ratio(value, what="a close rate", example="30% or 1/3")
     shown = parse_text(value) if isinstance(value, str) else value
     if rate == 0:
-        raise ValueProblem(f"{shown!r} is not a usable close rate: with 0 no lead ever closes. "
+        raise ValueProblem(f"{quote(shown)} is not a usable close rate: with 0 no lead ever closes. "
                            "Write the share of leads that close, such as 30% or 1/3, or leave "
                            "it empty.")
     if rate > 1:
-        raise ValueProblem(f"{shown!r} is not a close rate between 0 and 100%. Write the share "
+        raise ValueProblem(f"{quote(shown)} is not a close rate between 0 and 100%. Write the share "
                            "of leads that close, such as 30% or 1/3.")
     return rate
 
@@ -144,7 +156,7 @@ def _meetings_per_lead(locale: str):
         number = parse_number(value, locale, what="a number of meetings per lead",
                               example="1.5")
         if not 0 <= number <= 100:
-            raise ValueProblem(f"{value!r} is not a number of meetings per lead. Write a "
+            raise ValueProblem(f"{quote(value)} is not a number of meetings per lead. Write a "
                                "number from 0 to 100, such as 1.5.")
         return number
     return parse
@@ -153,7 +165,7 @@ def _meetings_per_lead(locale: str):
 def _year(value: Any) -> int:
     year = parse_int(value, what="a year", example="2026")
     if not 1990 <= year <= 2100:
-        raise ValueProblem(f"{value!r} is not a goal year. Write the calendar year in which "
+        raise ValueProblem(f"{quote(value)} is not a goal year. Write the calendar year in which "
                            "the goal year starts, such as 2026.")
     return year
 
@@ -162,7 +174,7 @@ def _hours_per_week(locale: str):
     def parse(value: Any) -> Decimal:
         hours = parse_decimal_amount(value, locale, what="hours per week", example="4")
         if hours > 168:
-            raise ValueProblem(f"{value!r} is more hours than a week has. Write the hours a "
+            raise ValueProblem(f"{quote(value)} is more hours than a week has. Write the hours a "
                                "week set aside for planning, such as 4.")
         return hours
     return parse
@@ -242,7 +254,7 @@ def _weight(value: Any, locale: str) -> Fraction:
     weight = parse_ratio(value, locale, percent_above=None, what="a weight",
                          example="1.2 or 120%")
     if weight <= 0:
-        raise ValueProblem(f"{value!r} is not a weight above 0. Write a number such as 1.2 "
+        raise ValueProblem(f"{quote(value)} is not a weight above 0. Write a number such as 1.2 "
                            "for a busy month or 0.8 for a quiet one; 1 is ordinary.")
     return weight
 

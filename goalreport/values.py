@@ -50,6 +50,16 @@ class ValueProblem(ValueError):
         self.message = message
 
 
+def quote(value: Any) -> str:
+    """A cell value as quoted in messages: text as ``'abc'``, whole numbers without
+    ``.0`` (``-500``), dates as ``'2026-03-05'``."""
+    if isinstance(value, str | date):
+        return repr(parse_text(value))
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))
+    return repr(value)
+
+
 def is_blank(value: Any) -> bool:
     """True for an empty cell, None, or text that is only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -113,11 +123,11 @@ def month_from_word(word: str, locale: str = "en_US") -> int | None:
 
 def _real_date(year: int, month: int, day: int, shown: str) -> date:
     if not 1 <= month <= 12:
-        raise ValueProblem(f"{shown!r} is not a real date: there is no month {month}. {DATE_FIX}")
+        raise ValueProblem(f"{quote(shown)} is not a real date: there is no month {month}. {DATE_FIX}")
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         raise ValueProblem(
-            f"{shown!r} is not a real date: {calendar.month_name[month]} {year} has {days} days. "
+            f"{quote(shown)} is not a real date: {calendar.month_name[month]} {year} has {days} days. "
             f"{DATE_FIX}")
     return date(year, month, day)
 
@@ -141,7 +151,7 @@ def parse_date(value: Any, locale: str = "en_US") -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise ValueProblem(f"{value!r} is not a date. {DATE_FIX}")
+        raise ValueProblem(f"{quote(value)} is not a date. {DATE_FIX}")
     if isinstance(value, int | float):
         return _serial_date(value, value)
     text = parse_text(value)
@@ -172,7 +182,7 @@ def _serial_date(number: float, shown: Any) -> date:
     except (OverflowError, ValueError):
         day = date.min
     if not SERIAL_MIN <= day <= SERIAL_MAX:
-        raise ValueProblem(f"{shown!r} is a number, not a date. {DATE_FIX}")
+        raise ValueProblem(f"{quote(shown)} is a number, not a date. {DATE_FIX}")
     return day
 
 
@@ -270,10 +280,10 @@ def _strip_currency(text: str) -> str:
 def parse_money(value: Any, locale: str = "en_US") -> Decimal:
     """A money cell → Decimal rounded to cents; never negative."""
     if isinstance(value, bool | date):
-        raise ValueProblem(f"{value!r} is not an amount of money. {MONEY_FIX}")
+        raise ValueProblem(f"{quote(value)} is not an amount of money. {MONEY_FIX}")
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueProblem(f"{value!r} is not an amount of money. {MONEY_FIX}")
+            raise ValueProblem(f"{quote(value)} is not an amount of money. {MONEY_FIX}")
         amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         shown: Any = value
     else:
@@ -293,12 +303,12 @@ def parse_money(value: Any, locale: str = "en_US") -> Decimal:
             body = body.strip("-").strip()
         number = _number_text(body.lstrip("+"), locale)
         if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", number):
-            raise ValueProblem(f"{shown!r} is not an amount of money. {MONEY_FIX}")
+            raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
         amount = Decimal(number) * scale * (-1 if negative else 1)
     if not amount.is_finite():
-        raise ValueProblem(f"{shown!r} is not an amount of money. {MONEY_FIX}")
+        raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
     if amount < 0:
-        raise ValueProblem(f"{shown!r} is negative. Money must be 0 or more: {MONEY_FIX[0].lower()}{MONEY_FIX[1:]}")
+        raise ValueProblem(f"{quote(shown)} is negative. Money must be 0 or more: {MONEY_FIX[0].lower()}{MONEY_FIX[1:]}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -306,12 +316,12 @@ def parse_number(value: Any, locale: str = "en_US", *, what: str = "a number",
                  example: str = "1.5") -> Fraction:
     """Any number (plain, locale text, ``3/2``) as an exact Fraction; float noise snapped."""
     if isinstance(value, bool | date) or is_blank(value):
-        raise ValueProblem(f"{value!r} is not {what}. Write a number such as {example}.")
+        raise ValueProblem(f"{quote(value)} is not {what}. Write a number such as {example}.")
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueProblem(f"{value!r} is not {what}. Write a number such as {example}.")
+            raise ValueProblem(f"{quote(value)} is not {what}. Write a number such as {example}.")
         return Fraction(repr(value)).limit_denominator(10**6)
     text = parse_text(value)
     if match := re.fullmatch(r"(\d+)\s*(?:/|in)\s*(\d+)", text, re.IGNORECASE):
@@ -337,13 +347,13 @@ def parse_ratio(value: Any, locale: str = "en_US", *, percent_above: int | None 
             ratio = parse_number(value, locale, what=what, example=example)
         except ValueProblem:
             raise ValueProblem(
-                f"{parse_text(value) if isinstance(value, str) else value!r} is not {what}. "
+                f"{quote(value)} is not {what}. "
                 f"Write a number such as {example}.") from None
         shown = text if text is not None else value
         if percent_above is not None and ratio > percent_above and ratio <= 100:
             ratio /= 100
     if ratio < 0:
-        raise ValueProblem(f"{shown!r} is negative. Write a number such as {example}.")
+        raise ValueProblem(f"{quote(shown)} is negative. Write a number such as {example}.")
     return ratio
 
 
@@ -353,11 +363,11 @@ def parse_int(value: Any, *, what: str = "a whole number", example: str = "3") -
         number = parse_number(value, what=what, example=example)
     except ValueProblem:
         raise ValueProblem(
-            f"{parse_text(value) if isinstance(value, str) else value!r} is not {what}. "
+            f"{quote(value)} is not {what}. "
             f"Write a whole number such as {example}.") from None
     if number.denominator != 1:
         shown = parse_text(value) if isinstance(value, str) else value
-        raise ValueProblem(f"{shown!r} is not {what}. Write a whole number such as {example}.")
+        raise ValueProblem(f"{quote(shown)} is not {what}. Write a whole number such as {example}.")
     return int(number)
 
 
@@ -373,7 +383,7 @@ def parse_yes_no(value: Any) -> bool:
     if word in NO_WORDS:
         return False
     shown = parse_text(value) if isinstance(value, str) else value
-    raise ValueProblem(f"{shown!r} is not yes or no. Write yes or no.")
+    raise ValueProblem(f"{quote(shown)} is not yes or no. Write yes or no.")
 
 
 def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a number",
@@ -382,7 +392,7 @@ def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a nu
     number = parse_number(value, locale, what=what, example=example)
     if number < 0:
         shown = parse_text(value) if isinstance(value, str) else value
-        raise ValueProblem(f"{shown!r} is negative. Write a number such as {example}.")
+        raise ValueProblem(f"{quote(shown)} is negative. Write a number such as {example}.")
     return (Decimal(number.numerator) / Decimal(number.denominator)).quantize(
         CENT, rounding=ROUND_HALF_UP)
 
@@ -400,4 +410,5 @@ __all__ = [
     "parse_ratio",
     "parse_text",
     "parse_yes_no",
+    "quote",
 ]
