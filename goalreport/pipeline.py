@@ -105,9 +105,10 @@ def resolve_dates(
 def load_workbook_data(path: Path) -> WorkbookData:
     """Read and validate ``path`` in a child process with bounded memory and time."""
     from .reading import read_workbook
-    from .sandbox import run_bounded
+    from .sandbox import bounds_from_env, run_bounded
 
-    return run_bounded(read_workbook, path, memory_mb=READ_MEMORY_MB, seconds=READ_SECONDS)
+    memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
+    return run_bounded(read_workbook, path, memory_mb=memory_mb, seconds=seconds)
 
 
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,

@@ -101,14 +101,16 @@ def _example(field_name: str) -> str:
 DEFAULT_LIMITS = ZipLimits()
 
 
-def check_container(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> None:
+def check_container(path: Path, limits: ZipLimits | None = None) -> None:
     """Raise ``UnreadableWorkbook`` unless ``path`` is a plain .xlsx/.xlsm zip within
     ``limits`` whose parts all inflate cleanly and carry no XML document type declaration.
 
-    Reads the whole file once (bounded by ``limits.max_total_bytes`` of inflation);
-    writes nothing.
+    ``limits`` defaults to ``DEFAULT_LIMITS`` as changed by the GOALREPORT_MAX_*
+    environment variables. Reads the whole file once (bounded by
+    ``limits.max_total_bytes`` of inflation); writes nothing.
     """
     path = Path(path)
+    limits = limits or ZipLimits.from_env()
     head = _read_head(path)
     if head.startswith(OLE2_MAGIC):
         raise UnreadableWorkbook(_describe_ole(path))
