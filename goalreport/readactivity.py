@@ -196,5 +196,5 @@ def activity_warnings(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
     for rep_id, count in sorted(outside.items()):
         known = ", ".join(str(y) for y in sorted(years[rep_id]))
         out.warn(f"{sheet} sheet", f"{count} day{'s' if count != 1 else ''} of activity for "
-                 f"{rep_id!r} fall outside their goal year{'s' if len(years[rep_id]) > 1 else ''}"
+                 f"{rep_id!r} {'falls' if count == 1 else 'fall'} outside their goal year{'s' if len(years[rep_id]) > 1 else ''}"
                  f" ({known}); they count in history only.")
