@@ -154,11 +154,13 @@ def run_batch(
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     log: BatchLog | None = None,
     clock: Callable[[], float] = time.time,
+    stop: Callable[[], bool] = lambda: False,
 ) -> BatchManifest:
     """Process every workbook directly in ``inbox`` like ``goalreport run``.
 
     ``options`` is shared by all workbooks (its ``out_dir`` is replaced per workbook).
     ``force`` redoes workbooks that did not change since their last successful run.
+    ``stop()`` is asked before each workbook; when true the run ends there, interrupted.
     Raises ``BatchLocked`` when another batch works on this inbox, ``WriteRefused`` when
     the inbox or DIR cannot be written; every per-workbook failure ends up in the manifest.
     """
@@ -169,16 +171,17 @@ def run_batch(
                               "holds the workbooks.")
     out = Path(os.path.abspath(out_dir)) if out_dir is not None else default_out_dir(inbox)
     with inbox_lock(inbox):
-        return _Batch(inbox, out, options, force, settle_seconds, say, clock).run()
+        return _Batch(inbox, out, options, force, settle_seconds, say, clock, stop).run()
 
 
 class _Batch:
     """One run while holding the lock; split out of ``run_batch`` to keep steps short."""
 
     def __init__(self, inbox: Path, out: Path, options: JobOptions, force: bool,
-                 settle_seconds: float, log: BatchLog, clock: Callable[[], float]):
+                 settle_seconds: float, log: BatchLog, clock: Callable[[], float],
+                 stop: Callable[[], bool]):
         self.inbox, self.out, self.options, self.force = inbox, out, options, force
-        self.settle_seconds, self.log, self.clock = settle_seconds, log, clock
+        self.settle_seconds, self.log, self.clock, self.stop = settle_seconds, log, clock, stop
         self.state = _State(out / STATE_NAME, log)
         self.manifest = BatchManifest(
             inbox=inbox, out_dir=out, started=options.now, options=_options_json(options, force))
@@ -197,6 +200,11 @@ class _Batch:
         self.log("info", f"{total} workbook{'s' if total != 1 else ''} in {self.inbox}")
         try:
             for number, candidate in enumerate(candidates, 1):
+                if self.stop():
+                    self.manifest.interrupted = True
+                    self.log("error", f"stopped before {candidate.name} as asked (stop requested); "
+                                      "the next run does the rest")
+                    break
                 started = time.monotonic()
                 item = self._one(candidate, folders[candidate.name])
                 item.seconds = time.monotonic() - started
@@ -210,7 +218,8 @@ class _Batch:
             self.manifest.finished = datetime.now().astimezone()
             self._save_manifest(final=True)
         counts = self.manifest.counts()
-        self.log("info", "batch finished: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        outcome = "stopped" if self.manifest.interrupted else "finished"
+        self.log("info", f"batch {outcome}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
         return self.manifest
 
     def _one(self, candidate: Candidate, folder: str) -> BatchItem:

@@ -336,12 +336,34 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
                      month=month, templates_dir=templates_dir, jobs=jobs, html=html)
+    stop = _stop_on_sigterm()
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,
-                             log=_batch_log(quiet, verbose or debug))
+                             log=_batch_log(quiet, verbose or debug), stop=stop)
     if as_json:
         click.echo(json.dumps(manifest.to_json(), indent=2))
     sys.exit(manifest.exit_code)
+
+
+def _stop_on_sigterm() -> Callable[[], bool]:
+    """SIGTERM (systemd, timeout(1)) stops a batch between two workbooks: the one in hand
+    is finished, the manifest records the run as interrupted. Returns "was it asked?".
+    Forked children (the bounded reader) keep the default and just die."""
+    import os
+    import signal
+
+    batch_pid = os.getpid()
+    asked: list[int] = []
+
+    def stop(number: int, frame: object) -> None:
+        if os.getpid() != batch_pid:
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+            return
+        asked.append(number)
+
+    signal.signal(signal.SIGTERM, stop)
+    return lambda: bool(asked)
 
 
 def _batch_log(quiet: bool, verbose: bool) -> Callable[[str, str], None]:

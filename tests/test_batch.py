@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from goalreport import __version__
-from goalreport.batch import same_run
+from goalreport.batch import run_batch, same_run
 from goalreport.pipeline import JobOptions
 from tests.conftest import REPO, minimal_sheets, write_workbook
 
@@ -257,3 +257,20 @@ def test_run_killed_mid_way_is_completed_by_the_next_run(inbox: Path) -> None:
     leftovers += [name for name in os.listdir(inbox / "reports") if name.endswith(".tmp")]
     assert leftovers == []
     assert len(list((inbox / "reports" / "runs").iterdir())) == 2
+
+
+def test_stop_request_ends_the_run_between_workbooks(inbox: Path) -> None:
+    books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(2)]
+    before = [fingerprint(book) for book in books]
+    lines: list[str] = []
+    options = JobOptions(today=dt.date(2026, 11, 27), now=dt.datetime(2026, 11, 27, 1, 0))
+
+    manifest = run_batch(inbox, None, options, settle_seconds=0, stop=lambda: True,
+                         log=lambda level, message: lines.append(f"{level} {message}"))
+
+    assert manifest.interrupted and manifest.exit_code == 1 and manifest.items == []
+    assert "error stopped before team0.xlsx as asked (stop requested); the next run does " \
+           "the rest" in lines
+    assert [fingerprint(book) for book in books] == before
+    last = json.loads((inbox / "reports" / "last-run.json").read_text())
+    assert last["interrupted"] is True and last["finished"] == manifest.to_json()["finished"]
