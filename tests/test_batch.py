@@ -90,29 +90,25 @@ def inbox(tmp_path: Path) -> Path:
     return folder
 
 
-def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path, tmp_path: Path,
-                                                             corpus: Path) -> None:
+def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path) -> None:
     good = good_workbook(inbox / "acme.xlsx")
     broken = broken_workbook(inbox / "broken.xlsx")
-    hostile = inbox / "bomb.xlsx"
-    shutil.copyfile(corpus / "hostile" / HOSTILE, hostile)
     busy = good_workbook(inbox / "busy.xlsx")
     (inbox / "~$busy.xlsx").write_bytes(b"\x0cSomeone")
     old = inbox / "legacy.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000))
     notes = inbox / "notes.txt"
     notes.write_text("quota notes\n")
-    untouched = [broken, hostile, busy, old, notes, inbox / "~$busy.xlsx"]
+    untouched = [broken, busy, old, notes, inbox / "~$busy.xlsx"]
     before = {path: fingerprint(path) for path in untouched}
 
     done = batch(inbox, "--json")
 
     assert done.returncode == 1, done.stderr
     manifest = json.loads(done.stdout)
-    assert statuses(manifest) == {"acme.xlsx": "done", "bomb.xlsx": "failed",
-                                  "broken.xlsx": "failed", "busy.xlsx": "not ready",
-                                  "legacy.xls": "failed"}
-    assert manifest["counts"] == {"done": 1, "skipped": 0, "not ready": 1, "failed": 3}
+    assert statuses(manifest) == {"acme.xlsx": "done", "broken.xlsx": "failed",
+                                  "busy.xlsx": "not ready", "legacy.xls": "failed"}
+    assert manifest["counts"] == {"done": 1, "skipped": 0, "not ready": 1, "failed": 2}
     assert manifest["exit_code"] == 1 and manifest["finished"] is not None
     assert manifest["ignored"] == [{"name": "notes.txt",
                                     "why": "not a workbook (.xlsx or .xlsm)"}]
@@ -128,7 +124,6 @@ def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path, tmp_pa
 
     assert items["broken.xlsx"]["why"].endswith("nothing was written")
     assert any("Goals" in p and "'lots'" in p for p in items["broken.xlsx"]["problems"])
-    assert items["bomb.xlsx"]["why"] and items["bomb.xlsx"]["detail"] is None
     assert "'~$busy.xlsx'" in items["busy.xlsx"]["why"]
     assert "save it as .xlsx" in items["legacy.xls"]["why"]
     for path, print_before in before.items():
@@ -143,8 +138,27 @@ def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path, tmp_pa
     # Cron's log: one timestamped line per workbook, no traceback.
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert any(" ERROR [3/5] broken.xlsx: failed: " in line for line in lines)
+    assert any(" ERROR [2/4] broken.xlsx: failed: " in line for line in lines)
     assert all(line[:4].isdigit() and " goalreport[" in line for line in lines)
+
+
+def test_hostile_files_fail_with_one_line_and_stay_byte_identical(inbox: Path,
+                                                                  corpus: Path) -> None:
+    names = [HOSTILE, "pycalamine__tests_data_password.xlsx", "pycalamine__tests_data_empty_file.xlsx"]
+    for name in names:
+        shutil.copyfile(corpus / "hostile" / name, inbox / name)
+    before = {name: fingerprint(inbox / name) for name in names}
+
+    done = batch(inbox, "--json")
+
+    assert done.returncode == 1, done.stderr
+    items = json.loads(done.stdout)["workbooks"]
+    assert [(item["name"], item["status"]) for item in items] == \
+        sorted((name, "failed") for name in names)
+    for item in items:
+        assert item["why"] and "\n" not in item["why"] and item["detail"] is None
+        assert fingerprint(inbox / item["name"]) == before[item["name"]]
+    assert "Traceback" not in done.stderr
 
 
 def test_unchanged_workbook_is_skipped_untouched_and_redone_on_change_or_force(
