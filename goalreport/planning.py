@@ -15,11 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from math import lcm
 
 from .assumptions import Funnel
 from .calendar import GoalYear, week_start
 from .errors import Problem
-from .exact import ZERO, cents_money, cents_to_money, largest_remainder, to_cents
+from .exact import (
+    ZERO,
+    cents_money,
+    cents_to_money,
+    largest_remainder,
+    largest_remainder_int,
+    to_cents,
+)
 from .history import Tally
 from .model import Goal, Rep, RevenueType, Settings
 from .results import MonthPlan, Objectives, RepPlan, WeekPlan
@@ -60,23 +68,39 @@ def days_per_month(rep_days: Sequence[date], months: Sequence[date]) -> tuple[in
 def month_weights(
     rep: Rep, months: Sequence[date], working_days: Sequence[int],
     seasonality: Mapping[int, Fraction],
-) -> tuple[Fraction, ...]:
+) -> tuple[Fraction | int, ...]:
     """w(r, m) = Seasonality(m) × D(r, m) × R(r, m), seasonality 1 where not given."""
-    return tuple(
-        Fraction(seasonality.get(m.month, 1)) * d * ramp_factor(rep.start_date, rep.ramp_months, m)
-        for m, d in zip(months, working_days, strict=True))
+    weights: list[Fraction | int] = []
+    for m, d in zip(months, working_days, strict=True):
+        weight: Fraction | int = d
+        season = seasonality.get(m.month, 1)
+        if d and season != 1:
+            weight = d * Fraction(season)
+        if d and rep.ramp_months:
+            weight *= ramp_factor(rep.start_date, rep.ramp_months, m)
+        weights.append(weight)
+    return tuple(weights)
 
 
 def objectives(amounts: Mapping[RevenueType, Fraction], funnel: Funnel) -> Objectives:
     """Deals = Σ_t amount_t ÷ ADS_t; leads = deals ÷ CR; meetings = leads × MPL (exact).
-    ``amounts`` are in currency units; a type with no amount needs no deals."""
-    deals = ZERO
+    ``amounts`` are in currency units; a type with no amount needs no deals.
+
+    Worked in integer numerators and denominators and turned into Fractions once at the
+    end: this runs for every week of every rep.
+    """
+    num, den = 0, 1
     for revenue_type, amount in amounts.items():
         size = funnel.avg_deal_size[revenue_type].value
         if amount and size:
-            deals += amount / size
-    leads = deals / funnel.close_rate.value
-    return Objectives(deals, leads, leads * funnel.meetings_per_lead.value)
+            term_num = amount.numerator * size.denominator
+            term_den = amount.denominator * size.numerator
+            num, den = num * term_den + term_num * den, den * term_den
+    rate, per_lead = funnel.close_rate.value, funnel.meetings_per_lead.value
+    lead_num, lead_den = num * rate.denominator, den * rate.numerator
+    return Objectives(
+        Fraction(num, den), Fraction(lead_num, lead_den),
+        Fraction(lead_num * per_lead.numerator, lead_den * per_lead.denominator))
 
 
 def _amounts(new_cents: Fraction | int, repeat_cents: Fraction | int) -> dict[RevenueType, Fraction]:
@@ -115,12 +139,10 @@ def plan_rep(
             "Time Off and Working Days. Their plan targets are all 0."), "warning"))
 
     month_plans = []
-    #: Exact daily targets in cents per month, by type.
-    daily_new: list[Fraction] = []
-    daily_repeat: list[Fraction] = []
+    #: Exact daily target in currency units per month.
+    daily_dollars: list[Fraction] = []
     for m, days, new_c, repeat_c in zip(months, d, new_months, repeat_months, strict=True):
-        daily_new.append(Fraction(new_c, days) if days else ZERO)
-        daily_repeat.append(Fraction(repeat_c, days) if days else ZERO)
+        daily_dollars.append(Fraction(new_c + repeat_c, 100 * days) if days else ZERO)
         month_plans.append(MonthPlan(
             month=m, working_days=days, new_target=cents_to_money(new_c),
             repeat_target=cents_to_money(repeat_c),
@@ -129,11 +151,12 @@ def plan_rep(
         ))
 
     month_index = {(m.year, m.month): i for i, m in enumerate(months)}
-    daily_dollars = [(daily_new[i] + daily_repeat[i]) / 100 for i in range(len(months))]
-    daily_targets = tuple(
-        (day, daily_dollars[month_index[(day.year, day.month)]]) for day in rep_days)
+    # rep_days is sorted, so month i holds the next d[i] days.
+    daily_targets = tuple(zip(rep_days, [
+        daily for daily, count in zip(daily_dollars, d, strict=True) for _ in range(count)],
+        strict=True))
 
-    weeks = _weeks(year, rep_days, month_index, daily_new, daily_repeat,
+    weeks = _weeks(year, rep_days, month_index, list(zip(new_months, repeat_months, d, strict=True)),
                    sum(new_months) + sum(repeat_months), funnel)
     annual = objectives(_amounts(to_cents(goal.new_target), to_cents(goal.repeat_target)), funnel)
     smart = smart_check(goal, annual, len(rep_days), funnel.close_rate.value, history, recent,
@@ -149,27 +172,41 @@ def plan_rep(
 
 def _weeks(
     year: GoalYear, rep_days: Sequence[date], month_index: Mapping[tuple[int, int], int],
-    daily_new: Sequence[Fraction], daily_repeat: Sequence[Fraction], total_cents: int,
-    funnel: Funnel,
+    month_cents: Sequence[tuple[int, int, int]], total_cents: int, funnel: Funnel,
 ) -> tuple[WeekPlan, ...]:
-    """Every week of the goal year: its in-year working days, target and objectives."""
+    """Every week of the goal year: its in-year working days, target and objectives.
+
+    ``month_cents``: (new cents, repeat cents, working days) per month. Exact amounts are
+    integer numerators over one common denominator (the lcm of the months' working days),
+    so a week costs integer additions; objectives are priced once per distinct week.
+    """
+    common = lcm(*(days for _, _, days in month_cents if days)) or 1
+    per_day = [(new * (common // days), repeat * (common // days)) if days else (0, 0)
+               for new, repeat, days in month_cents]
     mondays = week_starts(year)
     first = mondays[0]
     counts = [0] * len(mondays)
-    new_cents = [ZERO] * len(mondays)
-    repeat_cents = [ZERO] * len(mondays)
+    new_num = [0] * len(mondays)
+    repeat_num = [0] * len(mondays)
     for day in rep_days:
         w = (day - first).days // 7
-        m = month_index[(day.year, day.month)]
+        new, repeat = per_day[month_index[(day.year, day.month)]]
         counts[w] += 1
-        new_cents[w] += daily_new[m]
-        repeat_cents[w] += daily_repeat[m]
-    exact = [n + r for n, r in zip(new_cents, repeat_cents, strict=True)]
-    rounded = largest_remainder(total_cents, exact)
-    return tuple(
-        WeekPlan(week_start=monday, working_days=counts[i], target=cents_to_money(rounded[i]),
-                 objectives=objectives(_amounts(new_cents[i], repeat_cents[i]), funnel))
-        for i, monday in enumerate(mondays))
+        new_num[w] += new
+        repeat_num[w] += repeat
+    rounded = largest_remainder_int(
+        total_cents, [n + r for n, r in zip(new_num, repeat_num, strict=True)])
+    priced: dict[tuple[int, int], Objectives] = {}
+    weeks = []
+    for i, monday in enumerate(mondays):
+        key = (new_num[i], repeat_num[i])
+        if key not in priced:
+            priced[key] = objectives(
+                {"new": Fraction(key[0], common * 100), "repeat": Fraction(key[1], common * 100)},
+                funnel)
+        weeks.append(WeekPlan(week_start=monday, working_days=counts[i],
+                              target=cents_to_money(rounded[i]), objectives=priced[key]))
+    return tuple(weeks)
 
 
 def remaining_month_weights(
