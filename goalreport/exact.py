@@ -14,6 +14,8 @@ from fractions import Fraction
 from functools import lru_cache
 from math import lcm
 
+from babel.core import Locale
+
 ZERO = Fraction(0)
 
 
@@ -110,9 +112,9 @@ def _money_shape(currency: str, locale: str) -> tuple[str, str, str, str] | None
 
 
 @lru_cache(maxsize=16)
-def _locale(name: str) -> object:
+def _locale(name: str) -> Locale:
     """A parsed Babel locale, en_US for one Babel does not know."""
-    from babel.core import Locale, UnknownLocaleError
+    from babel.core import UnknownLocaleError
 
     try:
         return Locale.parse(name.replace("-", "_"))

@@ -212,7 +212,7 @@ def _weeks(
 def remaining_month_weights(
     rep: Rep, months: Sequence[date], rep_days: Sequence[date], after: date,
     seasonality: Mapping[int, Fraction],
-) -> tuple[Fraction, ...]:
+) -> tuple[Fraction | int, ...]:
     """Plan weights of each month counting only rep working days after ``after``: how a
     gap is spread over what is left of the year (the catch-up plan)."""
     left = [day for day in rep_days if day > after]
