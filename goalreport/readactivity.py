@@ -99,7 +99,8 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
         elif kind == "won":
             client_type = look.client_type(raw_client_type) if wanted[3] >= 0 else None
             won: tuple[int, Decimal] | None
-            if client_type is not None and type(raw_amount) in (float, int) and raw_amount >= 0:
+            if (client_type is not None and isinstance(raw_amount, float | int)
+                    and not isinstance(raw_amount, bool) and raw_amount >= 0):
                 won = (WON_NEW if client_type == "new" else WON_REPEAT), parse_money(raw_amount)
             else:
                 won = _won(row or table.row(number, values), look, locale, out)

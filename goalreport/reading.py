@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
 
 from .errors import InputProblems, Problem, UnreadableWorkbook
 from .grid import Book
 from .headers import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
-from .model import Goal, Rep, Settings, WorkbookData
+from .model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from .readactivity import activity_warnings, read_activity
 from .readsettings import read_settings
 from .readsheets import (
@@ -91,18 +92,18 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
         goals = read_goals(table, index, locale, out)
-    activity = ()
+    activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         activity = read_activity(table, index, locale, out)
         activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
-    seasonality = {}
+    seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
             table := read_table(book, SEASONALITY, sheets["seasonality"], out)):
         seasonality = read_seasonality(table, locale, out)
-    holidays = ()
+    holidays: tuple[Holiday, ...] = ()
     if sheets["holidays"] and (table := read_table(book, HOLIDAYS, sheets["holidays"], out)):
         holidays = read_holidays(table, locale, out)
-    time_off = ()
+    time_off: tuple[TimeOff, ...] = ()
     if sheets["time_off"] and (table := read_table(book, TIME_OFF, sheets["time_off"], out)):
         time_off = read_time_off(table, index, locale, out)
 

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from babel.core import UnknownLocaleError
 from babel.dates import get_date_format, get_month_names
@@ -101,15 +101,18 @@ def _month_words(locale: str) -> dict[str, int]:
     """Month names and abbreviations (English and the locale's) → month number."""
     words: dict[str, int] = {}
     for loc in ("en", locale):
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
+        widths: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
+        contexts: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
+        for width in widths:
+            for context in contexts:
                 for number, name in _names(width, context, loc).items():
                     words[name.casefold().rstrip(".")] = number
     words["sept"] = 9
     return words
 
 
-def _names(width: str, context: str, locale: str) -> dict[int, str]:
+def _names(width: Literal["wide", "abbreviated"], context: Literal["format", "stand-alone"],
+           locale: str) -> dict[int, str]:
     try:
         return dict(get_month_names(width, context, locale=locale))
     except (UnknownLocaleError, ValueError, TypeError):
