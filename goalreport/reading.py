@@ -56,7 +56,10 @@ def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
     try:
         _data, out = _read(Path(path))
     except UnreadableWorkbook as error:
-        return [Problem(Path(path).name, str(error))], []
+        message = str(error)
+        for prefix in (f"{path}: ", f"{Path(path).name}: "):
+            message = message.removeprefix(prefix)
+        return [Problem(Path(path).name, message)], []
     return list(out.problems), list(out.warnings)
 
 

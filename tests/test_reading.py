@@ -171,6 +171,7 @@ def test_files_that_are_not_workbooks(tmp_path, name, content, message):
     assert "\n" not in str(raised.value)
     errors, warnings = find_problems(path)
     assert len(errors) == 1 and warnings == []
+    assert errors[0].where == name and not errors[0].message.startswith(name)
 
 
 def test_a_workbook_without_goalreport_sheets_is_refused_clearly(corpus):
