@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Literal
 
 from .errors import Problem
@@ -131,8 +130,10 @@ class TimeOff:
     reason: str = ""
 
 
-def _frozen_mapping(value: Mapping[int, Fraction] | None = None) -> Mapping[int, Fraction]:
-    return MappingProxyType(dict(value or {}))
+def _no_seasonality() -> Mapping[int, Fraction]:
+    # A plain dict, not a MappingProxyType: WorkbookData crosses a process boundary
+    # (the bounded reader) and must pickle.
+    return {}
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class WorkbookData:
     #: Per rep and day, sorted by (rep_id, day). Inactive reps' activity is included.
     activity: tuple[DayActivity, ...] = ()
     #: Month number (1–12) → weight; missing months weigh 1.
-    seasonality: Mapping[int, Fraction] = field(default_factory=_frozen_mapping)
+    seasonality: Mapping[int, Fraction] = field(default_factory=_no_seasonality)
     holidays: tuple[Holiday, ...] = ()
     time_off: tuple[TimeOff, ...] = ()
     #: Things worth saying that do not stop a run.
