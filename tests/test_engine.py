@@ -1,0 +1,72 @@
+"""engine.compute: which reps, which year, problems collected once, team totals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from goalreport.engine import compute
+from goalreport.errors import InputProblems
+from tests.enginedata import data, goal, rep, won
+
+AS_OF = date(2026, 1, 31)
+
+
+def _team_workbook():
+    reps = (rep("R1", team="West"), rep("R2", team="east"), rep("R3", team="West"),
+            rep("R4", team=""), rep("R5", team="West", active=False))
+    goals = tuple(goal(r.rep_id) for r in reps)
+    # By 31 Jan each rep is expected to have 168.58.
+    activity = (won(AS_OF, "2000", rep_id="R1"), won(AS_OF, "168.58", rep_id="R2"),
+                won(AS_OF, "100", rep_id="R3"), won(AS_OF, "500", rep_id="R5"))
+    return data(reps, goals, activity)
+
+
+def test_active_reps_in_workbook_order_with_defaults() -> None:
+    result = compute(_team_workbook(), as_of=AS_OF)
+    assert [r.rep.rep_id for r in result.results] == ["R1", "R2", "R3", "R4"]
+    assert (result.as_of, result.report_month, result.goal_year) == (AS_OF, date(2026, 1, 1), 2026)
+    assert [r.progress.status for r in result.results] == [
+        "Achieved", "On track", "Behind", "Behind"]
+
+
+def test_team_totals_sorted_then_total() -> None:
+    team = compute(_team_workbook(), as_of=AS_OF).team
+    assert [t.team for t in team] == ["(no team)", "east", "West", "Total"]
+    west = team[2]
+    assert (west.reps, west.annual_target, west.actual) == (
+        2, Decimal("4000.00"), Decimal("2100.00"))
+    assert west.expected_to_date == Decimal("337.16")
+    assert west.attainment == Fraction(2100, 4000)
+    assert west.pace == Fraction(210000, 33716)
+    assert west.status_counts == {"Achieved": 1, "On track": 0, "Slightly behind": 0,
+                                  "At risk": 0, "Behind": 1}
+    total = team[-1]
+    assert (total.reps, total.actual) == (4, Decimal("2268.58"))
+    assert sum(total.status_counts.values()) == 4
+
+
+def test_rep_ids_filter_limits_results_and_totals() -> None:
+    result = compute(_team_workbook(), as_of=AS_OF, rep_ids=[" r3 ", "R2"])
+    assert [r.rep.rep_id for r in result.results] == ["R2", "R3"]
+    assert result.team[-1].reps == 2
+
+
+def test_every_missing_goal_is_reported_at_once() -> None:
+    workbook = data(reps=(rep("R1"), rep("R2"), rep("R3", active=False)),
+                    goals=(goal("R1", year=2025),))
+    with pytest.raises(InputProblems) as raised:
+        compute(workbook, as_of=AS_OF)
+    problems = raised.value.problems
+    assert [p.where for p in problems] == ["Reps row for R1", "Reps row for R2"]
+    assert "no goal for 2026" in problems[0].message
+    assert "Year 2026" in problems[0].message
+
+
+def test_report_month_is_passed_through_as_first_day() -> None:
+    result = compute(data(), as_of=date(2026, 3, 10), report_month=date(2026, 2, 14))
+    assert result.report_month == date(2026, 2, 1)
+    assert result.results[0].progress.funnel_month.leads == 0
