@@ -152,6 +152,11 @@ def _pct(value: Fraction) -> str:
     return f"{float(value):.0%}"
 
 
+#: A stage is named only when it is more than 5 % below its objective: a deal size a cent
+#: under plan, or 99 leads of 100, is noise, not something to work on.
+SHORTFALL = Fraction(95, 100)
+
+
 def suggestions(m: Measured) -> tuple[Suggestion, ...]:
     """SPEC §3 suggestions from the measured funnel against its objectives to date."""
     if m.expected_new + m.expected_repeat == 0:
@@ -216,4 +221,5 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
             f"planned ({plan.goal.focus_hours_per_week} a week). Block the time in your "
             "calendar and keep it sacred.")))
     found.sort(key=lambda item: (item[0], item[1]))
-    return tuple(Suggestion(stage, write()) for ratio, _, stage, write in found if ratio < 1)
+    return tuple(
+        Suggestion(stage, write()) for ratio, _, stage, write in found if ratio < SHORTFALL)

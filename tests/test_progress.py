@@ -211,3 +211,20 @@ def test_zero_target_for_one_type() -> None:
     assert p.actual == 0 and p.status == "Behind"
     assert [s.stage for s in p.suggestions] == ["leads", "meetings"]
     assert all(m.repeat_target == 0 for m in p.months)
+
+
+def _deal_size_workbook(amount: str):
+    activity = tuple(DayActivity("R1", date(2026, 6, d), leads=1, meetings=1) for d in range(1, 7))
+    activity += (won(date(2026, 6, 10), amount), won(date(2026, 6, 11), amount))
+    return data(goals=(goal(close_rate=Fraction(1, 3)),), activity=activity)
+
+
+def test_a_deal_size_a_little_under_plan_is_not_named() -> None:
+    # $99.50 against the planned $100: 0.5 % short, under the 5 % that makes a stage worth
+    # naming; $90 is 10 % short and is named.
+    near = _result(_deal_size_workbook("99.50"), date(2026, 6, 30)).progress
+    assert "deal size" not in [s.stage for s in near.suggestions]
+    far = _result(_deal_size_workbook("90"), date(2026, 6, 30)).progress
+    text = {s.stage: s.message for s in far.suggestions}
+    assert text["deal size"].startswith(
+        "Small deals: your won deals average $90.00 against $100.00 in the plan.")
