@@ -88,6 +88,14 @@ def reset_peak_rss() -> bool:
     return True
 
 
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine skews every timing."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
+
+
 def machine() -> dict[str, str]:
     """CPU model, cores, RAM, Python and the date: the header of every results table."""
     cpu = "unknown CPU"
@@ -103,6 +111,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     return {
+        "Load": load_average(),
         "CPU": cpu,
         "Cores": str(len(os.sched_getaffinity(0))),
         "RAM": ram,

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import SIZES, generate
-from measure import Measured, machine, run_measured
+from measure import Measured, load_average, machine, run_measured
 
 DATA = HERE / "data"
 RESULTS = HERE / "results" / "latest.md"
@@ -217,11 +217,14 @@ def targets(results: list[SizeResult]) -> list[tuple[str, str, bool]]:
     return checks
 
 
-def markdown(results: list[SizeResult], shared_strings: bool = False) -> str:
+def markdown(results: list[SizeResult], load_before: str, shared_strings: bool = False
+             ) -> str:
     info = machine()
     lines = ["# goalreport benchmarks", "",
              (f"Machine: {info['CPU']}, {info['Cores']} cores, {info['RAM']} RAM, "
-              f"Python {info['Python']}, {info['OS']}. Date: {info['Date']}."), "",
+              f"Python {info['Python']}, {info['OS']}. Date: {info['Date']}. "
+              f"Load average before / after: {load_before} / {info['Load']} (anything above "
+              "0 means other work shared the CPU and the times are pessimistic)."), "",
              ("Workbooks from `benchmarks/generate.py` (seed 2026, strings "
               f"{'in a shared-string table' if shared_strings else 'inline'}). Times are wall "
               "clock of one run; memory is peak RSS (largest process of the tree)."), "",
@@ -256,11 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size(s) {unknown}; choose from {', '.join(SIZES)}")
 
     results = []
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="goalreport-bench-") as tmp:
         for size in sizes:
             workbook = workbook_for(size, args.regenerate, args.shared_strings)
             results.append(bench_size(size, workbook, Path(tmp) / size, args.jobs))
-    text = markdown(results, args.shared_strings)
+    text = markdown(results, load_before, args.shared_strings)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, encoding="utf-8")
     print(text)
