@@ -76,6 +76,8 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
     out = Collector()
     sheets = {spec.key: find_sheet(book, spec, out) for spec in SHEETS}
     missing = [spec.title for spec in SHEETS if spec.required and sheets[spec.key] is None]
+    if missing and len(missing) == sum(spec.required for spec in SHEETS):
+        raise UnreadableWorkbook(_not_goalreport(path, book.sheet_names))
     if missing:
         names = " and ".join([", ".join(repr(n) for n in missing[:-1]), repr(missing[-1])]
                              if len(missing) > 1 else [repr(missing[0])])
@@ -123,6 +125,17 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
         warnings=tuple(out.warnings),
     )
     return data, out
+
+
+def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:
+    """One line for a workbook with none of the required input sheets: most likely the
+    wrong file (a budget, an export), so listing each missing sheet and column would
+    only bury the point."""
+    names = [repr(name) for name in sheet_names]
+    found = ", ".join(names[:5]) + (", …" if len(names) > 5 else "") or "none"
+    return (f"{path.name} is not a goalreport workbook: it has no Reps, Goals or Activity "
+            f"sheet (its sheets: {found}). Run 'goalreport init NEW.xlsx' for a template, "
+            "or add those sheets.")
 
 
 def _goal_warnings(reps: tuple[Rep, ...], goals: tuple[Goal, ...], settings: Settings,

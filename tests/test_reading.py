@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 from conftest import REPO, minimal_sheets
 
-from goalreport.errors import InputProblems, UnreadableWorkbook
+from goalreport.errors import UnreadableWorkbook
 from goalreport.model import DayActivity
 from goalreport.reading import find_problems, read_workbook
 
@@ -176,11 +176,13 @@ def test_files_that_are_not_workbooks(tmp_path, name, content, message):
 
 def test_a_workbook_without_goalreport_sheets_is_refused_clearly(corpus):
     path = corpus / "preserve" / "calamine__tests_pivots.xlsx"
-    with pytest.raises(InputProblems) as raised:
+    with pytest.raises(UnreadableWorkbook) as raised:
         read_workbook(path)
-    (problem,) = raised.value.problems
-    assert problem.where == "Workbook"
-    assert problem.message.startswith("the sheets 'Reps', 'Goals' and 'Activity' are missing")
+    assert str(raised.value) == (
+        "calamine__tests_pivots.xlsx is not a goalreport workbook: it has no Reps, Goals or "
+        "Activity sheet (its sheets: 'PivotSheet1', 'PivotSheet2', 'PivotSheet3', "
+        "'PivotSheet4', 'DataSheet', …). Run 'goalreport init NEW.xlsx' for a template, or "
+        "add those sheets.")
 
 
 def test_xlsm_copy_reads_the_same(tmp_path, sample):

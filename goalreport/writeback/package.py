@@ -171,7 +171,10 @@ def open_archive(path: Path) -> zipfile.ZipFile:
 def _text_of(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> tuple[str, Element]:
     real = names.get(part.casefold())
     if real is None:
-        raise UnreadableWorkbook(f"the workbook has no {part} part; it is not a valid .xlsx.")
+        name = Path(archive.filename or "the workbook").name
+        raise UnreadableWorkbook(f"{name} has no {part} part; it is not a valid .xlsx. Open "
+                                 "it in Excel, save it as 'Excel Workbook (.xlsx)' and run "
+                                 "again.")
     text = decode_xml(read_part(archive, real), real)
     return text, parse_xml(text, real)
 
