@@ -14,7 +14,7 @@ from fractions import Fraction
 import pytest
 import report_fixtures as fx
 
-from goalreport.reports.context import rep_context, team_context
+from goalreport.reports.context import _team_series, rep_context, team_context
 from goalreport.reports.formatting import Formatter
 from goalreport.results import Assumption
 
@@ -148,4 +148,28 @@ def test_team_ranks_reps_by_attainment_and_totals_last() -> None:
     assert total["actual"] == "$335,265"
     assert total["counts"] == ["1", "0", "1", "0", "1"]
     assert [r["name"] for r in context["reassess"]] == ["Ana Lima"]
-    assert "Chloé Martin" in context["chart"]
+    assert context["reassess"][0]["ratio"] == "2.1"
+    assert context["reassess"][0]["average_90"] == "$610"
+
+
+def test_team_status_mix_and_attainment_bars() -> None:
+    context = team_context(fx.computation(), fx.settings())
+    assert [(s["name"], s["count"], s["share"], s["width"])
+            for s in context["status_counts"]] == [
+        ("Achieved", "1", "33.3%", "33.3%"),
+        ("Slightly behind", "1", "33.3%", "33.3%"),
+        ("Behind", "1", "33.3%", "33.3%"),
+    ]  # statuses nobody has are left out of the bar
+    # Bars are attainment of the goal, full at 100 %: Ben's 101.2 % fills the bar.
+    assert [r["bar_width"] for r in context["reps"]] == ["100.0%", "77.1%", "50.0%"]
+
+
+def test_team_chart_sums_the_reps_series() -> None:
+    computation = fx.computation()
+    plan = _team_series(computation.results, "cumulative_plan")
+    actual = _team_series(computation.results, "cumulative_actual")
+    assert len(plan) == 12 and plan[-1] == (date(2026, 12, 31), Decimal(450000))
+    # 138,765.40 + 121,500 + 75,000
+    assert actual[-1] == (date(2026, 10, 31), Decimal("335265.40"))
+    chart = team_context(computation, fx.settings())["chart"]
+    assert chart.startswith("<svg") and "As of Oct 31, 2026" in chart

@@ -11,7 +11,7 @@ import report_fixtures as fx
 from conftest import minimal_sheets
 from pypdf import PdfReader
 
-from goalreport.reports.render import render_reports
+from goalreport.reports.render import render_reports, render_team_summary
 
 
 def pdf_text(path: Path) -> str:
@@ -64,6 +64,33 @@ def test_team_summary_lists_every_rep(us_reports: tuple[Path, tuple[Path, ...]])
         assert name in text
     assert text.index("Ben Okafor") < text.index("Chloé Martin")  # ranked by attainment
     assert "$335,265" in text  # team total actual
+
+
+FIRST = ("Ana", "Ben", "Chloé", "Dev", "Ema", "Farid", "Gus", "Hana", "Ivo", "June",
+         "Kofi", "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tao")
+LAST = ("Lima", "Okafor", "Martin", "Nguyen", "Rossi", "Tanaka", "Patel", "Schmidt",
+        "Ivanova", "O'Brien")
+
+
+def test_team_summary_of_200_reps_names_everyone_and_has_no_blank_page(
+        tmp_path: Path) -> None:
+    results = [fx.make_result(f"R{i:03d}", f"{FIRST[i % 20]} {LAST[i // 20]}",
+                              ("North", "South", "East", "West")[i % 4], str(60000 + 900 * i),
+                              "30000", str(20000 + 1300 * (i % 97)), "15000",
+                              ("Achieved", "On track", "Slightly behind", "At risk",
+                               "Behind")[i % 5], flagged=i % 17 == 0)
+               for i in range(200)]
+    outcome = render_team_summary(fx.computation(results), fx.settings(), tmp_path)
+    assert outcome.failures == ()
+    pages = PdfReader(tmp_path / "2026-10" / "team-summary.pdf").pages
+    texts = [re.sub(r"\s+", " ", page.extract_text() or "") for page in pages]
+    assert len(pages) > 3  # one ranking row per rep, split across pages
+    assert all("Page" in text and len(text) > 200 for text in texts)  # none blank
+    everything = " ".join(texts)
+    missing = [r.rep.name for r in results if f"{r.rep.name} {r.rep.rep_id}" not in everything]
+    assert missing == []
+    assert "Ranking by attainment" in texts[0] or "RANKING BY ATTAINMENT" in texts[0]
+    assert "Total 200" in everything  # the TeamTotals total row
 
 
 def test_html_copy_is_self_contained(us_reports: tuple[Path, tuple[Path, ...]]) -> None:

@@ -12,14 +12,13 @@ import math
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from html import escape
 
 from markupsafe import Markup
 
 from .formatting import Formatter
 
-#: Status → colour, shared with report.css badges.
+#: Status → colour, the same as the report.css badges (for charts and custom templates).
 STATUS_COLOURS = {
     "Achieved": "#1a7f37",
     "On track": "#2f9e5b",
@@ -216,47 +215,3 @@ def monthly_chart(
                      ("Actual new", NEW_ACTUAL, "box"), ("Actual repeat", REPEAT_ACTUAL, "box")],
                     left, height - 6)
     return _svg(width, height, body, "Monthly actual against target, new and repeat")
-
-
-def team_chart(rows: Sequence[tuple[str, Fraction | None, str]], *, fmt: Formatter) -> Markup:
-    """Attainment by rep (label, attainment, status) as horizontal bars coloured by
-    status, with a line at 100 %."""
-    row_height = 18
-    left, right, top_pad = 170, 650, 18
-    width = 680
-    height = top_pad + row_height * max(len(rows), 1) + 34
-    highest = max([float(a) for _, a, _ in rows if a is not None] + [1.0])
-    top = max(1.2, math.ceil(highest * 5) / 5)
-
-    def x_of(value: float) -> float:
-        return left + (right - left) * value / top
-
-    bottom = top_pad + row_height * max(len(rows), 1)
-    body: list[str] = []
-    tick = 0.0
-    while tick <= top + 1e-9:
-        x = x_of(tick)
-        body.append(f'<line x1="{_num(x)}" y1="{top_pad}" x2="{_num(x)}" y2="{bottom}" '
-                    f'stroke="{GRID}" stroke-width="0.6"/>')
-        body.append(f'<text x="{_num(x)}" y="{bottom + 12}" font-size="9" text-anchor="middle" '
-                    f'fill="{MUTED}">{_text(fmt.percent_whole(Decimal(str(round(tick, 2)))))}'
-                    "</text>")
-        tick += 0.2 if top <= 2 else 0.5
-    for index, (label, attainment, status) in enumerate(rows):
-        y = top_pad + row_height * index
-        shown = label if len(label) <= 28 else label[:27] + "…"
-        body.append(f'<text x="{left - 6}" y="{_num(y + 12.5)}" font-size="9.5" '
-                    f'text-anchor="end" fill="{INK}">{_text(shown)}</text>')
-        value = float(attainment) if attainment is not None else 0.0
-        colour = STATUS_COLOURS.get(status, MUTED)
-        body.append(f'<rect x="{left}" y="{_num(y + 3)}" width="{_num(x_of(value) - left)}" '
-                    f'height="{row_height - 6}" fill="{colour}"/>')
-        body.append(f'<text x="{_num(x_of(value) + 4)}" y="{_num(y + 12.5)}" font-size="9" '
-                    f'fill="{INK}">{_text(fmt.percent(attainment))}</text>')
-    body.append(f'<line x1="{_num(x_of(1))}" y1="{top_pad - 6}" x2="{_num(x_of(1))}" '
-                f'y2="{bottom}" stroke="{INK}" stroke-width="1.4"/>')
-    body.append(f'<text x="{_num(x_of(1))}" y="{top_pad - 8}" font-size="9" '
-                f'text-anchor="middle" fill="{INK}">{_text("Goal")}</text>')
-    legend = [(status, colour, "box") for status, colour in STATUS_COLOURS.items()]
-    body += _legend(legend, 20, height - 4)
-    return _svg(width, height, body, "Attainment by rep")

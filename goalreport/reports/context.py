@@ -30,7 +30,7 @@ from ..results import (
     Objectives,
     RepResult,
 )
-from .charts import cumulative_chart, monthly_chart, team_chart
+from .charts import cumulative_chart, monthly_chart
 from .formatting import Formatter
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
@@ -337,6 +337,29 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     return context
 
 
+def _team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
+                 ) -> list[tuple[date, Decimal]]:
+    """A cumulative series summed over reps, date by date (a rep without a point on a
+    date, e.g. one who started later, adds nothing there)."""
+    totals: dict[date, Decimal] = {}
+    for result in results:
+        for day, value in getattr(result.progress, attribute):
+            totals[day] = totals.get(day, Decimal(0)) + value
+    return sorted(totals.items())
+
+
+def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter) -> Any:
+    """The team's cumulative actual against plan, the same chart as a rep's, summed."""
+    if not ranked:
+        return ""
+    return cumulative_chart(
+        _team_series(ranked, "cumulative_plan"), _team_series(ranked, "cumulative_actual"),
+        year_start=min(r.plan.year_start for r in ranked),
+        year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
+        forecast=sum((r.progress.forecast for r in ranked), Decimal(0)),
+        target=sum((r.progress.annual_target for r in ranked), Decimal(0)), fmt=fmt)
+
+
 def _rank_key(result: RepResult) -> tuple[int, Fraction, str]:
     attainment = result.progress.attainment
     return (attainment is None, -(attainment or Fraction(0)), result.rep.name.casefold())
@@ -344,8 +367,13 @@ def _rank_key(result: RepResult) -> tuple[int, Fraction, str]:
 
 def team_context(computation: Computation, settings: Settings,
                  *, company: str | None = None) -> dict[str, Any]:
-    """Everything ``team_summary.html`` shows: reps ranked by attainment, team totals,
-    the team chart and the reps whose goals should be re-assessed."""
+    """Everything ``team_summary.html`` shows: reps ranked by attainment (each with a bar
+    width for the attainment bar, 0–100 % of the goal, full when achieved), team totals,
+    how many reps have each status, the team's cumulative chart (the reps' series summed)
+    and the reps whose goals should be re-assessed.
+
+    The ranking is a table with one bar per row rather than one chart of every rep, so
+    the summary splits cleanly across pages for any team size."""
     fmt = Formatter(settings.locale, settings.currency)
     ranked = sorted(computation.results, key=_rank_key)
     context = base_context(computation, settings, fmt, settings.company
@@ -361,6 +389,7 @@ def team_context(computation: Computation, settings: Settings,
             "forecast": fmt.money_whole(progress.forecast), "gap": fmt.money_whole(progress.gap),
             "status": progress.status, "status_class": status_class(progress.status),
             "reassess": progress.reassess.flagged,
+            "bar_width": _bar_width(progress.attainment),
         })
     teams = [{
         "team": totals.team or "(no team)", "is_total": index == len(computation.team) - 1
@@ -371,11 +400,17 @@ def team_context(computation: Computation, settings: Settings,
         "forecast": fmt.money_whole(totals.forecast),
         "counts": [str(totals.status_counts.get(status, 0)) for status in STATUSES],
     } for index, totals in enumerate(computation.team)]
-    reassess = [{"name": r.rep.name, "id": r.rep.rep_id,
+    reassess = [{"name": r.rep.name, "id": r.rep.rep_id, "team": r.rep.team,
                  "suggested_goal": fmt.money_whole(r.progress.reassess.suggested_goal),
                  "current_goal": fmt.money_whole(r.progress.annual_target),
+                 "needed": fmt.money_whole(r.progress.needed_per_working_day),
+                 "average_90": fmt.money_whole(r.progress.reassess.avg_per_working_day_90),
+                 "ratio": (fmt.rate(r.progress.reassess.ratio)
+                           if r.progress.reassess.ratio is not None else fmt.BLANK),
                  "reason": r.progress.reassess.reason}
                 for r in ranked if r.progress.reassess.flagged]
+    counts = [(status, sum(r.progress.status == status for r in ranked))
+              for status in STATUSES]
     context.update({
         "kind": "team",
         "title": f"Team summary — {context['report_month']}",
@@ -384,8 +419,12 @@ def team_context(computation: Computation, settings: Settings,
         "statuses": [{"name": status, "class": status_class(status)} for status in STATUSES],
         "reps": rows,
         "teams": teams,
+        "status_counts": [
+            {"name": status, "class": status_class(status), "count": str(count),
+             "share": fmt.percent(Fraction(count, len(ranked))) if ranked else fmt.BLANK,
+             "width": _bar_width(Fraction(count, len(ranked)) if ranked else None)}
+            for status, count in counts if count],
         "reassess": reassess,
-        "chart": team_chart([(r.rep.name, r.progress.attainment, r.progress.status)
-                             for r in ranked], fmt=fmt),
+        "chart": _team_chart(ranked, computation, fmt),
     })
     return context

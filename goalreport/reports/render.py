@@ -1,8 +1,9 @@
 """Render the PDFs (and optional HTML copies) of SPEC §5 into ``out_dir/<YYYY-MM>/``.
 
 The team summary and the first rep are rendered to HTML up front, so a broken template
-fails the whole run at once with ``TemplateError``; then reps are rendered in chunks by
-``jobs`` processes. Each worker process builds the Jinja environment, parses the CSS
+fails the whole run at once with ``TemplateError``; then the team summary (one task of
+its own, the longest for a big team) and the reps (in chunks) are rendered by ``jobs``
+processes. Each worker process builds the Jinja environment, parses the CSS
 and sets up fonts once, and reuses them for every report it renders. A failure for one
 rep is recorded and the others carry on. Files are written to a temporary name and
 renamed, so a reader never sees half a PDF.
@@ -20,7 +21,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup
 
@@ -109,8 +109,7 @@ class _Worker:
         return render_template(self.env, name, context, self.templates_dir)
 
     def render(self, item: _Item, task: _Task) -> _Done:
-        label = (f"{item.result.rep.rep_id} ({item.result.rep.name})" if item.result
-                 else "team summary")
+        label = _label(item)
         written: list[Path] = []
         try:
             pdf_path = inside(task.folder, item.stem + ".pdf")
@@ -187,13 +186,7 @@ def render_reports(
     load_weasyprint()
     company = settings.company if company is None else company
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    folder = out_dir / f"{computation.report_month:%Y-%m}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise RenderError(f"cannot create the report folder {folder}: "
-                          f"{error.strerror or error}") from error
-    folder = folder.resolve()
+    folder = _report_folder(out_dir, computation)
 
     stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
     reps = [_Item(stem, result) for stem, result in zip(stems, computation.results, strict=True)]
@@ -213,32 +206,70 @@ def render_reports(
         if progress is not None:
             progress(len(done), total)
 
-    record(_render_task(replace(base, items=(_Item(TEAM_STEM, None),))))
+    # The team summary (the longest report for a big team) renders beside the reps.
+    team_task = replace(base, items=(_Item(TEAM_STEM, None),))
     rep_task = replace(base, computation=replace(computation, results=(), team=()))
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(reps)))
+    workers = max(1, min(jobs or os.cpu_count() or 1, total))
     if workers == 1:
+        record(_render_task(team_task))
         for chunk in _chunks(reps, 1):
             record(_render_task(replace(rep_task, items=chunk)))
     else:
-        _render_parallel(rep_task, reps, workers, record)
+        tasks = [team_task] + [replace(rep_task, items=chunk)
+                               for chunk in _chunks(reps, workers)]
+        _render_parallel(tasks, workers, record)
 
     files = tuple(sorted(path for outcome in done for path in outcome.files))
     failures = tuple(sorted(outcome.failure for outcome in done if outcome.failure))
     return RenderOutcome(files=files, failures=failures)
 
 
-def _render_parallel(task: _Task, reps: Sequence[_Item], workers: int,
+def render_team_summary(
+    computation: Computation,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    html: bool = False,
+    company: str | None = None,
+) -> RenderOutcome:
+    """Only ``team-summary.pdf`` (and its HTML copy), in this process: for a manager's
+    summary without the reps' reports. Raises as ``render_reports`` does."""
+    load_weasyprint()
+    templates_dir = templates_dir.resolve() if templates_dir is not None else None
+    folder = _report_folder(out_dir, computation)
+    task = _Task((_Item(TEAM_STEM, None),), computation, settings,
+                 settings.company if company is None else company, folder, templates_dir, html)
+    done = _render_task(task)
+    return RenderOutcome(files=tuple(sorted(p for d in done for p in d.files)),
+                         failures=tuple(d.failure for d in done if d.failure))
+
+
+def _report_folder(out_dir: Path, computation: Computation) -> Path:
+    """``out_dir/<YYYY-MM>``, created; ``RenderError`` when it cannot be."""
+    folder = out_dir / f"{computation.report_month:%Y-%m}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RenderError(f"cannot create the report folder {folder}: "
+                          f"{error.strerror or error}") from error
+    return folder.resolve()
+
+
+def _render_parallel(tasks: Sequence[_Task], workers: int,
                      record: Callable[[list[_Done]], None]) -> None:
-    """Render ``reps`` in ``workers`` processes; a crashed worker fails only its reps."""
+    """Render ``tasks`` in ``workers`` processes; a crashed worker fails only its reports."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: dict[Any, tuple[_Item, ...]] = {
-            pool.submit(_render_task, replace(task, items=chunk)): chunk
-            for chunk in _chunks(reps, workers)}
+        futures = {pool.submit(_render_task, task): task for task in tasks}
         for future in as_completed(futures):
             try:
                 record(future.result())
             except (BrokenProcessPool, OSError) as error:
-                record([_Done(f"{item.result.rep.rep_id}" if item.result else item.stem, (),
-                              f"{item.result.rep.rep_id if item.result else item.stem}: "
-                              f"the rendering process failed ({error})")
-                        for item in futures[future]])
+                record([_Done(_label(item), (), f"{_label(item)}: the rendering process "
+                              f"failed ({error})") for item in futures[future].items])
+
+
+def _label(item: _Item) -> str:
+    """How a report is named in messages: ``R001 (Ana Lima)`` or ``team summary``."""
+    return f"{item.result.rep.rep_id} ({item.result.rep.name})" if item.result \
+        else "team summary"
