@@ -121,7 +121,7 @@ def check_container(path: Path, limits: ZipLimits | None = None) -> None:
         try:
             archive = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-                struct.error) as error:
+                struct.error, NotImplementedError) as error:
             raise UnreadableWorkbook(damaged(path, zip_reason(error))) from None
         with archive:
             infos = archive.infolist()
@@ -297,7 +297,8 @@ def _check_kind(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInf
         if archive.getinfo(names["mimetype"]).file_size < 200:
             try:
                 mimetype = archive.read(names["mimetype"])
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
+                    RuntimeError):
                 pass  # the part scan reports the damage
         if mimetype.strip().startswith(ODS_MIMETYPE):
             raise UnreadableWorkbook(

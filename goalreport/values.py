@@ -11,6 +11,8 @@ Choices worth knowing:
   anything else is far more likely a typo than a sales date.
 - Money may not be negative; ``(100)`` is read as negative. ``k``/``M`` suffixes are read
   as thousands/millions (``$1.2M``).
+- Money and quantities (hours) must be below 10^15: a larger cell is a typo or junk, and
+  Decimal could no longer keep its cents.
 - Ratios: ``33%``, ``0.33``, ``1/3`` and ``1 in 3``; where the value must lie in 0–1,
   a plain number above 1 (``33``) is read as a percent.
 """
@@ -36,6 +38,11 @@ EXCEL_EPOCH = date(1899, 12, 30)
 #: Serial numbers outside these dates are not read as dates (see module docstring).
 SERIAL_MIN, SERIAL_MAX = date(1950, 1, 1), date(2100, 12, 31)
 
+#: Amounts of money and quantities must stay below this (10^15, Excel's 15 significant
+#: digits): beyond it a cell is a typo or junk, and cents could no longer be kept exactly.
+MAX_AMOUNT = Decimal(10) ** 15
+TOO_LARGE = "is too large: amounts must be below 1,000,000,000,000,000."
+
 DATE_FIX = "Write it as a date cell or as text like 2026-03-05."
 MONEY_FIX = "Write a number such as 1000 or $1,000.50."
 YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "active", "on"})
@@ -55,7 +62,7 @@ def quote(value: Any) -> str:
     ``.0`` (``-500``), dates as ``'2026-03-05'``."""
     if isinstance(value, str | date):
         return repr(parse_text(value))
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return repr(int(value))
     return repr(value)
 
@@ -312,6 +319,8 @@ def parse_money(value: Any, locale: str = "en_US") -> Decimal:
         raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
     if amount < 0:
         raise ValueProblem(f"{quote(shown)} is negative. Money must be 0 or more: {MONEY_FIX[0].lower()}{MONEY_FIX[1:]}")
+    if amount >= MAX_AMOUNT:
+        raise ValueProblem(f"{quote(shown)} {TOO_LARGE} {MONEY_FIX}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -396,6 +405,9 @@ def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a nu
     if number < 0:
         shown = parse_text(value) if isinstance(value, str) else value
         raise ValueProblem(f"{quote(shown)} is negative. Write a number such as {example}.")
+    if number >= MAX_AMOUNT:
+        shown = parse_text(value) if isinstance(value, str) else value
+        raise ValueProblem(f"{quote(shown)} {TOO_LARGE} Write a number such as {example}.")
     return (Decimal(number.numerator) / Decimal(number.denominator)).quantize(
         CENT, rounding=ROUND_HALF_UP)
 

@@ -9,7 +9,9 @@ entity bomb or a zip bomb. Sheet data is never decompressed here.
 from __future__ import annotations
 
 import posixpath
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -152,7 +154,8 @@ def open_archive(path: Path) -> zipfile.ZipFile:
         raise UnreadableWorkbook(f"{path} does not exist.") from None
     except IsADirectoryError:
         raise UnreadableWorkbook(f"{path} is a folder, not a workbook.") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            struct.error) as error:
         hint = ""
         try:
             with open(path, "rb") as handle:
@@ -188,8 +191,14 @@ def inspect_package(path: Path) -> PackageInfo:
     with open_archive(path) as archive:
         try:
             return _inspect(path, archive)
-        except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as error:
+        except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, OSError,
+                zlib.error, struct.error) as error:
             raise UnreadableWorkbook(f"{path.name} is a damaged zip ({error}).") from None
+        except (UnreadableWorkbook, WriteRefused) as error:
+            # Name the file: the CLI shows this one line, and a batch log needs the name.
+            if str(error).startswith(path.name):
+                raise
+            raise type(error)(f"{path.name}: {error}") from None
 
 
 def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
