@@ -45,8 +45,8 @@ def test_rep_report_html_matches_golden_file() -> None:
 def test_golden_html_carries_the_pdf_metadata() -> None:
     html = ana_html()
     assert "<title>Ana Lima — progress report, October 2026</title>" in html
-    assert '<meta name="author" content="Acme Tools">' in html
-    assert '<meta name="dcterms.created" content="2026-10-31">' in html
+    assert '<meta name="author" content="Acme Tools" />' in html
+    assert '<meta name="dcterms.created" content="2026-10-31" />' in html
     assert "@page { size: Letter; }" in html
 
 

@@ -37,6 +37,7 @@ from .environment import (
     render_template,
     stylesheet_source,
 )
+from .fastparse import DocumentParser
 from .filenames import inside, report_filenames
 
 TEAM_STEM = "team-summary"
@@ -77,7 +78,8 @@ class _Done:
 
 
 class _Worker:
-    """Per-process state: Jinja environment, parsed CSS, fonts, URL fetcher."""
+    """Per-process state, reused for every report: Jinja environment, parsed CSS, font
+    configuration (its font cache saves ~0.1 s a report), URL fetcher, fast parser."""
 
     def __init__(self, templates_dir: Path | None) -> None:
         weasyprint = load_weasyprint()
@@ -95,6 +97,7 @@ class _Worker:
         self.fonts = FontConfiguration()
         self.css = weasyprint.CSS(string=self.css_text, base_url=self.base_url,
                                   url_fetcher=self.fetcher, font_config=self.fonts)
+        self.parser = DocumentParser(weasyprint, self.base_url, self.fetcher)
 
     def html(self, item: _Item, task: _Task, *, inline_css: bool) -> str:
         if item.result is None:
@@ -113,9 +116,7 @@ class _Worker:
         written: list[Path] = []
         try:
             pdf_path = inside(task.folder, item.stem + ".pdf")
-            document = self.weasyprint.HTML(
-                string=self.html(item, task, inline_css=False), base_url=self.base_url,
-                url_fetcher=self.fetcher)
+            document = self.parser.parse(self.html(item, task, inline_css=False))
             pdf = document.write_pdf(stylesheets=[self.css], font_config=self.fonts)
             _write_atomically(pdf_path, pdf)
             written.append(pdf_path)
