@@ -89,4 +89,17 @@ def test_shipped_override_example_is_valid(tmp_path: Path) -> None:
     example = Path(__file__).resolve().parent.parent / "templates"
     assert (example / "README.md").is_file()
     css = stylesheet_source(make_environment(example), example)
-    assert "--brand" in css and css != (packaged_templates() / "report.css").read_text()
+    packaged = (packaged_templates() / "report.css").read_text(encoding="utf-8")
+    # The packaged stylesheet first, then the example's own rules, which win.
+    assert css.startswith(packaged)
+    assert css.index("--brand: #8a1538") > css.index("--brand: #1f5fa8")
+
+
+def test_custom_css_alone_restyles_a_rendered_pdf(tmp_path: Path) -> None:
+    (tmp_path / "custom.css").write_text("h1 { color: #8a1538; }", encoding="utf-8")
+    env = make_environment(tmp_path)
+    assert stylesheet_source(env, tmp_path).endswith("h1 { color: #8a1538; }")
+    outcome = render_reports(fx.computation(), fx.settings(), tmp_path / "out",
+                             templates_dir=tmp_path, jobs=1, html=True)
+    html = next(path for path in outcome.files if path.suffix == ".html")
+    assert "h1 { color: #8a1538; }" in html.read_text(encoding="utf-8")

@@ -21,6 +21,8 @@ from ..errors import TemplateError
 REP_TEMPLATE = "rep_report.html"
 TEAM_TEMPLATE = "team_summary.html"
 STYLESHEET = "report.css"
+#: Empty in the package; the place for a user's own rules, applied after report.css.
+CUSTOM_STYLESHEET = "custom.css"
 
 
 def packaged_templates() -> Path:
@@ -89,9 +91,16 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
 
 
 def stylesheet_source(env: jinja2.Environment, templates_dir: Path | None = None) -> str:
-    """The text of ``report.css`` (the user's copy when there is one), used as is."""
-    try:
-        source, _, _ = env.loader.get_source(env, STYLESHEET)  # type: ignore[union-attr]
-    except jinja2.TemplateNotFound as error:
-        raise template_error(error, STYLESHEET, templates_dir) from error
-    return source
+    """``report.css`` followed by ``custom.css`` (each the user's copy when there is one).
+
+    The packaged ``custom.css`` is empty: a user who only wants other colours or fonts
+    puts a few rules in their own ``custom.css`` instead of copying the whole stylesheet.
+    """
+    sources = []
+    for name in (STYLESHEET, CUSTOM_STYLESHEET):
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound as error:
+            raise template_error(error, name, templates_dir) from error
+        sources.append(source)
+    return "\n".join(sources)
