@@ -10,11 +10,11 @@ never single rows, and a million rows shrink to a few hundred thousand small rec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import Problem
 
@@ -151,3 +151,22 @@ class WorkbookData:
     time_off: tuple[TimeOff, ...] = ()
     #: Things worth saying that do not stop a run.
     warnings: tuple[Problem, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the activity as columns (see ``columnar``): the reading sandbox hands a
+        whole workbook back to the parent, and a million rows' worth of records pickled
+        one by one would take seconds each way."""
+        from .columnar import pack
+
+        state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "activity"}
+        packed = pack(DayActivity, self.activity)
+        if packed is None:  # not plain DayActivity records: pickled as they are
+            return _rebuild_workbook_data, (state, None, self.activity)
+        return _rebuild_workbook_data, (state, packed, None)
+
+
+def _rebuild_workbook_data(state: dict[str, Any], packed: Any, activity: Any) -> WorkbookData:
+    """``WorkbookData.__reduce__``'s way back: from columns, or from the records."""
+    from .columnar import unpack
+
+    return WorkbookData(**state, activity=activity if packed is None else unpack(packed))
