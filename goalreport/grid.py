@@ -60,20 +60,26 @@ class Book:
 
         python-calamine's ``iter_rows`` starts at row 0 but at the first used column
         (python-calamine issue #177). Rather than rely on that, the offsets are derived
-        from the sheet's used range and a cheap first pass that counts the rows.
+        from the sheet's used range: the column from the width of the first row, and the
+        row, when the used range does not start in row 1, from a first pass that counts
+        the rows. (When it starts in row 1 both behaviours agree; that is every sheet
+        goalreport writes and nearly every real one, so large sheets are read once.)
         """
         try:
             sheet = self._workbook.get_sheet_by_name(sheet_name)
-            end = sheet.end
+            start, end = sheet.start, sheet.end
             if end is None:
                 return
-            count = sum(1 for _ in sheet.iter_rows())
-            first_row = end[0] + 1 - count
+            first_row = 0
+            if start is None or start[0] != 0:
+                first_row = end[0] + 1 - sum(1 for _ in sheet.iter_rows())
             first_column: int | None = None
-            for index, values in enumerate(sheet.iter_rows()):
+            number = first_row
+            for values in sheet.iter_rows():
                 if first_column is None:
                     first_column = end[1] + 1 - len(values)
-                yield first_row + index + 1, first_column, values
+                number += 1
+                yield number, first_column, values
         except UnreadableWorkbook:
             raise
         except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types

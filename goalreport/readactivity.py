@@ -16,14 +16,21 @@ from .headers import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
 from .model import DayActivity, Goal, Rep
 from .readsheets import RepIndex, rep_key
 from .readtable import Collector, Row, Table
-from .values import is_blank, parse_date, parse_decimal_amount, parse_money, parse_text
+from .values import (
+    ValueProblem,
+    is_blank,
+    parse_date,
+    parse_decimal_amount,
+    parse_money,
+    parse_text,
+)
 
-# Slots of the per-day accumulator list.
-LEADS, MEETINGS, LOST, WON_NEW, WON_NEW_AMOUNT, WON_REPEAT, WON_REPEAT_AMOUNT, FOCUS = range(8)
-
-
-def _new_day() -> list[Any]:
-    return [0, 0, 0, 0, Decimal(0), 0, Decimal(0), Decimal(0)]
+# Slots of the per-day accumulator list: counts, and amounts in integer cents (hours in
+# hundredths), which are exact since every amount is rounded to cents when it is read.
+(LEADS, MEETINGS, LOST, WON_NEW, WON_NEW_AMOUNT, WON_REPEAT, WON_REPEAT_AMOUNT, FOCUS_BLOCKS,
+ FOCUS) = range(9)
+#: A cache miss, where None is a cached answer.
+_UNSEEN: Any = object()
 
 
 class _Lookups:
@@ -54,33 +61,63 @@ class _Lookups:
 
 def read_activity(table: Table, reps: RepIndex, locale: str,
                   out: Collector) -> tuple[DayActivity, ...]:
-    """Every valid row summed into one ``DayActivity`` per rep and day."""
-    days: dict[tuple[str, date], list[Any]] = defaultdict(_new_day)
+    """Every valid row summed into one ``DayActivity`` per rep and day.
+
+    The loop is the reader's hot spot (a million rows): each value is parsed once per
+    distinct cell value and cached, amounts are summed as integer cents, and a row only
+    becomes a ``Row`` (for messages with cell names) when something needs the full parsers.
+    """
     look = _Lookups(reps)
+    ids, kinds, client_types = look.ids, look.types, look.client_types
     first = table.first_column
     cols = table.columns
     wanted = [cols.get(key, -1) - first if key in cols else -1
               for key in ("date", "rep_id", "type", "client_type", "amount", "hours")]
+    i_day, i_rep, i_type, i_client, i_amount, i_hours = wanted
+    reach = max(wanted) + 1
     known = [i for i in (table.columns[k] - first for k in table.columns) if i >= 0]
-    hours_cache: dict[Any, Decimal] = {}
+    by_rep: dict[str, dict[date, list[int]]] = {}
+    parsed_days: dict[Any, date] = {}
+    cents_of: dict[Any, int] = {}
+    hours_of: dict[Any, int] = {}
+
+    def parse_day(value: Any) -> date:
+        return parse_date(value, locale)
+
+    def parse_hours(value: Any) -> Decimal:
+        return parse_decimal_amount(value, locale, what="a number of hours", example="2")
+
     for number, _first, values in table.raw:
         width = len(values)
-        raw = [values[i] if 0 <= i < width else None for i in wanted]
-        raw_day, raw_rep, raw_type, raw_client_type, raw_amount, raw_hours = raw
+        if width < reach:  # a short row: the missing cells are empty
+            values = [*values, *[None] * (reach - width)]
+        raw_day, raw_rep, raw_type = values[i_day], values[i_rep], values[i_type]
         if (raw_day is None or raw_day == "" or raw_rep == "" or raw_type == "") and all(
                 is_blank(values[i]) for i in known if i < width):
             continue  # a blank row
+        row: Row | None = None
+        day_class = raw_day.__class__
         day: date | None
-        if isinstance(raw_day, date):
-            day = raw_day.date() if isinstance(raw_day, datetime) else raw_day
-            row = None
+        if day_class is date:
+            day = raw_day
+        elif day_class is datetime:
+            day = raw_day.date()
         else:
-            row = table.row(number, values)
-            day = row.parse("date", lambda v: parse_date(v, locale), out,
-                            required="the Date is missing. Write the day of the activity, "
-                                     "such as 2026-03-05.")
-        rep_id = look.rep(raw_rep)
-        kind = look.kind(raw_type) if not is_blank(raw_type) else None
+            cacheable = day_class is str or day_class is float or day_class is int
+            day = parsed_days.get(raw_day) if cacheable else None
+            if day is None:
+                row = table.row(number, values)
+                day = row.parse("date", parse_day, out,
+                                required="the Date is missing. Write the day of the activity, "
+                                         "such as 2026-03-05.")
+                if day is not None and cacheable:
+                    parsed_days[raw_day] = day
+        rep_id = ids.get(raw_rep, _UNSEEN)
+        if rep_id is _UNSEEN:
+            rep_id = look.rep(raw_rep)
+        kind = kinds.get(raw_type, _UNSEEN)
+        if kind is _UNSEEN:
+            kind = look.kind(raw_type) if not is_blank(raw_type) else None
         if rep_id is None or kind is None:
             row = row or table.row(number, values)
             if rep_id is None:
@@ -89,7 +126,12 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
                 kind = _kind(row, look, out)
         if day is None or rep_id is None or kind is None:
             continue
-        record = days[(rep_id, day)]
+        rep_days = by_rep.get(rep_id)
+        if rep_days is None:
+            rep_days = by_rep[rep_id] = {}
+        record = rep_days.get(day)
+        if record is None:
+            record = rep_days[day] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
         if kind == "lead":
             record[LEADS] += 1
         elif kind == "meeting":
@@ -97,35 +139,80 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
         elif kind == "lost":
             record[LOST] += 1
         elif kind == "won":
-            client_type = look.client_type(raw_client_type) if wanted[3] >= 0 else None
-            won: tuple[int, Decimal] | None
-            if (client_type is not None and isinstance(raw_amount, float | int)
-                    and not isinstance(raw_amount, bool) and raw_amount >= 0):
-                won = (WON_NEW if client_type == "new" else WON_REPEAT), parse_money(raw_amount)
+            client_type = None
+            if i_client >= 0:
+                raw_client_type = values[i_client]
+                client_type = client_types.get(raw_client_type, _UNSEEN)
+                if client_type is _UNSEEN:
+                    client_type = look.client_type(raw_client_type)
+            raw_amount = values[i_amount] if i_amount >= 0 else None
+            amount_class = raw_amount.__class__
+            cents = None
+            if client_type is not None and (amount_class is float or amount_class is int):
+                cents = cents_of.get(raw_amount)
+                if cents is None and raw_amount >= 0:
+                    try:
+                        cents = cents_of[raw_amount] = _cents(parse_money(raw_amount))
+                    except ValueProblem:  # too large, or infinite: said by the full path
+                        cents = None
+            if cents is not None:
+                slot = WON_NEW if client_type == "new" else WON_REPEAT
             else:
                 won = _won(row or table.row(number, values), look, locale, out)
-            if won is not None:
-                record[won[0]] += 1
-                record[won[0] + 1] += won[1]
-        elif kind == "focus" and wanted[5] >= 0:
-            hours = hours_cache.get(raw_hours) if isinstance(raw_hours, float) else None
-            if hours is None:
+                if won is None:
+                    continue
+                slot, cents = won[0], _cents(won[1])
+            record[slot] += 1
+            record[slot + 1] += cents
+        elif kind == "focus" and i_hours >= 0:
+            raw_hours = values[i_hours]
+            hundredths = hours_of.get(raw_hours) if raw_hours.__class__ is float else None
+            if hundredths is None:
                 hours = (row or table.row(number, values)).parse(
-                    "hours", lambda v: parse_decimal_amount(
-                        v, locale, what="a number of hours", example="2"), out,
+                    "hours", parse_hours, out,
                     required="the Hours are missing for a focus block. Write the hours set "
                              "aside, such as 2.")
                 if hours is None:
                     continue
+                hundredths = _cents(hours)
                 if isinstance(raw_hours, float):
-                    hours_cache[raw_hours] = hours
-            record[FOCUS] += hours
-    return tuple(
-        DayActivity(rep_id, day, leads=r[LEADS], meetings=r[MEETINGS], lost=r[LOST],
-                    won_new=r[WON_NEW], won_new_amount=r[WON_NEW_AMOUNT],
-                    won_repeat=r[WON_REPEAT], won_repeat_amount=r[WON_REPEAT_AMOUNT],
-                    focus_hours=r[FOCUS])
-        for (rep_id, day), r in sorted(days.items()))
+                    hours_of[raw_hours] = hundredths
+            record[FOCUS_BLOCKS] += 1
+            record[FOCUS] += hundredths
+    return _records(by_rep)
+
+
+def _cents(amount: Decimal) -> int:
+    """An amount already rounded to cents, as integer cents (exact)."""
+    return int(amount.scaleb(2))
+
+
+def _records(by_rep: dict[str, dict[date, list[int]]]) -> tuple[DayActivity, ...]:
+    """The accumulated days as ``DayActivity``, sorted by (rep ID, day). An amount nothing
+    was added to is ``Decimal(0)``; any other has two places, as the sum of amounts read
+    as cents would."""
+    zero = Decimal(0)
+    amounts: dict[int, Decimal] = {}
+
+    def amount(count: int, cents: int) -> Decimal:
+        if not count:
+            return zero
+        value = amounts.get(cents)
+        if value is None:
+            value = amounts[cents] = Decimal(cents).scaleb(-2)
+        return value
+
+    records: list[DayActivity] = []
+    add = records.append
+    for rep_id in sorted(by_rep):
+        rep_days = by_rep[rep_id]
+        for day in sorted(rep_days):
+            r = rep_days[day]
+            add(DayActivity(rep_id, day, r[LEADS], r[MEETINGS], r[LOST], r[WON_NEW],
+                            amount(r[WON_NEW], r[WON_NEW_AMOUNT]), r[WON_REPEAT],
+                            amount(r[WON_REPEAT], r[WON_REPEAT_AMOUNT]),
+                            amount(r[FOCUS_BLOCKS], r[FOCUS])))
+    return tuple(records)
 
 
 def _kind(row: Row, look: _Lookups, out: Collector) -> str | None:
@@ -161,14 +248,9 @@ def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, De
         out.error(row.where, "a won deal needs an Amount, but the sheet has no 'Amount' "
                   "column. Add one and write each deal's amount.", kind="no amount")
     else:
-        raw_amount = row.values.get("amount")
-        if isinstance(raw_amount, float | int) and not isinstance(raw_amount, bool) \
-                and raw_amount >= 0:
-            amount = parse_money(raw_amount)
-        else:
-            amount = row.parse("amount", lambda v: parse_money(v, locale), out,
-                               required="the Amount is missing for a won deal. Write the "
-                                        "deal's amount, such as 1200.")
+        amount = row.parse("amount", lambda v: parse_money(v, locale), out,
+                           required="the Amount is missing for a won deal. Write the "
+                                    "deal's amount, such as 1200.")
     if client_type is None or amount is None:
         return None
     return (WON_NEW if client_type == "new" else WON_REPEAT), amount
