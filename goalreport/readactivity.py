@@ -145,9 +145,9 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
                 client_type = client_types.get(raw_client_type, _UNSEEN)
                 if client_type is _UNSEEN:
                     client_type = look.client_type(raw_client_type)
-            raw_amount = values[i_amount] if i_amount >= 0 else None
+            raw_amount: Any = values[i_amount] if i_amount >= 0 else None
             amount_class = raw_amount.__class__
-            cents = None
+            cents: int | None = None
             if client_type is not None and (amount_class is float or amount_class is int):
                 cents = cents_of.get(raw_amount)
                 if cents is None and raw_amount >= 0:
