@@ -12,15 +12,15 @@ records equal to the originals, in the same order.
 
 from __future__ import annotations
 
-import gc
 from array import array
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, TypeVar
+
+from .gcpause import no_gc
 
 R = TypeVar("R")
 
@@ -52,7 +52,7 @@ def unpack(packed: Packed) -> tuple[Any, ...]:
     cls, count, columns = packed
     if not columns:
         return tuple(cls() for _ in range(count))
-    with _no_gc():  # hundreds of thousands of new objects, none of them in a cycle
+    with no_gc():  # hundreds of thousands of new objects, none of them in a cycle
         return tuple(map(cls, *(_unpack_column(column) for column in columns)))
 
 
@@ -103,14 +103,3 @@ def _unpack_column(column: Column) -> list[Any]:
         distinct, codes = payload
         return list(map(distinct.__getitem__, codes))
     return list(payload)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -18,6 +18,7 @@ from itertools import pairwise
 from .assumptions import TeamHistory, resolve_funnel
 from .calendar import company_working_days, goal_year, goal_year_of, rep_working_days
 from .errors import InputProblems, Problem
+from .gcpause import no_gc
 from .history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from .insights import RECENT_DAYS
 from .model import DayActivity, Goal, Rep, TimeOff, WorkbookData
@@ -57,6 +58,12 @@ def compute(
     and every deal size needed that no source gives; raises ``InputProblems`` too for a
     Holiday Country the holidays package does not know.
     """
+    with no_gc():  # a few hundred objects per rep, none in a cycle (see gcpause)
+        return _compute(data, as_of, report_month, rep_ids)
+
+
+def _compute(data: WorkbookData, as_of: date, report_month: date | None,
+             rep_ids: Collection[str] | None) -> Computation:
     settings = data.settings
     year = goal_year(goal_year_of(as_of, settings.fiscal_year_start), settings, data.holidays)
     month = (report_month or as_of).replace(day=1)

@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import InputProblems, Problem, UnreadableWorkbook
+from .gcpause import no_gc
 from .grid import Book
 from .headers import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
 from .model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
@@ -64,6 +65,11 @@ def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
 
 
 def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
+    with no_gc():  # a million rows make many small objects and no cycles (see gcpause)
+        return _read_unpaused(path)
+
+
+def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     from .safety import check_container
 
     if path.suffix.lower() not in SUFFIXES:
