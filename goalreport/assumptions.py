@@ -82,12 +82,17 @@ def avg_deal_size(
     if _type_target(goal, revenue_type) == 0:
         return Assumption(Fraction(0), "not needed", f"no {revenue_type}-client target")
     column = "Avg New Deal Size" if revenue_type == "new" else "Avg Repeat Deal Size"
-    where = goal.avg_deal_size_cell or goal.source or "Goals sheet"
+    cell = goal.avg_deal_size_cell
+    if "!" in cell:  # the Goals sheet has a deal size column: name the empty cell
+        where, fix = cell, f"Fill in {cell} for this goal"
+    else:
+        where = goal.source or "Goals sheet"
+        fix = f"Add an 'Avg Deal Size' (or '{column}') column to Goals and fill it in"
     return Problem(where, (
         f"no average {revenue_type}-client deal size for rep {rep.rep_id!r} ({rep.name}): "
         f"the goal gives none and fewer than {MIN_DEALS} {label} were logged in "
-        f"{_window(as_of)} by the rep, the team or anyone. Fill in 'Avg Deal Size' "
-        f"(or '{column}') for this goal, e.g. 1000, or set 'Default Avg Deal Size' in Settings."))
+        f"{_window(as_of)} by the rep, the team or anyone. {fix}, e.g. 1000, "
+        "or set 'Default Avg Deal Size' in Settings."))
 
 
 def close_rate(goal: Goal, history: Tally, settings: Settings, as_of: date) -> Assumption:

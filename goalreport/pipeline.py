@@ -118,20 +118,35 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
     """
-    from .engine import compute
     from .writeback import preflight
 
     foreign = preflight(path, writing=False)
+    computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
+    return [*data.warnings, *computation.warnings]
+
+
+def _load_and_compute(
+    path: Path, foreign: list[Problem], *, as_of: date | None, month: date | None, today: date
+) -> tuple[Computation, WorkbookData]:
+    """Read, validate and compute, raising every input problem at once: the reader's, the
+    write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
+    nobody gives)."""
+    from .engine import compute
+
     try:
         data = load_workbook_data(path)
     except InputProblems as problems:
         raise InputProblems([*problems.problems, *foreign], problems.warnings) from None
-    if foreign:
-        raise InputProblems(foreign, data.warnings)
     as_of_date, report_month = resolve_dates(
         data.settings.as_of, as_of=as_of, month=month, today=today)
-    computation = compute(data, as_of=as_of_date, report_month=report_month)
-    return [*data.warnings, *computation.warnings]
+    try:
+        computation = compute(data, as_of=as_of_date, report_month=report_month)
+    except InputProblems as problems:
+        raise InputProblems([*foreign, *problems.problems],
+                            [*data.warnings, *problems.warnings]) from None
+    if foreign:
+        raise InputProblems(foreign, [*data.warnings, *computation.warnings])
+    return computation, data
 
 
 def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computation:
@@ -156,18 +171,14 @@ def run_job(
 ) -> JobResult:
     """plan / report / run: validate, compute, write the computed sheets in one atomic
     write, then render the PDFs."""
-    from .engine import compute
     from .sheets import computed_tables
     from .writeback import RunLogEntry, input_fingerprint, preflight, write_computed_sheets
 
     destination = options.output_workbook
     foreign = preflight(path, writing=destination is None)
-    data = load_workbook_data(path)
-    if foreign:
-        raise InputProblems(foreign, data.warnings)
-    as_of, report_month = resolve_dates(
-        data.settings.as_of, as_of=options.as_of, month=options.month, today=options.today)
-    computation = compute(data, as_of=as_of, report_month=report_month)
+    computation, data = _load_and_compute(
+        path, foreign, as_of=options.as_of, month=options.month, today=options.today)
+    as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
     warnings = [*data.warnings, *computation.warnings]
     result = JobResult(
