@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from .columnar import build
 from .headers import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
 from .model import DayActivity, Goal, Rep
 from .readsheets import RepIndex, rep_key
@@ -202,17 +203,22 @@ def _records(by_rep: dict[str, dict[date, list[int]]]) -> tuple[DayActivity, ...
             value = amounts[cents] = Decimal(cents).scaleb(-2)
         return value
 
-    records: list[DayActivity] = []
-    add = records.append
+    rep_ids: list[str] = []
+    days: list[date] = []
+    counts: list[list[int]] = []
     for rep_id in sorted(by_rep):
         rep_days = by_rep[rep_id]
-        for day in sorted(rep_days):
-            r = rep_days[day]
-            add(DayActivity(rep_id, day, r[LEADS], r[MEETINGS], r[LOST], r[WON_NEW],
-                            amount(r[WON_NEW], r[WON_NEW_AMOUNT]), r[WON_REPEAT],
-                            amount(r[WON_REPEAT], r[WON_REPEAT_AMOUNT]),
-                            amount(r[FOCUS_BLOCKS], r[FOCUS])))
-    return tuple(records)
+        ordered = sorted(rep_days)
+        rep_ids.extend([rep_id] * len(ordered))
+        days.extend(ordered)
+        counts.extend(map(rep_days.__getitem__, ordered))
+    slots = [list(column) for column in zip(*counts, strict=True)] if counts else [[]] * 9
+    return build(DayActivity, [
+        rep_ids, days, slots[LEADS], slots[MEETINGS], slots[LOST], slots[WON_NEW],
+        list(map(amount, slots[WON_NEW], slots[WON_NEW_AMOUNT])), slots[WON_REPEAT],
+        list(map(amount, slots[WON_REPEAT], slots[WON_REPEAT_AMOUNT])),
+        list(map(amount, slots[FOCUS_BLOCKS], slots[FOCUS])),
+    ])
 
 
 def _kind(row: Row, look: _Lookups, out: Collector) -> str | None:
