@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,31 @@ class Book:
 
         self.path = path
         self._calamine = calamine
+        self._prefetched: dict[str, Future[Any]] = {}
         try:
             self._workbook = calamine.CalamineWorkbook.from_path(str(path))
             self.sheet_names: list[str] = list(self._workbook.sheet_names)
         except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types
             raise UnreadableWorkbook(_one_line(path, error)) from None
+
+    def prefetch(self, sheet_name: str) -> None:
+        """Start loading ``sheet_name`` in a background thread, for ``rows`` to use later.
+
+        calamine parses a sheet without holding the GIL, so a large Activity sheet loads
+        while the small sheets are read and validated. The thread opens the file on its
+        own: one calamine workbook must not be used from two threads at once.
+        """
+        if sheet_name in self._prefetched:
+            return
+        path = str(self.path)
+
+        def load() -> Any:
+            return self._calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(
+                sheet_name)
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goalreport-sheet")
+        self._prefetched[sheet_name] = pool.submit(load)
+        pool.shutdown(wait=False)  # the thread ends once the sheet is loaded
 
     def rows(self, sheet_name: str) -> Iterator[tuple[int, int, list[Any]]]:
         """(1-based row number, 0-based column of the first value, values) for each row.
@@ -66,7 +87,9 @@ class Book:
         goalreport writes and nearly every real one, so large sheets are read once.)
         """
         try:
-            sheet = self._workbook.get_sheet_by_name(sheet_name)
+            pending = self._prefetched.pop(sheet_name, None)
+            sheet = pending.result() if pending is not None else \
+                self._workbook.get_sheet_by_name(sheet_name)
             start, end = sheet.start, sheet.end
             if end is None:
                 return

@@ -81,6 +81,8 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     book = Book(path)
     out = Collector()
     sheets = {spec.key: find_sheet(book, spec, out) for spec in SHEETS}
+    if sheets["activity"]:
+        book.prefetch(sheets["activity"])  # the big one loads while the others are read
     missing = [spec.title for spec in SHEETS if spec.required and sheets[spec.key] is None]
     if missing and len(missing) == sum(spec.required for spec in SHEETS):
         raise UnreadableWorkbook(_not_goalreport(path, book.sheet_names))
