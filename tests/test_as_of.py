@@ -39,6 +39,6 @@ def test_month_in_the_future_is_refused() -> None:
     with pytest.raises(InputProblems) as raised:
         resolve_dates(None, as_of=None, month=date(2027, 1, 1), today=TODAY)
     assert [str(p) for p in raised.value.problems] == [
-        "--month: 2027-01 has not started yet (today is 2026-11-27). Give a month that has "
-        "begun, or --as-of to plan ahead."
+        ("--month: 2027-01 has not started yet (today is 2026-11-27). Give a month that has "
+        "begun, or --as-of to plan ahead.")
     ]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from goalreport.cli import cli
-
-from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
