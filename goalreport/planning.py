@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 
 from .assumptions import Funnel
@@ -65,6 +66,46 @@ def days_per_month(rep_days: Sequence[date], months: Sequence[date]) -> tuple[in
     return tuple(counts)
 
 
+@dataclass(frozen=True)
+class DayLayout:
+    """Where a rep's working days fall in the goal year, worked out once per distinct set
+    of working days (most reps share the company's): the plan and the progress of 2,000
+    reps then count months and weeks, not days."""
+
+    #: D(r, m) for each month.
+    per_month: tuple[int, ...]
+    #: Index in the working days of each month's first day (the days before it).
+    month_offsets: tuple[int, ...]
+    #: (week index from the first Monday, month index, working days) of each week and
+    #: month that share working days, in day order.
+    week_months: tuple[tuple[int, int, int], ...]
+
+
+@lru_cache(maxsize=256)
+def day_layout(rep_days: tuple[date, ...], months: tuple[date, ...],
+               first_monday: date) -> DayLayout:
+    """The ``DayLayout`` of ``rep_days`` (sorted, inside the months) in ``months``."""
+    index = {(m.year, m.month): i for i, m in enumerate(months)}
+    per_month = [0] * len(months)
+    week_months: dict[tuple[int, int], int] = {}
+    for day in rep_days:
+        month = index[(day.year, day.month)]
+        per_month[month] += 1
+        key = ((day - first_monday).days // 7, month)
+        week_months[key] = week_months.get(key, 0) + 1
+    offsets = [0] * len(months)
+    for i in range(1, len(months)):
+        offsets[i] = offsets[i - 1] + per_month[i - 1]
+    return DayLayout(tuple(per_month), tuple(offsets),
+                     tuple((w, m, n) for (w, m), n in week_months.items()))
+
+
+def days_until(layout: DayLayout, elapsed: int) -> tuple[int, ...]:
+    """D(r, m) counting only the first ``elapsed`` working days of the rep."""
+    return tuple(min(max(elapsed - offset, 0), count)
+                 for offset, count in zip(layout.month_offsets, layout.per_month, strict=True))
+
+
 def month_weights(
     rep: Rep, months: Sequence[date], working_days: Sequence[int],
     seasonality: Mapping[int, Fraction],
@@ -85,16 +126,23 @@ def month_weights(
 def objectives(amounts: Mapping[RevenueType, Fraction], funnel: Funnel) -> Objectives:
     """Deals = Σ_t amount_t ÷ ADS_t; leads = deals ÷ CR; meetings = leads × MPL (exact).
     ``amounts`` are in currency units; a type with no amount needs no deals.
+    """
+    return _objectives([(revenue_type, amount.numerator, amount.denominator)
+                        for revenue_type, amount in amounts.items()], funnel)
+
+
+def _objectives(amounts: Sequence[tuple[RevenueType, int, int]], funnel: Funnel) -> Objectives:
+    """``objectives`` of amounts given as (type, numerator, denominator).
 
     Worked in integer numerators and denominators and turned into Fractions once at the
     end: this runs for every week of every rep.
     """
     num, den = 0, 1
-    for revenue_type, amount in amounts.items():
+    for revenue_type, amount_num, amount_den in amounts:
         size = funnel.avg_deal_size[revenue_type].value
-        if amount and size:
-            term_num = amount.numerator * size.denominator
-            term_den = amount.denominator * size.numerator
+        if amount_num and size:
+            term_num = amount_num * size.denominator
+            term_den = amount_den * size.numerator
             num, den = num * term_den + term_num * den, den * term_den
     rate, per_lead = funnel.close_rate.value, funnel.meetings_per_lead.value
     lead_num, lead_den = num * rate.denominator, den * rate.numerator
@@ -127,7 +175,8 @@ def plan_rep(
     """
     year = inputs.year
     months = year.months
-    d = days_per_month(rep_days, months)
+    layout = day_layout(tuple(rep_days), tuple(months), week_start(year.start))
+    d = layout.per_month
     weights = month_weights(rep, months, d, inputs.seasonality)
     new_months = largest_remainder(to_cents(goal.new_target), weights)
     repeat_months = largest_remainder(to_cents(goal.repeat_target), weights)
@@ -150,13 +199,12 @@ def plan_rep(
             objectives=objectives(_amounts(new_c, repeat_c), funnel),
         ))
 
-    month_index = {(m.year, m.month): i for i, m in enumerate(months)}
     # rep_days is sorted, so month i holds the next d[i] days.
     daily_targets = tuple(zip(rep_days, [
         daily for daily, count in zip(daily_dollars, d, strict=True) for _ in range(count)],
         strict=True))
 
-    weeks = _weeks(year, rep_days, month_index, list(zip(new_months, repeat_months, d, strict=True)),
+    weeks = _weeks(year, layout, list(zip(new_months, repeat_months, d, strict=True)),
                    sum(new_months) + sum(repeat_months), funnel)
     annual = objectives(_amounts(to_cents(goal.new_target), to_cents(goal.repeat_target)), funnel)
     smart = smart_check(goal, annual, len(rep_days), funnel.close_rate.value, history, recent,
@@ -171,8 +219,8 @@ def plan_rep(
 
 
 def _weeks(
-    year: GoalYear, rep_days: Sequence[date], month_index: Mapping[tuple[int, int], int],
-    month_cents: Sequence[tuple[int, int, int]], total_cents: int, funnel: Funnel,
+    year: GoalYear, layout: DayLayout, month_cents: Sequence[tuple[int, int, int]],
+    total_cents: int, funnel: Funnel,
 ) -> tuple[WeekPlan, ...]:
     """Every week of the goal year: its in-year working days, target and objectives.
 
@@ -184,16 +232,14 @@ def _weeks(
     per_day = [(new * (common // days), repeat * (common // days)) if days else (0, 0)
                for new, repeat, days in month_cents]
     mondays = week_starts(year)
-    first = mondays[0]
     counts = [0] * len(mondays)
     new_num = [0] * len(mondays)
     repeat_num = [0] * len(mondays)
-    for day in rep_days:
-        w = (day - first).days // 7
-        new, repeat = per_day[month_index[(day.year, day.month)]]
-        counts[w] += 1
-        new_num[w] += new
-        repeat_num[w] += repeat
+    for w, month, days in layout.week_months:
+        new, repeat = per_day[month]
+        counts[w] += days
+        new_num[w] += new * days
+        repeat_num[w] += repeat * days
     rounded = largest_remainder_int(
         total_cents, [n + r for n, r in zip(new_num, repeat_num, strict=True)])
     priced: dict[tuple[int, int], Objectives] = {}
@@ -201,9 +247,8 @@ def _weeks(
     for i, monday in enumerate(mondays):
         key = (new_num[i], repeat_num[i])
         if key not in priced:
-            priced[key] = objectives(
-                {"new": Fraction(key[0], common * 100), "repeat": Fraction(key[1], common * 100)},
-                funnel)
+            priced[key] = _objectives(
+                [("new", key[0], common * 100), ("repeat", key[1], common * 100)], funnel)
         weeks.append(WeekPlan(week_start=monday, working_days=counts[i],
                               target=cents_to_money(rounded[i]), objectives=priced[key]))
     return tuple(weeks)

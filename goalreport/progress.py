@@ -15,14 +15,14 @@ Choices where the SPEC is silent:
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .calendar import month_end
+from .calendar import month_end, week_start
 from .exact import (
     ZERO,
     cents_money,
@@ -35,7 +35,7 @@ from .exact import (
 from .history import in_range, tally
 from .insights import Measured, achievements, reassess, suggestions
 from .model import DayActivity, Goal, Settings
-from .planning import days_per_month, remaining_month_weights
+from .planning import day_layout, days_until, month_weights
 from .results import FunnelActuals, MonthProgress, Progress, RepPlan
 
 
@@ -117,11 +117,12 @@ def measure(
     actual = actual_new + actual_repeat
     target = _cents(goal.total_target)
 
-    rep_days = [day for day, _ in plan.daily_targets]
+    rep_days = tuple(day for day, _ in plan.daily_targets)
     elapsed = bisect_right(rep_days, end) if started else 0
     remaining = len(rep_days) - elapsed
     months = tuple(m.month for m in plan.months)
-    elapsed_per_month = days_per_month(rep_days[:elapsed], months)
+    layout = day_layout(rep_days, months, week_start(plan.year_start))
+    elapsed_per_month = days_until(layout, elapsed)
     expected_new, expected_repeat = _expected_cents(plan, elapsed_per_month)
     expected_cents = expected_new + expected_repeat
 
@@ -140,13 +141,18 @@ def measure(
     catch_up: tuple[tuple[date, Decimal], ...] = ()
     if remaining:
         after = end if started else plan.year_start - timedelta(days=1)
-        weights = remaining_month_weights(plan.rep, months, rep_days, after, inputs.seasonality)
+        # The plan weights of the working days after ``after`` (remaining_month_weights).
+        before = days_until(layout, bisect_right(rep_days, after))
+        weights = month_weights(plan.rep, months, [
+            count - done for count, done in zip(layout.per_month, before, strict=True)],
+            inputs.seasonality)
         split = largest_remainder(round_half_up(gap * 100), weights)
         catch_up = tuple((m, cents_to_money(c)) for m, c, w in zip(months, split, weights, strict=True) if w)
 
     month_start, month_last = inputs.report_month, month_end(inputs.report_month)
     month_until = min(month_last, inputs.as_of)
-    month_working = sum(1 for day in rep_days if month_start <= day <= month_until)
+    month_working = max(
+        bisect_right(rep_days, month_until) - bisect_left(rep_days, month_start), 0)
     funnel_month = funnel_actuals(
         in_range(days, month_start, month_until), month_working, goal, settings)
     funnel_year = funnel_actuals(year_days, elapsed, goal, settings)
