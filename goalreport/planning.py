@@ -57,15 +57,6 @@ def ramp_factor(start: date | None, ramp_months: int, month: date) -> Fraction:
     return Fraction(1)
 
 
-def days_per_month(rep_days: Sequence[date], months: Sequence[date]) -> tuple[int, ...]:
-    """D(r, m) for each month of the year."""
-    index = {(m.year, m.month): i for i, m in enumerate(months)}
-    counts = [0] * len(months)
-    for day in rep_days:
-        counts[index[(day.year, day.month)]] += 1
-    return tuple(counts)
-
-
 @dataclass(frozen=True)
 class DayLayout:
     """Where a rep's working days fall in the goal year, worked out once per distinct set
@@ -252,14 +243,3 @@ def _weeks(
         weeks.append(WeekPlan(week_start=monday, working_days=counts[i],
                               target=cents_to_money(rounded[i]), objectives=priced[key]))
     return tuple(weeks)
-
-
-def remaining_month_weights(
-    rep: Rep, months: Sequence[date], rep_days: Sequence[date], after: date,
-    seasonality: Mapping[int, Fraction],
-) -> tuple[Fraction | int, ...]:
-    """Plan weights of each month counting only rep working days after ``after``: how a
-    gap is spread over what is left of the year (the catch-up plan)."""
-    left = [day for day in rep_days if day > after]
-    return month_weights(rep, months, days_per_month(left, months), seasonality)
-

@@ -141,7 +141,7 @@ def measure(
     catch_up: tuple[tuple[date, Decimal], ...] = ()
     if remaining:
         after = end if started else plan.year_start - timedelta(days=1)
-        # The plan weights of the working days after ``after`` (remaining_month_weights).
+        # The gap is spread by the plan weights of the working days after ``after``.
         before = days_until(layout, bisect_right(rep_days, after))
         weights = month_weights(plan.rep, months, [
             count - done for count, done in zip(layout.per_month, before, strict=True)],
