@@ -171,11 +171,34 @@ def run_job(
 ) -> JobResult:
     """plan / report / run: validate, compute, write the computed sheets in one atomic
     write, then render the PDFs."""
-    from .sheets import computed_tables
-    from .writeback import RunLogEntry, input_fingerprint, preflight, write_computed_sheets
+    from .gcpause import no_gc
+    from .writeback import preflight
 
     destination = options.output_workbook
     foreign = preflight(path, writing=destination is None)
+    # Up to the rendering, the job makes millions of small objects and keeps them all (the
+    # workbook, its plans, the sheets): the cyclic GC would only walk them again and again.
+    with no_gc():
+        result, selected, data = _compute_and_write(path, options, foreign)
+    if options.render:
+        from .reports.render import render_reports
+
+        out_dir = options.out_dir or path.parent / "reports"
+        rendered = render_reports(
+            selected, data.settings, out_dir, templates_dir=options.templates_dir,
+            jobs=options.jobs, html=options.html, progress=progress)
+        result.files = list(rendered.files)
+        result.failures = list(rendered.failures)
+    return result
+
+
+def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
+                       ) -> tuple[JobResult, Computation, WorkbookData]:
+    """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
+    from .sheets import computed_tables
+    from .writeback import RunLogEntry, input_fingerprint, write_computed_sheets
+
+    destination = options.output_workbook
     computation, data = _load_and_compute(
         path, foreign, as_of=options.as_of, month=options.month, today=options.today)
     as_of, report_month = computation.as_of, computation.report_month
@@ -201,14 +224,4 @@ def run_job(
         locale=data.settings.locale, destination=destination)
     result.written_workbook = outcome.path
     result.sheets = [table.name for table in tables] + ["Run Log"]
-
-    if options.render:
-        from .reports.render import render_reports
-
-        out_dir = options.out_dir or path.parent / "reports"
-        rendered = render_reports(
-            selected, data.settings, out_dir, templates_dir=options.templates_dir,
-            jobs=options.jobs, html=options.html, progress=progress)
-        result.files = list(rendered.files)
-        result.failures = list(rendered.failures)
-    return result
+    return result, selected, data
