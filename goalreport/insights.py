@@ -100,20 +100,24 @@ def achievements(m: Measured) -> Achievements:
     """Milestone dates, best month, current weekly streak, first deal of the year."""
     target = m.plan.goal.total_target
     reached: dict[int, date | None] = {p: None for p in MILESTONES}
+    #: (milestone, amount × 100 that reaches it) of the milestones not reached yet.
+    pending = [(p, target * p) for p in MILESTONES] if target > 0 else []
     running = Decimal(0)
     first_deal = None
     by_month: dict[date, Decimal] = {}
     for record in m.year_days:
-        if not record.won:
+        if not record.won_new + record.won_repeat:
             continue
-        first_deal = first_deal or record.day
-        amount = record.won_amount
+        day = record.day
+        first_deal = first_deal or day
+        amount = record.won_new_amount + record.won_repeat_amount
         running += amount
-        key = record.day.replace(day=1)
+        key = day.replace(day=1)
         by_month[key] = by_month.get(key, Decimal(0)) + amount
-        for p in MILESTONES:
-            if reached[p] is None and target > 0 and running * 100 >= target * p:
-                reached[p] = record.day
+        if pending:
+            hundredfold = running * 100
+            while pending and hundredfold >= pending[0][1]:
+                reached[pending.pop(0)[0]] = day
     best = None
     for month, amount in sorted(by_month.items()):
         if amount > 0 and (best is None or amount > best[1]):

@@ -32,7 +32,7 @@ from .exact import (
     round_half_up,
     to_cents,
 )
-from .history import in_range, tally
+from .history import Tally, in_range, tally
 from .insights import Measured, achievements, reassess, suggestions
 from .model import DayActivity, Goal, Settings
 from .planning import day_layout, days_until, month_weights
@@ -70,10 +70,12 @@ def status_of(attainment: Fraction | None, pace: Fraction | None, settings: Sett
 
 
 def funnel_actuals(
-    days: Sequence[DayActivity], working_days: int, goal: Goal, settings: Settings
+    days: Sequence[DayActivity], working_days: int, goal: Goal, settings: Settings,
+    tallied: Tally | None = None,
 ) -> FunnelActuals:
-    """What was logged in ``days``; focus planned over ``working_days`` rep working days."""
-    t = tally(days)
+    """What was logged in ``days``; focus planned over ``working_days`` rep working days.
+    ``tallied``: ``tally(days)`` when the caller has it already."""
+    t = tally(days) if tallied is None else tallied
     planned = None
     if goal.focus_hours_per_week is not None:
         per_week = max(len(settings.working_days), 1)
@@ -155,7 +157,7 @@ def measure(
         bisect_right(rep_days, month_until) - bisect_left(rep_days, month_start), 0)
     funnel_month = funnel_actuals(
         in_range(days, month_start, month_until), month_working, goal, settings)
-    funnel_year = funnel_actuals(year_days, elapsed, goal, settings)
+    funnel_year = funnel_actuals(year_days, elapsed, goal, settings, so_far)
 
     measured = Measured(
         plan=plan, year_days=year_days, end=end, started=started, actual=exact_actual,
