@@ -134,7 +134,8 @@ def _weekly_streak(m: Measured) -> int:
     first = plan.weeks[0].week_start
     won = [Decimal(0)] * len(plan.weeks)
     for record in m.year_days:
-        won[(record.day - first).days // 7] += record.won_amount
+        if record.won_new_amount or record.won_repeat_amount:  # only compared, so skip 0
+            won[(record.day - first).days // 7] += record.won_amount
     streak = 0
     for i in range(len(plan.weeks) - 1, -1, -1):
         week = plan.weeks[i]

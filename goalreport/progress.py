@@ -193,6 +193,8 @@ def _series(
     new = [Decimal(0)] * len(plan.months)
     repeat = [Decimal(0)] * len(plan.months)
     for record in year_days:
+        if not (record.won_new_amount or record.won_repeat_amount):
+            continue  # most days win nothing; sums are shown in cents, so 0 adds nothing
         i = index[(record.day.year, record.day.month)]
         new[i] += record.won_new_amount
         repeat[i] += record.won_repeat_amount
