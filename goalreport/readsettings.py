@@ -13,7 +13,8 @@ from typing import Any
 from babel import Locale
 from babel.core import UnknownLocaleError
 
-from .grid import Book, cell_name
+from .cellnames import cell_name
+from .grid import Book
 from .headers import SETTING_SPECS, find_setting
 from .model import Settings
 from .readtable import Collector, setting_pairs

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from .cellnames import cell_name, column_letter
 from .errors import Problem
-from .grid import Book, cell_name, column_letter
+from .grid import Book
 from .headers import SheetSpec, normalize
 from .values import ValueProblem, is_blank
 
