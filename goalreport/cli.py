@@ -65,10 +65,7 @@ def main_errors(debug: bool, as_json: bool = False) -> Iterator[None]:
         if debug:
             raise
         if as_json:
-            click.echo(json.dumps({
-                "ok": False, "error": str(error),
-                "problems": [str(p) for p in error.problems],
-                "warnings": [str(w) for w in error.warnings]}, indent=2))
+            _echo_json_failure(error, error.problems, error.warnings)
         echo_problems(error.warnings, "Warning")
         echo_problems(error.problems, "Error")
         count = len(error.problems)
@@ -78,11 +75,17 @@ def main_errors(debug: bool, as_json: bool = False) -> Iterator[None]:
         if debug:
             raise
         if as_json:
-            click.echo(json.dumps({"ok": False, "error": str(error), "problems": [],
-                                   "warnings": []}, indent=2))
+            _echo_json_failure(error)
         _exit(error.exit_code, f"Error: {error}")
     except KeyboardInterrupt:
         _exit(130, "Interrupted; the workbook was left as it was.")
+
+
+def _echo_json_failure(error: GoalreportError, problems: tuple[Problem, ...] = (),
+                       warnings: tuple[Problem, ...] = ()) -> None:
+    click.echo(json.dumps({"ok": False, "error": str(error),
+                           "problems": [str(p) for p in problems],
+                           "warnings": [str(w) for w in warnings]}, indent=2))
 
 
 def _exit(code: int, message: str) -> None:
@@ -385,11 +388,3 @@ def _batch_log(quiet: bool, verbose: bool) -> Callable[[str, str], None]:
                 click.echo(f"{label}{line}", err=True)
 
     return log
-
-
-def main() -> None:  # pragma: no cover - console entry
-    cli()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    cli()

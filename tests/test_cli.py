@@ -135,3 +135,23 @@ def test_init_then_check(tmp_path: Path) -> None:
     again = goalreport("init", book)
     assert again.returncode == 1
     assert "Traceback" not in again.stderr
+
+
+def test_json_failure_is_json_on_stdout(tmp_path: Path) -> None:
+    sheets = minimal_sheets()
+    sheets["Goals"][1][2] = "lots"
+    book = write_workbook(tmp_path / "team.xlsx", sheets)
+    result = goalreport("run", book, "--json")
+    assert result.returncode == 1
+    summary = json.loads(result.stdout)
+    assert summary["ok"] is False
+    assert summary["error"] == "1 input problem"
+    assert [p.split(":")[0] for p in summary["problems"]] == ["Goals!C2"]
+
+    bogus = tmp_path / "notes.xlsx"
+    bogus.write_text("not a workbook")
+    result = goalreport("plan", bogus, "--json")
+    assert result.returncode == 1
+    failure = json.loads(result.stdout)
+    assert (failure["ok"], failure["problems"], failure["warnings"]) == (False, [], [])
+    assert "notes.xlsx" in failure["error"]
