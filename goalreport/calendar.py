@@ -145,9 +145,6 @@ class GoalYear:
     months: tuple[date, ...]
     company_days: tuple[date, ...]
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 def goal_year(year: int, settings: Settings, holidays: Iterable[Holiday] = ()) -> GoalYear:
     """The calendar of goal ``year`` under ``settings`` (fiscal start, working days, holidays)."""

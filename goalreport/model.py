@@ -20,7 +20,6 @@ from .errors import Problem
 
 RevenueType = Literal["new", "repeat"]
 REVENUE_TYPES: tuple[RevenueType, ...] = ("new", "repeat")
-ActivityType = Literal["lead", "meeting", "won", "lost", "focus"]
 
 #: Status names in order from best to worst (SPEC §3).
 STATUSES = ("Achieved", "On track", "Slightly behind", "At risk", "Behind")

@@ -18,14 +18,6 @@ from markupsafe import Markup
 
 from .formatting import Formatter
 
-#: Status → colour, the same as the report.css badges (for charts and custom templates).
-STATUS_COLOURS = {
-    "Achieved": "#1a7f37",
-    "On track": "#2f9e5b",
-    "Slightly behind": "#c99a06",
-    "At risk": "#d9640a",
-    "Behind": "#c0392b",
-}
 INK = "#1f2a37"
 GRID = "#d8dee6"
 MUTED = "#6b7785"

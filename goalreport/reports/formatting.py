@@ -101,12 +101,6 @@ class Formatter:
             return self.BLANK
         return format_percent(_decimal(value), self._percent_pattern, locale=self.locale)
 
-    def percent_whole(self, value: Number | None) -> str:
-        """No decimals, for axis ticks: ``100%``."""
-        if value is None:
-            return self.BLANK
-        return format_percent(_decimal(value), locale=self.locale)
-
     def count(self, value: Number | None) -> str:
         """A whole number with grouping: ``1,234``."""
         if value is None:

@@ -124,9 +124,3 @@ def insert_element(document: str, prefix: str, element: str, *, after: tuple[str
     if position < 0:
         position = document.rfind("</")
     return document[:position] + element + document[position:]
-
-
-def remove_spans(document: str, spans: list[tuple[int, int]]) -> str:
-    for start, end in sorted(spans, reverse=True):
-        document = document[:start] + document[end:]
-    return document
