@@ -31,7 +31,15 @@ def load_weasyprint() -> ModuleType:
 
 
 def main() -> int:
-    """Print one line: ready, or what to install. Exit 0 when ready, 1 when not."""
+    """Print one line: ready, or what to install (safe XML parsing, PDF rendering). Exit 0 when ready, 1 when not."""
+    from .errors import GoalreportError
+    from .safety import ensure_safe_xml_parsers
+
+    try:
+        ensure_safe_xml_parsers()
+    except GoalreportError as error:
+        print(f"goalreport doctor: {error}", file=sys.stderr)
+        return 1
     try:
         weasyprint = load_weasyprint()
         weasyprint.HTML(string="<p>ok</p>").write_pdf()
