@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## demo: install, copy the sample workbook to out/ and run the monthly job on the copy
 demo: $(STAMP)
-	@$(BIN)/python -m goalreport.doctor
+	@$(BIN)/python -m goalreport.reports.doctor
 	@mkdir -p out
 	cp $(SAMPLE) out/
 	$(BIN)/goalreport run out/$(notdir $(SAMPLE)) --out out/reports

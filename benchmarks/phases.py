@@ -58,7 +58,9 @@ class Recorder:
 
 
 def _imports() -> None:
-    from goalreport import engine, reading, sheets, writeback  # noqa: F401
+    from goalreport import writeback  # noqa: F401
+    from goalreport.core import engine, sheets  # noqa: F401
+    from goalreport.workbook import reader  # noqa: F401
 
 
 def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
@@ -66,12 +68,12 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
     """Every phase of one workbook, in order; stops at the first failure."""
     rec = Recorder()
     rec.phase("import", _imports)
-    from goalreport.engine import compute
-    from goalreport.reading import read_workbook
+    from goalreport.core.engine import compute
+    from goalreport.workbook.reader import read_workbook
 
     from goalreport import __version__
-    from goalreport.pipeline import resolve_dates, select_reps
-    from goalreport.sheets import computed_tables
+    from goalreport.jobs import resolve_dates, select_reps
+    from goalreport.core.sheets import computed_tables
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
     data = rec.phase("read", lambda: read_workbook(workbook),

@@ -1,5 +1,5 @@
 """``python -m goalreport`` is the same as the ``goalreport`` command."""
 
-from .cli import cli
+from goalreport.cli import cli
 
 cli()

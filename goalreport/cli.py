@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import GoalreportError, InputProblems, Problem
+from goalreport import __version__
+from goalreport.errors import GoalreportError, InputProblems, Problem
 
 WORKBOOK = click.Path(path_type=Path, dir_okay=False)
 
@@ -166,7 +166,7 @@ def init(workbook: Path, example: bool, quiet: bool, verbose: bool, debug: bool)
     Example:
         goalreport init team.xlsx --example
     """
-    from .initbook import write_template
+    from goalreport.workbook.template import write_template
 
     with main_errors(debug):
         write_template(workbook, example=example)
@@ -189,7 +189,7 @@ def check(workbook: Path, as_of: date | None, month: date | None, quiet: bool, v
     Example:
         goalreport check team.xlsx
     """
-    from .pipeline import check_workbook
+    from goalreport.jobs import check_workbook
 
     with main_errors(debug):
         warnings = check_workbook(workbook, today=date.today(), as_of=as_of, month=month)
@@ -202,7 +202,7 @@ def check(workbook: Path, as_of: date | None, month: date | None, quiet: bool, v
 
 def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: dict[str, Any]
          ) -> None:
-    from .pipeline import JobOptions, run_job
+    from goalreport.jobs import JobOptions, run_job
 
     quiet, verbose, debug, as_json = (options.pop(k) for k in ("quiet", "verbose", "debug",
                                                                "as_json"))
@@ -334,8 +334,8 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     Example (crontab, 06:00 on the 1st, reports for the month just ended):
         0 6 1 * * goalreport batch /srv/quotas --month "$(date -d yesterday +\\%Y-\\%m)"
     """
-    from .batch import run_batch
-    from .pipeline import JobOptions
+    from goalreport.batch.runner import run_batch
+    from goalreport.jobs import JobOptions
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
                      month=month, templates_dir=templates_dir, jobs=jobs, html=html)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from goalreport.model import DayActivity, Goal, Rep, Settings, WorkbookData
+from goalreport.core.model import DayActivity, Goal, Rep, Settings, WorkbookData
 
 
 def rep(rep_id: str = "R1", **fields: Any) -> Rep:

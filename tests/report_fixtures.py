@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from goalreport.model import Goal, Rep, Settings
-from goalreport.results import (
+from goalreport.core.model import Goal, Rep, Settings
+from goalreport.core.results import (
     Achievements,
     Assumption,
     Computation,

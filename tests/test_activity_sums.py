@@ -8,8 +8,8 @@ from decimal import Decimal
 from conftest import minimal_sheets
 
 from goalreport.errors import Problem
-from goalreport.model import DayActivity
-from goalreport.reading import find_problems, read_workbook
+from goalreport.core.model import DayActivity
+from goalreport.workbook.reader import find_problems, read_workbook
 
 
 def with_activity(rows: list[list[object]]) -> dict[str, list[list[object]]]:

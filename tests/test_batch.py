@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from goalreport import __version__
-from goalreport.batch import run_batch, same_run
-from goalreport.pipeline import JobOptions
+from goalreport.batch.runner import run_batch, same_run
+from goalreport.jobs import JobOptions
 from tests.conftest import REPO, minimal_sheets, write_workbook
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")

@@ -71,7 +71,7 @@ def test_generator_is_deterministic(tmp_path: Path, quick_book: Path) -> None:
 
 
 def test_generated_workbook_reads_without_problems(quick_book: Path) -> None:
-    from goalreport.reading import read_workbook
+    from goalreport.workbook.reader import read_workbook
 
     data = read_workbook(quick_book)
     assert len(data.reps) == 5

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from goalreport.calendar import (
+from goalreport.core.calendar import (
     company_working_days,
     fiscal_year_bounds,
     goal_year,
@@ -15,7 +15,7 @@ from goalreport.calendar import (
     week_start,
 )
 from goalreport.errors import InputProblems
-from goalreport.model import Holiday, Rep, Settings, TimeOff
+from goalreport.core.model import Holiday, Rep, Settings, TimeOff
 
 
 def _in_month(days: tuple[date, ...], year: int, month: int) -> int:

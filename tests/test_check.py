@@ -8,7 +8,7 @@ import pytest
 from conftest import minimal_sheets
 
 from goalreport.errors import InputProblems
-from goalreport.pipeline import check_workbook
+from goalreport.jobs import check_workbook
 
 TODAY = date(2026, 11, 27)
 

@@ -1,4 +1,4 @@
-"""`python -m goalreport.doctor`, which `make demo` runs first: one line, ready or the fix."""
+"""`python -m goalreport.reports.doctor`, which `make demo` runs first: one line, ready or the fix."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 
 def doctor(**env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "goalreport.doctor"], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "goalreport.reports.doctor"], capture_output=True,
                           text=True, env={**os.environ, **env}, timeout=120, check=False)
 
 

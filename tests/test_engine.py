@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from goalreport.engine import compute
+from goalreport.core.engine import compute
 from goalreport.errors import InputProblems
 from tests.enginedata import data, goal, rep, won
 

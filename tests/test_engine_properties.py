@@ -9,10 +9,10 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goalreport.engine import compute
-from goalreport.exact import largest_remainder
-from goalreport.model import Settings, TimeOff
-from goalreport.progress import ProgressInputs, measure
+from goalreport.core.engine import compute
+from goalreport.core.money import largest_remainder
+from goalreport.core.model import Settings, TimeOff
+from goalreport.core.progress import ProgressInputs, measure
 from tests.enginedata import data, goal, rep, won
 
 cents = st.integers(min_value=0, max_value=10**9)

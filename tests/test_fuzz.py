@@ -32,12 +32,12 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goalreport import pipeline
-from goalreport.engine import compute
+from goalreport import jobs as pipeline
+from goalreport.core.engine import compute
 from goalreport.errors import GoalreportError, InputProblems, Problem, UnreadableWorkbook
-from goalreport.headers import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SETTING_SPECS, TIME_OFF
-from goalreport.reading import read_workbook
-from goalreport.sheets import computed_tables
+from goalreport.workbook.schema import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SETTING_SPECS, TIME_OFF
+from goalreport.workbook.reader import read_workbook
+from goalreport.core.sheets import computed_tables
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 EXAMPLES = int(os.environ.get("GOALREPORT_FUZZ_EXAMPLES", "0")) or None
@@ -310,7 +310,7 @@ def test_mutated_sample_through_the_real_command(sample_bytes, tmp_path, how) ->
 @pytest.mark.parametrize("value", [1e26, 10**20, "9" * 40, "2e15", 1e15])
 def test_huge_amounts_are_input_problems_not_crashes(value) -> None:
     """Decimal's quantize raised InvalidOperation for amounts beyond 28 digits."""
-    from goalreport.values import ValueProblem, parse_decimal_amount, parse_money
+    from goalreport.workbook.values import ValueProblem, parse_decimal_amount, parse_money
 
     for parse in (parse_money, parse_decimal_amount):
         try:

@@ -11,12 +11,12 @@ from fractions import Fraction
 import pytest
 from conftest import REPO
 
-from goalreport.columnar import pack, unpack
+from goalreport.guard.handback import pack, unpack
 from goalreport.errors import Problem
-from goalreport.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
-from goalreport.pipeline import load_workbook_data
-from goalreport.reading import read_workbook
-from goalreport.sandbox import run_bounded
+from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
+from goalreport.jobs import load_workbook_data
+from goalreport.workbook.reader import read_workbook
+from goalreport.guard.bounded import run_bounded
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 

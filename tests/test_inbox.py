@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from goalreport.batch import report_folders
+from goalreport.batch.runner import report_folders
 from goalreport.errors import BatchLocked
-from goalreport.inbox import (
+from goalreport.batch.inbox import (
     LOCK_NAME,
     STALE_AFTER_SECONDS,
     Snapshot,
@@ -142,7 +142,7 @@ def test_snapshots_differ_when_the_file_changes(tmp_path: Path) -> None:
 
 
 def test_report_folders_are_stems_unless_two_workbooks_share_one() -> None:
-    from goalreport.inbox import Candidate
+    from goalreport.batch.inbox import Candidate
 
     names = ["team.xlsx", "team.xlsm", "east.xlsx", "runs.xlsx"]
     folders = report_folders([Candidate(Path("/in") / n) for n in names])
@@ -192,7 +192,7 @@ def test_json_is_replaced_whole_and_stale_temps_are_removed(tmp_path: Path) -> N
 HOLD_AND_FORK = """
 import os, sys, time
 from pathlib import Path
-from goalreport.inbox import inbox_lock
+from goalreport.batch.inbox import inbox_lock
 with inbox_lock(Path(sys.argv[1])):
     child = os.fork()
     if child == 0:

@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from goalreport import pipeline
-from goalreport.engine import compute
-from goalreport.headers import SHEETS
-from goalreport.reading import read_workbook
-from goalreport.sheets import computed_tables
-from goalreport.tables import Column, SheetTable
+from goalreport import jobs as pipeline
+from goalreport.core.engine import compute
+from goalreport.workbook.schema import SHEETS
+from goalreport.workbook.reader import read_workbook
+from goalreport.core.sheets import computed_tables
+from goalreport.core.tables import Column, SheetTable
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 AS_OF = date(2026, 10, 31)

@@ -8,11 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from goalreport.engine import compute
+from goalreport.core.engine import compute
 from goalreport.errors import InputProblems
-from goalreport.exact import largest_remainder
-from goalreport.model import DayActivity, Settings, TimeOff
-from goalreport.planning import ramp_factor
+from goalreport.core.money import largest_remainder
+from goalreport.core.model import DayActivity, Settings, TimeOff
+from goalreport.core.planning import ramp_factor
 from tests.enginedata import data, goal, rep, won
 
 AS_OF = date(2026, 6, 30)

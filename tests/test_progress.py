@@ -10,9 +10,9 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from goalreport.engine import compute
-from goalreport.model import DayActivity, Settings
-from goalreport.progress import ProgressInputs, measure, status_of
+from goalreport.core.engine import compute
+from goalreport.core.model import DayActivity, Settings
+from goalreport.core.progress import ProgressInputs, measure, status_of
 from tests.enginedata import data, goal, rep, won
 
 

@@ -13,8 +13,8 @@ import xlsxwriter
 from conftest import REPO, minimal_sheets
 
 from goalreport.errors import UnreadableWorkbook
-from goalreport.model import DayActivity
-from goalreport.reading import find_problems, read_workbook
+from goalreport.core.model import DayActivity
+from goalreport.workbook.reader import find_problems, read_workbook
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 

@@ -16,7 +16,7 @@ import report_fixtures as fx
 
 from goalreport.reports.context import _team_series, rep_context, team_context
 from goalreport.reports.formatting import Formatter
-from goalreport.results import Assumption
+from goalreport.core.results import Assumption
 
 
 @pytest.fixture

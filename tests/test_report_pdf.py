@@ -129,8 +129,8 @@ def test_progress_callback_counts_every_report(tmp_path: Path) -> None:
 
 
 def test_inactive_reps_get_no_report(make_workbook, tmp_path: Path) -> None:
-    from goalreport.engine import compute
-    from goalreport.reading import read_workbook
+    from goalreport.core.engine import compute
+    from goalreport.workbook.reader import read_workbook
 
     sheets = minimal_sheets()
     sheets["Reps"] += [["R2", "Bea Ortiz", "East", "no"]]
@@ -151,8 +151,8 @@ def test_sample_workbook_renders(tmp_path: Path) -> None:
     sample = Path(__file__).resolve().parent.parent / "sample_workbooks" / "acme-sales-2026.xlsx"
     if not sample.is_file():
         pytest.skip("sample workbook not built yet")
-    from goalreport.engine import compute
-    from goalreport.reading import read_workbook
+    from goalreport.core.engine import compute
+    from goalreport.workbook.reader import read_workbook
 
     data = read_workbook(sample)
     computation = compute(data, as_of=data.settings.as_of or dt.date(2026, 10, 31))

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from goalreport.reports import render
 from goalreport.reports.fetcher import allowed_path, make_url_fetcher
 from goalreport.reports.filenames import inside, report_filenames, sanitize
-from goalreport.results import Suggestion
+from goalreport.core.results import Suggestion
 
 HOSTILE = [
     "<img src=file:///etc/passwd>",

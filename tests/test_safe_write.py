@@ -16,7 +16,7 @@ import pytest
 from writeback_helpers import WHEN, entry, plan_table
 
 from goalreport.errors import WorkbookBusy
-from goalreport.tables import Column, SheetTable
+from goalreport.core.tables import Column, SheetTable
 from goalreport.writeback import preflight, write_computed_sheets
 from goalreport.writeback.safewrite import owner_files
 
@@ -86,7 +86,7 @@ from decimal import Decimal
 from pathlib import Path
 sys.path.insert(0, {tests!r})
 from writeback_helpers import entry
-from goalreport.tables import Column, SheetTable
+from goalreport.core.tables import Column, SheetTable
 from goalreport.writeback import write_computed_sheets
 rows = tuple((f"R{{i}}", f"Rep name {{i}}", Decimal(i) / 7, i) for i in range(3_000_000))
 table = SheetTable("Weekly Plan", (Column("Rep ID"), Column("Rep"), Column("Target", "money"),

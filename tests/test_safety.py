@@ -19,8 +19,8 @@ import pytest
 from defusedxml import EntitiesForbidden
 
 from goalreport.errors import GoalreportError, UnreadableWorkbook
-from goalreport.safety import DEFAULT_LIMITS, ZipLimits, check_container, open_part_limited
-from goalreport.sandbox import run_bounded
+from goalreport.guard.container import DEFAULT_LIMITS, ZipLimits, check_container, open_part_limited
+from goalreport.guard.bounded import run_bounded
 
 BOUNDS = {"memory_mb": 256, "seconds": 30}
 
@@ -400,7 +400,7 @@ def test_encrypted_workbook_made_with_msoffcrypto(make_workbook, tmp_path: Path)
 def test_openpyxl_parses_through_defusedxml() -> None:
     import openpyxl.xml
 
-    from goalreport.safety import ensure_safe_xml_parsers
+    from goalreport.guard.container import ensure_safe_xml_parsers
 
     assert openpyxl.xml.DEFUSEDXML is True
     ensure_safe_xml_parsers()
@@ -436,7 +436,7 @@ def test_limits_from_environment() -> None:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_EXPECTED))
 def test_hostile_corpus_file_through_the_reader(corpus: Path, tmp_path: Path, name: str) -> None:
-    from goalreport.reading import read_workbook
+    from goalreport.workbook.reader import read_workbook
 
     copy = tmp_path / name
     shutil.copyfile(corpus / "hostile" / name, copy)

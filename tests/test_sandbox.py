@@ -25,7 +25,7 @@ from goalreport.errors import (
     WorkbookBusy,
     WriteRefused,
 )
-from goalreport.sandbox import bounds_from_env, run_bounded
+from goalreport.guard.bounded import bounds_from_env, run_bounded
 
 
 @pytest.fixture(autouse=True)

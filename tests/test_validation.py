@@ -10,7 +10,7 @@ import pytest
 from conftest import minimal_sheets
 
 from goalreport.errors import InputProblems
-from goalreport.reading import find_problems, format_problems, read_workbook
+from goalreport.workbook.reader import find_problems, format_problems, read_workbook
 
 Sheets = dict[str, list[list[Any]]]
 

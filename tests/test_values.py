@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goalreport.values import (
+from goalreport.workbook.values import (
     ValueProblem,
     parse_date,
     parse_int,

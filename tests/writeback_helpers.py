@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from goalreport.tables import Column, SheetTable
+from goalreport.core.tables import Column, SheetTable
 from goalreport.writeback import RunLogEntry
 
 WHEN = dt.datetime(2026, 6, 30, 18, 5)

@@ -16,7 +16,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from .formatting import Formatter
+from goalreport.reports.formatting import Formatter
 
 INK = "#1f2a37"
 GRID = "#d8dee6"

@@ -21,8 +21,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..model import STATUSES, Settings
-from ..results import (
+from goalreport.core.model import STATUSES, Settings
+from goalreport.core.results import (
     Assumption,
     Computation,
     FunnelActuals,
@@ -30,8 +30,8 @@ from ..results import (
     Objectives,
     RepResult,
 )
-from .charts import cumulative_chart, monthly_chart
-from .formatting import Formatter
+from goalreport.reports.charts import cumulative_chart, monthly_chart
+from goalreport.reports.formatting import Formatter
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
                 "default": "default"}

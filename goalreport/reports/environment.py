@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from ..errors import TemplateError
+from goalreport.errors import TemplateError
 
 #: The templates that make the reports; a user's folder may override any of them.
 REP_TEMPLATE = "rep_report.html"

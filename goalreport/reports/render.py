@@ -24,12 +24,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..doctor import load_weasyprint
-from ..errors import RenderError, TemplateError
-from ..model import Settings
-from ..results import Computation, RepResult
-from .context import rep_context, team_context
-from .environment import (
+from goalreport.reports.doctor import load_weasyprint
+from goalreport.errors import RenderError, TemplateError
+from goalreport.core.model import Settings
+from goalreport.core.results import Computation, RepResult
+from goalreport.reports.context import rep_context, team_context
+from goalreport.reports.environment import (
     REP_TEMPLATE,
     TEAM_TEMPLATE,
     make_environment,
@@ -37,8 +37,8 @@ from .environment import (
     render_template,
     stylesheet_source,
 )
-from .fastparse import DocumentParser
-from .filenames import inside, report_filenames
+from goalreport.reports.expattree import DocumentParser
+from goalreport.reports.filenames import inside, report_filenames
 
 TEAM_STEM = "team-summary"
 
@@ -85,7 +85,7 @@ class _Worker:
         weasyprint = load_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
-        from .fetcher import make_url_fetcher
+        from goalreport.reports.fetcher import make_url_fetcher
 
         self.weasyprint = weasyprint
         self.templates_dir = templates_dir

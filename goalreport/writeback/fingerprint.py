@@ -20,7 +20,7 @@ import hashlib
 import struct
 from pathlib import Path
 
-from .package import FILTER_NAME, MARKER_NAME, inspect_package, rels_part_for
+from goalreport.writeback.package import FILTER_NAME, MARKER_NAME, inspect_package, rels_part_for
 
 
 def input_fingerprint(path: Path) -> str:

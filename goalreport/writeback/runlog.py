@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..tables import Column, SheetTable
+from goalreport.core.tables import Column, SheetTable
 
 RUN_LOG = "Run Log"
 RUN_LOG_COLUMNS = (

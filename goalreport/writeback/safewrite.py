@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import WorkbookBusy, WriteRefused
+from goalreport.errors import WorkbookBusy, WriteRefused
 
 BACKUP_FOLDER = ".goalreport-backups"
 _TEMP_PREFIX = ".goalreport-"

@@ -15,10 +15,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..cellnames import column_letter
-from ..tables import Column, SheetTable
-from .package import MAIN_NS, REL_NS
-from .styles import StyleIds
+from goalreport.workbook.cellnames import column_letter
+from goalreport.core.tables import Column, SheetTable
+from goalreport.writeback.package import MAIN_NS, REL_NS
+from goalreport.writeback.styles import StyleIds
 
 #: Longest text Excel keeps in a cell.
 MAX_CELL_TEXT = 32767

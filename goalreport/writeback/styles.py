@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_precision, get_currency_symbol
 
-from . import xmledit
-from .package import MAIN_NS
+from goalreport.writeback import xmledit
+from goalreport.writeback.package import MAIN_NS
 
 #: Fill colours of the statuses (Excel's "Good" / "Neutral" / "Bad" family).
 STATUS_FILLS = {

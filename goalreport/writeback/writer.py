@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputProblems, Problem, WorkbookBusy, WriteRefused
-from ..tables import SheetTable
-from . import xmledit
-from .package import (
+from goalreport.errors import InputProblems, Problem, WorkbookBusy, WriteRefused
+from goalreport.core.tables import SheetTable
+from goalreport.writeback import xmledit
+from goalreport.writeback.package import (
     CT_NS,
     FILTER_NAME,
     MARKER_NAME,
@@ -33,11 +33,11 @@ from .package import (
     inspect_package,
     rels_part_for,
 )
-from .runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
-from .safewrite import atomic_target, backup, ensure_not_busy
-from .sheetxml import filter_reference, worksheet_chunks
-from .styles import MINIMAL_STYLES, StyleIds, merge_styles
-from .zipcopy import RawZipWriter
+from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
+from goalreport.writeback.safewrite import atomic_target, backup, ensure_not_busy
+from goalreport.writeback.sheetxml import filter_reference, worksheet_chunks
+from goalreport.writeback.styles import MINIMAL_STYLES, StyleIds, merge_styles
+from goalreport.writeback.zipcopy import RawZipWriter
 
 #: The sheets goalreport owns, in the order new ones are added at the end of the tabs.
 COMPUTED_SHEETS = ("Plan", "Weekly Plan", "Progress", "Team Summary", RUN_LOG)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import STATUSES
-from .results import Computation, RepResult, TeamTotals
-from .tables import Column, SheetTable
+from goalreport.core.model import STATUSES
+from goalreport.core.results import Computation, RepResult, TeamTotals
+from goalreport.core.tables import Column, SheetTable
 
 PLAN_COLUMNS = (
     Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month"),

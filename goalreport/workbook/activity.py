@@ -12,12 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .columnar import build
-from .headers import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
-from .model import DayActivity, Goal, Rep
-from .readsheets import RepIndex, rep_key
-from .readtable import Collector, Row, Table
-from .values import (
+from goalreport.guard.handback import build
+from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
+from goalreport.core.model import DayActivity, Goal, Rep
+from goalreport.workbook.inputsheets import RepIndex, rep_key
+from goalreport.workbook.table import Collector, Row, Table
+from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
     parse_date,

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .cellnames import cell_name, column_letter
-from .errors import Problem
-from .grid import Book
-from .headers import SheetSpec, normalize
-from .values import ValueProblem, is_blank
+from goalreport.workbook.cellnames import cell_name, column_letter
+from goalreport.errors import Problem
+from goalreport.workbook.rawcells import Book
+from goalreport.workbook.schema import SheetSpec, normalize
+from goalreport.workbook.values import ValueProblem, is_blank
 
 T = TypeVar("T")
 

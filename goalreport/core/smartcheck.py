@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from .calendar import GoalYear
-from .exact import show_money
-from .history import HISTORY_DAYS, MEASURABLE_DAYS, Tally
-from .model import Goal, Settings
-from .results import Objectives, SmartItem
+from goalreport.core.calendar import GoalYear
+from goalreport.core.money import show_money
+from goalreport.core.history import HISTORY_DAYS, MEASURABLE_DAYS, Tally
+from goalreport.core.model import Goal, Settings
+from goalreport.core.results import Objectives, SmartItem
 
 #: An assumed close rate above this is unrealistic whatever the history says.
 MAX_REALISTIC_CLOSE_RATE = Fraction(9, 10)

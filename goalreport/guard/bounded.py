@@ -26,7 +26,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from .errors import GoalreportError, UnreadableWorkbook
+from goalreport.errors import GoalreportError, UnreadableWorkbook
 
 T = TypeVar("T")
 MiB = 1024 * 1024

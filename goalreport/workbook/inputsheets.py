@@ -12,11 +12,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .headers import GOALS, REPS
-from .model import Goal, Holiday, Rep, TimeOff
-from .readsettings import parse_month
-from .readtable import Collector, Row, Table
-from .values import (
+from goalreport.workbook.schema import GOALS, REPS
+from goalreport.core.model import Goal, Holiday, Rep, TimeOff
+from goalreport.workbook.settings import parse_month
+from goalreport.workbook.table import Collector, Row, Table
+from goalreport.workbook.values import (
     ValueProblem,
     parse_date,
     parse_decimal_amount,

@@ -1,4 +1,4 @@
-"""Can this machine render PDFs? ``python -m goalreport.doctor`` answers in one line.
+"""Can this machine render PDFs? ``python -m goalreport.reports.doctor`` answers in one line.
 
 WeasyPrint needs Pango (and HarfBuzz, fontconfig) from the system. Without them its
 import fails with an OSError deep in cffi; ``load_weasyprint`` turns that into a
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from .errors import RenderError
+from goalreport.errors import RenderError
 
 DEBIAN_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 FIX = f"install Pango and fonts, e.g. on Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGES}"
@@ -32,8 +32,8 @@ def load_weasyprint() -> ModuleType:
 
 def main() -> int:
     """Print one line: ready, or what to install (safe XML parsing, PDF rendering). Exit 0 when ready, 1 when not."""
-    from .errors import GoalreportError
-    from .safety import ensure_safe_xml_parsers
+    from goalreport.errors import GoalreportError
+    from goalreport.guard.container import ensure_safe_xml_parsers
 
     try:
         ensure_safe_xml_parsers()

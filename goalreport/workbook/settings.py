@@ -13,12 +13,12 @@ from typing import Any
 from babel import Locale
 from babel.core import UnknownLocaleError
 
-from .cellnames import cell_name
-from .grid import Book
-from .headers import SETTING_SPECS, find_setting
-from .model import Settings
-from .readtable import Collector, setting_pairs
-from .values import (
+from goalreport.workbook.cellnames import cell_name
+from goalreport.workbook.rawcells import Book
+from goalreport.workbook.schema import SETTING_SPECS, find_setting
+from goalreport.core.model import Settings
+from goalreport.workbook.table import Collector, setting_pairs
+from goalreport.workbook.values import (
     ValueProblem,
     currency_codes,
     is_blank,

@@ -19,14 +19,14 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import InputProblems, Problem, UnreadableWorkbook
-from .gcpause import no_gc
-from .grid import Book
-from .headers import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
-from .model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
-from .readactivity import activity_warnings, read_activity
-from .readsettings import read_settings
-from .readsheets import (
+from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
+from goalreport.paused_gc import no_gc
+from goalreport.workbook.rawcells import Book
+from goalreport.workbook.schema import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
+from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
+from goalreport.workbook.activity import activity_warnings, read_activity
+from goalreport.workbook.settings import read_settings
+from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
     read_holidays,
@@ -34,7 +34,7 @@ from .readsheets import (
     read_seasonality,
     read_time_off,
 )
-from .readtable import Collector, find_sheet, read_table
+from goalreport.workbook.table import Collector, find_sheet, read_table
 
 SUFFIXES = (".xlsx", ".xlsm")
 
@@ -70,7 +70,7 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
 
 
 def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
-    from .safety import check_container
+    from goalreport.guard.container import check_container
 
     if path.suffix.lower() not in SUFFIXES:
         hint = " Open it in Excel and save it as .xlsx." if path.suffix.lower() in {

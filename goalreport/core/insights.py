@@ -21,12 +21,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .assumptions import Funnel
-from .exact import ZERO, money, show_money
-from .history import window_tally
-from .model import DayActivity, Settings
-from .planning import objectives
-from .results import Achievements, FunnelActuals, Reassess, RepPlan, Suggestion
+from goalreport.core.assumptions import Funnel
+from goalreport.core.money import ZERO, money, show_money
+from goalreport.core.history import window_tally
+from goalreport.core.model import DayActivity, Settings
+from goalreport.core.planning import objectives
+from goalreport.core.results import Achievements, FunnelActuals, Reassess, RepPlan, Suggestion
 
 #: SPEC §3: re-assess once this many working days have elapsed.
 REASSESS_AFTER_DAYS = 30

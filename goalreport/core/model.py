@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
-from .errors import Problem
+from goalreport.errors import Problem
 
 RevenueType = Literal["new", "repeat"]
 REVENUE_TYPES: tuple[RevenueType, ...] = ("new", "repeat")
@@ -155,7 +155,7 @@ class WorkbookData:
         """Pickle the activity as columns (see ``columnar``): the reading sandbox hands a
         whole workbook back to the parent, and a million rows' worth of records pickled
         one by one would take seconds each way."""
-        from .columnar import pack
+        from goalreport.guard.handback import pack
 
         state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "activity"}
         packed = pack(DayActivity, self.activity)
@@ -166,6 +166,6 @@ class WorkbookData:
 
 def _rebuild_workbook_data(state: dict[str, Any], packed: Any, activity: Any) -> WorkbookData:
     """``WorkbookData.__reduce__``'s way back: from columns, or from the records."""
-    from .columnar import unpack
+    from goalreport.guard.handback import unpack
 
     return WorkbookData(**state, activity=activity if packed is None else unpack(packed))

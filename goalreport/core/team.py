@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from .exact import to_cents
-from .model import STATUSES
-from .results import RepResult, TeamTotals
+from goalreport.core.money import to_cents
+from goalreport.core.model import STATUSES
+from goalreport.core.results import RepResult, TeamTotals
 
 #: Team Summary's last row.
 TOTAL = "Total"

@@ -22,7 +22,7 @@ from operator import attrgetter
 from types import MemberDescriptorType
 from typing import Any, TypeVar
 
-from .gcpause import no_gc
+from goalreport.paused_gc import no_gc
 
 R = TypeVar("R")
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import UnreadableWorkbook
+from goalreport.errors import UnreadableWorkbook
 
 #: Bytes inflated per step: memory stays constant whatever the part's size.
 CHUNK = 64 * 1024

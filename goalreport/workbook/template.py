@@ -15,8 +15,8 @@ from typing import Any
 
 import xlsxwriter
 
-from .errors import WriteRefused
-from .headers import (
+from goalreport.errors import WriteRefused
+from goalreport.workbook.schema import (
     ACTIVITY,
     ACTIVITY_TYPES,
     GOALS,

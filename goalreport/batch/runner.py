@@ -27,9 +27,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
-from .errors import GoalreportError, InputProblems, WorkbookBusy
-from .inbox import (
+from goalreport import __version__
+from goalreport.errors import GoalreportError, InputProblems, WorkbookBusy
+from goalreport.batch.inbox import (
     Candidate,
     Ignored,
     Snapshot,
@@ -39,7 +39,7 @@ from .inbox import (
     scan_inbox,
     write_json_atomic,
 )
-from .pipeline import JobOptions, JobResult, resolve_dates, run_job
+from goalreport.jobs import JobOptions, JobResult, resolve_dates, run_job
 
 Status = Literal["done", "skipped", "not ready", "failed"]
 Level = Literal["error", "warning", "info", "debug"]
@@ -271,7 +271,7 @@ class _Batch:
         if not all(Path(f).is_file() for f in entry.get("files", [])):
             return False
         as_of, month = dates
-        from .writeback import input_fingerprint
+        from goalreport.writeback import input_fingerprint
 
         try:  # reads only the zip directory and the small structure parts: fast and safe
             if input_fingerprint(path) != entry.get("fingerprint"):

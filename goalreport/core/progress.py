@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .calendar import month_end, week_start
-from .exact import (
+from goalreport.core.calendar import month_end, week_start
+from goalreport.core.money import (
     ZERO,
     cents_money,
     cents_to_money,
@@ -32,11 +32,11 @@ from .exact import (
     round_half_up,
     to_cents,
 )
-from .history import Tally, in_range, tally
-from .insights import Measured, achievements, reassess, suggestions
-from .model import DayActivity, Goal, Settings
-from .planning import day_layout, days_until, month_weights
-from .results import FunnelActuals, MonthProgress, Progress, RepPlan
+from goalreport.core.history import Tally, in_range, tally
+from goalreport.core.insights import Measured, achievements, reassess, suggestions
+from goalreport.core.model import DayActivity, Goal, Settings
+from goalreport.core.planning import day_layout, days_until, month_weights
+from goalreport.core.results import FunnelActuals, MonthProgress, Progress, RepPlan
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import BatchLocked, WriteRefused
+from goalreport.errors import BatchLocked, WriteRefused
 
 #: The lock file in the inbox; it stays there between runs (removing it would race).
 LOCK_NAME = ".goalreport.lock"

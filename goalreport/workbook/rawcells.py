@@ -19,8 +19,8 @@ from typing import Any
 
 from defusedxml.ElementTree import iterparse, parse
 
-from .errors import UnreadableWorkbook
-from .safety import open_part_limited
+from goalreport.errors import UnreadableWorkbook
+from goalreport.guard.container import open_part_limited
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .errors import InputProblems, Problem
-from .model import WorkbookData
+from goalreport import __version__
+from goalreport.errors import InputProblems, Problem
+from goalreport.core.model import WorkbookData
 
 if TYPE_CHECKING:
-    from .results import Computation
+    from goalreport.core.results import Computation
 
 #: Memory and time a workbook may use while it is read (see the README's safety section).
 READ_MEMORY_MB = 2048
@@ -104,8 +104,8 @@ def resolve_dates(
 
 def load_workbook_data(path: Path) -> WorkbookData:
     """Read and validate ``path`` in a child process with bounded memory and time."""
-    from .reading import read_workbook
-    from .sandbox import bounds_from_env, run_bounded
+    from goalreport.workbook.reader import read_workbook
+    from goalreport.guard.bounded import bounds_from_env, run_bounded
 
     memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
     return run_bounded(read_workbook, path, memory_mb=memory_mb, seconds=seconds)
@@ -118,7 +118,7 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
     """
-    from .writeback import preflight
+    from goalreport.writeback import preflight
 
     foreign = preflight(path, writing=False)
     computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
@@ -131,7 +131,7 @@ def _load_and_compute(
     """Read, validate and compute, raising every input problem at once: the reader's, the
     write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
     nobody gives)."""
-    from .engine import compute
+    from goalreport.core.engine import compute
 
     try:
         data = load_workbook_data(path)
@@ -171,8 +171,8 @@ def run_job(
 ) -> JobResult:
     """plan / report / run: validate, compute, write the computed sheets in one atomic
     write, then render the PDFs."""
-    from .gcpause import no_gc
-    from .writeback import preflight
+    from goalreport.paused_gc import no_gc
+    from goalreport.writeback import preflight
 
     destination = options.output_workbook
     foreign = preflight(path, writing=destination is None)
@@ -181,7 +181,7 @@ def run_job(
     with no_gc():
         result, selected, data = _compute_and_write(path, options, foreign)
     if options.render:
-        from .reports.render import render_reports
+        from goalreport.reports.render import render_reports
 
         out_dir = options.out_dir or path.parent / "reports"
         rendered = render_reports(
@@ -195,8 +195,8 @@ def run_job(
 def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
                        ) -> tuple[JobResult, Computation, WorkbookData]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
-    from .sheets import computed_tables
-    from .writeback import RunLogEntry, input_fingerprint, write_computed_sheets
+    from goalreport.core.sheets import computed_tables
+    from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
     destination = options.output_workbook
     computation, data = _load_and_compute(

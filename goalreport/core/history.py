@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .model import DayActivity
+from goalreport.core.model import DayActivity
 
 #: SPEC §2: assumptions from history look at the 365 days before As Of.
 HISTORY_DAYS = 365

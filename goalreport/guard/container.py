@@ -24,8 +24,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Self
 
-from .errors import GoalreportError, UnreadableWorkbook
-from .zipscan import CHUNK, PartScanner, damaged, inflate_entry, zip_reason
+from goalreport.errors import GoalreportError, UnreadableWorkbook
+from goalreport.guard.zipscan import CHUNK, PartScanner, damaged, inflate_entry, zip_reason
 
 MiB = 1024 * 1024
 

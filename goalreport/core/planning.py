@@ -18,10 +18,10 @@ from fractions import Fraction
 from functools import lru_cache
 from math import lcm
 
-from .assumptions import Funnel
-from .calendar import GoalYear, week_start
-from .errors import Problem
-from .exact import (
+from goalreport.core.assumptions import Funnel
+from goalreport.core.calendar import GoalYear, week_start
+from goalreport.errors import Problem
+from goalreport.core.money import (
     ZERO,
     cents_money,
     cents_to_money,
@@ -29,10 +29,10 @@ from .exact import (
     largest_remainder_int,
     to_cents,
 )
-from .history import Tally
-from .model import Goal, Rep, RevenueType, Settings
-from .results import MonthPlan, Objectives, RepPlan, WeekPlan
-from .smart import smart_check
+from goalreport.core.history import Tally
+from goalreport.core.model import Goal, Rep, RevenueType, Settings
+from goalreport.core.results import MonthPlan, Objectives, RepPlan, WeekPlan
+from goalreport.core.smartcheck import smart_check
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""``goalreport batch``: the inbox folder (which files, lock, state) and the runner."""
