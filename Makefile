@@ -26,8 +26,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## lint: ruff and mypy (installed into .venv on first use)
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/python -m pip install --quiet 'ruff>=0.5' 'mypy>=1.10'
 	$(BIN)/ruff check goalreport tests benchmarks
 	$(BIN)/mypy goalreport
 

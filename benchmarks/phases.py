@@ -68,12 +68,11 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
     """Every phase of one workbook, in order; stops at the first failure."""
     rec = Recorder()
     rec.phase("import", _imports)
-    from goalreport.core.engine import compute
-    from goalreport.workbook.reader import read_workbook
-
     from goalreport import __version__
-    from goalreport.jobs import resolve_dates, select_reps
+    from goalreport.core.engine import compute
     from goalreport.core.sheets import computed_tables
+    from goalreport.jobs import resolve_dates, select_reps
+    from goalreport.workbook.reader import read_workbook
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
     data = rec.phase("read", lambda: read_workbook(workbook),

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goalreport import __version__
-from goalreport.errors import InputProblems, Problem
 from goalreport.core.model import WorkbookData
+from goalreport.errors import InputProblems, Problem
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
@@ -104,8 +104,8 @@ def resolve_dates(
 
 def load_workbook_data(path: Path) -> WorkbookData:
     """Read and validate ``path`` in a child process with bounded memory and time."""
-    from goalreport.workbook.reader import read_workbook
     from goalreport.guard.bounded import bounds_from_env, run_bounded
+    from goalreport.workbook.reader import read_workbook
 
     memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
     return run_bounded(read_workbook, path, memory_mb=memory_mb, seconds=seconds)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from conftest import minimal_sheets
 
-from goalreport.errors import Problem
 from goalreport.core.model import DayActivity
+from goalreport.errors import Problem
 from goalreport.workbook.reader import find_problems, read_workbook
 
 

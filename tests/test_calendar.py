@@ -14,8 +14,8 @@ from goalreport.core.calendar import (
     rep_working_days,
     week_start,
 )
-from goalreport.errors import InputProblems
 from goalreport.core.model import Holiday, Rep, Settings, TimeOff
+from goalreport.errors import InputProblems
 
 
 def _in_month(days: tuple[date, ...], year: int, month: int) -> int:

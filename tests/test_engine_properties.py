@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from goalreport.core.engine import compute
-from goalreport.core.money import largest_remainder
 from goalreport.core.model import Settings, TimeOff
+from goalreport.core.money import largest_remainder
 from goalreport.core.progress import ProgressInputs, measure
 from tests.enginedata import data, goal, rep, won
 

@@ -34,10 +34,18 @@ from hypothesis import strategies as st
 
 from goalreport import jobs as pipeline
 from goalreport.core.engine import compute
-from goalreport.errors import GoalreportError, InputProblems, Problem, UnreadableWorkbook
-from goalreport.workbook.schema import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SETTING_SPECS, TIME_OFF
-from goalreport.workbook.reader import read_workbook
 from goalreport.core.sheets import computed_tables
+from goalreport.errors import GoalreportError, InputProblems, Problem, UnreadableWorkbook
+from goalreport.workbook.reader import read_workbook
+from goalreport.workbook.schema import (
+    ACTIVITY,
+    GOALS,
+    HOLIDAYS,
+    REPS,
+    SEASONALITY,
+    SETTING_SPECS,
+    TIME_OFF,
+)
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 EXAMPLES = int(os.environ.get("GOALREPORT_FUZZ_EXAMPLES", "0")) or None

@@ -11,12 +11,12 @@ from fractions import Fraction
 import pytest
 from conftest import REPO
 
-from goalreport.guard.handback import pack, unpack
-from goalreport.errors import Problem
 from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
+from goalreport.errors import Problem
+from goalreport.guard.bounded import run_bounded
+from goalreport.guard.handback import pack, unpack
 from goalreport.jobs import load_workbook_data
 from goalreport.workbook.reader import read_workbook
-from goalreport.guard.bounded import run_bounded
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 

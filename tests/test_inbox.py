@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from goalreport.batch.runner import report_folders
-from goalreport.errors import BatchLocked
 from goalreport.batch.inbox import (
     LOCK_NAME,
     STALE_AFTER_SECONDS,
@@ -26,6 +24,8 @@ from goalreport.batch.inbox import (
     scan_inbox,
     write_json_atomic,
 )
+from goalreport.batch.runner import report_folders
+from goalreport.errors import BatchLocked
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")
 #: The smallest complete zip: an end-of-central-directory record and nothing else.

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from goalreport.errors import InputProblems, WriteRefused
+from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import SETTING_SPECS
 from goalreport.workbook.template import write_template
-from goalreport.workbook.reader import read_workbook
 
 
 def test_blank_template_asks_for_reps_and_goals(tmp_path):

@@ -25,10 +25,10 @@ from conftest import REPO
 
 from goalreport import jobs as pipeline
 from goalreport.core.engine import compute
-from goalreport.workbook.schema import SHEETS
-from goalreport.workbook.reader import read_workbook
 from goalreport.core.sheets import computed_tables
 from goalreport.core.tables import Column, SheetTable
+from goalreport.workbook.reader import read_workbook
+from goalreport.workbook.schema import SHEETS
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 AS_OF = date(2026, 10, 31)

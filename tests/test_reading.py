@@ -12,8 +12,8 @@ import pytest
 import xlsxwriter
 from conftest import REPO, minimal_sheets
 
-from goalreport.errors import UnreadableWorkbook
 from goalreport.core.model import DayActivity
+from goalreport.errors import UnreadableWorkbook
 from goalreport.workbook.reader import find_problems, read_workbook
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"

@@ -14,9 +14,9 @@ from fractions import Fraction
 import pytest
 import report_fixtures as fx
 
+from goalreport.core.results import Assumption
 from goalreport.reports.context import _team_series, rep_context, team_context
 from goalreport.reports.formatting import Formatter
-from goalreport.core.results import Assumption
 
 
 @pytest.fixture

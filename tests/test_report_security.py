@@ -10,10 +10,10 @@ import pytest
 import report_fixtures as fx
 from pypdf import PdfReader
 
+from goalreport.core.results import Suggestion
 from goalreport.reports import render
 from goalreport.reports.fetcher import allowed_path, make_url_fetcher
 from goalreport.reports.filenames import inside, report_filenames, sanitize
-from goalreport.core.results import Suggestion
 
 HOSTILE = [
     "<img src=file:///etc/passwd>",

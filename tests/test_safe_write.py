@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from writeback_helpers import WHEN, entry, plan_table
 
-from goalreport.errors import WorkbookBusy
 from goalreport.core.tables import Column, SheetTable
+from goalreport.errors import WorkbookBusy
 from goalreport.writeback import preflight, write_computed_sheets
 from goalreport.writeback.safewrite import owner_files
 

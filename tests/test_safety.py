@@ -19,8 +19,8 @@ import pytest
 from defusedxml import EntitiesForbidden
 
 from goalreport.errors import GoalreportError, UnreadableWorkbook
-from goalreport.guard.container import DEFAULT_LIMITS, ZipLimits, check_container, open_part_limited
 from goalreport.guard.bounded import run_bounded
+from goalreport.guard.container import DEFAULT_LIMITS, ZipLimits, check_container, open_part_limited
 
 BOUNDS = {"memory_mb": 256, "seconds": 30}
 

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from goalreport import __version__
-from goalreport.errors import GoalreportError, InputProblems, WorkbookBusy
 from goalreport.batch.inbox import (
     Candidate,
     Ignored,
@@ -39,6 +38,7 @@ from goalreport.batch.inbox import (
     scan_inbox,
     write_json_atomic,
 )
+from goalreport.errors import GoalreportError, InputProblems, WorkbookBusy
 from goalreport.jobs import JobOptions, JobResult, resolve_dates, run_job
 
 Status = Literal["done", "skipped", "not ready", "failed"]

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from goalreport.errors import Problem
 from goalreport.core.history import HISTORY_DAYS, Tally
 from goalreport.core.model import REVENUE_TYPES, Goal, Rep, RevenueType, Settings
 from goalreport.core.results import Assumption
+from goalreport.errors import Problem
 
 #: Won deals of a type needed before their mean is trusted as a deal size.
 MIN_DEALS = 3

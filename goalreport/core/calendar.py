@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import holidays as _holidays
 
-from goalreport.errors import InputProblems, Problem
 from goalreport.core.model import Holiday, Rep, Settings, TimeOff
+from goalreport.errors import InputProblems, Problem
 
 ONE_DAY = timedelta(days=1)
 

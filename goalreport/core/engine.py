@@ -17,8 +17,6 @@ from itertools import pairwise
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
 from goalreport.core.calendar import company_working_days, goal_year, goal_year_of, rep_working_days
-from goalreport.errors import InputProblems, Problem
-from goalreport.paused_gc import no_gc
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from goalreport.core.insights import RECENT_DAYS
 from goalreport.core.model import DayActivity, Goal, Rep, TimeOff, WorkbookData
@@ -26,6 +24,8 @@ from goalreport.core.planning import PlanInputs, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import team_totals
+from goalreport.errors import InputProblems, Problem
+from goalreport.paused_gc import no_gc
 
 
 def rep_key(rep_id: str) -> str:

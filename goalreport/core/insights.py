@@ -22,9 +22,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.assumptions import Funnel
-from goalreport.core.money import ZERO, money, show_money
 from goalreport.core.history import window_tally
 from goalreport.core.model import DayActivity, Settings
+from goalreport.core.money import ZERO, money, show_money
 from goalreport.core.planning import objectives
 from goalreport.core.results import Achievements, FunnelActuals, Reassess, RepPlan, Suggestion
 

@@ -20,7 +20,8 @@ from math import lcm
 
 from goalreport.core.assumptions import Funnel
 from goalreport.core.calendar import GoalYear, week_start
-from goalreport.errors import Problem
+from goalreport.core.history import Tally
+from goalreport.core.model import Goal, Rep, RevenueType, Settings
 from goalreport.core.money import (
     ZERO,
     cents_money,
@@ -29,10 +30,9 @@ from goalreport.core.money import (
     largest_remainder_int,
     to_cents,
 )
-from goalreport.core.history import Tally
-from goalreport.core.model import Goal, Rep, RevenueType, Settings
 from goalreport.core.results import MonthPlan, Objectives, RepPlan, WeekPlan
 from goalreport.core.smartcheck import smart_check
+from goalreport.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.calendar import month_end, week_start
+from goalreport.core.history import Tally, in_range, tally
+from goalreport.core.insights import Measured, achievements, reassess, suggestions
+from goalreport.core.model import DayActivity, Goal, Settings
 from goalreport.core.money import (
     ZERO,
     cents_money,
@@ -32,9 +35,6 @@ from goalreport.core.money import (
     round_half_up,
     to_cents,
 )
-from goalreport.core.history import Tally, in_range, tally
-from goalreport.core.insights import Measured, achievements, reassess, suggestions
-from goalreport.core.model import DayActivity, Goal, Settings
 from goalreport.core.planning import day_layout, days_until, month_weights
 from goalreport.core.results import FunnelActuals, MonthProgress, Progress, RepPlan
 

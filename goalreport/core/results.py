@@ -14,8 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from goalreport.errors import Problem
 from goalreport.core.model import Goal, Rep, RevenueType
+from goalreport.errors import Problem
 
 #: "not needed": no source gave an average deal size, and the type has no target.
 AssumptionSource = Literal["goal sheet", "history", "team", "default", "not needed"]

@@ -7,9 +7,9 @@ from datetime import date
 from fractions import Fraction
 
 from goalreport.core.calendar import GoalYear
-from goalreport.core.money import show_money
 from goalreport.core.history import HISTORY_DAYS, MEASURABLE_DAYS, Tally
 from goalreport.core.model import Goal, Settings
+from goalreport.core.money import show_money
 from goalreport.core.results import Objectives, SmartItem
 
 #: An assumed close rate above this is unrealistic whatever the history says.

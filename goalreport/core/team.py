@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from goalreport.core.money import to_cents
 from goalreport.core.model import STATUSES
+from goalreport.core.money import to_cents
 from goalreport.core.results import RepResult, TeamTotals
 
 #: Team Summary's last row.

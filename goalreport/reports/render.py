@@ -24,11 +24,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from goalreport.reports.doctor import load_weasyprint
-from goalreport.errors import RenderError, TemplateError
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
+from goalreport.errors import RenderError, TemplateError
 from goalreport.reports.context import rep_context, team_context
+from goalreport.reports.doctor import load_weasyprint
 from goalreport.reports.environment import (
     REP_TEMPLATE,
     TEAM_TEMPLATE,

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from goalreport.guard.handback import build
-from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
 from goalreport.core.model import DayActivity, Goal, Rep
+from goalreport.guard.handback import build
 from goalreport.workbook.inputsheets import RepIndex, rep_key
+from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,

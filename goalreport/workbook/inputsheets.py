@@ -12,8 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.workbook.schema import GOALS, REPS
 from goalreport.core.model import Goal, Holiday, Rep, TimeOff
+from goalreport.workbook.schema import GOALS, REPS
 from goalreport.workbook.settings import parse_month
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (

@@ -19,13 +19,10 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
+from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.paused_gc import no_gc
-from goalreport.workbook.rawcells import Book
-from goalreport.workbook.schema import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
-from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from goalreport.workbook.activity import activity_warnings, read_activity
-from goalreport.workbook.settings import read_settings
 from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
@@ -34,6 +31,17 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.rawcells import Book
+from goalreport.workbook.schema import (
+    ACTIVITY,
+    GOALS,
+    HOLIDAYS,
+    REPS,
+    SEASONALITY,
+    SHEETS,
+    TIME_OFF,
+)
+from goalreport.workbook.settings import read_settings
 from goalreport.workbook.table import Collector, find_sheet, read_table
 
 SUFFIXES = (".xlsx", ".xlsm")

@@ -13,10 +13,10 @@ from typing import Any
 from babel import Locale
 from babel.core import UnknownLocaleError
 
+from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SETTING_SPECS, find_setting
-from goalreport.core.model import Settings
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from goalreport.workbook.cellnames import cell_name, column_letter
 from goalreport.errors import Problem
+from goalreport.workbook.cellnames import cell_name, column_letter
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SheetSpec, normalize
 from goalreport.workbook.values import ValueProblem, is_blank

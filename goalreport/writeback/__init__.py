@@ -7,7 +7,12 @@ whether a workbook's input changed since the last run.
 
 from goalreport.writeback.fingerprint import input_fingerprint
 from goalreport.writeback.runlog import RunLogEntry
-from goalreport.writeback.writer import COMPUTED_SHEETS, WriteOutcome, preflight, write_computed_sheets
+from goalreport.writeback.writer import (
+           COMPUTED_SHEETS,
+           WriteOutcome,
+           preflight,
+           write_computed_sheets,
+)
 
 __all__ = ["COMPUTED_SHEETS", "RunLogEntry", "WriteOutcome", "input_fingerprint",
            "preflight", "write_computed_sheets"]

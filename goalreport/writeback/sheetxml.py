@@ -15,8 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.workbook.cellnames import column_letter
 from goalreport.core.tables import Column, SheetTable
+from goalreport.workbook.cellnames import column_letter
 from goalreport.writeback.package import MAIN_NS, REL_NS
 from goalreport.writeback.styles import StyleIds
 

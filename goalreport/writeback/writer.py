@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from goalreport.errors import InputProblems, Problem, WorkbookBusy, WriteRefused
 from goalreport.core.tables import SheetTable
+from goalreport.errors import InputProblems, Problem, WorkbookBusy, WriteRefused
 from goalreport.writeback import xmledit
 from goalreport.writeback.package import (
     CT_NS,
