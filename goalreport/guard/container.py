@@ -201,18 +201,6 @@ class _LimitedPart:
         self.close()
 
 
-def ensure_safe_xml_parsers() -> None:
-    """Raise ``GoalreportError`` unless openpyxl parses XML through defusedxml, which
-    refuses entity expansion; goalreport must never run without it."""
-    import openpyxl.xml
-
-    if not openpyxl.xml.DEFUSEDXML:
-        raise GoalreportError(
-            "openpyxl is not using defusedxml, so workbooks could carry XML entity "
-            "attacks. Install defusedxml (pip install defusedxml) and unset "
-            "OPENPYXL_DEFUSEDXML.")
-
-
 # --- what the file is -----------------------------------------------------------------
 
 
