@@ -5,7 +5,8 @@
 Run by ``run.py`` in a fresh interpreter per workbook. Prints one JSON object on stdout:
 ``{"phases": [{"name", "seconds", "peak_mb", "detail"}...], "error": ...}``.
 The phases are the library calls behind ``goalreport run``, made directly (reading runs
-here, without the sandbox child the CLI uses, so its cost is the reader's own):
+here, without the sandbox child the CLI uses, so its cost is the reader's own; the GC is
+paused from read to write-back, as ``jobs.run_job`` does):
 read + validate (``read_workbook``), compute (plan + progress), tables (the computed
 sheets as data), write-back (to a copy in DIR, the original untouched) and render
 (the first N reps' PDFs plus the team summary; N = 0 renders every rep, N < 0 none).
@@ -72,30 +73,33 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
     from goalreport.core.engine import compute
     from goalreport.core.sheets import computed_tables
     from goalreport.jobs import resolve_dates, select_reps
+    from goalreport.paused_gc import no_gc
     from goalreport.workbook.reader import read_workbook
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
-    data = rec.phase("read", lambda: read_workbook(workbook),
-                     lambda d: f"{len(d.reps)} reps, {len(d.activity):,} rep-days")
-    if data is None:
-        return rec
-    today = datetime.now().date()
-    as_of, month = resolve_dates(data.settings.as_of, as_of=None, month=None, today=today)
-    computation = rec.phase("compute", lambda: compute(data, as_of=as_of, report_month=month),
-                            lambda c: f"{len(c.results)} active reps")
-    tables = rec.phase("tables", lambda: computed_tables(computation),
-                       lambda ts: ", ".join(f"{t.name} {len(t.rows):,}" for t in ts))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # As in jobs.run_job, the GC is paused from the read to the write-back.
+    with no_gc():
+        data = rec.phase("read", lambda: read_workbook(workbook),
+                         lambda d: f"{len(d.reps)} reps, {len(d.activity):,} rep-days")
+        if data is None:
+            return rec
+        today = datetime.now().date()
+        as_of, month = resolve_dates(data.settings.as_of, as_of=None, month=None, today=today)
+        computation = rec.phase("compute", lambda: compute(data, as_of=as_of, report_month=month),
+                                lambda c: f"{len(c.results)} active reps")
+        tables = rec.phase("tables", lambda: computed_tables(computation),
+                           lambda ts: ", ".join(f"{t.name} {len(t.rows):,}" for t in ts))
+        out_dir.mkdir(parents=True, exist_ok=True)
 
-    def write_back() -> Any:
-        entry = RunLogEntry(when=datetime.now().astimezone(), version=__version__,
-                            as_of=as_of, input_hash=input_fingerprint(workbook),
-                            reps=len(computation.results), warnings=0)
-        return write_computed_sheets(
-            workbook, tables, run_log=entry, currency=data.settings.currency,
-            locale=data.settings.locale, destination=out_dir / f"written-{workbook.name}")
+        def write_back() -> Any:
+            entry = RunLogEntry(when=datetime.now().astimezone(), version=__version__,
+                                as_of=as_of, input_hash=input_fingerprint(workbook),
+                                reps=len(computation.results), warnings=0)
+            return write_computed_sheets(
+                workbook, tables, run_log=entry, currency=data.settings.currency,
+                locale=data.settings.locale, destination=out_dir / f"written-{workbook.name}")
 
-    rec.phase("write-back", write_back)
+        rec.phase("write-back", write_back)
     if render_cap < 0 or rec.error:
         return rec
     from goalreport.reports.render import render_reports

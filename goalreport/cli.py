@@ -124,7 +124,8 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return date_options(func)
 
 
-def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def render_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--html, --jobs, --templates: how reports are rendered (report, run, batch)."""
     options = [
         click.option("--html", is_flag=True,
                      help="Also write each report as self-contained HTML beside its PDF."),
@@ -133,11 +134,21 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--templates", "templates_dir",
                      type=click.Path(path_type=Path, file_okay=False, exists=True),
                      help="Folder of templates overriding the packaged ones by name."),
+    ]
+    for option in reversed(options):  # shown in this order
+        func = option(func)
+    return func
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--rep, --out and the render options (report, run)."""
+    options = [
         click.option("--rep", "rep_ids", multiple=True, metavar="ID",
                      help="Render only this rep's report (repeatable)."),
         click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Reports folder (default: 'reports' beside the workbook)."),
     ]
+    func = render_options(func)
     for option in options:
         func = option(func)
     return func
@@ -308,13 +319,7 @@ def run(workbook: Path, **options: Any) -> None:
               show_default=True, metavar="SECONDS",
               help="Leave a workbook changed this recently for the next run (still copying).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run manifest on stdout.")
-@click.option("--html", is_flag=True,
-              help="Also write each report as self-contained HTML beside its PDF.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64),
-              help="Render in this many processes (default: CPU count).")
-@click.option("--templates", "templates_dir",
-              type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder of templates overriding the packaged ones by name.")
+@render_options
 @date_options
 @common_options
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,

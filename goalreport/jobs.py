@@ -6,7 +6,6 @@ prints or exits; failures are raised from ``errors.py``. The clock is passed in.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -14,11 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goalreport import __version__
-from goalreport.core.model import WorkbookData
+from goalreport.core.calendar import month_end
+from goalreport.core.model import WorkbookData, rep_key
 from goalreport.errors import InputProblems, Problem
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
+    from goalreport.guard.handback import PackedWorkbook
 
 #: Memory and time a workbook may use while it is read (see the README's safety section).
 READ_MEMORY_MB = 2048
@@ -81,10 +82,6 @@ class JobResult:
         }
 
 
-def last_day(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
 def resolve_dates(
     settings_as_of: date | None, *, as_of: date | None, month: date | None, today: date
 ) -> tuple[date, date]:
@@ -95,7 +92,7 @@ def resolve_dates(
             raise InputProblems([Problem(
                 "--month", f"{month:%Y-%m} has not started yet (today is {today}). "
                 "Give a month that has begun, or --as-of to plan ahead.")])
-        as_of = min(last_day(month), today)
+        as_of = min(month_end(month), today)
     if as_of is None:
         as_of = settings_as_of or today
     report_month = month or as_of.replace(day=1)
@@ -103,12 +100,24 @@ def resolve_dates(
 
 
 def load_workbook_data(path: Path) -> WorkbookData:
-    """Read and validate ``path`` in a child process with bounded memory and time."""
+    """Read and validate ``path`` in a child process with bounded memory and time; the
+    data comes back through ``guard.handback``. Call it with the GC paused (``no_gc``):
+    the forked child inherits that, and the parent rebuilds hundreds of thousands of
+    records."""
     from goalreport.guard.bounded import bounds_from_env, run_bounded
-    from goalreport.workbook.reader import read_workbook
+    from goalreport.guard.handback import unpack_workbook
 
     memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
-    return run_bounded(read_workbook, path, memory_mb=memory_mb, seconds=seconds)
+    return unpack_workbook(run_bounded(read_for_handback, path, memory_mb=memory_mb,
+                                       seconds=seconds))
+
+
+def read_for_handback(path: Path) -> PackedWorkbook:
+    """The bounded child's work: read and validate ``path``, packed for the trip back."""
+    from goalreport.guard.handback import pack_workbook
+    from goalreport.workbook.reader import read_workbook
+
+    return pack_workbook(read_workbook(path))
 
 
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,
@@ -118,10 +127,13 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
     """
+    from goalreport.paused_gc import no_gc
     from goalreport.writeback import preflight
 
     foreign = preflight(path, writing=False)
-    computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
+    with no_gc():  # as in run_job
+        computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month,
+                                              today=today)
     return [*data.warnings, *computation.warnings]
 
 
@@ -154,15 +166,15 @@ def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computati
     cover every active rep so that a partial run never drops rows from Plan or Progress."""
     if not rep_ids:
         return computation
-    known = {r.rep.rep_id.casefold(): r.rep.rep_id for r in computation.results}
-    unknown = [rep_id for rep_id in rep_ids if rep_id.strip().casefold() not in known]
+    known = {rep_key(r.rep.rep_id): r.rep.rep_id for r in computation.results}
+    unknown = [rep_id for rep_id in rep_ids if rep_key(rep_id) not in known]
     if unknown:
         choices = ", ".join(sorted(known.values())) or "none"
         raise InputProblems([Problem(
             "--rep", f"{rep_id!r} is not an active rep of this workbook. Active reps: {choices}.")
             for rep_id in unknown])
-    wanted = {rep_id.strip().casefold() for rep_id in rep_ids}
-    results = tuple(r for r in computation.results if r.rep.rep_id.casefold() in wanted)
+    wanted = {rep_key(rep_id) for rep_id in rep_ids}
+    results = tuple(r for r in computation.results if rep_key(r.rep.rep_id) in wanted)
     return replace(computation, results=results)
 
 

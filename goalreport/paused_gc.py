@@ -5,6 +5,10 @@ objects (records, Fractions, Decimals) and no reference cycles. Each of them cou
 the collector's thresholds, so it would walk every object still alive (the whole workbook)
 again and again: about a third of the compute time on 2,000 reps. Reference counting still
 frees everything as usual; the collector runs again, as before, once the phase is over.
+
+Entered in one place per job, ``jobs.run_job`` and ``jobs.check_workbook``, around reading
+(the forked reading child inherits the paused GC), computing and the write-back; never
+inside the reader, the engine or the hand-back.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 
 from goalreport.core.engine import compute
+from goalreport.core.model import Settings, WorkbookData, group_by_rep, rep_key
 from goalreport.errors import InputProblems
 from tests.enginedata import data, goal, rep, won
 
@@ -70,3 +71,31 @@ def test_report_month_is_passed_through_as_first_day() -> None:
     result = compute(data(), as_of=date(2026, 3, 10), report_month=date(2026, 2, 14))
     assert result.report_month == date(2026, 2, 1)
     assert result.results[0].progress.funnel_month.leads == 0
+
+
+@pytest.mark.parametrize("typed", ["AB 1", "ab 1", "  Ab   1\t", "AB\u00a01"])
+def test_rep_key_is_one_rule(typed: str) -> None:
+    """Case ignored, spaces trimmed and inner runs collapsed: the same rule for the
+    sheets, the engine and --rep."""
+    assert rep_key(typed) == "ab 1"
+    assert rep_key("AB1") != "ab 1"
+
+
+def test_engine_matches_ids_written_with_other_spacing_and_case() -> None:
+    """A goal, activity and time off written 'ab   1' belong to the rep 'AB 1'."""
+    workbook = data((rep("AB 1"),), (goal("ab   1"),),
+                    (won(date(2026, 1, 5), "300", rep_id=" Ab 1"),
+                     won(date(2026, 1, 6), "200", rep_id="AB  1")))
+    result = compute(workbook, as_of=AS_OF, rep_ids=["ab  1"])
+    assert [r.rep.rep_id for r in result.results] == ["AB 1"]
+    assert result.results[0].progress.actual == Decimal("500")
+
+
+def test_activity_comes_grouped_by_rep_in_date_order() -> None:
+    """WorkbookData.activity_by_rep: the reader's sorted tuple cut into runs; records
+    built out of order by hand are merged and sorted."""
+    first, second, third = (won(date(2026, 1, d), "1", rep_id=r)
+                            for d, r in ((9, "R1"), (3, "R2"), (2, "r1")))
+    grouped = WorkbookData(Settings(), (), (), activity=(first, second, third)).activity_by_rep
+    assert grouped == {"r1": (third, first), "r2": (second,)}
+    assert group_by_rep(()) == {}

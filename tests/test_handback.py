@@ -1,7 +1,8 @@
-"""The reading sandbox hands a WorkbookData back exactly: activity travels as columns."""
+"""The bounded reader hands a WorkbookData back exactly: activity travels as columns."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,8 +15,9 @@ from conftest import REPO
 from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from goalreport.errors import Problem
 from goalreport.guard.bounded import run_bounded
-from goalreport.guard.handback import pack, unpack
+from goalreport.guard.handback import pack, pack_workbook, unpack, unpack_workbook
 from goalreport.jobs import load_workbook_data
+from goalreport.paused_gc import no_gc
 from goalreport.workbook.reader import read_workbook
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
@@ -57,7 +59,7 @@ ODD_RECORDS = (
 @pytest.mark.parametrize("activity", [(), ODD_RECORDS], ids=["no activity", "odd records"])
 def test_workbook_data_round_trips_through_the_sandbox(activity):
     data = workbook(activity)
-    back = run_bounded(lambda: data)
+    back = unpack_workbook(run_bounded(lambda: pack_workbook(data)))
     assert back == data
     assert [tuple(map(str, (a.won_new_amount, a.won_repeat_amount, a.focus_hours)))
             for a in back.activity] == [
@@ -77,9 +79,9 @@ def test_activity_is_pickled_as_columns():
                     for i in range(5000))
     data = workbook(records)
     as_records = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-    as_columns = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    as_columns = pickle.dumps(pack_workbook(data), protocol=pickle.HIGHEST_PROTOCOL)
     assert len(as_columns) < len(as_records) / 2
-    assert pickle.loads(as_columns) == data
+    assert unpack_workbook(pickle.loads(as_columns)) == data
 
 
 def test_columns_keep_types_that_look_alike():
@@ -105,4 +107,15 @@ class Other:
 def test_records_of_another_class_are_not_packed():
     assert pack(DayActivity, [Other("R1")]) is None
     data = workbook((DayActivity("R1", date(2026, 1, 2)), Other("R1")))  # type: ignore[arg-type]
-    assert pickle.loads(pickle.dumps(data)) == data
+    assert pack_workbook(data).columns is None
+    assert unpack_workbook(pickle.loads(pickle.dumps(pack_workbook(data)))) == data
+
+
+def test_the_reading_child_inherits_the_paused_gc():
+    """The job pauses the GC once (jobs.run_job / check_workbook); the forked reader
+    runs paused too without pausing it itself, and the GC is back on afterwards."""
+    assert gc.isenabled()
+    with no_gc():
+        assert run_bounded(gc.isenabled) is False
+    assert run_bounded(gc.isenabled) is True
+    assert gc.isenabled()

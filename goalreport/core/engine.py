@@ -3,7 +3,9 @@ team totals out (SPEC §2, §3). Pure: As Of is passed in, nothing is read or pr
 
 Choices where the SPEC is silent:
 - The goal year is the fiscal year holding As Of.
-- Rep IDs match between sheets ignoring case and surrounding spaces.
+- Rep IDs match between sheets by ``model.rep_key``: case ignored, spaces trimmed and
+  collapsed.
+- Activity comes grouped by rep (``WorkbookData.activity_by_rep``); nothing here regroups it.
 - ``rep_ids`` limits the reps computed, and the team totals then cover only those reps.
   Team history (for deal sizes) always pools every rep, active or not, filtered or not.
 - History windows are the 365 (or 90) days ending on As Of, As Of included.
@@ -11,37 +13,19 @@ Choices where the SPEC is silent:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date, timedelta
-from itertools import pairwise
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
 from goalreport.core.calendar import company_working_days, goal_year, goal_year_of, rep_working_days
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from goalreport.core.insights import RECENT_DAYS
-from goalreport.core.model import DayActivity, Goal, Rep, TimeOff, WorkbookData
+from goalreport.core.model import Goal, Rep, TimeOff, WorkbookData, rep_key
 from goalreport.core.planning import PlanInputs, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import team_totals
 from goalreport.errors import InputProblems, Problem
-from goalreport.paused_gc import no_gc
-
-
-def rep_key(rep_id: str) -> str:
-    """How rep IDs are matched across sheets: case and surrounding spaces ignored."""
-    return rep_id.strip().casefold()
-
-
-def activity_by_rep(activity: Sequence[DayActivity]) -> dict[str, list[DayActivity]]:
-    """Each rep's records, sorted by day, indexed once for the whole run."""
-    found: dict[str, list[DayActivity]] = {}
-    for record in activity:
-        found.setdefault(rep_key(record.rep_id), []).append(record)
-    for records in found.values():
-        if any(a.day > b.day for a, b in pairwise(records)):
-            records.sort(key=lambda r: r.day)
-    return found
 
 
 def _team_key(rep: Rep) -> str:
@@ -58,16 +42,10 @@ def compute(
     and every deal size needed that no source gives; raises ``InputProblems`` too for a
     Holiday Country the holidays package does not know.
     """
-    with no_gc():  # a few hundred objects per rep, none in a cycle (see gcpause)
-        return _compute(data, as_of, report_month, rep_ids)
-
-
-def _compute(data: WorkbookData, as_of: date, report_month: date | None,
-             rep_ids: Collection[str] | None) -> Computation:
     settings = data.settings
     year = goal_year(goal_year_of(as_of, settings.fiscal_year_start), settings, data.holidays)
     month = (report_month or as_of).replace(day=1)
-    activity = activity_by_rep(data.activity)
+    activity = data.activity_by_rep
     goals: dict[tuple[str, int], Goal] = {}
     for given in data.goals:
         goals.setdefault((rep_key(given.rep_id), given.year), given)
@@ -104,7 +82,7 @@ def _compute(data: WorkbookData, as_of: date, report_month: date | None,
                 f"({year.start.isoformat()} to {year.end.isoformat()}): add a Goals row with "
                 f"Rep ID {rep.rep_id!r} and Year {year.year}, or set Active to 'no'.")))
             continue
-        records = activity.get(key, [])
+        records = activity.get(key, ())
         own_history = history.get(key, EMPTY)
         team = TeamHistory(rep.team.strip(), teams.get(_team_key(rep), EMPTY), everyone)
         funnel = resolve_funnel(rep, goal, own_history, team, settings, as_of)

@@ -9,16 +9,27 @@ never single rows, and a million rows shrink to a few hundred thousand small rec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from functools import cached_property
+from itertools import groupby, pairwise
+from operator import attrgetter
+from typing import Literal
 
 from goalreport.errors import Problem
 
 RevenueType = Literal["new", "repeat"]
+
+
+def rep_key(rep_id: str) -> str:
+    """The one rule for matching Rep IDs (across sheets, and ``--rep``): case ignored,
+    surrounding spaces trimmed and inner runs of spaces collapsed, so ``" ana  LIMA "``
+    is ``"ana lima"``."""
+    return " ".join(rep_id.split()).casefold()
+
 REVENUE_TYPES: tuple[RevenueType, ...] = ("new", "repeat")
 
 #: Status names in order from best to worst (SPEC §3).
@@ -151,21 +162,22 @@ class WorkbookData:
     #: Things worth saying that do not stop a run.
     warnings: tuple[Problem, ...] = ()
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle the activity as columns (see ``columnar``): the reading sandbox hands a
-        whole workbook back to the parent, and a million rows' worth of records pickled
-        one by one would take seconds each way."""
-        from goalreport.guard.handback import pack
-
-        state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "activity"}
-        packed = pack(DayActivity, self.activity)
-        if packed is None:  # not plain DayActivity records: pickled as they are
-            return _rebuild_workbook_data, (state, None, self.activity)
-        return _rebuild_workbook_data, (state, packed, None)
+    @cached_property
+    def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:
+        """Each rep's days in date order, keyed by ``rep_key``: the activity as the
+        calculations take it. Worked out once, from runs of the sorted tuple."""
+        return group_by_rep(self.activity)
 
 
-def _rebuild_workbook_data(state: dict[str, Any], packed: Any, activity: Any) -> WorkbookData:
-    """``WorkbookData.__reduce__``'s way back: from columns, or from the records."""
-    from goalreport.guard.handback import unpack
-
-    return WorkbookData(**state, activity=activity if packed is None else unpack(packed))
+def group_by_rep(activity: Sequence[DayActivity]) -> dict[str, tuple[DayActivity, ...]]:
+    """``activity`` grouped by ``rep_key``, each group in date order. The reader hands the
+    records over sorted by (Rep ID, day), so this only cuts the tuple into runs; records
+    out of that order (built by hand) are merged and sorted."""
+    found: dict[str, tuple[DayActivity, ...]] = {}
+    for rep_id, run in groupby(activity, attrgetter("rep_id")):
+        key = rep_key(rep_id)
+        records = found.get(key, ()) + tuple(run)
+        if any(a.day > b.day for a, b in pairwise(records)):
+            records = tuple(sorted(records, key=attrgetter("day")))
+        found[key] = records
+    return found

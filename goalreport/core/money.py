@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import lru_cache
 from math import lcm
 
-from babel.core import Locale
+from goalreport.core.locales import babel_locale
 
 ZERO = Fraction(0)
 
@@ -88,7 +88,7 @@ def show_money(value: Decimal | Fraction | int, currency: str = "USD", locale: s
     if shape is None or amount < 0:
         from babel.numbers import format_currency
 
-        return format_currency(amount, currency, locale=_locale(locale))
+        return format_currency(amount, currency, locale=babel_locale(locale))
     prefix, group, point, suffix = shape
     whole, cents = divmod(to_cents(amount), 100)
     return f"{prefix}{whole:,}".replace(",", group) + f"{point}{cents:02d}{suffix}"
@@ -104,19 +104,8 @@ def _money_shape(currency: str, locale: str) -> tuple[str, str, str, str] | None
     format is not plain thousands grouping with two decimals; Babel then formats."""
     from babel.numbers import format_currency
 
-    sample = format_currency(Decimal("1234567.89"), currency, locale=_locale(locale))
+    sample = format_currency(Decimal("1234567.89"), currency, locale=babel_locale(locale))
     match = _SAMPLE.match(sample)
     if match is None or match[2] != match[3]:
         return None
     return match[1], match[2], match[4], match[5]
-
-
-@lru_cache(maxsize=16)
-def _locale(name: str) -> Locale:
-    """A parsed Babel locale, en_US for one Babel does not know."""
-    from babel.core import UnknownLocaleError
-
-    try:
-        return Locale.parse(name.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return Locale.parse("en_US")

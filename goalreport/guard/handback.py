@@ -1,4 +1,6 @@
-"""Many small records pickled as columns: how a workbook's activity leaves the sandbox.
+"""Many small records pickled as columns: how a workbook's activity leaves the bounded
+reading process (``bounded.run_bounded``). ``pack_workbook`` in the child and
+``unpack_workbook`` in the parent are the whole transport; the model knows nothing of it.
 
 A million activity rows become a few hundred thousand ``DayActivity`` records in the
 reading child. Pickled one by one (Decimals as text, dates as bytes, a ``__setstate__`` per
@@ -15,14 +17,14 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 from types import MemberDescriptorType
 from typing import Any, TypeVar
 
-from goalreport.paused_gc import no_gc
+from goalreport.core.model import DayActivity, WorkbookData
 
 R = TypeVar("R")
 
@@ -34,6 +36,31 @@ Packed = tuple[type, int, tuple[Column, ...]]
 
 #: Signed array type codes from the narrowest, with the largest value each holds.
 _TYPECODES = (("b", 2 ** 7 - 1), ("h", 2 ** 15 - 1), ("i", 2 ** 31 - 1), ("q", 2 ** 63 - 1))
+
+
+@dataclass(frozen=True)
+class PackedWorkbook:
+    """A ``WorkbookData`` ready for the trip back from the reading child: every field as it
+    is but the activity, which travels as columns (or as records when it cannot)."""
+
+    fields: dict[str, Any]
+    #: The activity as columns, or None when it is not plain ``DayActivity`` records ...
+    columns: Packed | None
+    #: ... and then the records as they are.
+    records: tuple[Any, ...] = ()
+
+
+def pack_workbook(data: WorkbookData) -> PackedWorkbook:
+    """``data`` with its activity as columns, for pickling (run in the reading child)."""
+    state = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "activity"}
+    packed = pack(DayActivity, data.activity)
+    return PackedWorkbook(state, packed, data.activity if packed is None else ())
+
+
+def unpack_workbook(packed: PackedWorkbook) -> WorkbookData:
+    """The ``WorkbookData`` that ``pack_workbook`` was given, equal to it."""
+    activity = packed.records if packed.columns is None else unpack(packed.columns)
+    return WorkbookData(**packed.fields, activity=activity)
 
 
 def pack(cls: type[R], records: Sequence[R]) -> Packed | None:
@@ -53,8 +80,7 @@ def unpack(packed: Packed) -> tuple[Any, ...]:
     cls, count, columns = packed
     if not columns:
         return tuple(cls() for _ in range(count))
-    with no_gc():  # hundreds of thousands of new objects, none of them in a cycle
-        return build(cls, [_unpack_column(column) for column in columns])
+    return build(cls, [_unpack_column(column) for column in columns])
 
 
 def build(cls: type[R], columns: Sequence[Sequence[Any]]) -> tuple[R, ...]:

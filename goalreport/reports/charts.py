@@ -16,6 +16,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from goalreport.core.calendar import add_months
 from goalreport.reports.formatting import Formatter
 
 INK = "#1f2a37"
@@ -90,11 +91,6 @@ def _y_axis(fmt: Formatter, top: float, step: float, left: float, right: float,
     return parts
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def cumulative_chart(
     plan: Sequence[tuple[date, Decimal]],
     actual: Sequence[tuple[date, Decimal]],
@@ -127,10 +123,10 @@ def cumulative_chart(
         x = x_of(month) - 1 if month > year_start else left
         body.append(f'<line x1="{_num(x)}" y1="{bottom}" x2="{_num(x)}" y2="{bottom + 4}" '
                     f'stroke="{MUTED}" stroke-width="0.6"/>')
-        middle = (x + x_of(min(_add_months(month, 1), year_end))) / 2
+        middle = (x + x_of(min(add_months(month, 1), year_end))) / 2
         body.append(f'<text x="{_num(middle)}" y="{bottom + 14}" font-size="9" '
                     f'text-anchor="middle" fill="{MUTED}">{_text(fmt.month_short(month))}</text>')
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
                 'stroke-width="0.8"/>')
 

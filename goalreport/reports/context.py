@@ -21,6 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from goalreport.core.calendar import add_months, month_end
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import (
     Assumption,
@@ -40,16 +41,6 @@ SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "
 def status_class(status: str) -> str:
     """CSS class for a status badge: ``On track`` → ``status-on-track``."""
     return "status-" + "-".join(status.lower().split())
-
-
-def add_months(day: date, months: int) -> date:
-    """First day of the month ``months`` after the month of ``day``."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(first: date) -> date:
-    return add_months(first, 1) - timedelta(days=1)
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction | None:

@@ -13,7 +13,7 @@ from datetime import date as Date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import (
     format_compact_currency,
@@ -22,20 +22,14 @@ from babel.numbers import (
     format_percent,
 )
 
+from goalreport.core.locales import babel_locale
+
 #: Territories whose paper is US Letter (CLDR measurementData paperSize "US-Letter").
 LETTER_TERRITORIES = frozenset(
     {"US", "CA", "MX", "PH", "CL", "CO", "CR", "GT", "PA", "PR", "SV", "VE", "NI", "DO", "BZ"}
 )
 
 Number = Decimal | Fraction | int | float
-
-
-def parse_locale(name: str) -> Locale:
-    """``en_US``, ``de-DE`` or ``fr`` → a Babel Locale; unknown → en_US."""
-    try:
-        return Locale.parse((name or "en_US").strip().replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return Locale.parse("en_US")
 
 
 def page_size_for(locale: Locale) -> str:
@@ -57,7 +51,7 @@ class Formatter:
     BLANK = "–"
 
     def __init__(self, locale: str, currency: str) -> None:
-        self.locale = parse_locale(locale)
+        self.locale = babel_locale(locale)
         self.currency = (currency or "USD").strip().upper()
         self.page_size = page_size_for(self.locale)
         base = self.locale.percent_formats[None].pattern

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from goalreport.core.calendar import goal_year_of
 from goalreport.core.model import DayActivity, Goal, Rep
 from goalreport.guard.handback import build
 from goalreport.workbook.inputsheets import RepIndex, rep_key
@@ -276,7 +277,7 @@ def activity_warnings(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
         if record.rep_id in inactive:
             idle[record.rep_id] += 1
             continue
-        year = record.day.year if record.day.month >= fiscal_start else record.day.year - 1
+        year = goal_year_of(record.day, fiscal_start)
         if record.rep_id in years and year not in years[record.rep_id]:
             outside[record.rep_id] += 1
     for rep_id, count in sorted(idle.items()):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.core.model import Goal, Holiday, Rep, TimeOff
+from goalreport.core.model import Goal, Holiday, Rep, TimeOff, rep_key
 from goalreport.workbook.schema import GOALS, REPS
 from goalreport.workbook.settings import parse_month
 from goalreport.workbook.table import Collector, Row, Table
@@ -30,11 +30,6 @@ from goalreport.workbook.values import (
 )
 
 MAX_RAMP_MONTHS = 24
-
-
-def rep_key(rep_id: str) -> str:
-    """How Rep IDs are compared: case-insensitively, spaces collapsed."""
-    return " ".join(rep_id.split()).casefold()
 
 
 class RepIndex:

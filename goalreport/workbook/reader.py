@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
+from goalreport.core.calendar import goal_year_of
 from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
-from goalreport.paused_gc import no_gc
 from goalreport.workbook.activity import activity_warnings, read_activity
 from goalreport.workbook.inputsheets import (
     RepIndex,
@@ -73,11 +73,6 @@ def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
 
 
 def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
-    with no_gc():  # a million rows make many small objects and no cycles (see gcpause)
-        return _read_unpaused(path)
-
-
-def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     from goalreport.guard.container import check_container
 
     if path.suffix.lower() not in SUFFIXES:
@@ -161,10 +156,7 @@ def _goal_warnings(reps: tuple[Rep, ...], goals: tuple[Goal, ...], settings: Set
     for goal in goals:
         years.setdefault(goal.rep_id, set()).add(goal.year)
     as_of = settings.as_of
-    current = None
-    if as_of is not None:
-        start = settings.fiscal_year_start
-        current = as_of.year if as_of.month >= start else as_of.year - 1
+    current = None if as_of is None else goal_year_of(as_of, settings.fiscal_year_start)
     for rep in reps:
         if not rep.active:
             continue

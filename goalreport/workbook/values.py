@@ -29,9 +29,10 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal
 
-from babel.core import UnknownLocaleError
 from babel.dates import get_date_format, get_month_names
 from babel.numbers import get_decimal_symbol, list_currencies
+
+from goalreport.core.locales import babel_locale
 
 CENT = Decimal("0.01")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -93,10 +94,7 @@ def parse_text(value: Any) -> str:
 @lru_cache(maxsize=32)
 def _date_order(locale: str) -> str:
     """'MDY', 'DMY' or 'YMD' from the locale's short date pattern."""
-    try:
-        pattern = get_date_format("short", locale=locale).pattern
-    except (UnknownLocaleError, ValueError, TypeError):  # reported by the Settings reader
-        pattern = "M/d/yy"
+    pattern = get_date_format("short", locale=babel_locale(locale)).pattern
     positions = {letter: pattern.find(letter) for letter in "dMy"}
     return "".join(
         {"d": "D", "M": "M", "y": "Y"}[k] for k in sorted(positions, key=positions.__getitem__)
@@ -120,10 +118,7 @@ def _month_words(locale: str) -> dict[str, int]:
 
 def _names(width: Literal["wide", "abbreviated"], context: Literal["format", "stand-alone"],
            locale: str) -> dict[int, str]:
-    try:
-        return dict(get_month_names(width, context, locale=locale))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return {}
+    return dict(get_month_names(width, context, locale=babel_locale(locale)))
 
 
 def month_from_word(word: str, locale: str = "en_US") -> int | None:
@@ -237,10 +232,7 @@ def currency_codes() -> frozenset[str]:
 
 @lru_cache(maxsize=32)
 def _decimal_symbol(locale: str) -> str:
-    try:
-        return get_decimal_symbol(locale)
-    except (UnknownLocaleError, ValueError, TypeError):
-        return "."
+    return get_decimal_symbol(babel_locale(locale))
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")

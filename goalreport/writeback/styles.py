@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 from babel.numbers import get_currency_precision, get_currency_symbol
 
+from goalreport.core.locales import babel_locale
 from goalreport.writeback import xmledit
 from goalreport.writeback.package import MAIN_NS
 
@@ -56,10 +57,7 @@ def money_format(currency: str, locale: str) -> str:
     ``"$"#,##0.00`` (en_US) or ``#,##0.00" €"`` (de_DE). Excel format codes always use
     ``,`` and ``.``; Excel shows the reader's own separators. Unknown locales fall back to
     en_US, unknown currencies show their code."""
-    try:
-        parsed = Locale.parse(locale.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        parsed = Locale.parse("en_US")
+    parsed = babel_locale(locale)
     pattern = parsed.currency_formats["standard"].pattern
     try:
         symbol = get_currency_symbol(currency, parsed)
