@@ -226,7 +226,11 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
         click.echo(json.dumps(result.to_json(), indent=2))
     if not quiet:
         echo_problems(result.warnings, "Warning")
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
         if verbose:
+            if result.backup:
+                click.echo(f"kept the previous version as {result.backup}", err=True)
             for path in result.files:
                 click.echo(f"wrote {path}", err=True)
         written = result.written_workbook or workbook

@@ -65,6 +65,10 @@ class JobResult:
     input_hash: str = ""
     #: The Settings sheet's As Of, so the batch can tell whether a rerun would differ.
     settings_as_of: date | None = None
+    #: Where the previous version of the workbook was kept (None: nothing replaced).
+    backup: Path | None = None
+    #: What the write-back had to say, e.g. that an unreadable Run Log started afresh.
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -78,6 +82,8 @@ class JobResult:
             "statuses": self.statuses,
             "warnings": [str(w) for w in self.warnings],
             "failures": self.failures,
+            "backup": str(self.backup) if self.backup else None,
+            "notes": self.notes,
             "ok": not self.failures,
         }
 
@@ -235,5 +241,6 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
         path, tables, run_log=entry, currency=data.settings.currency,
         locale=data.settings.locale, destination=destination)
     result.written_workbook = outcome.path
+    result.backup, result.notes = outcome.backup, list(outcome.notes)
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, selected, data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,15 @@ import openpyxl
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+#: Real-world workbooks nobody on this project wrote, from other projects' test data
+#: (Apache POI, calamine, python-calamine, SheetJS): ``preserve/`` holds valid files with
+#: charts, pivots, macros and more, ``hostile/`` bombs and broken files. Kept beside the
+#: repository (``../shared/corpus``), never in it; ``GOALREPORT_CORPUS`` points elsewhere.
+SHARED_CORPUS = Path(os.environ.get("GOALREPORT_CORPUS") or REPO.parent / "shared" / "corpus")
+CORPUS_ABSENT = (
+    f"real-world corpus not found at {SHARED_CORPUS} (workbooks from other projects' test "
+    "data: Apache POI, calamine, SheetJS; kept beside the repository, not in it); set "
+    "GOALREPORT_CORPUS to its folder to run this test")
 
 
 def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
@@ -56,7 +65,7 @@ def make_workbook(tmp_path: Path):
 
 @pytest.fixture
 def corpus() -> Path:
-    """The shared real-world corpus; tests using it skip when it is absent."""
+    """The shared real-world corpus; tests using it skip, saying what it is, when absent."""
     if not SHARED_CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+        pytest.skip(CORPUS_ABSENT)
     return SHARED_CORPUS

@@ -1,55 +1,70 @@
-"""The installed command, run as a real subprocess on real workbooks (SPEC §6)."""
+"""The commands on real workbooks (SPEC §6), through click's CliRunner with exact output.
+
+Only ``python -m goalreport`` runs as a subprocess: there the process is the point.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner, Result
 from conftest import REPO, minimal_sheets, write_workbook
 
+from goalreport.cli import cli
+
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
+SAMPLE_REPS = "R01, R02, R03, R04, R05, R06, R07, R08, R09"
+#: The sample keeps a rep who left (R10, Active = no) with their past activity.
+SAMPLE_WARNING = ("Warning: Activity sheet: 58 days of activity for inactive rep 'R10'; it "
+                  "counts in team history only.\n")
 
 
-def goalreport(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "goalreport", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=600, check=False,
-    )
+def goalreport(*args: object) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="goalreport",
+                              catch_exceptions=False)
 
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     if not SAMPLE.exists():
-        pytest.skip(f"sample workbook not built: {SAMPLE}")
+        pytest.skip(f"sample workbook not built: {SAMPLE} (make sample)")
     copy = tmp_path / SAMPLE.name
     shutil.copyfile(SAMPLE, copy)
     return copy
 
 
-def test_version() -> None:
+def test_python_dash_m_runs_the_cli() -> None:
     from goalreport import __version__
 
-    result = goalreport("--version")
-    assert result.returncode == 0
-    assert result.stdout == f"goalreport, version {__version__}\n"
+    result = subprocess.run([sys.executable, "-m", "goalreport", "--version"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"goalreport, version {__version__}\n", "")
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     result = goalreport("plan", tmp_path / "x.xlsx", "--month", "October")
-    assert result.returncode == 2
-    assert "'October' is not a month. Write it as YYYY-MM, e.g. 2026-10." in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Usage: goalreport plan [OPTIONS] WORKBOOK\n"
+        "Try 'goalreport plan --help' for help.\n\n"
+        "Error: Invalid value for '--month': 'October' is not a month. Write it as YYYY-MM, "
+        "e.g. 2026-10.\n")
 
 
 def test_check_clean_workbook(tmp_path: Path) -> None:
     book = write_workbook(tmp_path / "team.xlsx", minimal_sheets())
     result = goalreport("check", book)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith("team.xlsx: no problems found.\n")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"{book}: no problems found.\n"
 
 
 def test_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
@@ -59,12 +74,13 @@ def test_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     book = write_workbook(tmp_path / "team.xlsx", sheets)
     before = book.read_bytes()
     result = goalreport("check", book)
-    assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    assert any(line.startswith("Error: Goals!C2: 'lots'") for line in lines), lines
-    assert any(line.startswith("Error: Activity!B3: Rep ID 'R9' is not on the Reps sheet.") for line in lines), lines
-    assert lines[-1] == "2 input problems; nothing was written. Fix them and run again."
-    assert "Traceback" not in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: Goals!C2: 'lots' is not an amount of money. Write a number such as 1000 or "
+        "$1,000.50.\n"
+        "Error: Activity!B3: Rep ID 'R9' is not on the Reps sheet. Use an ID from the Reps "
+        "sheet (R1), or add the rep there.\n"
+        "2 input problems; nothing was written. Fix them and run again.\n")
     assert book.read_bytes() == before
 
 
@@ -72,20 +88,24 @@ def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("just some text, not a workbook\n")
     result = goalreport("run", bogus)
-    assert result.returncode == 1
-    assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith("Error: ")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (File is not a " \
+                            "zip file).\n"
     assert bogus.read_text() == "just some text, not a workbook\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.xlsx"]
 
 
 def test_run_on_the_sample(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    result = goalreport("run", sample, "--out", out, "--json")
-    assert result.returncode == 0, result.stderr
+    result = goalreport("run", sample, "--out", out, "--json", "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["ok"] is True
     assert summary["as_of"] == "2026-10-31"
     assert summary["sheets"] == ["Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log"]
+    assert result.stderr == SAMPLE_WARNING + (
+        f"{sample}: wrote Plan, Weekly Plan, Progress, Team Summary, Run Log for 9 reps as of "
+        "2026-10-31; 10 report files.\n")
 
     wb = openpyxl.load_workbook(sample, read_only=True)
     for name in summary["sheets"]:
@@ -98,13 +118,19 @@ def test_run_on_the_sample(sample: Path, tmp_path: Path) -> None:
     assert "team-summary.pdf" in pdfs
     assert len(pdfs) == summary["reps"] + 1
     assert sorted(Path(f).name for f in summary["files"]) == pdfs
+    backups = list((sample.parent / ".goalreport-backups").iterdir())
+    assert summary["backup"] == str(backups[0]) and len(backups) == 1
+    assert summary["notes"] == []
 
 
 def test_output_workbook_leaves_original_untouched(sample: Path, tmp_path: Path) -> None:
     before = sample.read_bytes()
     copy = tmp_path / "copy.xlsx"
-    result = goalreport("plan", sample, "--output-workbook", copy)
-    assert result.returncode == 0, result.stderr
+    result = goalreport("plan", sample, "--output-workbook", copy, "--verbose")
+    assert result.exit_code == 0
+    # Nothing was replaced, so no backup is mentioned.
+    assert result.stderr == SAMPLE_WARNING + f"{copy}: wrote Plan, Weekly Plan, Run Log for 9 reps as of " \
+                            "2026-10-31.\n"
     assert sample.read_bytes() == before
     assert {"Plan", "Weekly Plan", "Run Log"} <= set(openpyxl.load_workbook(copy).sheetnames)
 
@@ -112,8 +138,9 @@ def test_output_workbook_leaves_original_untouched(sample: Path, tmp_path: Path)
 def test_rep_option_renders_only_that_rep(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     first_rep = str(openpyxl.load_workbook(sample, read_only=True)["Reps"]["A2"].value).strip()
-    result = goalreport("report", sample, "--out", out, "--rep", first_rep)
-    assert result.returncode == 0, result.stderr
+    # --rep matches as Rep IDs do everywhere: case ignored, spaces trimmed and collapsed.
+    result = goalreport("report", sample, "--out", out, "--rep", f" {first_rep.lower()} ")
+    assert result.exit_code == 0, result.stderr
     pdfs = sorted(path.name for path in (out / "2026-10").glob("*.pdf"))
     assert len(pdfs) == 2 and "team-summary.pdf" in pdfs
     assert any(name.startswith(first_rep) for name in pdfs)
@@ -122,19 +149,27 @@ def test_rep_option_renders_only_that_rep(sample: Path, tmp_path: Path) -> None:
 def test_unknown_rep_option_is_an_input_problem(sample: Path, tmp_path: Path) -> None:
     before = sample.read_bytes()
     result = goalreport("report", sample, "--out", tmp_path / "r", "--rep", "NOPE")
-    assert result.returncode == 1
-    assert "Error: --rep: 'NOPE' is not an active rep of this workbook." in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: --rep: 'NOPE' is not an active rep of this workbook. Active reps: "
+        f"{SAMPLE_REPS}.\n1 input problem; nothing was written. Fix them and run again.\n")
     assert sample.read_bytes() == before
 
 
 def test_init_then_check(tmp_path: Path) -> None:
     book = tmp_path / "new.xlsx"
-    assert goalreport("init", book, "--example").returncode == 0
+    made = goalreport("init", book, "--example")
+    assert (made.exit_code, made.stderr) == (0, (
+        f"Wrote {book}. Fill in Reps, Goals and Activity, then run 'goalreport check "
+        f"{book}'.\n"))
     result = goalreport("check", book)
-    assert result.returncode == 0, result.stderr
+    assert (result.exit_code, result.stderr) == (0, f"{book}: no problems found.\n")
+    before = book.read_bytes()
     again = goalreport("init", book)
-    assert again.returncode == 1
-    assert "Traceback" not in again.stderr
+    assert again.exit_code == 1
+    assert again.stderr == (f"Error: {book} already exists; goalreport init never overwrites "
+                            "a file. Give a new file name, or move the old file away first.\n")
+    assert book.read_bytes() == before
 
 
 def test_json_failure_is_json_on_stdout(tmp_path: Path) -> None:
@@ -142,7 +177,7 @@ def test_json_failure_is_json_on_stdout(tmp_path: Path) -> None:
     sheets["Goals"][1][2] = "lots"
     book = write_workbook(tmp_path / "team.xlsx", sheets)
     result = goalreport("run", book, "--json")
-    assert result.returncode == 1
+    assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["ok"] is False
     assert summary["error"] == "1 input problem"
@@ -151,7 +186,42 @@ def test_json_failure_is_json_on_stdout(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.xlsx"
     bogus.write_text("not a workbook")
     result = goalreport("plan", bogus, "--json")
-    assert result.returncode == 1
+    assert result.exit_code == 1
     failure = json.loads(result.stdout)
     assert (failure["ok"], failure["problems"], failure["warnings"]) == (False, [], [])
-    assert "notes.xlsx" in failure["error"]
+    assert failure["error"] == "notes.xlsx is not an .xlsx/.xlsm workbook (File is not a zip " \
+                               "file)."
+
+
+def _break_run_log(book: Path) -> None:
+    """Rewrite ``book`` with its Run Log sheet's XML cut short (a damaged part)."""
+    with zipfile.ZipFile(book) as archive:
+        entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+        sheets = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet name="Run Log"[^>]*r:id="(\w+)"', sheets)[1]  # type: ignore[index]
+    target = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*/>', rels)[0]  # type: ignore[index]
+    part = "xl/" + re.search(r'Target="/?(?:xl/)?([^"]+)"', target)[1]  # type: ignore[index]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, b"<worksheet><sheetData><row" if info.filename == part
+                             else data)
+
+
+def test_verbose_shows_the_backup_and_notes_always_show(tmp_path: Path) -> None:
+    """The write-back's backup path (with --verbose) and its notes (always, unless
+    --quiet): an unreadable Run Log starts afresh, and the manager is told."""
+    book = write_workbook(tmp_path / "team.xlsx", minimal_sheets())
+    summary = f"{book}: wrote Plan, Weekly Plan, Run Log for 1 reps as of 2026-06-30.\n"
+    first = goalreport("plan", book, "--verbose")
+    backups = tmp_path / ".goalreport-backups"
+    [kept] = backups.iterdir()
+    assert first.stderr == f"kept the previous version as {kept}\n" + summary
+
+    _break_run_log(book)
+    second = goalreport("plan", book, "--json")
+    note = json.loads(second.stdout)["notes"]
+    assert len(note) == 1 and note[0].startswith("The old Run Log could not be read (")
+    assert note[0].endswith("); it starts afresh.")
+    assert second.stderr == f"Note: {note[0]}\n" + summary
+    assert goalreport("plan", book, "--quiet").stderr == ""

@@ -88,7 +88,7 @@ def test_engine_matches_ids_written_with_other_spacing_and_case() -> None:
                      won(date(2026, 1, 6), "200", rep_id="AB  1")))
     result = compute(workbook, as_of=AS_OF, rep_ids=["ab  1"])
     assert [r.rep.rep_id for r in result.results] == ["AB 1"]
-    assert result.results[0].progress.actual == Decimal("500")
+    assert result.results[0].progress.actual == Decimal(500)
 
 
 def test_activity_comes_grouped_by_rep_in_date_order() -> None:

@@ -15,7 +15,7 @@ import pytest
 import report_fixtures as fx
 
 from goalreport.core.results import Assumption
-from goalreport.reports.context import _team_series, rep_context, team_context
+from goalreport.reports.context import rep_context, team_context, team_series
 from goalreport.reports.formatting import Formatter
 
 
@@ -166,8 +166,8 @@ def test_team_status_mix_and_attainment_bars() -> None:
 
 def test_team_chart_sums_the_reps_series() -> None:
     computation = fx.computation()
-    plan = _team_series(computation.results, "cumulative_plan")
-    actual = _team_series(computation.results, "cumulative_actual")
+    plan = team_series(computation.results, "cumulative_plan")
+    actual = team_series(computation.results, "cumulative_actual")
     assert len(plan) == 12 and plan[-1] == (date(2026, 12, 31), Decimal(450000))
     # 138,765.40 + 121,500 + 75,000
     assert actual[-1] == (date(2026, 10, 31), Decimal("335265.40"))

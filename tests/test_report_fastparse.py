@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import report_fixtures as fx
+from report_printing import Printer, report_html
 
-from goalreport.reports.render import TEAM_STEM, _Item, _Task, _Worker
 
-
-def test_fast_parse_gives_byte_identical_pdfs(tmp_path: Path) -> None:
+def test_fast_parse_gives_byte_identical_pdfs() -> None:
     computation = fx.computation()
-    worker = _Worker(None)
-    assert worker.parser.enabled
-    task = _Task((), computation, fx.settings(), "Acme", tmp_path, None, False)
-    for item in [_Item(TEAM_STEM, None), _Item("ana", computation.results[0])]:
-        text = worker.html(item, task, inline_css=False)
-        fast = worker.parser.parse(text)
+    printer = Printer()
+    assert printer.parser.enabled
+    for result in [None, computation.results[0]]:  # the team summary, a rep
+        text = report_html(computation, fx.settings(), result)
+        fast = printer.parser.parse(text)
         assert fast.etree_element.tag == "html"
         assert type(fast.etree_element).__module__ == "xml.etree.ElementTree"
-        options = {"stylesheets": [worker.css], "font_config": worker.fonts}
-        assert fast.write_pdf(**options) == worker.parser.slow(text).write_pdf(**options)
+        assert printer.pdf(fast) == printer.pdf(printer.parser.slow(text))
 
 
-def test_html_that_is_not_xml_goes_through_weasyprint(tmp_path: Path) -> None:
-    parser = _Worker(None).parser
+def test_html_that_is_not_xml_goes_through_weasyprint() -> None:
+    parser = Printer().parser
     text = ("<!DOCTYPE html><html><head><title>x</title></head>"
             "<body><p>Q4&nbsp;plan<br>next line</p></body></html>")
     document = parser.parse(text)  # &nbsp; and <br> are HTML, not XML
@@ -33,7 +28,7 @@ def test_html_that_is_not_xml_goes_through_weasyprint(tmp_path: Path) -> None:
 
 
 def test_entity_declarations_are_not_expanded() -> None:
-    parser = _Worker(None).parser
+    parser = Printer().parser
     text = ('<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa">]><html><head></head>'
             "<body><p>&a;&a;</p></body></html>")
     document = parser.parse(text)  # defusedxml refuses; the HTML parser keeps &a; as text

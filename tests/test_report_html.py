@@ -1,4 +1,4 @@
-"""The HTML a rep's report is made from, pinned by a golden file, and template overrides.
+"""The HTML the reports are made from, pinned by golden files, and template overrides.
 
 Regenerate the golden file after an intended change to the templates or contexts with
 ``GOALREPORT_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_report_html.py``
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import report_fixtures as fx
+from report_printing import report_html
 
 from goalreport.errors import TemplateError
 from goalreport.reports.context import rep_context
@@ -25,6 +26,7 @@ from goalreport.reports.environment import (
 from goalreport.reports.render import render_reports
 
 GOLDEN = Path(__file__).parent / "golden" / "rep_report.html"
+TEAM_GOLDEN = Path(__file__).parent / "golden" / "team_summary.html"
 
 
 def ana_html(templates_dir: Path | None = None) -> str:
@@ -40,6 +42,13 @@ def test_rep_report_html_matches_golden_file() -> None:
     if os.environ.get("GOALREPORT_UPDATE_GOLDEN"):
         GOLDEN.write_text(html, encoding="utf-8")
     assert html == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_team_summary_html_matches_golden_file() -> None:
+    html = report_html(fx.computation(), fx.settings())
+    if os.environ.get("GOALREPORT_UPDATE_GOLDEN"):
+        TEAM_GOLDEN.write_text(html, encoding="utf-8")
+    assert html == TEAM_GOLDEN.read_text(encoding="utf-8")
 
 
 def test_golden_html_carries_the_pdf_metadata() -> None:

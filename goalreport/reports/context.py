@@ -328,7 +328,7 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     return context
 
 
-def _team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
+def team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
                  ) -> list[tuple[date, Decimal]]:
     """A cumulative series summed over reps, date by date (a rep without a point on a
     date, e.g. one who started later, adds nothing there)."""
@@ -344,7 +344,7 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
     if not ranked:
         return ""
     return cumulative_chart(
-        _team_series(ranked, "cumulative_plan"), _team_series(ranked, "cumulative_actual"),
+        team_series(ranked, "cumulative_plan"), team_series(ranked, "cumulative_actual"),
         year_start=min(r.plan.year_start for r in ranked),
         year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
         forecast=sum((r.progress.forecast for r in ranked), Decimal(0)),
