@@ -1,0 +1,101 @@
+"""The package layout stays as the README draws it: one room per concern.
+
+- README's development map names every sub-package and top-level module, and nothing
+  that is not there (so it cannot fall behind the tree again);
+- the top level stays small and no module grows past ~450 lines;
+- ``core/`` stays pure: no click, openpyxl, calamine, WeasyPrint, os, pathlib or zipfile,
+  nothing from the layers around it, and no clock.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+PACKAGE = REPO / "goalreport"
+README = (REPO / "README.md").read_text(encoding="utf-8")
+MAX_LINES = 450
+MAX_TOP_LEVEL_MODULES = 8
+#: What the pure calculations may not import: I/O, the UI, the readers and renderers.
+CORE_FORBIDDEN = {"click", "openpyxl", "python_calamine", "weasyprint", "os", "pathlib",
+                  "zipfile", "shutil", "subprocess", "tempfile", "io", "time"}
+#: The layers around the core, which it must not reach back into.
+CORE_FORBIDDEN_OWN = {"goalreport.workbook", "goalreport.guard", "goalreport.writeback",
+                      "goalreport.reports", "goalreport.batch", "goalreport.jobs",
+                      "goalreport.cli", "goalreport.paused_gc"}
+
+
+def development_map() -> set[str]:
+    """The names at the left edge of the README's ``goalreport/`` tree (Development)."""
+    section = README[README.index("## Development"):]
+    block = section[section.index("```\ngoalreport/\n") + len("```\ngoalreport/\n"):]
+    block = block[:block.index("```")]
+    return {match[1] for line in block.splitlines() if (match := re.match(r"  (\S+)", line))}
+
+
+def tree() -> set[str]:
+    """Top-level modules (``__init__`` aside) and folders of the package as they are."""
+    modules = {p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    folders = {p.name + "/" for p in PACKAGE.iterdir()
+               if p.is_dir() and p.name != "__pycache__" and any(p.iterdir())}
+    return modules | folders
+
+
+def test_readme_development_map_matches_the_tree() -> None:
+    drawn, there = development_map(), tree()
+    assert sorted(there - drawn) == [], "in the tree but not in README's development map"
+    assert sorted(drawn - there) == [], "in README's development map but not in the tree"
+
+
+def test_the_top_level_stays_small() -> None:
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(modules) <= MAX_TOP_LEVEL_MODULES, modules
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_grows_past_the_limit(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{lines} lines: split it by concern"
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at any depth (deferred imports included)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def clock_calls(path: Path) -> list[str]:
+    """Calls such as ``date.today()`` or ``datetime.now()``: the clock is passed in."""
+    return [ast.unparse(node) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"today", "now", "utcnow"}]
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "core").glob("*.py")), ids=lambda p: p.name)
+def test_core_is_pure(path: Path) -> None:
+    names = imports(path)
+    outside = sorted(n for n in names if n.split(".")[0] in CORE_FORBIDDEN)
+    inward = sorted(n for n in names
+                    if any(n == own or n.startswith(own + ".") for own in CORE_FORBIDDEN_OWN))
+    assert (outside, inward, clock_calls(path)) == ([], [], [])
+
+
+def test_the_purity_check_sees_deferred_and_dotted_imports(tmp_path: Path) -> None:
+    """The check above must be able to fail."""
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os.path\ndef f():\n    from goalreport.guard import handback\n"
+                      "    import weasyprint\n    return date.today()\n", encoding="utf-8")
+    assert {"os.path", "goalreport.guard", "goalreport.guard.handback", "weasyprint"} <= \
+        imports(sample)
+    assert clock_calls(sample) == ["date.today()"]
