@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from goalreport.core.model import DayActivity
+from goalreport.core.model import DayActivity, WonTotals
 
 #: SPEC §2: assumptions from history look at the 365 days before As Of.
 HISTORY_DAYS = 365
@@ -22,7 +22,7 @@ MEASURABLE_DAYS = 90
 
 
 @dataclass(frozen=True)
-class Tally:
+class Tally(WonTotals):
     """What was logged over some days, summed. ``first_day`` is the first day with any
     activity logged, None when nothing was."""
 
@@ -35,14 +35,6 @@ class Tally:
     won_repeat_amount: Decimal = Decimal(0)
     focus_hours: Decimal = Decimal(0)
     first_day: date | None = None
-
-    @property
-    def won(self) -> int:
-        return self.won_new + self.won_repeat
-
-    @property
-    def won_amount(self) -> Decimal:
-        return self.won_new_amount + self.won_repeat_amount
 
     def won_of(self, revenue_type: str) -> tuple[int, Decimal]:
         """(count, amount) of won deals of ``revenue_type`` ("new" or "repeat")."""

@@ -101,8 +101,27 @@ class Goal:
         return self.new_target + self.repeat_target
 
 
+class WonTotals:
+    """``won`` and ``won_amount`` of a record holding new and repeat wins apart: one day's
+    activity here, a window's tally in ``history``."""
+
+    __slots__ = ()
+    won_new: int
+    won_new_amount: Decimal
+    won_repeat: int
+    won_repeat_amount: Decimal
+
+    @property
+    def won(self) -> int:
+        return self.won_new + self.won_repeat
+
+    @property
+    def won_amount(self) -> Decimal:
+        return self.won_new_amount + self.won_repeat_amount
+
+
 @dataclass(frozen=True, slots=True)
-class DayActivity:
+class DayActivity(WonTotals):
     """Everything one rep logged on one day, summed."""
 
     rep_id: str
@@ -115,14 +134,6 @@ class DayActivity:
     won_repeat: int = 0
     won_repeat_amount: Decimal = Decimal(0)
     focus_hours: Decimal = Decimal(0)
-
-    @property
-    def won(self) -> int:
-        return self.won_new + self.won_repeat
-
-    @property
-    def won_amount(self) -> Decimal:
-        return self.won_new_amount + self.won_repeat_amount
 
 
 @dataclass(frozen=True)
