@@ -3,7 +3,10 @@ file written outside the output folder, whatever a rep's name says."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,9 @@ import report_fixtures as fx
 from pypdf import PdfReader
 
 from goalreport.core.results import Suggestion
-from goalreport.reports import render
 from goalreport.reports.fetcher import allowed_path, make_url_fetcher
 from goalreport.reports.filenames import inside, report_filenames, sanitize
+from goalreport.reports.render import render_reports
 
 HOSTILE = [
     "<img src=file:///etc/passwd>",
@@ -23,7 +26,51 @@ HOSTILE = [
 ]
 
 
-def hostile_computation():
+class Listener:
+    """A web server on 127.0.0.1 that records every request made to it: had the renderer
+    fetched anything from the network, it would show here."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                listener.requests.append(self.path)
+                self.send_response(404)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def test_the_listener_would_see_a_fetch(listener: Listener) -> None:
+    """The check below can fail: a fetch really reaches the listener."""
+    import urllib.request
+
+    with pytest.raises(OSError):
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        no_proxy.open(f"{listener.url}/probe", timeout=10)
+    assert "/probe" in listener.requests
+    listener.requests.remove("/probe")
+
+
+def hostile_computation(url: str = "http://example.com"):
     results = list(fx.computation().results)
     names = [HOSTILE[0], HOSTILE[1], "../../etc/x"]
     teams = [HOSTILE[2], HOSTILE[3], "CON"]
@@ -31,7 +78,8 @@ def hostile_computation():
     for result, name, team in zip(results, names, teams, strict=True):
         result = fx.with_rep(result, name=name, team=team)
         progress = replace(result.progress, suggestions=(
-            Suggestion("leads", HOSTILE[1] + " " + HOSTILE[3]),))
+            Suggestion("leads", HOSTILE[1] + " " + HOSTILE[3]),
+            Suggestion("deal_size", f"<img src={url}/cell.png> url({url}/cell.css)")))
         changed.append(replace(result, progress=progress))
     changed.append(fx.with_rep(results[0], rep_id="CON", name="a/b\x00c"))
     changed.append(fx.with_rep(results[1], rep_id="..", name=".."))
@@ -39,13 +87,11 @@ def hostile_computation():
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory):
+def hostile(tmp_path_factory: pytest.TempPathFactory, listener: Listener):
     out = tmp_path_factory.mktemp("hostile") / "reports"
-    render._WORKERS.clear()  # a fresh fetcher, so its refusals are this render's alone
-    outcome = render.render_reports(hostile_computation(), fx.settings(), out, jobs=1,
-                                    html=True)
-    fetcher = render._WORKERS[None].fetcher
-    return out, outcome, fetcher
+    outcome = render_reports(hostile_computation(listener.url), fx.settings(), out, jobs=1,
+                             html=True)
+    return out, outcome, listener
 
 
 def test_every_report_renders_and_stays_in_the_month_folder(hostile) -> None:
@@ -71,8 +117,8 @@ def test_hostile_text_is_shown_literally(hostile) -> None:
 
 
 def test_nothing_was_fetched_or_attached(hostile) -> None:
-    _, outcome, fetcher = hostile
-    assert fetcher.refused == []  # no URL from a cell ever reached the fetcher
+    _, outcome, listener = hostile
+    assert listener.requests == []  # no URL from a cell was ever fetched
     for pdf in (p for p in outcome.files if p.suffix == ".pdf"):
         assert PdfReader(pdf).attachments == {}
         data = pdf.read_bytes()
@@ -98,22 +144,21 @@ def test_fetcher_refuses_everything_but_template_folders_and_data(tmp_path: Path
     assert len(fetcher.refused) == 5
 
 
-def test_a_template_asking_for_local_files_or_network_gets_nothing(tmp_path: Path) -> None:
+def test_a_template_asking_for_local_files_or_network_gets_nothing(
+        tmp_path: Path, listener: Listener) -> None:
     """Even a template override cannot read /etc/passwd or reach the network."""
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "team_summary.html").write_text(
         '{% extends "base.html" %}{% block content %}<h1>Team</h1>'
-        '<img src="file:///etc/passwd"><img src="http://example.com/x.png">'
+        '<img src="file:///etc/passwd"><img src="' + listener.url + '/x.png">'
         '<link rel="attachment" href="file:///etc/passwd">{% endblock %}', encoding="utf-8")
     (templates / "report.css").write_text(
-        "body { background: url(http://example.com/x.png); }", encoding="utf-8")
+        "body { background: url(" + listener.url + "/y.png); }", encoding="utf-8")
     computation = fx.computation(fx.computation().results[:1])
-    outcome = render.render_reports(computation, fx.settings(), tmp_path / "out",
-                                    templates_dir=templates, jobs=1)
-    fetcher = render._WORKERS[templates.resolve()].fetcher
-    assert "file:///etc/passwd" in fetcher.refused
-    assert "http://example.com/x.png" in fetcher.refused
+    outcome = render_reports(computation, fx.settings(), tmp_path / "out",
+                             templates_dir=templates, jobs=1)
+    assert listener.requests == []
     team = next(p for p in outcome.files if p.name == "team-summary.pdf")
     assert PdfReader(team).attachments == {}
     assert b"root:" not in team.read_bytes()
