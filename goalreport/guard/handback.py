@@ -43,7 +43,7 @@ class PackedWorkbook:
     """A ``WorkbookData`` ready for the trip back from the reading child: every field as it
     is but the activity, which travels as columns (or as records when it cannot)."""
 
-    fields: dict[str, Any]
+    state: dict[str, Any]
     #: The activity as columns, or None when it is not plain ``DayActivity`` records ...
     columns: Packed | None
     #: ... and then the records as they are.
@@ -60,7 +60,7 @@ def pack_workbook(data: WorkbookData) -> PackedWorkbook:
 def unpack_workbook(packed: PackedWorkbook) -> WorkbookData:
     """The ``WorkbookData`` that ``pack_workbook`` was given, equal to it."""
     activity = packed.records if packed.columns is None else unpack(packed.columns)
-    return WorkbookData(**packed.fields, activity=activity)
+    return WorkbookData(**packed.state, activity=activity)
 
 
 def pack(cls: type[R], records: Sequence[R]) -> Packed | None:
