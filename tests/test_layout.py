@@ -99,3 +99,11 @@ def test_the_purity_check_sees_deferred_and_dotted_imports(tmp_path: Path) -> No
     assert {"os.path", "goalreport.guard", "goalreport.guard.handback", "weasyprint"} <= \
         imports(sample)
     assert clock_calls(sample) == ["date.today()"]
+
+
+def test_the_gc_is_paused_in_one_place_at_the_job_level() -> None:
+    """Speed plumbing stays at the edge: only jobs.py enters ``no_gc`` (the forked reader
+    inherits the pause), never the reader, the engine or the hand-back."""
+    users = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                   if any(name.startswith("goalreport.paused_gc") for name in imports(path)))
+    assert users == ["jobs.py"]
