@@ -43,6 +43,8 @@ class JobOptions:
     jobs: int | None = None
     html: bool = False
     output_workbook: Path | None = None
+    #: CRM deal exports (CSV or XLSX) read with the workbook (--deals).
+    deals: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -102,18 +104,21 @@ def resolve_dates(
     return as_of, report_month
 
 
-def load_workbook_data(path: Path) -> WorkbookData:
-    """Read and validate ``path`` in a child process with bounded memory and time."""
+def load_workbook_data(path: Path, deals: tuple[Path, ...] = ()) -> WorkbookData:
+    """Read and validate ``path`` (and the ``deals`` exports) in a child process with
+    bounded memory and time."""
     from goalreport.workbook.reader import read_workbook
     from goalreport.guard.bounded import bounds_from_env, run_bounded
 
     memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
-    return run_bounded(read_workbook, path, memory_mb=memory_mb, seconds=seconds)
+    return run_bounded(read_workbook, path, tuple(deals), memory_mb=memory_mb,
+                       seconds=seconds)
 
 
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,
-                   month: date | None = None) -> list[Problem]:
-    """Every input problem of ``path`` (raised as ``InputProblems``); returns the warnings.
+                   month: date | None = None, deals: tuple[Path, ...] = ()) -> list[Problem]:
+    """Every input problem of ``path`` (raised as ``InputProblems``); returns the "info"
+    lines (CRM exports recognised) and the warnings.
 
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
@@ -121,20 +126,21 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     from goalreport.writeback import preflight
 
     foreign = preflight(path, writing=False)
-    computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
-    return [*data.warnings, *computation.warnings]
+    computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today,
+                                          deals=deals)
+    return [*data.notes, *data.warnings, *computation.warnings]
 
 
 def _load_and_compute(
-    path: Path, foreign: list[Problem], *, as_of: date | None, month: date | None, today: date
-) -> tuple[Computation, WorkbookData]:
+    path: Path, foreign: list[Problem], *, as_of: date | None, month: date | None, today: date,
+    deals: tuple[Path, ...] = ()) -> tuple[Computation, WorkbookData]:
     """Read, validate and compute, raising every input problem at once: the reader's, the
     write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
     nobody gives)."""
     from goalreport.core.engine import compute
 
     try:
-        data = load_workbook_data(path)
+        data = load_workbook_data(path, deals)
     except InputProblems as problems:
         raise InputProblems([*problems.problems, *foreign], problems.warnings) from None
     as_of_date, report_month = resolve_dates(
@@ -200,7 +206,8 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
 
     destination = options.output_workbook
     computation, data = _load_and_compute(
-        path, foreign, as_of=options.as_of, month=options.month, today=options.today)
+        path, foreign, as_of=options.as_of, month=options.month, today=options.today,
+        deals=options.deals)
     as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
     warnings = [*data.warnings, *computation.warnings]

@@ -51,6 +51,9 @@ class Settings:
     slightly_behind_pace: Fraction = Fraction(9, 10)
     #: Pace at or above which a rep is "At risk"; below it, "Behind".
     at_risk_pace: Fraction = Fraction(3, 4)
+    #: CRM export stages that mean won / lost, besides the usual names (Closed Won, …).
+    won_stages: tuple[str, ...] = ()
+    lost_stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class Rep:
     active: bool = True
     #: Where the rep was read, e.g. "Reps row 4", for messages.
     source: str = ""
+    #: The rep's user ID in the CRM (Reps' CRM ID column), for exports that name owners
+    #: by ID (Salesforce OwnerId, Zoho Deal Owner.id).
+    crm_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,9 @@ class WorkbookData:
     time_off: tuple[TimeOff, ...] = ()
     #: Things worth saying that do not stop a run.
     warnings: tuple[Problem, ...] = ()
+    #: What was read besides the input sheets, one line each for ``check``: the CRM
+    #: exports recognised ("Sheet 'SF export Nov': Salesforce opportunities report, …").
+    notes: tuple[Problem, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the activity as columns (see ``columnar``): the reading sandbox hands a

@@ -15,7 +15,7 @@ What is a warning rather than an error:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,27 +35,30 @@ from goalreport.workbook.inputsheets import (
     read_time_off,
 )
 from goalreport.workbook.table import Collector, find_sheet, read_table
+from goalreport.crm.merge import TypedRow
+from goalreport.crm.sources import export_files, export_sheets, join_exports
 
 SUFFIXES = (".xlsx", ".xlsm")
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """The validated contents of ``path``.
+def read_workbook(path: Path, deals: Sequence[Path] = ()) -> WorkbookData:
+    """The validated contents of ``path`` (with the CRM exports in ``deals`` files).
 
     Raises ``UnreadableWorkbook`` when the file cannot be opened as a workbook, and
     ``InputProblems`` (with every problem, and the warnings) when its contents are wrong.
     """
-    data, out = _read(Path(path))
+    data, out = _read(Path(path), deals)
     if out.problems or data is None:
         raise InputProblems(out.problems, out.warnings)
     return data
 
 
-def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
+def find_problems(path: Path, deals: Sequence[Path] = ()
+                  ) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of ``path`` for ``goalreport check``; an unreadable file is one
     error. Never raises for bad input."""
     try:
-        _data, out = _read(Path(path))
+        _data, out = _read(Path(path), deals)
     except UnreadableWorkbook as error:
         message = str(error)
         for prefix in (f"{path}: ", f"{Path(path).name}: "):
@@ -64,12 +67,13 @@ def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
     return list(out.problems), list(out.warnings)
 
 
-def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
+def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, Collector]:
     with no_gc():  # a million rows make many small objects and no cycles (see gcpause)
-        return _read_unpaused(path)
+        return _read_unpaused(path, deals)
 
 
-def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
+def _read_unpaused(path: Path, deals: Sequence[Path] = ()
+                   ) -> tuple[WorkbookData | None, Collector]:
     from goalreport.guard.container import check_container
 
     if path.suffix.lower() not in SUFFIXES:
@@ -102,12 +106,20 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
 
+    # CRM exports pasted as sheets or given as --deals files (see crm/sources.py).
+    exports = [*export_sheets(book, sheets.values()), *export_files(deals, out)]
+    typed: list[TypedRow] | None = [] if exports else None
+    notes: tuple[Problem, ...] = ()
+
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
         goals = read_goals(table, index, locale, out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        activity = read_activity(table, index, locale, out)
+        activity = read_activity(table, index, locale, out, typed)
+        if exports:
+            activity, notes = join_exports(exports, activity, typed or [], reps, settings,
+                                           table.name, out)
         activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -130,7 +142,7 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
         # pickles across the sandbox process boundary.
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
-        warnings=tuple(out.warnings),
+        warnings=tuple(out.warnings), notes=notes,
     )
     return data, out
 

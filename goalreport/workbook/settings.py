@@ -128,6 +128,12 @@ def parse_country(value: Any) -> tuple[str, str | None]:
     return country, None
 
 
+def parse_stage_list(value: Any) -> tuple[str, ...]:
+    """'Signed; Booked, Won - paid' → ('Signed', 'Booked', 'Won - paid'): CRM stage names
+    separated by commas or semicolons."""
+    return tuple(part.strip() for part in re.split(r"[;,]", parse_text(value)) if part.strip())
+
+
 def _positive(parser: Callable[[Any], Any], what: str, example: str) -> Callable[[Any], Any]:
     def parse(value: Any) -> Any:
         result = parser(value)
@@ -186,6 +192,8 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         **{key: _positive(lambda v: parse_ratio(v, locale, percent_above=3, what="a pace",
                                                 example="90% or 0.9"), "a pace", "90%")
            for key in ("on_track_pace", "slightly_behind_pace", "at_risk_pace")},
+        "won_stages": parse_stage_list,
+        "lost_stages": parse_stage_list,
     }
     values: dict[str, Any] = {"locale": locale}
     for key, parser in parsers.items():
