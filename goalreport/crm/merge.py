@@ -118,8 +118,8 @@ def add_deals(activity: Sequence[DayActivity], deals: Iterable[Deal]
         return tuple(activity)
     merged: list[DayActivity] = []
     for record in activity:
-        counts = extra.pop((record.rep_id, record.day), None)
-        merged.append(record if counts is None else _add(record, counts))
+        found = extra.pop((record.rep_id, record.day), None)
+        merged.append(record if found is None else _add(record, found))
     for (rep_id, day), counts in extra.items():
         merged.append(_add(DayActivity(rep_id, day), counts))
     merged.sort(key=lambda record: (record.rep_id, record.day))
