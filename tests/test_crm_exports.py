@@ -254,3 +254,20 @@ def test_a_deals_file_that_is_no_export_is_a_problem(tmp_path: Path) -> None:
         "HubSpot deals export, Zoho CRM deals export, Salesforce opportunities report, Odoo "
         "CRM opportunities export). Export the deals report with its header row, as it "
         "comes; see docs/crm-exports.md.")]
+
+
+def test_a_stage_both_won_and_lost_is_a_problem(tmp_path: Path) -> None:
+    sheets = base_sheets()
+    sheets["Settings"] += [["Won Stages", "Signed, Booked"], ["Lost Stages", "Dead; booked"]]
+    errors, _ = find_problems(write_workbook(tmp_path / "both.xlsx", sheets))
+    assert errors == [Problem("Settings!B5", "'booked' is in both Won Stages and Lost "
+                              "Stages. Keep it in the one it means.")]
+
+
+def test_init_explains_how_to_paste_an_export(tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    CliRunner().invoke(cli, ["init", str(path)], catch_exceptions=False)
+    sheet = openpyxl.load_workbook(path)["Instructions"]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "paste the export, header row included, into a new sheet of any name" in text
+    assert "add --deals FILE" in text

@@ -204,6 +204,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         values["holiday_country"], values["holiday_subdivision"] = values["holiday_country"]
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     _check_paces(settings, raw, out)
+    _check_stages(settings, raw, out)
     return settings
 
 
@@ -217,6 +218,17 @@ def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any]
     except ValueProblem as problem:
         out.error(where, problem.message)
         return None
+
+
+def _check_stages(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:
+    """A stage named both won and lost would be counted as neither reliably: an error."""
+    from goalreport.crm.deals import stage_key
+
+    won = {stage_key(name) for name in settings.won_stages}
+    both = [name for name in settings.lost_stages if stage_key(name) in won]
+    if both:
+        out.error(raw["lost_stages"][0], f"{both[0]!r} is in both Won Stages and Lost Stages. "
+                  "Keep it in the one it means.")
 
 
 def _check_paces(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:
