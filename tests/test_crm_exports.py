@@ -13,7 +13,7 @@ from conftest import write_workbook
 from crm_exports import DEALS, EXPORTS, D, base_sheets, export_rows, typed_activity
 
 from goalreport.cli import cli
-from goalreport.errors import InputProblems, Problem
+from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.jobs import JobOptions, check_workbook, run_job
 from goalreport.workbook.reader import find_problems, read_workbook
 
@@ -271,3 +271,54 @@ def test_init_explains_how_to_paste_an_export(tmp_path: Path) -> None:
     text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     assert "paste the export, header row included, into a new sheet of any name" in text
     assert "add --deals FILE" in text
+
+
+def test_unknown_sheets_are_judged_by_their_top_rows_without_loading_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A formatted report's title lines above the header are passed over; a sheet of
+    other data is never loaded (calamine would parse all of it)."""
+    from goalreport.workbook.rawcells import Book
+
+    sheets = base_sheets()
+    sheets["Notes"] = [["Quarter", "Comment"], *[[f"Q{i % 4 + 1}", "x" * 20]
+                                                 for i in range(200)]]
+    title = ["Opportunities Closed This Year"], ["Filtered By: Close Date = THIS YEAR"], []
+    sheets["SF export Nov"] = [*title, *export_rows("salesforce_report")]
+    loaded: list[str] = []
+    rows = Book.rows
+
+    def spy(self: Book, name: str):  # type: ignore[no-untyped-def]
+        loaded.append(name)
+        return rows(self, name)
+
+    monkeypatch.setattr(Book, "rows", spy)
+    data = read_workbook(write_workbook(tmp_path / "titled.xlsx", sheets))
+    assert "Notes" not in loaded
+    assert data.notes[0].message.startswith("Salesforce opportunities report, 5 rows: 3 won")
+
+
+def test_top_rows_read_from_the_xml_equal_calamine_on_real_workbooks(corpus: Path) -> None:
+    from goalreport.workbook.rawcells import Book
+    from goalreport.workbook.values import is_blank
+
+    checked = 0
+    for path in sorted((corpus / "preserve").glob("*.xls[xm]")):
+        try:
+            book = Book(path)
+            names = book.sheet_names
+        except UnreadableWorkbook:  # a file calamine refuses is not this test's
+            continue
+        for name in names:
+            try:
+                full = [[None] * first + list(values) for _n, first, values in book.rows(name)
+                        if not all(is_blank(v) for v in values)][:3]
+            except UnreadableWorkbook:
+                continue
+            top = book.first_rows(name, 3)
+            assert top is not None, (path.name, name)
+            for quick, slow in zip(top, full, strict=False):
+                texts = {i: v for i, v in enumerate(slow) if isinstance(v, str) and v.strip()}
+                assert {i: quick[i] if i < len(quick) else None for i in texts} == texts, (
+                    path.name, name)
+            checked += 1
+    assert checked > 20

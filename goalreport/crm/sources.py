@@ -81,10 +81,13 @@ def _export(label: str, name: str, rows: Iterator[tuple[int, int, list[Any]]]
 
 def export_sheets(book: Book, taken: Iterable[str | None]) -> list[ExportRows]:
     """The workbook's sheets that hold a CRM export (not its input or computed sheets)."""
-    skip = {name for name in taken if name} 
+    skip = {name for name in taken if name}
     exports = []
     for name in book.sheet_names:
         if name in skip or name.strip().casefold() in COMPUTED:
+            continue
+        top = book.first_rows(name, HEADER_SEARCH)  # cheap: no sheet is loaded for it
+        if top is not None and not any(recognise(row) for row in top):
             continue
         export = _export(f"Sheet {name!r}", name, book.rows(name))
         if export is not None:
