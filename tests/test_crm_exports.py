@@ -322,3 +322,52 @@ def test_top_rows_read_from_the_xml_equal_calamine_on_real_workbooks(corpus: Pat
                     path.name, name)
             checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    (["Opportunity", "Customer", "Sales Person", "Expected Revenue", "Stage"], "odoo"),
+    (["Deal - Title", "Deal - Owner", "Deal - Status"], "pipedrive"),
+    (["Record Id", "Deal Owner", "Deal Owner.id", "Stage", "Closing Date"], "zoho"),
+    (["Record ID", "Deal owner", "Deal Stage", "Close Date"], "hubspot"),
+    (["Opportunity_Owner", "STAGE", "close date (UTC)"], "salesforce_report"),
+    (["Id", "OwnerId", "StageName", "CloseDate"], "salesforce_loader"),
+    (["Date", "Rep ID", "Type", "Client", "Amount"], None),  # an Activity sheet
+    (["Deal Owner", "Stage"], None),  # too little to be sure
+])
+def test_exports_are_recognised_by_their_header_row(header: list[str], key: str | None) -> None:
+    from goalreport.crm.formats import recognise
+
+    found = recognise(header)
+    assert (found.key if found else None) == key
+
+
+@pytest.mark.parametrize(("data", "text"), [
+    ("\ufeffDeal - ID;Deal - Value\r\n1;1.200,50".encode(), "Deal - ID;Deal - Value\r\n1;1.200,50"),
+    ("Zéta;€".encode(), "Zéta;€"),
+    ("Zéta;€".encode("cp1252"), "Zéta;€"),
+    (b"Z\x81", "Z\x81"),  # not UTF-8, undefined in Windows-1252: Latin-1
+])
+def test_csv_encodings(data: bytes, text: str) -> None:
+    from goalreport.crm.csvfile import decode
+
+    assert decode(data) == text
+
+
+@pytest.mark.parametrize(("text", "mark"), [
+    ('"Deal - ID";"Deal - Value"\n1;"1,5"', ";"), ("a,b,c\n1;2", ","), ("a\tb\n", "\t"),
+    ("\n\nRecord ID\n", ","),
+])
+def test_csv_delimiter_is_the_one_the_header_holds_most_of(text: str, mark: str) -> None:
+    from goalreport.crm.csvfile import delimiter
+
+    assert delimiter(text) == mark
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("EUR", "EUR"), ("usd", "USD"), ("US Dollar (USD)", "USD"), ("EUR 1.200,00", "EUR"),
+    ("Euro", None), ("", None), ("ABC", None),
+])
+def test_currency_codes_of_crm_currency_cells(cell: str, code: str | None) -> None:
+    from goalreport.crm.deals import currency_code
+
+    assert currency_code(cell) == code

@@ -28,8 +28,8 @@ class CrmFormat:
     key: str
     #: What ``check`` calls it: "Salesforce opportunities report".
     title: str
-    #: Header names (normalised) that must all be present.
-    signature: tuple[str, ...]
+    #: Headers that must all be present, each as its accepted names (normalised).
+    signature: tuple[tuple[str, ...], ...]
     #: role → header names, preferred first.
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: A note for ``check`` whenever this export is read.
@@ -53,7 +53,12 @@ class CrmFormat:
 
 def _fmt(key: str, title: str, signature: tuple[str, ...], note: str = "",
          **roles: tuple[str, ...]) -> CrmFormat:
-    return CrmFormat(key, title, tuple(normalize(n) for n in signature), roles, note)
+    """A format whose signature is ``signature``: each name there is a role's first name,
+    and any other name of that role is accepted in its place."""
+    names = {normalize(n): tuple(normalize(m) for m in role)
+             for role in roles.values() for n in role[:1]}
+    return CrmFormat(key, title, tuple(names.get(normalize(n), (normalize(n),))
+                                       for n in signature), roles, note)
 
 
 FORMATS: tuple[CrmFormat, ...] = (
@@ -93,7 +98,8 @@ FORMATS: tuple[CrmFormat, ...] = (
          ("Salesperson", "Expected Revenue", "Stage"),
          note="lost opportunities are archived in Odoo and left out of a default export: "
               "to count them, filter on Archived (or Lost) before exporting",
-         record_id=("ID", "External ID"), owner=("Salesperson",), stage=("Stage",),
+         record_id=("ID", "External ID"), owner=("Salesperson", "Sales Person"),
+         stage=("Stage",),
          date=("Closed Date", "Closed"), amount=("Expected Revenue",),
          currency=("Currency",), client=("Customer", "Company Name", "Customer Name"),
          probability=("Probability",), active=("Active",), lost_reason=("Lost Reason",)),
@@ -105,4 +111,5 @@ def recognise(header: Sequence[Any]) -> CrmFormat | None:
     names = {normalize(title) for title in header if isinstance(title, str)}
     if not names:
         return None
-    return next((f for f in FORMATS if all(n in names for n in f.signature)), None)
+    return next((f for f in FORMATS
+                 if all(any(n in names for n in accepted) for accepted in f.signature)), None)
