@@ -10,7 +10,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import write_workbook
-from crm_exports import DEALS, EXPORTS, D, base_sheets, export_rows, typed_activity
+from crm_exports import (
+    DEALS,
+    EXPORTS,
+    REP_IDS,
+    D,
+    base_sheets,
+    export_rows,
+    typed_activity,
+)
 
 from goalreport.cli import cli
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
@@ -249,11 +257,11 @@ def test_a_deals_file_that_is_no_export_is_a_problem(tmp_path: Path) -> None:
     workbook = write_workbook(tmp_path / "team.xlsx", base_sheets())
     errors, _ = find_problems(workbook, (other,))
     assert errors == [Problem(
-        "budget.csv", "holds no CRM deals export goalreport recognises (its header row "
-        "should be one of: Salesforce Data Loader opportunities, Pipedrive deals export, "
-        "HubSpot deals export, Zoho CRM deals export, Salesforce opportunities report, Odoo "
-        "CRM opportunities export). Export the deals report with its header row, as it "
-        "comes; see docs/crm-exports.md.")]
+        "budget.csv", "holds no CRM export goalreport recognises (its header row should be "
+        "one of: Salesforce Data Loader opportunities, Pipedrive deals export, HubSpot deals "
+        "export, Zoho CRM deals export, Salesforce opportunities report, Odoo CRM "
+        "opportunities export, Pipedrive activities export, HubSpot meetings export). Export "
+        "the report with its header row, as it comes; see docs/crm-exports.md.")]
 
 
 def test_a_stage_both_won_and_lost_is_a_problem(tmp_path: Path) -> None:
@@ -371,3 +379,48 @@ def test_currency_codes_of_crm_currency_cells(cell: str, code: str | None) -> No
     from goalreport.crm.deals import currency_code
 
     assert currency_code(cell) == code
+
+
+MEETINGS = [  # (owner, day, client, Pipedrive type, done, HubSpot outcome, held)
+    ("Ana Lima", dt.date(2026, 3, 2), "Zeta Corp", "Meeting", "Done", "Completed", True),
+    ("Ana Lima", dt.date(2026, 3, 9), "Zeta Corp", "Call", "Done", "", True),
+    ("Ben Ode", dt.date(2026, 4, 1), "Yak Ltd", "Meeting", "To do", "Scheduled", False),
+    ("Ben Ode", dt.date(2026, 4, 2), "Yak Ltd", "Task", "Done", "No show", False),
+    ("Ben Ode", dt.date(2026, 4, 3), "Yak Ltd", "Demo", "Done", "COMPLETED", True),
+]
+
+
+def activities_export(crm: str) -> list[list[Any]]:
+    if crm == "pipedrive":
+        return [["Activity - ID", "Activity - Subject", "Activity - Type",
+                 "Activity - Assigned to user", "Activity - Due date", "Activity - Done",
+                 "Activity - Organization"],
+                *([i, f"{kind} with {client}", kind, who, day.isoformat(), done, client]
+                  for i, (who, day, client, kind, done, _o, _h) in enumerate(MEETINGS))]
+    return [["Record ID", "Meeting name", "Activity assigned to", "Activity date",
+             "Meeting outcome", "Associated Company"],
+            *([i, f"Intro {client}", who, f"{day.isoformat()} 09:30", outcome, client]
+              for i, (who, day, client, _k, _d, outcome, _h) in enumerate(MEETINGS))]
+
+
+@pytest.mark.parametrize(("crm", "title"), [("pipedrive", "Pipedrive activities export"),
+                                            ("hubspot", "HubSpot meetings export")])
+def test_held_meetings_of_an_activities_export_count_as_meetings(
+        crm: str, title: str, tmp_path: Path) -> None:
+    held = [[day, REP_IDS[who], "meeting", client, None, None, None]
+            for who, day, client, *_rest, was_held in MEETINGS if was_held]
+    typed = computed_sheets(write_workbook(tmp_path / "typed.xlsx", base_sheets(held)))
+    sheets = base_sheets()
+    sheets["activities"] = activities_export(crm)
+    path = write_workbook(tmp_path / "pasted.xlsx", sheets)
+    assert computed_sheets(path)["Progress"] == typed["Progress"]
+    assert [row[16] for row in typed["Progress"]] == ["Meetings", 2, 2]  # 1 typed + held
+    assert check_workbook(path, today=TODAY) == [Problem(
+        "Sheet 'activities'", f"{title}, 5 rows: 3 meetings held, 2 other (ignored).", "info")]
+    # Typed as well: each meeting counts once, with a warning.
+    both = write_workbook(tmp_path / "both.xlsx", {**base_sheets(held), "activities":
+                                                   activities_export(crm)})
+    assert computed_sheets(both)["Progress"] == typed["Progress"]
+    assert check_workbook(both, today=TODAY)[1].message.startswith(
+        "3 meetings of Sheet 'activities' are also typed on the Activity sheet (same rep, "
+        "date, client; first: Activity row 4)")

@@ -62,11 +62,12 @@ def client_key(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Deal:
-    """One won or lost deal read from an export."""
+    """One won or lost deal (or a held meeting, from an activities export)."""
 
     rep_id: str
     day: date
-    won: bool
+    #: "won", "lost" or "meeting".
+    kind: str
     #: "new" or "repeat"; None when the export does not say (then inferred).
     client_type: str | None
     #: The amount in cents (0 for a lost deal).
@@ -75,6 +76,10 @@ class Deal:
     client: str
     #: The row, for messages: "SF export!A7".
     where: str
+
+    @property
+    def won(self) -> bool:
+        return self.kind == "won"
 
 
 @dataclass
@@ -103,6 +108,9 @@ class ExportSummary:
     won: int = 0
     lost: int = 0
     open: int = 0
+    meetings: int = 0
+    #: Rows of an activities export that are not held meetings (calls to do, tasks, …).
+    other: int = 0
     duplicates: int = 0
     typed: int = 0
     inferred: int = 0
@@ -110,8 +118,12 @@ class ExportSummary:
     def line(self) -> str:
         """'Salesforce opportunities report, 412 rows: 96 won, 51 lost, 12 open (ignored)'
         and whatever else was done to the rows (shown after the label)."""
-        text = (f"{self.title}, {self.rows} row{'s' if self.rows != 1 else ''}: "
-                f"{self.won} won, {self.lost} lost, {self.open} open (ignored)")
+        text = f"{self.title}, {self.rows} row{'s' if self.rows != 1 else ''}: "
+        if self.meetings or self.other:
+            text += (f"{self.meetings} meeting{'s' if self.meetings != 1 else ''} held, "
+                     f"{self.other} other (ignored)")
+        else:
+            text += f"{self.won} won, {self.lost} lost, {self.open} open (ignored)"
         if self.duplicates:
             text += f"; {self.duplicates} repeated (record already read) counted once"
         if self.typed:
@@ -170,13 +182,23 @@ def read_export(export: ExportRows, rules: DealRules, out: Collector,
                 for v in values[:len(header_keys)]] == header_keys:
             continue  # the header of a second paste
         summary.rows += 1
-        row = _Row(export, number, values, cols)
+        row = ExportRow(export, number, values, cols)
         record = row.text("record_id")
         key = (fmt.key, record) if record else (fmt.key, tuple(map(parse_text, values)))
         if key in found.seen:
             summary.duplicates += 1
             continue
         found.seen[key] = row.where
+        if fmt.activities:
+            from goalreport.crm.activities import meeting
+
+            held = meeting(row, rules, out, found)
+            if held is None:
+                summary.other += 1
+            elif isinstance(held, Deal):
+                deals.append(held)
+                summary.meetings += 1
+            continue
         outcome = _outcome(row, rules, out, found)
         if outcome == "open":
             summary.open += 1
@@ -193,7 +215,7 @@ def read_export(export: ExportRows, rules: DealRules, out: Collector,
     return deals, summary
 
 
-class _Row:
+class ExportRow:
     """One export row with its cells by role."""
 
     def __init__(self, export: ExportRows, number: int, values: Sequence[Any],
@@ -227,7 +249,7 @@ class _Row:
             return None
 
 
-def _outcome(row: _Row, rules: DealRules, out: Collector, found: Findings) -> str | None:
+def _outcome(row: ExportRow, rules: DealRules, out: Collector, found: Findings) -> str | None:
     """'won', 'lost' or 'open'; None after recording a problem."""
     is_won = row.flag("is_won", out)
     if is_won:
@@ -266,9 +288,9 @@ def _is_hundred(value: Any) -> bool:
         return False
 
 
-def _deal(row: _Row, won: bool, rules: DealRules, out: Collector,
+def _deal(row: ExportRow, won: bool, rules: DealRules, out: Collector,
           found: Findings) -> Deal | None:
-    rep_id = _owner(row, rules.owners, found)
+    rep_id = owner(row, rules.owners, found)
     day_role = "won_date" if won else "lost_date"
     if not row.text(day_role):
         day_role = "date"
@@ -295,21 +317,22 @@ def _deal(row: _Row, won: bool, rules: DealRules, out: Collector,
         cents = amount
     if rep_id is None or day is None:
         return None
-    return Deal(rep_id, day, won, client_type or None, cents, client_key(row.get("client")),
-                row.where)
+    return Deal(rep_id, day, "won" if won else "lost", client_type or None, cents,
+                client_key(row.get("client")), row.where)
 
 
-def _owner(row: _Row, owners: OwnerIndex, found: Findings) -> str | None:
+def owner(row: ExportRow, owners: OwnerIndex, found: Findings) -> str | None:
+    """The Rep ID of the row's owner; None after noting an unknown owner."""
     owner_id = row.text("owner_id")
     if owner_id and owners.has_crm_ids:
         rep_id = owners.by_crm_id(owner_id)
         if rep_id is not None:
             return rep_id
-    owner = row.text("owner")
-    if owner:
-        rep_id = owners.by_name(owner)
+    name = row.text("owner")
+    if name:
+        rep_id = owners.by_name(name)
         if rep_id is None:
-            found.owners.setdefault(("owner", owner), []).append(row.cell("owner"))
+            found.owners.setdefault(("owner", name), []).append(row.cell("owner"))
         return rep_id
     if owner_id:
         found.owners.setdefault(("owner_id", owner_id), []).append(row.cell("owner_id"))
@@ -319,7 +342,7 @@ def _owner(row: _Row, owners: OwnerIndex, found: Findings) -> str | None:
     return None
 
 
-def _amount(row: _Row, rules: DealRules, out: Collector) -> int | None:
+def _amount(row: ExportRow, rules: DealRules, out: Collector) -> int | None:
     """The won amount in cents, in the workbook's currency; None after a problem."""
     if "amount" not in row.cols:
         out.error(f"{row.export.label} header", "has no amount column. Export the deal "
@@ -360,7 +383,7 @@ def currency_code(text: str) -> str | None:
     return None
 
 
-def _client_type(row: _Row, out: Collector) -> str | None:
+def _client_type(row: ExportRow, out: Collector) -> str | None:
     """'new', 'repeat', None (not given: inferred) or '' after a problem."""
     text = row.text("client_type")
     if not text:

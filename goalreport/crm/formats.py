@@ -18,7 +18,7 @@ from goalreport.workbook.schema import normalize
 #: Roles a column can play, in the order messages list them.
 ROLES = ("record_id", "owner", "owner_id", "stage", "is_won", "is_closed", "status",
          "client_type", "won_date", "lost_date", "date", "amount", "currency", "client",
-         "probability", "active", "lost_reason")
+         "probability", "active", "lost_reason", "activity_type", "done", "outcome")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class CrmFormat:
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: A note for ``check`` whenever this export is read.
     note: str = ""
+    #: An activities export (meetings), not a deals export.
+    activities: bool = False
 
     def columns(self, header: Sequence[Any]) -> dict[str, int]:
         """role → 0-based index in ``header`` of the preferred column present."""
@@ -52,16 +54,16 @@ class CrmFormat:
 
 
 def _fmt(key: str, title: str, signature: tuple[str, ...], note: str = "",
-         **roles: tuple[str, ...]) -> CrmFormat:
+         activities: bool = False, **roles: tuple[str, ...]) -> CrmFormat:
     """A format whose signature is ``signature``: each name there is a role's first name,
     and any other name of that role is accepted in its place."""
     names = {normalize(n): tuple(normalize(m) for m in role)
              for role in roles.values() for n in role[:1]}
     return CrmFormat(key, title, tuple(names.get(normalize(n), (normalize(n),))
-                                       for n in signature), roles, note)
+                                       for n in signature), roles, note, activities)
 
 
-FORMATS: tuple[CrmFormat, ...] = (
+DEAL_FORMATS: tuple[CrmFormat, ...] = (
     _fmt("salesforce_loader", "Salesforce Data Loader opportunities",
          ("OwnerId", "StageName", "CloseDate"),
          record_id=("Id",), owner_id=("OwnerId",), stage=("StageName",), is_won=("IsWon",),
@@ -106,10 +108,31 @@ FORMATS: tuple[CrmFormat, ...] = (
 )
 
 
+#: Activities exports: their held meetings count as Activity's meeting rows. Tried
+#: before the deals exports, whose columns an activities export may also carry.
+ACTIVITY_FORMATS: tuple[CrmFormat, ...] = (
+    _fmt("pipedrive_activities", "Pipedrive activities export",
+         ("Activity - Type", "Activity - Due date"), activities=True,
+         record_id=("Activity - ID",),
+         owner=("Activity - Assigned to user", "Activity - Owner", "Activity - User"),
+         activity_type=("Activity - Type",), done=("Activity - Done",),
+         date=("Activity - Due date",),
+         client=("Activity - Organization", "Activity - Deal", "Activity - Contact person")),
+    _fmt("hubspot_meetings", "HubSpot meetings export",
+         ("Activity assigned to", "Meeting outcome"), activities=True,
+         record_id=("Record ID",), owner=("Activity assigned to", "Meeting owner"),
+         outcome=("Meeting outcome",), date=("Meeting start time", "Activity date"),
+         client=("Associated Company", "Associated Companies", "Company name")),
+)
+
+
+FORMATS = DEAL_FORMATS + ACTIVITY_FORMATS
+
+
 def recognise(header: Sequence[Any]) -> CrmFormat | None:
     """The first format whose whole signature is in ``header``, or None."""
     names = {normalize(title) for title in header if isinstance(title, str)}
     if not names:
         return None
-    return next((f for f in FORMATS
+    return next((f for f in ACTIVITY_FORMATS + DEAL_FORMATS
                  if all(any(n in names for n in accepted) for accepted in f.signature)), None)

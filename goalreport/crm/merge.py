@@ -1,8 +1,8 @@
 """Export deals joined with the Activity sheet (pure).
 
 - A deal typed on Activity and pasted from an export (same rep, day, client and amount;
-  for a lost deal the same rep, day and client) counts once, with a warning: a manager
-  moving from typing to pasting does not double their numbers.
+  for a lost deal or a meeting the same rep, day and client) counts once, with a
+  warning: a manager moving from typing to pasting does not double their numbers.
 - A won deal whose export gives no type (Pipedrive, Odoo, an empty Type cell) is repeat
   when its client won a deal on an earlier day, on Activity or in any export; else new.
   Deals of one new client on one day are all new: "earlier" is by date, so the answer
@@ -24,7 +24,8 @@ from goalreport.core.model import DayActivity
 from goalreport.crm.deals import Deal, ExportSummary, client_key
 from goalreport.workbook.table import Collector
 
-#: A won or lost row of the Activity sheet: (kind, rep ID, day, client cell, cents, row).
+#: A won, lost or meeting row of the Activity sheet: (kind, rep ID, day, client cell,
+#: cents, row number).
 TypedRow = tuple[str, str, date, Any, int, int]
 
 
@@ -37,18 +38,18 @@ class TypedDeals:
         self.first_win: dict[str, date] = {}
         for kind, rep_id, day, client, cents, number in typed:
             key = client_key(client)
-            self._rows[self._key(kind == "won", rep_id, day, key, cents)].append(number)
+            self._rows[self._key(kind, rep_id, day, key, cents)].append(number)
             if kind == "won" and key and (key not in self.first_win
                                           or day < self.first_win[key]):
                 self.first_win[key] = day
 
     @staticmethod
-    def _key(won: bool, rep_id: str, day: date, client: str, cents: int) -> tuple[Any, ...]:
-        return (True, rep_id, day, client, cents) if won else (False, rep_id, day, client)
+    def _key(kind: str, rep_id: str, day: date, client: str, cents: int) -> tuple[Any, ...]:
+        return (kind, rep_id, day, client, cents if kind == "won" else 0)
 
     def take(self, deal: Deal) -> int | None:
         """The Activity row typing ``deal``, removed so it matches no other; or None."""
-        rows = self._rows.get(self._key(deal.won, deal.rep_id, deal.day, deal.client,
+        rows = self._rows.get(self._key(deal.kind, deal.rep_id, deal.day, deal.client,
                                         deal.cents))
         return rows.pop(0) if rows else None
 
@@ -68,9 +69,11 @@ def drop_typed(deals: list[Deal], typed: TypedDeals, summary: ExportSummary,
     if first is not None:
         deal, number = first
         count = summary.typed
-        out.warn(deal.where, f"{count} deal{'s' if count != 1 else ''} of "
+        what = "meeting" if deal.kind == "meeting" else "deal"
+        same = "client" if deal.kind == "meeting" else "client and amount"
+        out.warn(deal.where, f"{count} {what}{'s' if count != 1 else ''} of "
                  f"{summary.label} {'are' if count != 1 else 'is'} also typed on the "
-                 f"{activity_sheet} sheet (same rep, date, client and amount; first: "
+                 f"{activity_sheet} sheet (same rep, date, {same}; first: "
                  f"{activity_sheet} row {number}) and counted once. Delete the typed rows "
                  "once you paste exports.")
     return kept
@@ -105,8 +108,10 @@ def add_deals(activity: Sequence[DayActivity], deals: Iterable[Deal]
     ID, day) as the reader sorts them. Amounts stay exact (summed as cents)."""
     extra: dict[tuple[str, date], list[int]] = {}
     for deal in deals:
-        counts = extra.setdefault((deal.rep_id, deal.day), [0, 0, 0, 0, 0])
-        if not deal.won:
+        counts = extra.setdefault((deal.rep_id, deal.day), [0, 0, 0, 0, 0, 0])
+        if deal.kind == "meeting":
+            counts[5] += 1
+        elif not deal.won:
             counts[0] += 1
         elif deal.client_type == "repeat":
             counts[3] += 1
@@ -127,9 +132,9 @@ def add_deals(activity: Sequence[DayActivity], deals: Iterable[Deal]
 
 
 def _add(record: DayActivity, counts: list[int]) -> DayActivity:
-    lost, won_new, new_cents, won_repeat, repeat_cents = counts
+    lost, won_new, new_cents, won_repeat, repeat_cents, meetings = counts
     return replace(
-        record, lost=record.lost + lost,
+        record, lost=record.lost + lost, meetings=record.meetings + meetings,
         won_new=record.won_new + won_new,
         won_new_amount=_money(record.won_new + won_new,
                               _cents(record.won_new_amount) + new_cents),

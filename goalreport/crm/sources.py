@@ -119,9 +119,9 @@ def export_files(paths: Sequence[Path], out: Collector) -> list[ExportRows]:
                                      " Export the deals again as CSV.")
         if not found:
             names = ", ".join(f.title for f in FORMATS)
-            out.error(path.name, "holds no CRM deals export goalreport recognises (its "
-                      f"header row should be one of: {names}). Export the deals report with "
-                      "its header row, as it comes; see docs/crm-exports.md.")
+            out.error(path.name, "holds no CRM export goalreport recognises (its header "
+                      f"row should be one of: {names}). Export the report with its header "
+                      "row, as it comes; see docs/crm-exports.md.")
         exports.extend(found)
     return exports
 

@@ -67,8 +67,8 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
     The loop is the reader's hot spot (a million rows): each value is parsed once per
     distinct cell value and cached, amounts are summed as integer cents, and a row only
     becomes a ``Row`` (for messages with cell names) when something needs the full parsers.
-    With ``typed`` (only when CRM exports are read too), each won and lost row is also
-    appended as (kind, rep ID, day, client cell, cents, row number), to match them.
+    With ``typed`` (only when CRM exports are read too), each won, lost and meeting row is
+    also appended as (kind, rep ID, day, client cell, cents, row number), to match them.
     """
     look = _Lookups(reps)
     ids, kinds, client_types = look.ids, look.types, look.client_types
@@ -140,6 +140,9 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
             record[LEADS] += 1
         elif kind == "meeting":
             record[MEETINGS] += 1
+            if typed is not None:
+                typed.append(("meeting", rep_id, day, values[i_name]
+                              if 0 <= i_name < len(values) else None, 0, number))
         elif kind == "lost":
             record[LOST] += 1
             if typed is not None:

@@ -108,6 +108,10 @@ def _read_unpaused(path: Path, deals: Sequence[Path] = ()
 
     # CRM exports pasted as sheets or given as --deals files (see crm/sources.py).
     exports = [*export_sheets(book, sheets.values()), *export_files(deals, out)]
+    # A pasted export named like an input sheet ("Activities") is not a second one.
+    pasted = {f"{export.name} sheet" for export in exports}
+    out.warnings[:] = [w for w in out.warnings
+                       if not (w.where in pasted and w.message.startswith("is also read as"))]
     typed: list[TypedRow] | None = [] if exports else None
     notes: tuple[Problem, ...] = ()
 
