@@ -424,3 +424,17 @@ def test_held_meetings_of_an_activities_export_count_as_meetings(
     assert check_workbook(both, today=TODAY)[1].message.startswith(
         "3 meetings of Sheet 'activities' are also typed on the Activity sheet (same rep, "
         "date, client; first: Activity row 4)")
+
+
+def test_a_broken_xlsx_deals_file_is_one_line_and_nothing_is_written(tmp_path: Path) -> None:
+    """A deals .xlsx goes through the same checks as the workbook before any XML parse."""
+    workbook = write_workbook(tmp_path / "team.xlsx", base_sheets(typed_activity()))
+    before = workbook.read_bytes()
+    broken = tmp_path / "deals.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = CliRunner().invoke(cli, ["plan", str(workbook), "--deals", str(broken)],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("Error: deals.xlsx: ")
+    assert workbook.read_bytes() == before
