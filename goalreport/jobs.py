@@ -147,6 +147,9 @@ def _load_and_compute(
         data.settings.as_of, as_of=as_of, month=month, today=today)
     try:
         computation = compute(data, as_of=as_of_date, report_month=report_month)
+        if data.inferred_client_types:
+            computation = replace(computation,
+                                  inferred_client_types=data.inferred_client_types)
     except InputProblems as problems:
         raise InputProblems([*foreign, *problems.problems],
                             [*data.warnings, *problems.warnings]) from None

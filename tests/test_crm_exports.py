@@ -438,3 +438,24 @@ def test_a_broken_xlsx_deals_file_is_one_line_and_nothing_is_written(tmp_path: P
     assert len(result.stderr.splitlines()) == 1
     assert result.stderr.startswith("Error: deals.xlsx: ")
     assert workbook.read_bytes() == before
+
+
+def test_the_report_says_when_new_vs_repeat_was_inferred(tmp_path: Path) -> None:
+    """Pipedrive has no deal type: R1's report says its split was inferred; R2, whose
+    deals were typed with their client type, gets no such note."""
+    import subprocess
+
+    r1 = tuple(d for d in DEALS if d.owner == "Ana Lima")
+    sheets = base_sheets([row for row in typed_activity() if row[1] == "R2"])
+    sheets["pipedrive"] = export_rows("pipedrive", r1)
+    path = write_workbook(tmp_path / "team.xlsx", sheets)
+    options = JobOptions(today=TODAY, now=dt.datetime(2026, 11, 27, 9, 0), jobs=1,
+                         output_workbook=tmp_path / "out.xlsx", out_dir=tmp_path / "reports")
+    result = run_job(path, options)
+    texts = {pdf.name: " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                                               capture_output=True, text=True).stdout.split())
+             for pdf in result.files}
+    # The funnel's source column: the note is its first entry, on the Deals won row.
+    assert "SOURCE new/repeat inferred from the CRM export default: 1 in 3" in \
+        texts["R1-Ana-Lima.pdf"]
+    assert "inferred" not in texts["R2-Ben-Ode.pdf"]

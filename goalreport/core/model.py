@@ -159,6 +159,9 @@ class WorkbookData:
     #: What was read besides the input sheets, one line each for ``check``: the CRM
     #: exports recognised ("Sheet 'SF export Nov': Salesforce opportunities report, …").
     notes: tuple[Problem, ...] = ()
+    #: Rep IDs some of whose won deals came from a CRM export without a deal type, so
+    #: new vs repeat was inferred (their reports say so).
+    inferred_client_types: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the activity as columns (see ``columnar``): the reading sandbox hands a

@@ -90,12 +90,14 @@ def first_wins(typed: TypedDeals, deals: Iterable[Deal]) -> dict[str, date]:
 
 
 def infer_client_types(deals: list[Deal], first: dict[str, date],
-                       summary: ExportSummary) -> list[Deal]:
-    """Won deals without a type made repeat (the client won earlier) or new."""
+                       summary: ExportSummary, reps: set[str]) -> list[Deal]:
+    """Won deals without a type made repeat (the client won earlier) or new; their reps
+    are added to ``reps`` (their reports say so)."""
     resolved: list[Deal] = []
     for deal in deals:
         if deal.won and deal.client_type is None:
             summary.inferred += 1
+            reps.add(deal.rep_id)
             earlier = bool(deal.client) and first.get(deal.client, deal.day) < deal.day
             deal = replace(deal, client_type="repeat" if earlier else "new")
         resolved.append(deal)

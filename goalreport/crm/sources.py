@@ -129,8 +129,9 @@ def export_files(paths: Sequence[Path], out: Collector) -> list[ExportRows]:
 def join_exports(exports: Sequence[ExportRows], activity: tuple[DayActivity, ...],
                  typed: list[TypedRow], reps: Sequence[Rep], settings: Settings,
                  activity_sheet: str, out: Collector
-                 ) -> tuple[tuple[DayActivity, ...], tuple[Problem, ...]]:
-    """Activity with every export's deals added, and one ``check`` line per export."""
+                 ) -> tuple[tuple[DayActivity, ...], tuple[Problem, ...], tuple[str, ...]]:
+    """Activity with every export's deals added, one ``check`` line per export, and the
+    reps some of whose won deals were made new or repeat by inference."""
     owners = OwnerIndex(reps)
     rules = DealRules(owners, settings.locale, settings.currency,
                       stage_set(WON_STAGES, settings.won_stages),
@@ -142,6 +143,7 @@ def join_exports(exports: Sequence[ExportRows], activity: tuple[DayActivity, ...
     kept = [(drop_typed(deals, typed_deals, summary, activity_sheet, out), summary)
             for deals, summary in read]
     first = first_wins(typed_deals, chain.from_iterable(deals for deals, _ in kept))
-    resolved = [infer_client_types(deals, first, summary) for deals, summary in kept]
+    inferred: set[str] = set()
+    resolved = [infer_client_types(deals, first, summary, inferred) for deals, summary in kept]
     notes = tuple(summary.problem() for _, summary in kept)
-    return add_deals(activity, chain.from_iterable(resolved)), notes
+    return add_deals(activity, chain.from_iterable(resolved)), notes, tuple(sorted(inferred))

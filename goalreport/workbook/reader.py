@@ -114,6 +114,7 @@ def _read_unpaused(path: Path, deals: Sequence[Path] = ()
                        if not (w.where in pasted and w.message.startswith("is also read as"))]
     typed: list[TypedRow] | None = [] if exports else None
     notes: tuple[Problem, ...] = ()
+    inferred: tuple[str, ...] = ()
 
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
@@ -122,8 +123,8 @@ def _read_unpaused(path: Path, deals: Sequence[Path] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         activity = read_activity(table, index, locale, out, typed)
         if exports:
-            activity, notes = join_exports(exports, activity, typed or [], reps, settings,
-                                           table.name, out)
+            activity, notes, inferred = join_exports(exports, activity, typed or [], reps,
+                                                     settings, table.name, out)
         activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -146,7 +147,7 @@ def _read_unpaused(path: Path, deals: Sequence[Path] = ()
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
         # pickles across the sandbox process boundary.
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
-        warnings=tuple(out.warnings), notes=notes,
+        warnings=tuple(out.warnings), notes=notes, inferred_client_types=inferred,
     )
     return data, out
 
