@@ -51,8 +51,10 @@ class DateType(click.ParamType):
 
 
 def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
+    """One line each, after ``label``; "info" lines (what check recognised) stand alone."""
     for problem in problems:
-        click.echo(f"{label}: {problem}", err=True)
+        click.echo(str(problem) if problem.severity == "info" else f"{label}: {problem}",
+                   err=True)
 
 
 @contextmanager
@@ -101,6 +103,14 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+#: --deals FILE: CRM exports read with the workbook as if pasted into it (crm/sources.py).
+DEALS_OPTION = click.option(
+    "--deals", "deals", multiple=True, metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A CRM deals export (CSV or XLSX: Salesforce, HubSpot, Pipedrive, Zoho, Odoo) "
+         "counted like Activity's won and lost rows (repeatable).")
+
+
 def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--month", type=MonthType(),
@@ -121,7 +131,7 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in options:
         func = option(func)
-    return date_options(func)
+    return DEALS_OPTION(date_options(func))
 
 
 def render_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,10 +198,11 @@ def init(workbook: Path, example: bool, quiet: bool, verbose: bool, debug: bool)
 
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
+@DEALS_OPTION
 @date_options
 @common_options
-def check(workbook: Path, as_of: date | None, month: date | None, quiet: bool, verbose: bool,
-          debug: bool) -> None:
+def check(workbook: Path, as_of: date | None, month: date | None, deals: tuple[Path, ...],
+          quiet: bool, verbose: bool, debug: bool) -> None:
     """Validate WORKBOOK and list every input problem; write nothing.
 
     Exit status 0 when it is ready, 1 when it has problems.
@@ -203,9 +214,11 @@ def check(workbook: Path, as_of: date | None, month: date | None, quiet: bool, v
     from goalreport.jobs import check_workbook
 
     with main_errors(debug):
-        warnings = check_workbook(workbook, today=date.today(), as_of=as_of, month=month)
+        notes = check_workbook(workbook, today=date.today(), as_of=as_of, month=month,
+                               deals=deals)
+    warnings = [note for note in notes if note.severity != "info"]
     if not quiet:
-        echo_problems(warnings, "Warning")
+        echo_problems(notes, "Warning")
         click.echo(f"{workbook}: no problems found"
                    + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})."
                       if warnings else "."), err=True)

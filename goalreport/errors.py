@@ -21,7 +21,9 @@ class Problem:
 
     where: str
     message: str
-    severity: Literal["error", "warning"] = "error"
+    #: "info" is a line worth showing that is neither wrong nor a risk (what ``check``
+    #: recognised, such as a CRM export).
+    severity: Literal["error", "warning", "info"] = "error"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"

@@ -44,6 +44,8 @@ class JobOptions:
     jobs: int | None = None
     html: bool = False
     output_workbook: Path | None = None
+    #: CRM deal exports (CSV or XLSX) read with the workbook (--deals).
+    deals: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -105,30 +107,31 @@ def resolve_dates(
     return as_of, report_month
 
 
-def load_workbook_data(path: Path) -> WorkbookData:
-    """Read and validate ``path`` in a child process with bounded memory and time; the
-    data comes back through ``guard.handback``. Call it with the GC paused (``no_gc``):
-    the forked child inherits that, and the parent rebuilds hundreds of thousands of
-    records."""
+def load_workbook_data(path: Path, deals: tuple[Path, ...] = ()) -> WorkbookData:
+    """Read and validate ``path`` (and the ``deals`` exports) in a child process with
+    bounded memory and time; the data comes back through ``guard.handback``. Call it with
+    the GC paused (``no_gc``): the forked child inherits that, and the parent rebuilds
+    hundreds of thousands of records."""
     from goalreport.guard.bounded import bounds_from_env, run_bounded
     from goalreport.guard.handback import unpack_workbook
 
     memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
-    return unpack_workbook(run_bounded(read_for_handback, path, memory_mb=memory_mb,
-                                       seconds=seconds))
+    return unpack_workbook(run_bounded(read_for_handback, path, tuple(deals),
+                                       memory_mb=memory_mb, seconds=seconds))
 
 
-def read_for_handback(path: Path) -> PackedWorkbook:
+def read_for_handback(path: Path, deals: tuple[Path, ...] = ()) -> PackedWorkbook:
     """The bounded child's work: read and validate ``path``, packed for the trip back."""
     from goalreport.guard.handback import pack_workbook
     from goalreport.workbook.reader import read_workbook
 
-    return pack_workbook(read_workbook(path))
+    return pack_workbook(read_workbook(path, deals))
 
 
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,
-                   month: date | None = None) -> list[Problem]:
-    """Every input problem of ``path`` (raised as ``InputProblems``); returns the warnings.
+                   month: date | None = None, deals: tuple[Path, ...] = ()) -> list[Problem]:
+    """Every input problem of ``path`` (raised as ``InputProblems``); returns the "info"
+    lines (CRM exports recognised) and the warnings.
 
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
@@ -139,26 +142,29 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     foreign = preflight(path, writing=False)
     with no_gc():  # as in run_job
         computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month,
-                                              today=today)
-    return [*data.warnings, *computation.warnings]
+                                              today=today, deals=deals)
+    return [*data.notes, *data.warnings, *computation.warnings]
 
 
 def _load_and_compute(
-    path: Path, foreign: list[Problem], *, as_of: date | None, month: date | None, today: date
-) -> tuple[Computation, WorkbookData]:
+    path: Path, foreign: list[Problem], *, as_of: date | None, month: date | None, today: date,
+    deals: tuple[Path, ...] = ()) -> tuple[Computation, WorkbookData]:
     """Read, validate and compute, raising every input problem at once: the reader's, the
     write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
     nobody gives)."""
     from goalreport.core.engine import compute
 
     try:
-        data = load_workbook_data(path)
+        data = load_workbook_data(path, deals)
     except InputProblems as problems:
         raise InputProblems([*problems.problems, *foreign], problems.warnings) from None
     as_of_date, report_month = resolve_dates(
         data.settings.as_of, as_of=as_of, month=month, today=today)
     try:
         computation = compute(data, as_of=as_of_date, report_month=report_month)
+        if data.inferred_client_types:
+            computation = replace(computation,
+                                  inferred_client_types=data.inferred_client_types)
     except InputProblems as problems:
         raise InputProblems([*foreign, *problems.problems],
                             [*data.warnings, *problems.warnings]) from None
@@ -218,7 +224,8 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
 
     destination = options.output_workbook
     computation, data = _load_and_compute(
-        path, foreign, as_of=options.as_of, month=options.month, today=options.today)
+        path, foreign, as_of=options.as_of, month=options.month, today=options.today,
+        deals=options.deals)
     as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
     warnings = [*data.warnings, *computation.warnings]

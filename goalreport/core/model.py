@@ -62,6 +62,9 @@ class Settings:
     slightly_behind_pace: Fraction = Fraction(9, 10)
     #: Pace at or above which a rep is "At risk"; below it, "Behind".
     at_risk_pace: Fraction = Fraction(3, 4)
+    #: CRM export stages that mean won / lost, besides the usual names (Closed Won, …).
+    won_stages: tuple[str, ...] = ()
+    lost_stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class Rep:
     active: bool = True
     #: Where the rep was read, e.g. "Reps row 4", for messages.
     source: str = ""
+    #: The rep's user ID in the CRM (Reps' CRM ID column), for exports that name owners
+    #: by ID (Salesforce OwnerId, Zoho Deal Owner.id).
+    crm_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,12 @@ class WorkbookData:
     time_off: tuple[TimeOff, ...] = ()
     #: Things worth saying that do not stop a run.
     warnings: tuple[Problem, ...] = ()
+    #: What was read besides the input sheets, one line each for ``check``: the CRM
+    #: exports recognised ("Sheet 'SF export Nov': Salesforce opportunities report, …").
+    notes: tuple[Problem, ...] = ()
+    #: Rep IDs some of whose won deals came from a CRM export without a deal type, so
+    #: new vs repeat was inferred (their reports say so).
+    inferred_client_types: tuple[str, ...] = ()
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

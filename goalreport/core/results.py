@@ -250,3 +250,5 @@ class Computation:
     team: tuple[TeamTotals, ...]
     #: Things worth saying that do not stop a run (e.g. a rep with no working days).
     warnings: tuple[Problem, ...] = ()
+    #: Rep IDs whose new vs repeat split was partly inferred (``WorkbookData``'s).
+    inferred_client_types: tuple[str, ...] = ()

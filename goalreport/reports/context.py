@@ -49,6 +49,12 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction | None:
     return Fraction(numerator) / Fraction(denominator)
 
 
+#: The funnel's note when new vs repeat came partly from a CRM export without a type
+#: (a deal is repeat when its client won before; see docs/crm-exports.md). Short: the
+#: source column does not wrap.
+INFERRED_NOTE = "new/repeat inferred from the CRM export"
+
+
 def _source(assumption: Assumption, fmt: Formatter, *, close_rate: bool = False) -> str:
     words = SOURCE_WORDS.get(assumption.source, assumption.source)
     if assumption.source == "default" and close_rate:
@@ -154,7 +160,9 @@ def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict
     rows = [
         count_row("Leads", month.leads, year.leads, "leads"),
         count_row("Meetings", month.meetings, year.meetings, "meetings"),
-        count_row("Deals won", month.won, year.won, "deals"),
+        {**count_row("Deals won", month.won, year.won, "deals"),
+         "source": INFERRED_NOTE if result.rep.rep_id in computation.inferred_client_types
+         else ""},
         {"stage": "Deals lost", "month": fmt.count(month.lost), "month_objective": "",
          "year": fmt.count(year.lost), "objective": "", "source": ""},
         {"stage": "Close rate (won ÷ leads)", "month": fmt.percent(month.close_rate),

@@ -61,13 +61,15 @@ class _Lookups:
         return self.client_types[raw]
 
 
-def read_activity(table: Table, reps: RepIndex, locale: str,
-                  out: Collector) -> tuple[DayActivity, ...]:
+def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
+                  typed: list[Any] | None = None) -> tuple[DayActivity, ...]:
     """Every valid row summed into one ``DayActivity`` per rep and day.
 
     The loop is the reader's hot spot (a million rows): each value is parsed once per
     distinct cell value and cached, amounts are summed as integer cents, and a row only
     becomes a ``Row`` (for messages with cell names) when something needs the full parsers.
+    With ``typed`` (only when CRM exports are read too), each won, lost and meeting row is
+    also appended as (kind, rep ID, day, client cell, cents, row number), to match them.
     """
     look = _Lookups(reps)
     ids, kinds, client_types = look.ids, look.types, look.client_types
@@ -76,6 +78,7 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
     wanted = [cols.get(key, -1) - first if key in cols else -1
               for key in ("date", "rep_id", "type", "client_type", "amount", "hours")]
     i_day, i_rep, i_type, i_client, i_amount, i_hours = wanted
+    i_name = cols["client"] - first if "client" in cols else -1
     reach = max(wanted) + 1
     known = [i for i in (table.columns[k] - first for k in table.columns) if i >= 0]
     by_rep: dict[str, dict[date, list[int]]] = {}
@@ -138,8 +141,14 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
             record[LEADS] += 1
         elif kind == "meeting":
             record[MEETINGS] += 1
+            if typed is not None:
+                typed.append(("meeting", rep_id, day, values[i_name]
+                              if 0 <= i_name < len(values) else None, 0, number))
         elif kind == "lost":
             record[LOST] += 1
+            if typed is not None:
+                typed.append(("lost", rep_id, day, values[i_name] if 0 <= i_name < len(values)
+                              else None, 0, number))
         elif kind == "won":
             client_type = None
             if i_client >= 0:
@@ -166,6 +175,9 @@ def read_activity(table: Table, reps: RepIndex, locale: str,
                 slot, cents = won[0], _cents(won[1])
             record[slot] += 1
             record[slot + 1] += cents
+            if typed is not None:
+                typed.append(("won", rep_id, day, values[i_name] if 0 <= i_name < len(values)
+                              else None, cents, number))
         elif kind == "focus" and i_hours >= 0:
             raw_hours = values[i_hours]
             hundredths = hours_of.get(raw_hours) if raw_hours.__class__ is float else None

@@ -107,6 +107,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
             team=row.parse("team", parse_text, out, default="") or "",
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,
+            crm_id=row.parse("crm_id", parse_text, out, default="") or "",
         ))
     if rows == 0:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "

@@ -93,6 +93,29 @@ class Book:
         except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types
             raise UnreadableWorkbook(_one_line(self.path, error)) from None
 
+    def first_rows(self, sheet_name: str, count: int) -> list[list[Any]] | None:
+        """The first ``count`` non-empty rows of ``sheet_name`` (text and numbers, from
+        column A), read from the sheet XML without loading the sheet; None when that fails
+        (then load it with ``rows``).
+
+        Used to look at the header of sheets goalreport does not know (a pasted CRM
+        export?): calamine would parse a whole sheet to answer, and an unrelated sheet may
+        hold a million rows. Shared strings are streamed only up to the last one needed.
+        """
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                part = _sheet_part(archive, sheet_name)
+                if part is None:
+                    return None
+                with open_part_limited(archive, part) as stream:
+                    rows = _scan_rows(stream, count)
+                wanted = {v.index for row in rows for v in row if isinstance(v, _Shared)}
+                strings = _shared_strings(archive, max(wanted)) if wanted else []
+        except Exception:  # noqa: BLE001 - only a shortcut: the full read says what is wrong
+            return None
+        return [[strings[v.index] if isinstance(v, _Shared) and v.index < len(strings)
+                 else None if isinstance(v, _Shared) else v for v in row] for row in rows]
+
     def explain_blanks(self, sheet_name: str, refs: Iterable[str]) -> dict[str, str]:
         """For cells (``D7``) that calamine returned empty: ref → why, for those that are a
         formula with no saved value or an error value. Plainly empty cells are left out."""
@@ -159,3 +182,73 @@ def _scan_cells(stream: Any, wanted: set[str]) -> dict[str, str]:
                 break
         element.clear()
     return found
+
+
+class _Shared:
+    """A shared-string cell before the string is looked up."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+def _column(ref: str) -> int:
+    """'C7' → 2."""
+    number = 0
+    for letter in ref:
+        if not letter.isalpha():
+            break
+        number = number * 26 + ord(letter.upper()) - 64
+    return number - 1
+
+
+def _scan_rows(stream: Any, count: int) -> list[list[Any]]:
+    """The first ``count`` rows holding a value, as lists from column A."""
+    row_tag, cell_tag = f"{{{MAIN_NS}}}row", f"{{{MAIN_NS}}}c"
+    value_tag, text_tag = f"{{{MAIN_NS}}}v", f"{{{MAIN_NS}}}t"
+    rows: list[list[Any]] = []
+    for _event, element in iterparse(stream, events=("end",)):
+        if element.tag != row_tag:
+            continue
+        cells: dict[int, Any] = {}
+        for position, cell in enumerate(element.iter(cell_tag)):
+            kind, value = cell.get("t", "n"), cell.find(value_tag)
+            text = value.text if value is not None else None
+            if kind == "inlineStr":
+                text = "".join(t.text or "" for t in cell.iter(text_tag))
+            column = _column(cell.get("r", "")) if cell.get("r") else position
+            if text in (None, ""):
+                continue
+            if kind == "s":
+                cells[column] = _Shared(int(text))  # type: ignore[arg-type]
+            elif kind in ("str", "inlineStr"):
+                cells[column] = text
+            elif kind == "n":
+                cells[column] = float(text)  # type: ignore[arg-type]
+        element.clear()
+        if cells:
+            rows.append([cells.get(i) for i in range(max(cells) + 1)])
+            if len(rows) >= count:
+                break
+    return rows
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The shared strings up to index ``last`` (rich text joined, phonetic runs left out)."""
+    name = next((n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+    if name is None:
+        return []
+    item_tag, text_tag, phonetic_tag = (f"{{{MAIN_NS}}}{t}" for t in ("si", "t", "rPh"))
+    strings: list[str] = []
+    with open_part_limited(archive, name) as stream:
+        for _event, element in iterparse(stream, events=("end",)):
+            if element.tag != item_tag:
+                continue
+            skip = {id(t) for ph in element.iter(phonetic_tag) for t in ph.iter(text_tag)}
+            strings.append("".join(t.text or "" for t in element.iter(text_tag)
+                                   if id(t) not in skip))
+            element.clear()
+            if len(strings) > last:
+                break
+    return strings

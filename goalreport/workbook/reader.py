@@ -15,12 +15,14 @@ What is a warning rather than an error:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
 from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
+from goalreport.crm.merge import TypedRow
+from goalreport.crm.sources import export_files, export_sheets, join_exports
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import activity_warnings, read_activity
 from goalreport.workbook.inputsheets import (
@@ -47,23 +49,24 @@ from goalreport.workbook.table import Collector, find_sheet, read_table
 SUFFIXES = (".xlsx", ".xlsm")
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """The validated contents of ``path``.
+def read_workbook(path: Path, deals: Sequence[Path] = ()) -> WorkbookData:
+    """The validated contents of ``path`` (with the CRM exports in ``deals`` files).
 
     Raises ``UnreadableWorkbook`` when the file cannot be opened as a workbook, and
     ``InputProblems`` (with every problem, and the warnings) when its contents are wrong.
     """
-    data, out = _read(Path(path))
+    data, out = _read(Path(path), deals)
     if out.problems or data is None:
         raise InputProblems(out.problems, out.warnings)
     return data
 
 
-def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
+def find_problems(path: Path, deals: Sequence[Path] = ()
+                  ) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of ``path`` for ``goalreport check``; an unreadable file is one
     error. Never raises for bad input."""
     try:
-        _data, out = _read(Path(path))
+        _data, out = _read(Path(path), deals)
     except UnreadableWorkbook as error:
         message = str(error)
         for prefix in (f"{path}: ", f"{Path(path).name}: "):
@@ -72,7 +75,7 @@ def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
     return list(out.problems), list(out.warnings)
 
 
-def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
+def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, Collector]:
     from goalreport.guard.container import check_container
 
     if path.suffix.lower() not in SUFFIXES:
@@ -105,12 +108,25 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
 
+    # CRM exports pasted as sheets or given as --deals files (see crm/sources.py).
+    exports = [*export_sheets(book, sheets.values()), *export_files(deals, out)]
+    # A pasted export named like an input sheet ("Activities") is not a second one.
+    pasted = {f"{export.name} sheet" for export in exports}
+    out.warnings[:] = [w for w in out.warnings
+                       if not (w.where in pasted and w.message.startswith("is also read as"))]
+    typed: list[TypedRow] | None = [] if exports else None
+    notes: tuple[Problem, ...] = ()
+    inferred: tuple[str, ...] = ()
+
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
         goals = read_goals(table, index, locale, out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        activity = read_activity(table, index, locale, out)
+        activity = read_activity(table, index, locale, out, typed)
+        if exports:
+            activity, notes, inferred = join_exports(exports, activity, typed or [], reps,
+                                                     settings, table.name, out)
         activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -133,7 +149,7 @@ def _read(path: Path) -> tuple[WorkbookData | None, Collector]:
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
         # pickles across the sandbox process boundary.
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
-        warnings=tuple(out.warnings),
+        warnings=tuple(out.warnings), notes=notes, inferred_client_types=inferred,
     )
     return data, out
 

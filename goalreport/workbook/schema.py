@@ -64,6 +64,7 @@ REPS = SheetSpec("reps", "Reps", (
     _col("start_date", "Start Date", "Start", "Started", "Hire Date"),
     _col("ramp_months", "Ramp Months", "Ramp"),
     _col("active", "Active"),
+    _col("crm_id", "CRM ID", "CRM User ID", "Owner ID", "OwnerId"),
 ), synonyms=("Rep", "Sales Reps", "Team Members"), required=True)
 
 GOALS = SheetSpec("goals", "Goals", (
@@ -190,6 +191,10 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "Pace at or above which a rep is Slightly behind."),
     SettingSpec("at_risk_pace", "At Risk Pace", "75%", ("At Risk Threshold", "At Risk"),
                 "Pace at or above which a rep is At risk; below it, Behind."),
+    SettingSpec("won_stages", "Won Stages", "", ("Won Stage", "Closed Won Stages"),
+                "CRM export stages that mean a won deal, besides Closed Won: Signed; Booked."),
+    SettingSpec("lost_stages", "Lost Stages", "", ("Lost Stage", "Closed Lost Stages"),
+                "CRM export stages that mean a lost deal, besides Closed Lost: Dead; No go."),
 )
 
 

@@ -128,6 +128,12 @@ def parse_country(value: Any) -> tuple[str, str | None]:
     return country, None
 
 
+def parse_stage_list(value: Any) -> tuple[str, ...]:
+    """'Signed; Booked, Won - paid' → ('Signed', 'Booked', 'Won - paid'): CRM stage names
+    separated by commas or semicolons."""
+    return tuple(part.strip() for part in re.split(r"[;,]", parse_text(value)) if part.strip())
+
+
 def _positive(parser: Callable[[Any], Any], what: str, example: str) -> Callable[[Any], Any]:
     def parse(value: Any) -> Any:
         result = parser(value)
@@ -186,6 +192,8 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         **{key: _positive(lambda v: parse_ratio(v, locale, percent_above=3, what="a pace",
                                                 example="90% or 0.9"), "a pace", "90%")
            for key in ("on_track_pace", "slightly_behind_pace", "at_risk_pace")},
+        "won_stages": parse_stage_list,
+        "lost_stages": parse_stage_list,
     }
     values: dict[str, Any] = {"locale": locale}
     for key, parser in parsers.items():
@@ -196,6 +204,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         values["holiday_country"], values["holiday_subdivision"] = values["holiday_country"]
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     _check_paces(settings, raw, out)
+    _check_stages(settings, raw, out)
     return settings
 
 
@@ -209,6 +218,17 @@ def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any]
     except ValueProblem as problem:
         out.error(where, problem.message)
         return None
+
+
+def _check_stages(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:
+    """A stage named both won and lost would be counted as neither reliably: an error."""
+    from goalreport.crm.deals import stage_key
+
+    won = {stage_key(name) for name in settings.won_stages}
+    both = [name for name in settings.lost_stages if stage_key(name) in won]
+    if both:
+        out.error(raw["lost_stages"][0], f"{both[0]!r} is in both Won Stages and Lost Stages. "
+                  "Keep it in the one it means.")
 
 
 def _check_paces(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:

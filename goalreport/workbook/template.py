@@ -172,11 +172,17 @@ def _instructions(book: Any, title: Any, bold: Any, wrap: Any) -> None:
         ("Names of sheets and columns may be in any case and columns in any order; extra "
         "columns and sheets are left alone. Do not rename the sheets Plan, Weekly Plan, "
         "Progress, Team Summary and Run Log: goalreport writes those."),
+        ("Deals from your CRM: export the closed deals (Salesforce, HubSpot, Pipedrive, Zoho "
+         "or Odoo) and paste the export, header row included, into a new sheet of any name; "
+         "or keep the file beside this workbook and add --deals FILE. Won and lost deals "
+         "count as if typed into Activity (keep leads, meetings and focus there). Owners "
+         "must match a rep's Rep ID, Name or Email, or a 'CRM ID' column you add to Reps. "
+         "`goalreport check` says what it recognised."),
     ]
     row = 2
     for line in lines:
         sheet.merge_range(row, 0, row, 1, line, wrap)
-        sheet.set_row(row, 45)
+        sheet.set_row(row, 60)
         row += 1
     row += 1
     for name, text in SHEET_HELP.items():
