@@ -51,6 +51,8 @@ class Settings:
     slightly_behind_pace: Fraction = Fraction(9, 10)
     #: Pace at or above which a rep is "At risk"; below it, "Behind".
     at_risk_pace: Fraction = Fraction(3, 4)
+    #: Where ``goalreport send`` mails the team summary and the delivery status; "" for none.
+    manager_email: str = ""
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,8 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "Pace at or above which a rep is Slightly behind."),
     SettingSpec("at_risk_pace", "At Risk Pace", "75%", ("At Risk Threshold", "At Risk"),
                 "Pace at or above which a rep is At risk; below it, Behind."),
+    SettingSpec("manager_email", "Manager Email", "", ("Manager E-mail", "Manager Address"),
+                "Where 'goalreport send' mails the team summary and who was sent what."),
 )
 
 
