@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -30,6 +31,9 @@ from goalreport.reports.formatting import Formatter
 
 REP_TEMPLATE = "email_rep"
 MANAGER_TEMPLATE = "email_manager"
+#: Headers are not folded below 998 characters: Python folds a subject just over 78
+#: characters right after "Subject:", and mail programs then show it with a leading space.
+MESSAGE_POLICY = policy.default.clone(max_line_length=998)
 _SUBJECT = re.compile(r"Subject:[ \t]*(.*)")
 
 
@@ -168,7 +172,7 @@ def build_message(*, sender: str, to: str, rendered: Rendered, now: datetime,
                   ) -> EmailMessage:
     """A multipart/alternative (text, HTML) message with attachments, Date and
     Message-ID set. With ``redirect_to`` it goes there, the subject naming ``to``."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     subject = rendered.subject
     if redirect_to:
         subject = f"[for {to}] {subject}"
