@@ -251,15 +251,16 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     out_dir = options.out_dir or path.parent / "reports"
     folder = out_dir / f"{computation.report_month:%Y-%m}"
     reps, team = stale_reports(computation, folder, path.stat().st_mtime_ns, sending.rep_ids)
-    render = {"templates_dir": options.templates_dir, "html": options.html}
     if reps:
         subset = replace(computation, results=tuple(reps))
         stems = report_stems(computation)
         if report_filenames([(r.rep.rep_id, r.rep.name) for r in reps]) != \
                 [stems[r.rep.rep_id] for r in reps]:
             subset = computation  # names that collide are numbered over every rep
-        render_reports(subset, data.settings, out_dir, jobs=options.jobs, **render)
+        render_reports(subset, data.settings, out_dir, jobs=options.jobs, html=options.html,
+                       templates_dir=options.templates_dir)
     elif team:
-        render_team_summary(computation, data.settings, out_dir, **render)
+        render_team_summary(computation, data.settings, out_dir, html=options.html,
+                            templates_dir=options.templates_dir)
     return deliver(computation, data.settings, folder.resolve(), sending, now=options.now,
                    templates_dir=options.templates_dir)

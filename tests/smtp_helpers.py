@@ -14,7 +14,7 @@ import threading
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -38,7 +38,7 @@ class Handler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
         if address in self.refuse:
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -94,7 +94,7 @@ class MailServer:
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
 
-    def __enter__(self) -> MailServer:
+    def __enter__(self) -> Self:
         self.controller.start()
         return self
 

@@ -27,17 +27,17 @@ def test_email_cells_that_are_one_address(cell: str, address: str) -> None:
 
 
 @pytest.mark.parametrize(("cell", "message"), [
-    ("ana(at)example.com", "'ana(at)example.com' is not an email address: write one address "
-                           "such as ana@example.com, or leave it empty."),
-    ("ana@example", "'ana@example' is not an email address: write one address such as "
-                    "ana@example.com, or leave it empty."),
-    ("ana@example.com; ben@example.com", "'ana@example.com; ben@example.com' holds more than "
-     "one address: write one address per cell, or leave it empty."),
-    ("Ana Lima <ana@example.com>", "'Ana Lima <ana@example.com>' is not an email address: "
+    ("ana(at)example.com", ("'ana(at)example.com' is not an email address: write one address "
+                           "such as ana@example.com, or leave it empty.")),
+    ("ana@example", ("'ana@example' is not an email address: write one address such as "
+                    "ana@example.com, or leave it empty.")),
+    ("ana@example.com; ben@example.com", ("'ana@example.com; ben@example.com' holds more than "
+     "one address: write one address per cell, or leave it empty.")),
+    ("Ana Lima <ana@example.com>", ("'Ana Lima <ana@example.com>' is not an email address: "
                                    "write one address such as ana@example.com, or leave it "
-                                   "empty."),
-    ("ana@example.com\nBcc: x@evil.com", "'ana@example.com Bcc: x@evil.com' holds more than "
-     "one address: write one address per cell, or leave it empty."),
+                                   "empty.")),
+    ("ana@example.com\nBcc: x@evil.com", ("'ana@example.com Bcc: x@evil.com' holds more than "
+     "one address: write one address per cell, or leave it empty.")),
 ])
 def test_anything_else_is_refused(cell: str, message: str) -> None:
     with pytest.raises(ValueProblem) as raised:
@@ -53,10 +53,10 @@ def test_check_names_a_malformed_email_and_manager_email(make_workbook) -> None:
     result = CliRunner().invoke(cli, ["check", str(book)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "Error: Settings!B4: 'boss@' is not an email address: write one address such as "
-        "ana@example.com, or leave it empty.",
-        "Error: Reps!C2: 'ana.example.com' is not an email address: write one address such "
-        "as ana@example.com, or leave it empty.",
+        ("Error: Settings!B4: 'boss@' is not an email address: write one address such as "
+        "ana@example.com, or leave it empty."),
+        ("Error: Reps!C2: 'ana.example.com' is not an email address: write one address such "
+        "as ana@example.com, or leave it empty."),
         "2 input problems; nothing was written. Fix them and run again.",
     ]
 
@@ -92,14 +92,14 @@ def test_settings_from_the_environment_with_defaults() -> None:
      "GOALREPORT_SMTP_PORT is 'smtp'; write a port number such as 587."),
     ({"GOALREPORT_SMTP_SECURITY": "none", "GOALREPORT_SMTP_USER": "u",
       "GOALREPORT_SMTP_PASSWORD": "p"},
-     "GOALREPORT_SMTP_SECURITY=none would send the password to mail.example.com "
-     "unencrypted. Use starttls or ssl."),
+     ("GOALREPORT_SMTP_SECURITY=none would send the password to mail.example.com "
+     "unencrypted. Use starttls or ssl.")),
     ({"GOALREPORT_SMTP_USER": "u", "GOALREPORT_SMTP_PASSWORD": "p",
       "GOALREPORT_SMTP_PASSWORD_COMMAND": "echo p"},
      "both GOALREPORT_SMTP_PASSWORD and GOALREPORT_SMTP_PASSWORD_COMMAND are set; keep one."),
     ({"GOALREPORT_SMTP_FROM": ""},
-     "GOALREPORT_SMTP_FROM is not set; set the address the reports come from, such as "
-     "reports@example.com."),
+     ("GOALREPORT_SMTP_FROM is not set; set the address the reports come from, such as "
+     "reports@example.com.")),
 ])
 def test_unusable_settings_are_refused_before_anything_is_sent(extra, message) -> None:
     with pytest.raises(DeliveryError) as raised:
@@ -153,12 +153,12 @@ def test_send_log_decisions() -> None:
     assert decide(entry, "ANA@example.com", "aa").verdict == "already sent"
     changed = decide(entry, "ana@example.com", "bb")
     assert (changed.verdict, changed.detail) == (
-        "changed", "the report changed since it was sent on 2026-07-01T06:00:00; use "
-                   "--resend to send the new one")
+        "changed", ("the report changed since it was sent on 2026-07-01T06:00:00; use "
+                   "--resend to send the new one"))
     moved = decide(entry, "ana@new.example.com", "aa")
     assert (moved.verdict, moved.detail) == (
-        "changed", "sent to ana@example.com on 2026-07-01T06:00:00, and the Email is now "
-                   "ana@new.example.com; use --resend to send it there")
+        "changed", ("sent to ana@example.com on 2026-07-01T06:00:00, and the Email is now "
+                   "ana@new.example.com; use --resend to send it there"))
 
 
 def test_send_without_a_server_says_how_to_set_one(make_workbook) -> None:

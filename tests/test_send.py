@@ -163,9 +163,13 @@ def test_permanent_refusal_of_one_recipient_leaves_the_others_delivered(
 def test_temporary_failure_is_retried(team: Path, tmp_path: Path) -> None:
     with MailServer(tmp_path) as server:
         server.handler.data_failures = 1  # 421 to the first DATA: smtplib drops the link
-        result = invoke(["send", str(team), *MONTH], server.env)
+        env = {**server.env, "GOALREPORT_SMTP_FROM": "Sales Reports <reports@example.com>"}
+        result = invoke(["send", str(team), *MONTH], env)
     assert result.exit_code == 0, result.output
     assert len(server.messages) == 4
+    assert server.handler.envelopes[0][0] == "reports@example.com"
+    assert server.messages[0]["From"] == "Sales Reports <reports@example.com>"
+    assert server.messages[0]["Message-ID"].endswith("@example.com>")
     assert "sent: R1 (Ana Lima) <ana@example.com>: R1-Ana-Lima.pdf (after 2 tries)" \
         in result.output
 
@@ -291,3 +295,40 @@ def test_batch_send_records_deliveries_in_the_manifest(team: Path, tmp_path: Pat
         assert len(server.messages) == 4
     last = json.loads((inbox / "reports" / "last-run.json").read_text())
     assert last["workbooks"][0]["status"] == "skipped"
+
+
+def test_templates_folder_overrides_the_email(team: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "email_rep.txt").write_text(
+        "Subject: {{ rep.name }}: {{ attainment }} in {{ month }}\n\nGap {{ gap }}.\n")
+    result = invoke(["send", str(team), *MONTH, "--dry-run", "--rep", "R1", "--templates",
+                     str(mine)])
+    assert result.exit_code == 0, result.output
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(
+        (month_dir(team) / "outbox" / "R1-Ana-Lima.eml").read_bytes(), policy=policy.default)
+    assert message["Subject"] == "Ana Lima: 8.3% in June 2026"
+    assert plain_text(message) == "Gap $110,000.\n"
+    assert sorted(p.name for p in (month_dir(team) / "outbox").iterdir()) == [
+        "R1-Ana-Lima.eml"]
+    (mine / "email_rep.txt").write_text("Hello {{ rep.name }}\n")
+    broken = invoke(["send", str(team), *MONTH, "--dry-run", "--templates", str(mine)])
+    assert broken.exit_code == 1
+    assert broken.output == ("Error: template email_rep.txt must start with a line "
+                             "'Subject: …' (the subject of the message), then the body.\n")
+
+
+def test_run_with_send_renders_then_sends(team: Path, tmp_path: Path) -> None:
+    shutil.rmtree(team.parent / "reports")
+    with MailServer(tmp_path) as server:
+        result = invoke(["run", str(team), *MONTH, "--send", "--no-calendar", "-j", "1",
+                         "--json"], server.env)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["delivery"]["counts"] == {"sent": 4, "not sent": 1}
+    received = by_recipient(server)
+    for address, pdf in PDFS.items():
+        assert attachments(received[address]) == {pdf: (month_dir(team) / pdf).read_bytes()}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from goalreport.core.calendar import add_months, month_end
 from goalreport.core.results import Computation, RepResult
 from goalreport.errors import TemplateError
 from goalreport.reports.context import goal_year_label
-from goalreport.reports.environment import make_environment, render_template
+from goalreport.reports.environment import make_environment, render_template, template_error
 from goalreport.reports.formatting import Formatter
 
 REP_TEMPLATE = "email_rep"
@@ -58,6 +58,17 @@ def email_environment(templates_dir: Path | None) -> jinja2.Environment:
     env = make_environment(templates_dir)
     env.autoescape = lambda name: not (name or "").endswith(".txt")
     return env
+
+
+def check_templates(env: jinja2.Environment, templates_dir: Path | None = None) -> None:
+    """Load and compile every email template before anything is sent, so a broken one
+    stops the run at once rather than after the reps' messages went out."""
+    for base in (REP_TEMPLATE, MANAGER_TEMPLATE):
+        for name in (f"{base}.txt", f"{base}.html"):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError as error:
+                raise template_error(error, name, templates_dir) from error
 
 
 def render_email(env: jinja2.Environment, name: str, context: Mapping[str, Any],
@@ -180,8 +191,8 @@ def build_message(*, sender: str, to: str, rendered: Rendered, now: datetime,
     message["From"] = sender
     message["To"] = redirect_to or to
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid("goalreport", domain=sender.rpartition("@")[2]
-                                       or "localhost")
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    message["Message-ID"] = make_msgid("goalreport", domain=domain or "localhost")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")

@@ -179,6 +179,7 @@ class _Session:
         self.sender, self.report = sender, report
         self.fmt = Formatter(settings.locale, settings.currency)
         self.env = compose.email_environment(templates_dir)
+        compose.check_templates(self.env, templates_dir)
         self.log = SendLog(folder)
         self.mailer: Mailer | None = None
         self.outbox = folder / OUTBOX

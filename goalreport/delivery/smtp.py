@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Self
 
@@ -159,6 +160,9 @@ def load_settings(env: Mapping[str, str], config: Path | None = None, *,
     if not sender:
         raise DeliveryError(f"{PREFIX}FROM is not set; set the address the reports come "
                             "from, such as reports@example.com.")
+    if "@" not in parseaddr(sender)[1] or any(ch in sender for ch in "\r\n"):
+        raise DeliveryError(f"{PREFIX}FROM is {sender!r}; write an address such as "
+                            "reports@example.com or 'Sales Reports <reports@example.com>'.")
     ca_file = Path(values["CA_FILE"]) if values.get("CA_FILE") else None
     return SmtpSettings(
         host=host, port=int(port_text), security=security, user=user, sender=sender,
