@@ -21,6 +21,7 @@ from goalreport.workbook.values import ValueProblem, parse_email
     ("  Ana.Lima+sales@mail.example.co.uk ", "Ana.Lima+sales@mail.example.co.uk"),
     ("<ana@example.com>", "ana@example.com"),
     ("mailto:ana@example.com", "ana@example.com"),
+    ("chloé.5@exämple.com", "chloé.5@exämple.com"),
 ])
 def test_email_cells_that_are_one_address(cell: str, address: str) -> None:
     assert parse_email(cell) == address

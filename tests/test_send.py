@@ -332,3 +332,20 @@ def test_run_with_send_renders_then_sends(team: Path, tmp_path: Path) -> None:
     received = by_recipient(server)
     for address, pdf in PDFS.items():
         assert attachments(received[address]) == {pdf: (month_dir(team) / pdf).read_bytes()}
+
+
+def test_reports_older_than_the_workbook_are_rendered_again(team: Path, tmp_path: Path) -> None:
+    """A workbook saved after the reports were rendered: the PDFs are rendered again first.
+    They are reproducible, so unchanged numbers give the same bytes and nothing is sent
+    twice."""
+    pdf = month_dir(team) / "R1-Ana-Lima.pdf"
+    with MailServer(tmp_path) as server:
+        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
+        before = pdf.stat().st_mtime_ns
+        later = before + 60_000_000_000
+        os.utime(team, ns=(later, later))
+        again = invoke(["send", str(team), *MONTH], server.env)
+    assert again.exit_code == 0, again.output
+    assert pdf.stat().st_mtime_ns > before
+    assert len(server.messages) == 4
+    assert again.output.splitlines()[-1] == "4 already sent, 1 not sent."

@@ -254,6 +254,9 @@ class Mailer:
                 elif not 400 <= error.smtp_code < 500:
                     return Attempt(False, f"refused by the mail server: {reason}", tries)
             except smtplib.SMTPNotSupportedError:
+                if not connecting:  # an address with non-ASCII letters, a server without
+                    return Attempt(False, "the mail server does not take international "
+                                   "addresses (no SMTPUTF8); use an ASCII address", tries)
                 raise DeliveryError(
                     f"the mail server {self._where()} does not offer STARTTLS. Set "
                     f"{PREFIX}SECURITY=ssl (port 465) if it takes TLS from the start.") from None

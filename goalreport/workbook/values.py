@@ -431,14 +431,16 @@ __all__ = [
 
 # ---------------------------------------------------------------- email addresses
 
+#: A plain address: dot-atoms of letters (any script: RFC 6531 allows them), digits and
+#: RFC 5322's specials, and a domain of at least two labels ending in a letter label.
 _EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
 
 
 def parse_email(value: Any) -> str:
-    """One plain email address (``ana@example.com``; ``<ana@example.com>`` and ``mailto:``
-    are unwrapped). Several addresses, a display name or anything else is refused rather
+    """One plain email address (``ana@example.com``, ``chloé@example.com``;
+    ``<ana@example.com>`` and ``mailto:`` are unwrapped). Several addresses, a display name or anything else is refused rather
     than guessed at: goalreport mails each rep's own numbers to this address."""
     text = parse_text(value)
     bare = text.removeprefix("mailto:").removeprefix("MAILTO:").strip()
