@@ -256,5 +256,6 @@ def test_warnings_do_not_stop_a_read(make_workbook):
         ("warning: Settings!A4: 'Favourite Colour' is not a setting goalreport knows, so it is "
         "ignored. Known settings: Company, Currency, Locale, Fiscal Year Start, Working Days, "
         "Holiday Country, As Of, Default Close Rate, Default Meetings per Lead, Default Avg "
-        "Deal Size, Realism Threshold, On Track Pace, Slightly Behind Pace, At Risk Pace."),
+        "Deal Size, Realism Threshold, On Track Pace, Slightly Behind Pace, At Risk Pace, "
+        "Manager Email."),
     ]
