@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -168,3 +169,46 @@ def test_send_without_a_server_says_how_to_set_one(make_workbook) -> None:
                                 catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output.startswith("Error: no mail server is set. Set GOALREPORT_SMTP_HOST")
+
+
+def test_a_server_that_stays_unreachable_stops_the_run(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from smtp_helpers import free_port
+
+    from goalreport.delivery.smtp import Mailer
+
+    port = free_port()  # nothing listens there
+    settings = load_settings({"GOALREPORT_SMTP_HOST": "127.0.0.1", "GOALREPORT_SMTP_PORT":
+                              str(port), "GOALREPORT_SMTP_SECURITY": "none",
+                              "GOALREPORT_SMTP_FROM": "r@example.com"})
+    waited: list[float] = []
+    message = EmailMessage()
+    message["Subject"] = "x"
+    message.set_content("x")
+    with Mailer(settings, delays=(0.5, 2.0), sleep=waited.append) as mailer, \
+            pytest.raises(DeliveryError) as raised:
+        mailer.send(message, "ana@example.com")
+    assert waited == [0.5, 2.0]
+    assert str(raised.value) == (f"the mail server 127.0.0.1:{port} could not be reached "
+                                 "after 3 tries: Connection refused.")
+
+
+def test_no_focus_blocks_after_the_goal_year_and_the_email_says_so(make_workbook) -> None:
+    from goalreport.core.engine import compute
+    from goalreport.delivery import compose, ics
+    from goalreport.jobs import load_workbook_data
+    from goalreport.reports.formatting import Formatter
+
+    data = load_workbook_data(make_workbook())
+    computation = compute(data, as_of=dt.date(2026, 12, 31), report_month=dt.date(2026, 12, 1))
+    result = computation.results[0]
+    fmt = Formatter("en_US", "USD")
+    assert ics.focus_blocks(result, computation.report_month, fmt) == ()
+    context = compose.rep_email_context(result, computation, fmt, company="Acme",
+                                        file_name="R1-Ana-Lima.pdf", calendar=None)
+    env = compose.email_environment(None)
+    rendered = compose.render_email(env, compose.REP_TEMPLATE, context)
+    assert "  Next:    your goal year ends on Dec 31, 2026; next month's plan comes with " \
+        "next year's goals.\n" in rendered.text
+    assert "focus time" not in rendered.text
