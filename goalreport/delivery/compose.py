@@ -132,6 +132,7 @@ def rep_email_context(result: RepResult, computation: Computation, fmt: Formatte
                           week=_typical_week(result, first, fmt))
     return {
         "company": company,
+        "lang": fmt.lang,
         "month": fmt.month(computation.report_month),
         "as_of": fmt.date(computation.as_of),
         "rep": {"id": rep.rep_id, "name": rep.name, "first_name": first_name(rep.name),
@@ -161,6 +162,7 @@ def manager_email_context(computation: Computation, fmt: Formatter, *, company: 
                                                     if total else ()) if count]
     return {
         "company": company,
+        "lang": fmt.lang,
         "month": fmt.month(computation.report_month),
         "as_of": fmt.date(computation.as_of),
         "reps": fmt.count(len(computation.results)),
