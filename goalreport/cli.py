@@ -164,6 +164,64 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+class EmailType(click.ParamType):
+    """One email address, checked like an Email cell."""
+
+    name = "ADDRESS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from goalreport.workbook.values import ValueProblem, parse_email
+
+        try:
+            return parse_email(value)
+        except ValueProblem as problem:
+            self.fail(problem.message, param, ctx)
+
+
+def mail_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--smtp-config and --no-calendar: for send and for --send on run and batch."""
+    func = click.option(
+        "--smtp-config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="File of GOALREPORT_SMTP_* settings (chmod 600 when it holds a password).")(func)
+    func = click.option("--no-calendar", is_flag=True,
+                        help="Leave out the .ics of the rep's focus blocks for next month.")(func)
+    return func
+
+
+def send_flag(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--send on run and batch: mail the reports once they are rendered."""
+    func = click.option("--send", is_flag=True,
+                        help="Then mail each rep their report and the manager the team "
+                             "summary (see 'goalreport send').")(func)
+    return mail_options(func)
+
+
+def _send_options(options: dict[str, Any], *, rep_ids: tuple[str, ...] = ()) -> Any:
+    """Pop the mail options out of ``options``; SendOptions when --send was given."""
+    send = options.pop("send", False)
+    smtp_config, no_calendar = options.pop("smtp_config", None), options.pop("no_calendar", False)
+    if not send:
+        return None
+    from goalreport.delivery.deliver import SendOptions
+
+    return SendOptions(calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
+
+
+def _echo_delivery(report: Any, quiet: bool) -> None:
+    """Who got what, one line each on stderr; then the totals."""
+    for level, line in report.lines():
+        if quiet and level != "error":
+            continue
+        label = {"error": "Error: ", "warning": "Warning: "}.get(level, "")
+        click.echo(f"{label}{line}", err=True)
+    if report.error:
+        click.echo(f"Error: {report.error}", err=True)
+    if not quiet:
+        where = f" (written to {report.folder / 'outbox'})" if report.dry_run else ""
+        click.echo(f"{'Dry run: ' if report.dry_run else ''}{report.summary()}{where}.",
+                   err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="goalreport")
 def cli() -> None:
@@ -230,13 +288,21 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
 
     quiet, verbose, debug, as_json = (options.pop(k) for k in ("quiet", "verbose", "debug",
                                                                "as_json"))
+    sending = _send_options(options, rep_ids=tuple(options.get("rep_ids", ()) or ()))
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=plan,
                      write_progress=progress, render=render,
                      rep_ids=tuple(options.pop("rep_ids", ()) or ()), **options)
     with main_errors(debug, as_json), progress_bar(quiet or as_json, "Rendering reports") as bar:
         result = run_job(workbook, job, progress=bar)
+    delivery = None
+    if sending is not None:
+        from goalreport.jobs import send_job
+
+        with main_errors(debug, as_json):
+            delivery = send_job(workbook, job, sending, done=result)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        click.echo(json.dumps({**result.to_json(), **({"delivery": delivery.to_json()}
+                                                       if delivery else {})}, indent=2))
     if not quiet:
         echo_problems(result.warnings, "Warning")
         for note in result.notes:
@@ -254,7 +320,9 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
         click.echo(summary + ".", err=True)
     for failure in result.failures:
         click.echo(f"Error: {failure}", err=True)
-    if result.failures:
+    if delivery is not None:
+        _echo_delivery(delivery, quiet)
+    if result.failures or (delivery is not None and not delivery.ok):
         sys.exit(1)
 
 
@@ -312,17 +380,72 @@ def report(workbook: Path, **options: Any) -> None:
 
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
+@send_flag
 @report_options
 @job_options
 @common_options
 def run(workbook: Path, **options: Any) -> None:
-    """The monthly job: plan + report in one write, then the PDFs.
+    """The monthly job: plan + report in one write, then the PDFs (and with --send,
+    mail them).
 
     \b
     Example:
         goalreport run team.xlsx --out reports/ --html
     """
     _run(workbook, plan=True, progress=True, render=True, options=options)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.option("--dry-run", is_flag=True,
+              help="Connect to nothing: write each message to DIR/<YYYY-MM>/outbox/*.eml.")
+@click.option("--resend", is_flag=True,
+              help="Send again what was already sent (and reports changed since).")
+@click.option("--redirect-to", type=EmailType(),
+              help="Send every message to this address instead, for a test run.")
+@mail_options
+@click.option("--json", "as_json", is_flag=True, help="Print who was sent what on stdout.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64),
+              help="Render missing reports in this many processes (default: CPU count).")
+@click.option("--templates", "templates_dir",
+              type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder of templates overriding the packaged ones (emails too).")
+@click.option("--rep", "rep_ids", multiple=True, metavar="ID",
+              help="Send only this rep's report (repeatable); the manager gets nothing.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Reports folder (default: 'reports' beside the workbook).")
+@date_options
+@common_options
+def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
+         smtp_config: Path | None, no_calendar: bool, as_json: bool, jobs: int | None,
+         templates_dir: Path | None, rep_ids: tuple[str, ...], out_dir: Path | None,
+         as_of: date | None, month: date | None, quiet: bool, verbose: bool,
+         debug: bool) -> None:
+    """Mail each rep their report of the month, and the manager the team summary.
+
+    Reports come from DIR/<YYYY-MM>/ (missing or outdated ones are rendered first).
+    The mail server is set with GOALREPORT_SMTP_* variables or --smtp-config. Nothing
+    is sent twice: DIR/<YYYY-MM>/.goalreport-sent.json records what was accepted.
+    Exit status 1 when anyone was not sent (refused, failed, or held back because the
+    report changed since it was sent).
+
+    \b
+    Example:
+        goalreport send team.xlsx --month 2026-10 --dry-run
+    """
+    from goalreport.delivery.deliver import SendOptions
+    from goalreport.jobs import JobOptions, send_job
+
+    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
+                     month=month, out_dir=out_dir, templates_dir=templates_dir, jobs=jobs)
+    sending = SendOptions(dry_run=dry_run, resend=resend, redirect_to=redirect_to,
+                          calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
+    with main_errors(debug, as_json):
+        report = send_job(workbook, job, sending)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    _echo_delivery(report, quiet)
+    sys.exit(0 if report.ok else 1)
 
 
 @cli.command()
@@ -337,12 +460,13 @@ def run(workbook: Path, **options: Any) -> None:
               help="Leave a workbook changed this recently for the next run (still copying).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run manifest on stdout.")
 @render_options
+@send_flag
 @date_options
 @common_options
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
           as_json: bool, html: bool, jobs: int | None, templates_dir: Path | None,
           as_of: date | None, month: date | None, quiet: bool, verbose: bool,
-          debug: bool) -> None:
+          debug: bool, **mail: Any) -> None:
     """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
 
     Unchanged workbooks are skipped, workbooks open in Excel or still being copied are
@@ -364,7 +488,8 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     stop = _stop_on_sigterm()
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,
-                             log=_batch_log(quiet, verbose or debug), stop=stop)
+                             log=_batch_log(quiet, verbose or debug), stop=stop,
+                             send=_send_options(mail))
     if as_json:
         click.echo(json.dumps(manifest.to_json(), indent=2))
     sys.exit(manifest.exit_code)

@@ -79,3 +79,10 @@ class BatchLocked(GoalreportError):
     """Raised when another batch run holds the inbox lock. Exit code 3."""
 
     exit_code = 3
+
+
+class DeliveryError(GoalreportError):
+    """Raised when ``send`` cannot send at all: SMTP settings missing or unsafe (a config
+    file with a password that others can read, a password over an unencrypted link), a
+    password command that fails, the mail server refusing the login or staying
+    unreachable, or another ``send`` busy with the same month. Never carries a password."""

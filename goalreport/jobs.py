@@ -19,6 +19,7 @@ from goalreport.errors import InputProblems, Problem
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
+    from goalreport.delivery.deliver import DeliveryReport, SendOptions
     from goalreport.guard.handback import PackedWorkbook
 
 #: Memory and time a workbook may use while it is read (see the README's safety section).
@@ -71,6 +72,9 @@ class JobResult:
     backup: Path | None = None
     #: What the write-back had to say, e.g. that an unreadable Run Log started afresh.
     notes: list[str] = field(default_factory=list)
+    #: What was computed (every active rep) and read, for ``--send`` after the job.
+    computation: Computation | None = field(default=None, repr=False, compare=False)
+    data: WorkbookData | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -233,7 +237,7 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
         workbook=path, as_of=as_of, report_month=report_month,
         reps=len(computation.results), warnings=warnings,
         statuses={r.rep.rep_id: r.progress.status for r in computation.results},
-        settings_as_of=data.settings.as_of,
+        settings_as_of=data.settings.as_of, computation=computation, data=data,
     )
 
     tables = computed_tables(
@@ -251,3 +255,38 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
     result.backup, result.notes = outcome.backup, list(outcome.notes)
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, selected, data
+
+
+def send_job(path: Path, options: JobOptions, sending: SendOptions,
+             done: JobResult | None = None) -> DeliveryReport:
+    """``send``, ``run --send``, ``batch --send``: mail the report month's PDFs under
+    ``out_dir/<YYYY-MM>/``. Missing PDFs, and PDFs older than the workbook (its computed
+    sheets or data changed since), are rendered first by the code ``report`` uses; the
+    workbook itself is not written. ``done`` is the job just run on ``path``, whose
+    computation is reused instead of reading the workbook again."""
+    from goalreport.delivery.deliver import deliver, report_stems, stale_reports
+    from goalreport.reports.filenames import report_filenames
+    from goalreport.reports.render import render_reports, render_team_summary
+
+    if done is not None and done.computation is not None and done.data is not None:
+        computation, data = done.computation, done.data
+    else:
+        computation, data = _load_and_compute(path, [], as_of=options.as_of, deals=options.deals,
+                                              month=options.month, today=options.today)
+    select_reps(computation, sending.rep_ids)  # an unknown --rep is an input problem
+    out_dir = options.out_dir or path.parent / "reports"
+    folder = out_dir / f"{computation.report_month:%Y-%m}"
+    reps, team = stale_reports(computation, folder, path.stat().st_mtime_ns, sending.rep_ids)
+    if reps:
+        subset = replace(computation, results=tuple(reps))
+        stems = report_stems(computation)
+        if report_filenames([(r.rep.rep_id, r.rep.name) for r in reps]) != \
+                [stems[r.rep.rep_id] for r in reps]:
+            subset = computation  # names that collide are numbered over every rep
+        render_reports(subset, data.settings, out_dir, jobs=options.jobs, html=options.html,
+                       templates_dir=options.templates_dir)
+    elif team:
+        render_team_summary(computation, data.settings, out_dir, html=options.html,
+                            templates_dir=options.templates_dir)
+    return deliver(computation, data.settings, folder.resolve(), sending, now=options.now,
+                   templates_dir=options.templates_dir)

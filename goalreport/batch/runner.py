@@ -38,6 +38,7 @@ from goalreport.batch.inbox import (
     scan_inbox,
     write_json_atomic,
 )
+from goalreport.delivery.deliver import SendOptions, deliver_in_batch
 from goalreport.errors import GoalreportError, InputProblems, WorkbookBusy
 from goalreport.jobs import JobOptions, JobResult, resolve_dates, run_job
 
@@ -74,6 +75,8 @@ class BatchItem:
     seconds: float = 0.0
     #: The traceback of an unexpected error, for whoever reports the bug.
     detail: str | None = None
+    #: With --send: who was sent what (``DeliveryReport.to_json``), or the error.
+    delivery: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,7 +86,7 @@ class BatchItem:
             "report_month": self.report_month.strftime("%Y-%m") if self.report_month else None,
             "reps": self.reps, "files": self.files, "problems": self.problems,
             "warnings": self.warnings, "seconds": round(self.seconds, 3),
-            "detail": self.detail,
+            "detail": self.detail, "delivery": self.delivery,
         }
 
 
@@ -104,7 +107,8 @@ class BatchManifest:
     def exit_code(self) -> int:
         """0 when every workbook was done, skipped or is not ready yet; 1 when any failed
         (input problems included) or the run was interrupted."""
-        failed = any(item.status == "failed" for item in self.items)
+        failed = any(item.status == "failed" or (item.delivery and not item.delivery["ok"])
+                     for item in self.items)
         return 1 if failed or self.interrupted else 0
 
     def counts(self) -> dict[str, int]:
@@ -155,12 +159,15 @@ def run_batch(
     log: BatchLog | None = None,
     clock: Callable[[], float] = time.time,
     stop: Callable[[], bool] = lambda: False,
+    send: SendOptions | None = None,
 ) -> BatchManifest:
     """Process every workbook directly in ``inbox`` like ``goalreport run``.
 
     ``options`` is shared by all workbooks (its ``out_dir`` is replaced per workbook).
     ``force`` redoes workbooks that did not change since their last successful run.
     ``stop()`` is asked before each workbook; when true the run ends there, interrupted.
+    ``send`` (--send) mails each workbook's reports after its write-back succeeded; a
+    workbook whose mail did not all go out is not skipped on the next run.
     Raises ``BatchLocked`` when another batch works on this inbox, ``WriteRefused`` when
     the inbox or DIR cannot be written; every per-workbook failure ends up in the manifest.
     """
@@ -171,7 +178,9 @@ def run_batch(
                               "holds the workbooks.")
     out = Path(os.path.abspath(out_dir)) if out_dir is not None else default_out_dir(inbox)
     with inbox_lock(inbox):
-        return _Batch(inbox, out, options, force, settle_seconds, say, clock, stop).run()
+        batch = _Batch(inbox, out, options, force, settle_seconds, say, clock, stop)
+        batch.send = send
+        return batch.run()
 
 
 class _Batch:
@@ -186,6 +195,7 @@ class _Batch:
         self.manifest = BatchManifest(
             inbox=inbox, out_dir=out, started=options.now, options=_options_json(options, force))
         self.manifest_path = _manifest_path(out / RUNS_FOLDER, options.now)
+        self.send: SendOptions | None = None
 
     def run(self) -> BatchManifest:
         for folder in (self.out, self.out / RUNS_FOLDER):
@@ -245,6 +255,9 @@ class _Batch:
                 return item
             self.state.forget(name)
             result = run_job(candidate.path, replace(self.options, out_dir=report_dir))
+            if self.send is not None:
+                item.delivery = deliver_in_batch(candidate.path, replace(
+                    self.options, out_dir=report_dir), self.send, result, self.log)
             self._record(item, result)
         except InputProblems as error:
             count = len(error.problems)
@@ -265,6 +278,8 @@ class _Batch:
         """True (and ``item`` filled in as skipped) when the workbook's input, the dates
         asked for and goalreport's version match its last successful run."""
         entry = self.state.get(path.name)
+        if entry is not None and self.send is not None and not entry.get("delivered"):
+            return False  # mail still to send: redo it (the send log skips what went)
         dates = same_run(entry, self.options) if entry else None
         if entry is None or dates is None:
             return False
@@ -305,6 +320,7 @@ class _Batch:
             "as_of": result.as_of.isoformat(),
             "report_month": result.report_month.strftime("%Y-%m"),
             "reps": result.reps, "files": item.files,
+            "delivered": bool(item.delivery and item.delivery["ok"]),
             "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
         })
 

@@ -65,6 +65,8 @@ class Settings:
     #: CRM export stages that mean won / lost, besides the usual names (Closed Won, …).
     won_stages: tuple[str, ...] = ()
     lost_stages: tuple[str, ...] = ()
+    #: Where ``goalreport send`` mails the team summary and the delivery status; "" for none.
+    manager_email: str = ""
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,28 @@ def render_reports(
     return RenderOutcome(files=files, failures=failures)
 
 
+def render_team_summary(
+    computation: Computation,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    html: bool = False,
+    company: str | None = None,
+) -> RenderOutcome:
+    """Only ``team-summary.pdf`` (and its HTML copy), in this process: ``send`` re-renders
+    the manager's summary when it alone is missing or stale. Raises as ``render_reports``
+    does."""
+    load_weasyprint()
+    templates_dir = templates_dir.resolve() if templates_dir is not None else None
+    folder = _report_folder(out_dir, computation)
+    task = _Task((_Item(TEAM_STEM, None),), computation, settings,
+                 settings.company if company is None else company, folder, templates_dir, html)
+    done = _render_task(task)
+    return RenderOutcome(files=tuple(sorted(p for d in done for p in d.files)),
+                         failures=tuple(d.failure for d in done if d.failure))
+
+
 def _report_folder(out_dir: Path, computation: Computation) -> Path:
     """``out_dir/<YYYY-MM>``, created; ``RenderError`` when it cannot be."""
     folder = out_dir / f"{computation.report_month:%Y-%m}"

@@ -20,6 +20,7 @@ from goalreport.workbook.values import (
     ValueProblem,
     parse_date,
     parse_decimal_amount,
+    parse_email,
     parse_int,
     parse_money,
     parse_number,
@@ -103,7 +104,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
                      "Start Date, so no ramp is applied. Write the Start Date to ramp them up.")
         reps.append(Rep(
             rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
-            email=row.parse("email", parse_text, out, default="") or "",
+            email=row.parse("email", parse_email, out, default="") or "",
             team=row.parse("team", parse_text, out, default="") or "",
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,

@@ -195,6 +195,8 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "CRM export stages that mean a won deal, besides Closed Won: Signed; Booked."),
     SettingSpec("lost_stages", "Lost Stages", "", ("Lost Stage", "Closed Lost Stages"),
                 "CRM export stages that mean a lost deal, besides Closed Lost: Dead; No go."),
+    SettingSpec("manager_email", "Manager Email", "", ("Manager E-mail", "Manager Address"),
+                "Where 'goalreport send' mails the team summary and who was sent what."),
 )
 
 

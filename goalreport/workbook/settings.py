@@ -24,6 +24,7 @@ from goalreport.workbook.values import (
     is_blank,
     month_from_word,
     parse_date,
+    parse_email,
     parse_int,
     parse_money,
     parse_number,
@@ -175,6 +176,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     locale = _one(raw, "locale", parse_locale, out) or "en_US"
     parsers: dict[str, Callable[[Any], Any]] = {
         "company": parse_text,
+        "manager_email": parse_email,
         "currency": parse_currency,
         "fiscal_year_start": lambda v: parse_month(v, locale),
         "working_days": parse_working_days,

@@ -45,7 +45,8 @@ SHEET_HELP: dict[str, str] = {
 COLUMN_HELP: dict[tuple[str, str], str] = {
     ("Reps", "Rep ID"): "Required. A short unique code, such as R1 or AL.",
     ("Reps", "Name"): "Required. The rep's name, shown on their report.",
-    ("Reps", "Email"): "Optional.",
+    ("Reps", "Email"): "Optional. One address; 'goalreport send' mails the rep's report "
+                       "there.",
     ("Reps", "Team"): "Optional. Reps with the same team are summed together.",
     ("Reps", "Manager"): "Optional.",
     ("Reps", "Start Date"): "Optional. First working day; days before it get no target.",
@@ -261,7 +262,7 @@ def _settings(book: Any, bold: Any, example: bool) -> None:
     sheet.set_column(1, 1, 18)
     sheet.set_column(2, 2, 80)
     values = {"company": "Example Co", "holiday_country": "US",
-              "as_of": "2026-06-30"} if example else {}
+              "as_of": "2026-06-30", "manager_email": "sam.boss@example.com"} if example else {}
     for row, setting in enumerate(SETTING_SPECS, start=1):
         sheet.write(row, 0, setting.title)
         value = values.get(setting.key, setting.default)

@@ -419,3 +419,28 @@ __all__ = [
     "parse_yes_no",
     "quote",
 ]
+
+
+# ---------------------------------------------------------------- email addresses
+
+#: A plain address: dot-atoms of letters (any script: RFC 6531 allows them), digits and
+#: RFC 5322's specials, and a domain of at least two labels ending in a letter label.
+_EMAIL = re.compile(
+    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
+
+
+def parse_email(value: Any) -> str:
+    """One plain email address (``ana@example.com``, ``chloé@example.com``;
+    ``<ana@example.com>`` and ``mailto:`` are unwrapped). Several addresses, a display name or anything else is refused rather
+    than guessed at: goalreport mails each rep's own numbers to this address."""
+    text = parse_text(value)
+    bare = text.removeprefix("mailto:").removeprefix("MAILTO:").strip()
+    if bare.startswith("<") and bare.endswith(">"):
+        bare = bare[1:-1].strip()
+    if _EMAIL.fullmatch(bare) and len(bare) <= 254 and len(bare.partition("@")[0]) <= 64:
+        return bare
+    several = any(mark in text for mark in (",", ";")) or text.count("@") > 1
+    why = "holds more than one address: write one address per cell" if several else \
+        "is not an email address: write one address such as ana@example.com"
+    raise ValueProblem(f"{quote(value)} {why}, or leave it empty.")

@@ -1,0 +1,327 @@
+"""Who gets what, and sending it: the heart of ``goalreport send``.
+
+Each active rep with an Email gets one message with exactly their own PDF (and, unless
+``--no-calendar``, their focus blocks as an ``.ics``); the Manager Email of Settings gets
+the team summary and who was sent what. The send log decides what is left to send; a
+report that changed since it was sent is held back (listed) unless ``--resend``. With
+``--dry-run`` nothing connects: each message is written to ``outbox/<name>.eml``. With
+``--redirect-to`` every message goes to one address, subject naming the real recipient,
+and the send log is neither read nor written: a test run never stands in for the real one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Literal
+
+from goalreport.core.calendar import add_months
+from goalreport.core.model import Settings
+from goalreport.core.results import Computation, RepResult
+from goalreport.delivery import compose, ics
+from goalreport.delivery.sendlog import (
+    MANAGER_KEY,
+    SendLog,
+    decide,
+    file_sha256,
+    rep_key,
+    send_lock,
+)
+from goalreport.delivery.smtp import PREFIX, Mailer, load_settings
+from goalreport.errors import DeliveryError, GoalreportError
+from goalreport.reports.filenames import inside, report_filenames
+from goalreport.reports.formatting import Formatter
+
+State = Literal["sent", "would send", "already sent", "not sent", "held back", "failed"]
+#: States that make the run exit 1: someone who should have mail has none.
+FAILED_STATES = ("failed", "held back")
+TEAM_FILE = "team-summary.pdf"
+OUTBOX = "outbox"
+DRY_RUN_SENDER = "goalreport@localhost"
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """What ``send`` (or ``--send``) was asked for."""
+
+    dry_run: bool = False
+    resend: bool = False
+    redirect_to: str | None = None
+    calendar: bool = True
+    smtp_config: Path | None = None
+    #: Only these reps (``--rep``); the manager's message is then left out.
+    rep_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class Delivery:
+    """One message: to whom, with which report, and how it ended."""
+
+    who: str
+    recipient: str
+    file: str
+    state: State
+    why: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.state in FAILED_STATES
+
+    def to_json(self) -> dict[str, str]:
+        return {"who": self.who, "recipient": self.recipient, "file": self.file,
+                "state": self.state, "why": self.why}
+
+
+@dataclass
+class DeliveryReport:
+    """Every message of a send run; ``error`` when sending stopped part way."""
+
+    folder: Path
+    dry_run: bool
+    redirect_to: str | None = None
+    deliveries: list[Delivery] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not any(d.failed for d in self.deliveries)
+
+    def counts(self) -> dict[str, int]:
+        states = [d.state for d in self.deliveries]
+        return {state: states.count(state) for state in dict.fromkeys(states)}
+
+    def summary(self) -> str:
+        """``3 sent, 1 not sent, 1 failed`` (states in the order they first occur)."""
+        return ", ".join(f"{count} {state}" for state, count in self.counts().items()) \
+            or "nothing to send"
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(level, text) per message for the terminal or the batch log: failures and
+        held-back reports are errors, reps without an address warnings."""
+        levels = {"failed": "error", "held back": "error", "not sent": "warning"}
+        out = []
+        for d in self.deliveries:
+            to = f" <{d.recipient}>" if d.recipient else ""
+            what = f": {d.file}" if d.file else ""
+            why = f" ({d.why})" if d.why else ""
+            out.append((levels.get(d.state, "info"), f"{d.state}: {d.who}{to}{what}{why}"))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"folder": str(self.folder), "dry_run": self.dry_run,
+                "redirect_to": self.redirect_to, "ok": self.ok, "error": self.error,
+                "counts": self.counts(),
+                "deliveries": [d.to_json() for d in self.deliveries]}
+
+
+def report_stems(computation: Computation) -> dict[str, str]:
+    """Rep ID → the stem of their PDF, exactly as ``report`` names it for all reps."""
+    stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
+    return {r.rep.rep_id: stem for r, stem in zip(computation.results, stems, strict=True)}
+
+
+def stale_reports(computation: Computation, folder: Path, since_ns: int,
+                  rep_ids: tuple[str, ...] = ()) -> tuple[list[RepResult], bool]:
+    """(reps whose PDF is missing or older than ``since_ns``, whether the team summary
+    is) among the reps to send: these are rendered again before sending."""
+    stems = report_stems(computation)
+    wanted = {rep_id.strip().casefold() for rep_id in rep_ids}
+
+    def stale(path: Path) -> bool:
+        try:
+            return path.stat().st_mtime_ns < since_ns
+        except OSError:
+            return True
+
+    reps = [r for r in computation.results
+            if (not wanted or r.rep.rep_id.casefold() in wanted)
+            and stale(folder / f"{stems[r.rep.rep_id]}.pdf")]
+    return reps, not wanted and stale(folder / TEAM_FILE)
+
+
+def deliver(computation: Computation, settings: Settings, folder: Path,
+            options: SendOptions, *, now: datetime, templates_dir: Path | None = None,
+            env: Mapping[str, str] | None = None) -> DeliveryReport:
+    """Send (or, dry, write) the messages for the reports in ``folder``. Raises
+    ``DeliveryError`` before anything is sent when the settings are unusable; a failure
+    part way is in the report's ``error`` and the messages not sent are listed."""
+    env = os.environ if env is None else env
+    smtp = load_settings(env, options.smtp_config, need_server=not options.dry_run)
+    sender = smtp.sender if smtp else (env.get(PREFIX + "FROM") or DRY_RUN_SENDER)
+    report = DeliveryReport(folder=folder, dry_run=options.dry_run,
+                            redirect_to=options.redirect_to)
+    with send_lock(folder):
+        session = _Session(computation, settings, folder, options, now, templates_dir,
+                           sender, report)
+        if options.dry_run:
+            session.clear_outbox()
+            session.run()
+        else:
+            assert smtp is not None
+            with Mailer(smtp) as mailer:
+                session.mailer = mailer
+                session.run()
+    return report
+
+
+class _Session:
+    """One send run: builds each message and hands it to the mailer or the outbox."""
+
+    def __init__(self, computation: Computation, settings: Settings, folder: Path,
+                 options: SendOptions, now: datetime, templates_dir: Path | None,
+                 sender: str, report: DeliveryReport) -> None:
+        self.computation, self.settings, self.folder = computation, settings, folder
+        self.options, self.now, self.templates_dir = options, now, templates_dir
+        self.sender, self.report = sender, report
+        self.fmt = Formatter(settings.locale, settings.currency)
+        self.env = compose.email_environment(templates_dir)
+        compose.check_templates(self.env, templates_dir)
+        self.log = SendLog(folder)
+        self.mailer: Mailer | None = None
+        self.outbox = folder / OUTBOX
+
+    def run(self) -> None:
+        stems = report_stems(self.computation)
+        wanted = {rep_id.strip().casefold() for rep_id in self.options.rep_ids}
+        for result in self.computation.results:
+            if not wanted or result.rep.rep_id.casefold() in wanted:
+                self.report.deliveries.append(self.rep(result, stems[result.rep.rep_id]))
+        if not wanted:
+            self.report.deliveries.append(self.manager(list(self.report.deliveries)))
+
+    def clear_outbox(self) -> None:
+        """A dry run's outbox holds this run's messages only."""
+        if self.outbox.is_dir():
+            for old in self.outbox.glob("*.eml"):
+                old.unlink()
+
+    def rep(self, result: RepResult, stem: str) -> Delivery:
+        rep = result.rep
+        pdf = self.folder / f"{stem}.pdf"
+        who = f"{rep.rep_id} ({rep.name})"
+        if not rep.email:
+            return Delivery(who, "", pdf.name, "not sent", "no Email in Reps")
+        if not pdf.is_file():
+            return Delivery(who, rep.email, pdf.name, "failed", "the report could not be "
+                            "rendered")
+        sha256 = file_sha256(pdf)
+        held = self._held(rep_key(rep.rep_id), rep.email, sha256, who, pdf.name)
+        if held is not None:
+            return held
+        attachments = [compose.Attachment(pdf.name, pdf.read_bytes(), "application", "pdf")]
+        calendar = None
+        if self.options.calendar:
+            blocks = ics.focus_blocks(result, self.computation.report_month, self.fmt,
+                                      company=self.settings.company)
+            if blocks:
+                month = add_months(self.computation.report_month, 1)
+                name = f"focus-time-{month:%Y-%m}.ics"
+                calendar = {"file": name, "month": self.fmt.month(month),
+                            "blocks": f"{len(blocks)} block{'s' if len(blocks) != 1 else ''}"}
+                data = ics.calendar_bytes(blocks, name=f"Focus time, {rep.name}", now=self.now)
+                attachments.append(compose.Attachment(name, data, "text", "calendar",
+                                                      (("method", "PUBLISH"), ("charset", "utf-8"))))
+        context = compose.rep_email_context(result, self.computation, self.fmt,
+                                            company=self.settings.company, file_name=pdf.name,
+                                            calendar=calendar)
+        rendered = compose.render_email(self.env, compose.REP_TEMPLATE, context,
+                                        self.templates_dir)
+        message = compose.build_message(sender=self.sender, to=rep.email, rendered=rendered,
+                                        now=self.now, attachments=attachments,
+                                        redirect_to=self.options.redirect_to)
+        return self._dispatch(message, rep_key(rep.rep_id), who, rep.email, pdf.name, sha256,
+                              stem)
+
+    def manager(self, reps: list[Delivery]) -> Delivery:
+        address = self.settings.manager_email
+        pdf = self.folder / TEAM_FILE
+        if not address:
+            return Delivery("manager", "", pdf.name, "not sent",
+                            "no Manager Email in Settings")
+        if not pdf.is_file():
+            return Delivery("manager", address, pdf.name, "failed",
+                            "the team summary could not be rendered")
+        sha256 = file_sha256(pdf)
+        held = self._held(MANAGER_KEY, address, sha256, "manager", pdf.name)
+        acted = any(d.state in ("sent", "would send", "failed") for d in reps)
+        if held is not None and not (held.state == "already sent" and acted):
+            return held
+        update = held is not None  # the summary went earlier: a status update, no PDF
+        attachments = [] if update else [
+            compose.Attachment(pdf.name, pdf.read_bytes(), "application", "pdf")]
+        context = compose.manager_email_context(
+            self.computation, self.fmt, company=self.settings.company,
+            file_name=None if update else pdf.name,
+            deliveries=[d.to_json() for d in reps], update=update)
+        rendered = compose.render_email(self.env, compose.MANAGER_TEMPLATE, context,
+                                        self.templates_dir)
+        message = compose.build_message(sender=self.sender, to=address, rendered=rendered,
+                                        now=self.now, attachments=attachments,
+                                        redirect_to=self.options.redirect_to)
+        key = None if update else MANAGER_KEY
+        return self._dispatch(message, key, "manager", address, "" if update else pdf.name,
+                              sha256, "team-summary-update" if update else "team-summary")
+
+    def _held(self, key: str, recipient: str, sha256: str, who: str, file: str
+              ) -> Delivery | None:
+        """The listing for a message the send log says not to send now, else None."""
+        if self.options.redirect_to or self.options.resend:
+            return None
+        decision = decide(self.log.get(key), recipient, sha256)
+        if decision.verdict == "already sent":
+            return Delivery(who, recipient, file, "already sent", decision.detail)
+        if decision.verdict == "changed":
+            return Delivery(who, recipient, file, "held back", decision.detail)
+        return None
+
+    def _dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
+                  file: str, sha256: str, stem: str) -> Delivery:
+        """Write to the outbox (dry run) or send; record an accepted message at once."""
+        redirect = self.options.redirect_to
+        if self.mailer is None:
+            path = inside(self.outbox.parent, OUTBOX)
+            path.mkdir(exist_ok=True)
+            eml = inside(path, f"{stem}.eml")
+            eml.write_bytes(bytes(message))
+            note = f"written to {OUTBOX}/{eml.name}" + (f", for {redirect}" if redirect else "")
+            return Delivery(who, recipient, file, "would send", note)
+        if self.report.error is not None:
+            return Delivery(who, recipient, file, "failed", "not tried: sending stopped")
+        try:
+            attempt = self.mailer.send(message, redirect or recipient)
+        except DeliveryError as error:
+            self.report.error = str(error)
+            return Delivery(who, recipient, file, "failed", str(error))
+        if not attempt.accepted:
+            return Delivery(who, recipient, file, "failed", attempt.reason)
+        if redirect:
+            return Delivery(who, recipient, file, "sent", f"redirected to {redirect}")
+        if key is not None:
+            self.log.record(key, {"who": who, "recipient": recipient, "file": file,
+                                  "sha256": sha256, "message_id": message["Message-ID"],
+                                  "sent": self.now.isoformat(timespec="seconds")})
+        return Delivery(who, recipient, file, "sent",
+                        f"after {attempt.tries} tries" if attempt.tries > 1 else "")
+
+
+def deliver_in_batch(path: Path, options: Any, sending: SendOptions, done: Any,
+                     log: Callable[[Any, str], None]) -> dict[str, Any]:
+    """``batch --send`` for one workbook just run: send, log each line, and return the
+    manifest's record; a failure to send at all is recorded, never raised."""
+    from goalreport.jobs import send_job
+
+    try:
+        report = send_job(path, options, sending, done=done)
+    except GoalreportError as error:
+        log("error", f"{path.name}: nothing was sent: {error}")
+        return {"ok": False, "error": str(error), "counts": {}, "deliveries": []}
+    for level, line in report.lines():
+        log("debug" if level == "info" else level, f"{path.name}: {line}")
+    if report.error:
+        log("error", f"{path.name}: {report.error}")
+    log("info" if report.ok else "error", f"{path.name}: mail: {report.summary()}")
+    return report.to_json()

@@ -1,0 +1,351 @@
+"""`goalreport send`, `run --send`, `batch --send` against a real SMTP server on 127.0.0.1.
+
+The reports are rendered once per module (June 2026 of ``send_sheets``) and each test
+works on its own copy, modification times kept, so a copy looks as `report` left it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_workbook
+from icalendar import Calendar
+from smtp_helpers import MailServer, attachments, plain_text, send_sheets
+
+from goalreport.cli import cli
+from goalreport.delivery.sendlog import LOG_NAME
+
+MONTH = ["--month", "2026-06"]
+PDFS = {"ana@example.com": "R1-Ana-Lima.pdf", "ben@example.com": "R2-Ben-Ode.pdf",
+        "dee@example.com": "R4-Dee-Park.pdf"}
+CLEAN_ENV = {key: None for key in os.environ if key.startswith("GOALREPORT_SMTP_")}
+
+
+def invoke(args: list[str], env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, args, env={**CLEAN_ENV, **(env or {})},
+                              catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("rendered")
+    book = write_workbook(folder / "team.xlsx", send_sheets())
+    result = invoke(["report", str(book), *MONTH, "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def team(rendered: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the rendered workbook folder; returns the workbook's path."""
+    shutil.copytree(rendered, tmp_path / "team", copy_function=shutil.copy2)
+    return tmp_path / "team" / "team.xlsx"
+
+
+def month_dir(book: Path) -> Path:
+    return book.parent / "reports" / "2026-06"
+
+
+def by_recipient(server: MailServer) -> dict[str, object]:
+    return {message["To"]: message for message in server.messages}
+
+
+def test_each_rep_gets_exactly_their_pdf_and_calendar(team: Path, tmp_path: Path) -> None:
+    folder = month_dir(team)
+    (folder / "R2-Ben-Ode.pdf").unlink()  # missing: rendered first, like `report` does
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 0, result.output
+    received = by_recipient(server)
+    assert sorted(received) == ["ana@example.com", "ben@example.com", "boss@example.com",
+                                "dee@example.com"]
+    assert [envelope[1] for envelope in server.handler.envelopes] == [
+        ["ana@example.com"], ["ben@example.com"], ["dee@example.com"], ["boss@example.com"]]
+    for address, pdf in PDFS.items():
+        files = attachments(received[address])
+        assert sorted(files) == [pdf, "focus-time-2026-07.ics"]
+        assert files[pdf] == (folder / pdf).read_bytes()
+    manager = attachments(received["boss@example.com"])
+    assert manager == {"team-summary.pdf": (folder / "team-summary.pdf").read_bytes()}
+    assert "Warning: not sent: R3 (Cy Noaddress): R3-Cy-Noaddress.pdf (no Email in Reps)" \
+        in result.output
+    assert result.output.splitlines()[-1] == "4 sent, 1 not sent."
+    status = plain_text(received["boss@example.com"])
+    assert "R3 (Cy Noaddress): not sent, R3-Cy-Noaddress.pdf (no Email in Reps)" in status
+    assert "R2 (Ben Ode) <ben@example.com>: sent, R2-Ben-Ode.pdf" in status
+    log = json.loads((folder / LOG_NAME).read_text())
+    assert sorted(log["sent"]) == ["manager", "rep:r1", "rep:r2", "rep:r4"]
+    assert log["sent"]["rep:r2"]["recipient"] == "ben@example.com"
+
+
+def _blocks(message) -> list[tuple[dt.datetime, dt.datetime, str]]:
+    data = attachments(message)["focus-time-2026-07.ics"]
+    calendar = Calendar.from_ical(data)
+    return [(event.decoded("dtstart"), event.decoded("dtend"), str(event["summary"]))
+            for event in calendar.walk("VEVENT")]
+
+
+def test_calendar_blocks_skip_holidays_and_time_off(team: Path, tmp_path: Path) -> None:
+    """Worked by hand for July 2026 (Jul 1 is a Wednesday; Jul 6 a company holiday):
+    R1 has 6 focus hours a week → 2 blocks of 3 h on the first two working days of each
+    week; the week of Jun 29 has them in June, Jul 13–17 is R1's time off. R2 has none
+    → 2 hours on the first working day of each week."""
+    with MailServer(tmp_path) as server:
+        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
+    received = by_recipient(server)
+    ana = _blocks(received["ana@example.com"])
+    assert [(start.date().day, start.hour, end.hour) for start, end, _ in ana] == [
+        (7, 9, 12), (8, 9, 12), (20, 9, 12), (21, 9, 12), (27, 9, 12), (28, 9, 12)]
+    ben = _blocks(received["ben@example.com"])
+    assert [(start.date().day, start.hour, end.hour) for start, end, _ in ben] == [
+        (7, 9, 11), (13, 9, 11), (20, 9, 11), (27, 9, 11)]
+    # Each week's objective, rounded up: Ana's July weeks need $1,882–$2,353 at $5,000 a
+    # deal (0.4–0.5 deals → 1), one lead in three (1.1–1.4 leads → 2), a meeting a lead;
+    # Ben's about $1,154 (0.23 deals → 1, 0.69 leads → 1).
+    assert {summary for _, _, summary in ana} == {
+        "Focus time: 1 deal, 2 leads, 2 meetings this week"}
+    assert {summary for _, _, summary in ben} == {
+        "Focus time: 1 deal, 1 lead, 1 meeting this week"}
+    # Stable UIDs: a second calendar for the same rep and month has the same UIDs.
+    first = Calendar.from_ical(attachments(received["ana@example.com"])["focus-time-2026-07.ics"])
+    uids = [str(e["uid"]) for e in first.walk("VEVENT")]
+    assert len(set(uids)) == 6
+    with MailServer(tmp_path) as again:
+        assert invoke(["send", str(team), *MONTH, "--resend"], again.env).exit_code == 0
+    second = Calendar.from_ical(attachments(by_recipient(again)["ana@example.com"])[
+        "focus-time-2026-07.ics"])
+    assert [str(e["uid"]) for e in second.walk("VEVENT")] == uids
+
+
+def test_rerun_sends_nothing(team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
+        assert len(server.messages) == 4
+        again = invoke(["send", str(team), *MONTH], server.env)
+        assert again.exit_code == 0, again.output
+        assert len(server.messages) == 4
+    assert "already sent: R1 (Ana Lima) <ana@example.com>: R1-Ana-Lima.pdf (sent to " \
+        "ana@example.com on " in again.output
+    assert again.output.splitlines()[-1] == "4 already sent, 1 not sent."
+
+
+def test_permanent_refusal_of_one_recipient_leaves_the_others_delivered(
+        team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        server.handler.refuse.add("ben@example.com")
+        result = invoke(["send", str(team), *MONTH], server.env)
+        assert result.exit_code == 1
+        assert sorted(by_recipient(server)) == ["ana@example.com", "boss@example.com",
+                                                "dee@example.com"]
+        assert ("Error: failed: R2 (Ben Ode) <ben@example.com>: R2-Ben-Ode.pdf (refused by "
+                "the mail server: 550 5.1.1 <ben@example.com>: mailbox unavailable)"
+                in result.output)
+        status = plain_text(by_recipient(server)["boss@example.com"])
+        assert "R2 (Ben Ode) <ben@example.com>: failed, R2-Ben-Ode.pdf (refused by the mail " \
+            "server: 550" in status
+        # Fixed the next day: only Ben's report goes, and the manager gets an update.
+        server.handler.refuse.clear()
+        server.handler.messages.clear()
+        retry = invoke(["send", str(team), *MONTH], server.env)
+        assert retry.exit_code == 0, retry.output
+        received = by_recipient(server)
+    assert sorted(received) == ["ben@example.com", "boss@example.com"]
+    assert attachments(received["boss@example.com"]) == {}
+    assert received["boss@example.com"]["Subject"].startswith("Report delivery update")
+
+
+def test_temporary_failure_is_retried(team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        server.handler.data_failures = 1  # 421 to the first DATA: smtplib drops the link
+        env = {**server.env, "GOALREPORT_SMTP_FROM": "Sales Reports <reports@example.com>"}
+        result = invoke(["send", str(team), *MONTH], env)
+    assert result.exit_code == 0, result.output
+    assert len(server.messages) == 4
+    assert server.handler.envelopes[0][0] == "reports@example.com"
+    assert server.messages[0]["From"] == "Sales Reports <reports@example.com>"
+    assert server.messages[0]["Message-ID"].endswith("@example.com>")
+    assert "sent: R1 (Ana Lima) <ana@example.com>: R1-Ana-Lima.pdf (after 2 tries)" \
+        in result.output
+
+
+def test_starttls_and_auth_with_a_password_command(team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path, tls=True, user="mailer", password="s3cret-pw") as server:
+        env = {**server.env, "GOALREPORT_SMTP_PASSWORD_COMMAND": "printf 's3cret-pw\\n'"}
+        result = invoke(["send", str(team), *MONTH], env)
+    assert result.exit_code == 0, result.output
+    assert len(server.messages) == 4
+    assert server.handler.logins == ["mailer"]  # one connection for the whole run
+
+
+def test_password_is_nowhere_when_the_login_fails(team: Path, tmp_path: Path) -> None:
+    password = "Wr0ng-Pa55word-xyz"
+    with MailServer(tmp_path, tls=True, user="mailer", password="right") as server:
+        env = {**server.env, "GOALREPORT_SMTP_PASSWORD": password}
+        result = invoke(["send", str(team), *MONTH, "--json"], env)
+        assert result.exit_code == 1
+        debug = CliRunner().invoke(cli, ["send", str(team), *MONTH, "--debug"],
+                                   env={**CLEAN_ENV, **env})
+    assert server.messages == []
+    assert "the mail server 127.0.0.1:" in result.output
+    assert "refused the login of 'mailer': 535" in result.output
+    assert password not in result.output
+    assert debug.exit_code == 1
+    import traceback
+
+    shown = debug.output + "".join(traceback.format_exception(debug.exception)) \
+        if debug.exception and not isinstance(debug.exception, SystemExit) else debug.output
+    assert password not in shown
+    for path in team.parent.rglob("*"):
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path
+
+
+def test_config_file_with_a_password_must_be_private(team: Path, tmp_path: Path) -> None:
+    config = tmp_path / "smtp.conf"
+    config.write_text("GOALREPORT_SMTP_HOST=127.0.0.1\nUSER=mailer\nPASSWORD=abc\n"
+                      "FROM=reports@example.com\n")
+    config.chmod(0o644)
+    result = invoke(["send", str(team), *MONTH, "--smtp-config", str(config)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: the SMTP config file {str(config)!r} holds a password but other users can "
+        f"read it (mode 0644). Run 'chmod 600 {config}', or use "
+        "GOALREPORT_SMTP_PASSWORD_COMMAND instead of a password.\n")
+
+
+def test_dry_run_without_a_server_writes_eml_files(team: Path) -> None:
+    result = invoke(["send", str(team), *MONTH, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    outbox = month_dir(team) / "outbox"
+    assert sorted(p.name for p in outbox.iterdir()) == [
+        "R1-Ana-Lima.eml", "R2-Ben-Ode.eml", "R4-Dee-Park.eml", "team-summary.eml"]
+    assert "would send: R1 (Ana Lima) <ana@example.com>: R1-Ana-Lima.pdf (written to " \
+        "outbox/R1-Ana-Lima.eml)" in result.output
+    assert not (month_dir(team) / LOG_NAME).exists()  # nothing was sent
+    import email
+    from email import policy
+
+    message = email.message_from_bytes((outbox / "R1-Ana-Lima.eml").read_bytes(),
+                                       policy=policy.default)
+    text = plain_text(message)
+    print(message["Subject"], text, sep="\n")  # read it as the rep would (pytest -s)
+    assert message["Subject"] == "June 2026 sales report: Behind, 8.3% of your 2026 goal"
+    assert message["To"] == "ana@example.com"
+    assert message["Date"] and message["Message-ID"]
+    assert text.startswith("Hi Ana,\n\nYour progress report for June 2026 (as of Jun 30, "
+                           "2026) is attached: R1-Ana-Lima.pdf.\n")
+    assert "  Status:  Behind, $10,000 of $120,000 (8.3%)\n" in text
+    assert "Acme & Co sales reports" in text  # plain text is not HTML-escaped
+    html = message.get_body(("html",)).get_content()
+    assert "Acme &amp; Co sales reports" in html
+    assert attachments(message)["R1-Ana-Lima.pdf"] == \
+        (month_dir(team) / "R1-Ana-Lima.pdf").read_bytes()
+
+
+def test_changed_report_is_held_back_until_resend(team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
+        pdf = month_dir(team) / "R4-Dee-Park.pdf"
+        pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
+        held = invoke(["send", str(team), *MONTH], server.env)
+        assert held.exit_code == 1
+        assert len(server.messages) == 4
+        assert "Error: held back: R4 (Dee Park) <dee@example.com>: R4-Dee-Park.pdf (the " \
+            "report changed since it was sent on " in held.output
+        assert "; use --resend to send the new one)" in held.output
+        resent = invoke(["send", str(team), *MONTH, "--resend", "--rep", "R4"], server.env)
+        assert resent.exit_code == 0, resent.output
+    assert [m["To"] for m in server.messages[4:]] == ["dee@example.com"]
+    assert attachments(server.messages[4])["R4-Dee-Park.pdf"] == pdf.read_bytes()
+
+
+def test_redirect_sends_everything_to_one_address_and_logs_nothing(
+        team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH, "--redirect-to", "me@example.com",
+                         "--no-calendar"], server.env)
+    assert result.exit_code == 0, result.output
+    assert [m["To"] for m in server.messages] == ["me@example.com"] * 4
+    assert server.messages[0]["Subject"].startswith("[for ana@example.com] June 2026")
+    assert sorted(attachments(server.messages[0])) == ["R1-Ana-Lima.pdf"]
+    assert not (month_dir(team) / LOG_NAME).exists()
+
+
+def test_batch_send_records_deliveries_in_the_manifest(team: Path, tmp_path: Path) -> None:
+    inbox = team.parent
+    (inbox / "reports").rename(tmp_path / "old-reports")
+    with MailServer(tmp_path) as server:
+        result = invoke(["batch", str(inbox), *MONTH, "--send", "--settle", "0", "--json",
+                         "-j", "1"], server.env)
+        assert result.exit_code == 0, result.output
+        manifest = json.loads(result.stdout)
+        delivery = manifest["workbooks"][0]["delivery"]
+        assert delivery["ok"] is True
+        assert delivery["counts"] == {"sent": 4, "not sent": 1}
+        assert len(server.messages) == 4
+        again = invoke(["batch", str(inbox), *MONTH, "--send", "--settle", "0", "--json"],
+                       server.env)
+        assert json.loads(again.stdout)["workbooks"][0]["status"] == "skipped"
+        assert len(server.messages) == 4
+    last = json.loads((inbox / "reports" / "last-run.json").read_text())
+    assert last["workbooks"][0]["status"] == "skipped"
+
+
+def test_templates_folder_overrides_the_email(team: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "email_rep.txt").write_text(
+        "Subject: {{ rep.name }}: {{ attainment }} in {{ month }}\n\nGap {{ gap }}.\n")
+    result = invoke(["send", str(team), *MONTH, "--dry-run", "--rep", "R1", "--templates",
+                     str(mine)])
+    assert result.exit_code == 0, result.output
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(
+        (month_dir(team) / "outbox" / "R1-Ana-Lima.eml").read_bytes(), policy=policy.default)
+    assert message["Subject"] == "Ana Lima: 8.3% in June 2026"
+    assert plain_text(message) == "Gap $110,000.\n"
+    assert sorted(p.name for p in (month_dir(team) / "outbox").iterdir()) == [
+        "R1-Ana-Lima.eml"]
+    (mine / "email_rep.txt").write_text("Hello {{ rep.name }}\n")
+    broken = invoke(["send", str(team), *MONTH, "--dry-run", "--templates", str(mine)])
+    assert broken.exit_code == 1
+    assert broken.output == ("Error: template email_rep.txt must start with a line "
+                             "'Subject: …' (the subject of the message), then the body.\n")
+
+
+def test_run_with_send_renders_then_sends(team: Path, tmp_path: Path) -> None:
+    shutil.rmtree(team.parent / "reports")
+    with MailServer(tmp_path) as server:
+        result = invoke(["run", str(team), *MONTH, "--send", "--no-calendar", "-j", "1",
+                         "--json"], server.env)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["delivery"]["counts"] == {"sent": 4, "not sent": 1}
+    received = by_recipient(server)
+    for address, pdf in PDFS.items():
+        assert attachments(received[address]) == {pdf: (month_dir(team) / pdf).read_bytes()}
+
+
+def test_reports_older_than_the_workbook_are_rendered_again(team: Path, tmp_path: Path) -> None:
+    """A workbook saved after the reports were rendered: the PDFs are rendered again first.
+    They are reproducible, so unchanged numbers give the same bytes and nothing is sent
+    twice."""
+    pdf = month_dir(team) / "R1-Ana-Lima.pdf"
+    with MailServer(tmp_path) as server:
+        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
+        before = pdf.stat().st_mtime_ns
+        later = before + 60_000_000_000
+        os.utime(team, ns=(later, later))
+        again = invoke(["send", str(team), *MONTH], server.env)
+    assert again.exit_code == 0, again.output
+    assert pdf.stat().st_mtime_ns > before
+    assert len(server.messages) == 4
+    assert again.output.splitlines()[-1] == "4 already sent, 1 not sent."
