@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from goalreport import __version__
-from goalreport.errors import InputProblems, Problem
+from goalreport.errors import InputProblems, Problem, WorkbookChanged
 from goalreport.core.model import WorkbookData
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
+    from goalreport.guard.safefs import FileIdentity, OpenedWorkbook
 
 #: Memory and time a workbook may use while it is read (see the README's safety section).
 READ_MEMORY_MB = 2048
@@ -43,6 +44,10 @@ class JobOptions:
     jobs: int | None = None
     html: bool = False
     output_workbook: Path | None = None
+    #: The part of ``out_dir`` the operator named (followed even if a link); the folders
+    #: below it are goalreport's own and never followed. Default: ``out_dir`` when given,
+    #: else the workbook's folder (so the default ``reports`` is goalreport's own).
+    out_root: Path | None = None
 
 
 @dataclass
@@ -64,6 +69,9 @@ class JobResult:
     input_hash: str = ""
     #: The Settings sheet's As Of, so the batch can tell whether a rerun would differ.
     settings_as_of: date | None = None
+    #: (inode, size, mtime_ns, ctime_ns) of the workbook goalreport wrote, so that a
+    #: batch does not mistake its own write for someone's fresh change.
+    written_snapshot: tuple[int, int, int, int] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -103,7 +111,8 @@ def resolve_dates(
 
 
 def load_workbook_data(path: Path) -> WorkbookData:
-    """Read and validate ``path`` in a child process with bounded memory and time."""
+    """Read and validate ``path`` (an ``OpenedWorkbook.view``) in a child process with
+    bounded memory and time."""
     from goalreport.workbook.reader import read_workbook
     from goalreport.guard.bounded import bounds_from_env, run_bounded
 
@@ -118,10 +127,13 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
     """
+    from goalreport.guard.safefs import open_workbook
     from goalreport.writeback import preflight
 
-    foreign = preflight(path, writing=False)
-    computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
+    with open_workbook(path) as opened:
+        foreign = preflight(path, writing=False, read_from=opened.view)
+        computation, data = _load_and_compute(
+            opened.view, foreign, as_of=as_of, month=month, today=today)
     return [*data.warnings, *computation.warnings]
 
 
@@ -167,40 +179,64 @@ def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computati
 
 
 def run_job(
-    path: Path, options: JobOptions, progress: Callable[[int, int], None] | None = None
+    path: Path, options: JobOptions, progress: Callable[[int, int], None] | None = None,
+    *, expect: FileIdentity | None = None,
 ) -> JobResult:
     """plan / report / run: validate, compute, write the computed sheets in one atomic
-    write, then render the PDFs."""
+    write, then render the PDFs.
+
+    The workbook is opened once (``safefs.open_workbook``; ``expect``: what the batch's
+    scan saw) and read only through that descriptor. When a new version replaces it while
+    the job works (a manager saves in Excel), nothing is written and the job is redone
+    once on the new version; a second change raises ``WorkbookChanged``.
+    """
+    from goalreport.guard.safefs import changed_message, open_workbook
+
+    for attempt in (1, 2):
+        try:
+            with open_workbook(path, expect if attempt == 1 else None) as opened:
+                return _run_opened(opened, options, progress)
+        except WorkbookChanged:
+            if attempt == 2:
+                raise WorkbookChanged(changed_message(path.name)) from None
+    raise AssertionError("unreachable")
+
+
+def _run_opened(opened: OpenedWorkbook, options: JobOptions,
+                progress: Callable[[int, int], None] | None) -> JobResult:
     from goalreport.paused_gc import no_gc
     from goalreport.writeback import preflight
 
+    path = opened.path
     destination = options.output_workbook
-    foreign = preflight(path, writing=destination is None)
+    foreign = preflight(path, writing=destination is None, read_from=opened.view)
     # Up to the rendering, the job makes millions of small objects and keeps them all (the
     # workbook, its plans, the sheets): the cyclic GC would only walk them again and again.
     with no_gc():
-        result, selected, data = _compute_and_write(path, options, foreign)
+        result, selected, data = _compute_and_write(opened, options, foreign)
     if options.render:
         from goalreport.reports.render import render_reports
 
         out_dir = options.out_dir or path.parent / "reports"
+        out_root = options.out_root or options.out_dir or path.parent
         rendered = render_reports(
             selected, data.settings, out_dir, templates_dir=options.templates_dir,
-            jobs=options.jobs, html=options.html, progress=progress)
+            jobs=options.jobs, html=options.html, progress=progress, out_root=out_root)
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
 
 
-def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
+def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: list[Problem]
                        ) -> tuple[JobResult, Computation, WorkbookData]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
     from goalreport.core.sheets import computed_tables
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
+    path = opened.path
     destination = options.output_workbook
     computation, data = _load_and_compute(
-        path, foreign, as_of=options.as_of, month=options.month, today=options.today)
+        opened.view, foreign, as_of=options.as_of, month=options.month, today=options.today)
     as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
     warnings = [*data.warnings, *computation.warnings]
@@ -213,15 +249,18 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
 
     tables = computed_tables(
         computation, plan=options.write_plan, progress=options.write_progress)
-    result.input_hash = input_fingerprint(path)
+    result.input_hash = input_fingerprint(opened.view)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,
         input_hash=result.input_hash, reps=len(computation.results),
         warnings=len(warnings),
     )
     outcome = write_computed_sheets(
-        path, tables, run_log=entry, currency=data.settings.currency,
+        opened, tables, run_log=entry, currency=data.settings.currency,
         locale=data.settings.locale, destination=destination)
     result.written_workbook = outcome.path
+    if outcome.written is not None:
+        st = outcome.written
+        result.written_snapshot = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, selected, data
