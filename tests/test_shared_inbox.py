@@ -109,7 +109,7 @@ def test_2_backups_folder_planted_as_a_link_fails_that_run_and_touches_nothing_t
     book = write_workbook(inbox / "team.xlsx", minimal_sheets())
     before, outside_before = book.read_bytes(), tree(outside)
 
-    manifest, lines = batch(inbox)
+    manifest, _ = batch(inbox)
 
     status, why = items(manifest)["team.xlsx"]
     assert status == "failed"
@@ -337,7 +337,8 @@ def test_12_a_job_that_crashes_fails_alone_and_the_batch_goes_on(inbox: Path) ->
 
 def test_13_the_batchs_own_write_is_not_someone_elses_fresh_change(inbox: Path) -> None:
     book = write_workbook(inbox / "team.xlsx", minimal_sheets())
-    settled = lambda: time.time() + 60  # noqa: E731 - the file was made long ago
+    def settled() -> float:  # the clock of a run long after the file was made
+        return time.time() + 60
 
     first, _ = batch(inbox, settle_seconds=5, clock=settled)
     again, _ = batch(inbox, settle_seconds=5)  # at once: our write is a second old

@@ -57,13 +57,15 @@ def run_isolated(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def _death(code: int | None) -> str:
-    if code is not None and code < 0:
-        try:
-            how = f"signal {signal.Signals(-code).name}"
-        except ValueError:
-            how = f"signal {-code}"
-    else:
-        how = f"exit status {code}"
+    """One line for a job process that ended without an answer (its exit code)."""
+    number = -code if code is not None and code < 0 else None
+    try:
+        how = f"signal {signal.Signals(number).name}" if number else f"exit status {code}"
+    except ValueError:
+        how = f"signal {number}"
+    if number in (signal.SIGTERM, signal.SIGINT, signal.SIGKILL):
+        return (f"the job was stopped ({how}); the workbook is as it was or fully written, "
+                "and the next run does it again.")
     return (f"the job crashed ({how}) and wrote nothing further; the other workbooks were "
             "not affected. Run it on its own with 'goalreport run' and --debug to see why.")
 
