@@ -18,7 +18,6 @@ Layout under the reports folder DIR (default ``INBOX/reports``)::
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import traceback
@@ -41,6 +40,7 @@ from goalreport.batch.inbox import (
     write_json_atomic,
 )
 from goalreport.batch.isolated import run_isolated
+from goalreport.batch.state import BatchState, manifest_name, prune_manifests
 from goalreport.errors import (
     GoalreportError,
     InputProblems,
@@ -56,14 +56,8 @@ Level = Literal["error", "warning", "info", "debug"]
 #: ``log(level, message)``: the CLI decides what is shown and how.
 BatchLog = Callable[[Level, str], None]
 
-STATE_NAME = ".goalreport-state.json"
-STATE_FORMAT = 1
-#: A state file larger than this is not read (a few KB per workbook is normal).
-MAX_STATE_BYTES = 32 << 20
 RUNS_FOLDER = "runs"
 LAST_RUN_NAME = "last-run.json"
-#: Manifests kept in DIR/runs; older ones are deleted (about a year of nightly runs).
-KEEP_MANIFESTS = 400
 DEFAULT_SETTLE_SECONDS = 5.0
 #: Folder names under DIR that a workbook's reports may not take.
 _RESERVED = {RUNS_FOLDER}
@@ -230,11 +224,11 @@ class _Batch:
         self.inbox, self.out = folders.inbox.path, folders.out.path
         self.options, self.force = options, force
         self.settle_seconds, self.log, self.clock, self.stop = settle_seconds, log, clock, stop
-        self.state = _State(folders.out, log)
+        self.state = BatchState(folders.out, log)
         self.manifest = BatchManifest(
             inbox=self.inbox, out_dir=self.out, started=options.now,
             options=_options_json(options, force))
-        self.manifest_name = _manifest_name(folders.runs, options.now)
+        self.manifest_name = manifest_name(folders.runs, options.now)
 
     def run(self) -> BatchManifest:
         for folder in (self.folders.out, self.folders.runs):
@@ -394,7 +388,7 @@ class _Batch:
         write_json_atomic(self.folders.runs, self.manifest_name, data)
         write_json_atomic(self.folders.out, LAST_RUN_NAME, data)
         if final:
-            _prune(self.folders.runs)
+            prune_manifests(self.folders.runs)
 
 
 def job_key(options: JobOptions) -> dict[str, Any]:
@@ -422,50 +416,6 @@ def same_run(entry: Mapping[str, Any], options: JobOptions) -> tuple[date, date]
     return as_of, month
 
 
-class _State:
-    """``DIR/.goalreport-state.json``: per workbook name, its last successful run.
-
-    Read defensively: a missing file is a first run; one that is too large, not a regular
-    file, or does not parse (truncated, deeply nested, the wrong shape) is set aside with
-    a warning, and every workbook is simply redone.
-    """
-
-    def __init__(self, folder: Folder, log: BatchLog):
-        self.folder, self.log = folder, log
-        self.path = folder.path / STATE_NAME
-        self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            raw = folder.read_small(STATE_NAME, MAX_STATE_BYTES)
-            if raw is None:
-                return
-            data = json.loads(raw.decode("utf-8"))
-            if isinstance(data, dict) and data.get("format") == STATE_FORMAT \
-                    and isinstance(data.get("workbooks"), dict):
-                self.entries = data["workbooks"]
-            else:
-                log("warning", f"{self.path}: unknown state format; every workbook is redone")
-        except Exception as error:  # noqa: BLE001 - any damage means: start afresh
-            log("warning", f"{self.path} is unreadable ({type(error).__name__}: "
-                           f"{str(error)[:200]}); every workbook is redone")
-
-    def get(self, name: str) -> dict[str, Any] | None:
-        entry = self.entries.get(name)
-        return entry if isinstance(entry, dict) else None
-
-    def remember(self, name: str, entry: dict[str, Any]) -> None:
-        self.entries[name] = entry
-        self._save()
-
-    def forget(self, name: str) -> None:
-        """Drop the entry before a run, so a run that fails or is killed is redone."""
-        if self.entries.pop(name, None) is not None:
-            self._save()
-
-    def _save(self) -> None:
-        write_json_atomic(self.folder, STATE_NAME,
-                          {"format": STATE_FORMAT, "workbooks": self.entries})
-
-
 def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
     return {
         "as_of": options.as_of.isoformat() if options.as_of else None,
@@ -474,29 +424,6 @@ def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
         "templates": str(options.templates_dir) if options.templates_dir else None,
         "jobs": options.jobs,
     }
-
-
-def _manifest_name(runs: Folder, now: datetime) -> str:
-    """``2026-10-31T010000.json``, with ``-2``, ``-3``… for runs in the same second
-    (safe: only the lock holder writes here)."""
-    stem = now.strftime("%Y-%m-%dT%H%M%S")
-    name, number = f"{stem}.json", 1
-    while runs.lstat(name) is not None:
-        number += 1
-        name = f"{stem}-{number}.json"
-    return name
-
-
-def _prune(runs: Folder) -> None:
-    """Keep the newest ``KEEP_MANIFESTS`` manifests in ``runs`` (entries themselves are
-    removed: a link is never followed)."""
-    manifests = []
-    for name in runs.names():
-        st = runs.lstat(name) if name.endswith(".json") and not name.startswith(".") else None
-        if st is not None:
-            manifests.append((st.st_mtime_ns, name))
-    for _, old in sorted(manifests)[:-KEEP_MANIFESTS]:
-        runs.unlink(old)
 
 
 def _date(value: Any) -> date | None:

@@ -70,10 +70,10 @@ class _Task:
     settings: Settings
     company: str
     folder: Path
-    #: The open report folder's descriptor (inherited by the forked render workers).
-    folder_fd: int
     templates_dir: Path | None
     html: bool
+    #: The open report folder's descriptor (inherited by the forked render workers).
+    folder_fd: int = -1
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def _render_all(computation: Computation, settings: Settings, opened: Folder, *,
     stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
     reps = [_Item(stem, result) for stem, result in zip(stems, computation.results, strict=True)]
     total = len(reps) + 1
-    base = _Task((), computation, settings, company, folder, opened.fd, templates_dir, html)
+    base = _Task((), computation, settings, company, folder, templates_dir, html, opened.fd)
 
     # Fail fast on a broken template: render the team page and one rep in-process first.
     worker = _worker(templates_dir)
@@ -256,7 +256,7 @@ def render_team_summary(
     with _report_folder(out_dir, computation, None) as folder:
         task = _Task((_Item(TEAM_STEM, None),), computation, settings,
                      settings.company if company is None else company, folder.path,
-                     folder.fd, templates_dir, html)
+                     templates_dir, html, folder.fd)
         done = _render_task(task)
     return RenderOutcome(files=tuple(sorted(p for d in done for p in d.files)),
                          failures=tuple(d.failure for d in done if d.failure))
