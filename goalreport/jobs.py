@@ -217,14 +217,23 @@ def _run_opened(opened: OpenedWorkbook, options: JobOptions,
     if options.render:
         from goalreport.reports.render import render_reports
 
-        out_dir = options.out_dir or path.parent / "reports"
-        out_root = options.out_root or options.out_dir or path.parent
         rendered = render_reports(
-            selected, data.settings, out_dir, templates_dir=options.templates_dir,
-            jobs=options.jobs, html=options.html, progress=progress, out_root=out_root)
+            selected, data.settings, report_dir(path, options),
+            templates_dir=options.templates_dir, jobs=options.jobs, html=options.html,
+            progress=progress, out_root=report_root(path, options))
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
+
+
+def report_dir(path: Path, options: JobOptions) -> Path:
+    """Where the reports of ``path`` go: --out, else ``reports`` beside the workbook."""
+    return options.out_dir or path.parent / "reports"
+
+
+def report_root(path: Path, options: JobOptions) -> Path:
+    """The part of ``report_dir`` the operator named (see ``JobOptions.out_root``)."""
+    return options.out_root or options.out_dir or path.parent
 
 
 def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: list[Problem]
@@ -247,6 +256,10 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: lis
         settings_as_of=data.settings.as_of,
     )
 
+    if options.render:  # a planted link there fails the job before the workbook is written
+        from goalreport.reports.render import check_report_folder
+
+        check_report_folder(report_dir(path, options), report_month, report_root(path, options))
     tables = computed_tables(
         computation, plan=options.write_plan, progress=options.write_progress)
     result.input_hash = input_fingerprint(opened.view)

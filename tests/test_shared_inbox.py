@@ -193,6 +193,7 @@ def test_3_a_workbooks_report_folder_that_is_a_link_or_someone_elses_fails_only_
     (inbox / "reports" / "north").mkdir()
     os.chown(inbox / "reports" / "north", 65534, 65534)
     os.chmod(inbox / "reports", 0o777)
+    before = {name: (inbox / f"{name}.xlsx").read_bytes() for name in ("west", "north")}
 
     manifest, _ = batch(inbox, replace(QUICK, render=True, jobs=1))
 
@@ -208,6 +209,8 @@ def test_3_a_workbooks_report_folder_that_is_a_link_or_someone_elses_fails_only_
         f"{str(inbox / 'reports' / 'north')!r} belongs to nobody, not to {owner} who runs "
         f"goalreport, and {str(inbox / 'reports')!r} is writable by others")
     assert tree(outside) == {"victim.txt": b"precious\n"}
+    for name, data in before.items():  # refused before the workbook was written
+        assert (inbox / f"{name}.xlsx").read_bytes() == data
 
 
 # --- 4. a workbook swapped for a link after the scan ----------------------------------

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from markupsafe import Markup
@@ -195,7 +196,7 @@ def render_reports(
     load_weasyprint()
     company = settings.company if company is None else company
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    with _report_folder(out_dir, computation, out_root) as opened:
+    with _report_folder(out_dir, computation.report_month, out_root) as opened:
         return _render_all(computation, settings, opened, templates_dir=templates_dir,
                            jobs=jobs, html=html, company=company, progress=progress)
 
@@ -253,7 +254,7 @@ def render_team_summary(
     summary without the reps' reports. Raises as ``render_reports`` does."""
     load_weasyprint()
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    with _report_folder(out_dir, computation, None) as folder:
+    with _report_folder(out_dir, computation.report_month, None) as folder:
         task = _Task((_Item(TEAM_STEM, None),), computation, settings,
                      settings.company if company is None else company, folder.path,
                      templates_dir, html, folder.fd)
@@ -262,10 +263,16 @@ def render_team_summary(
                          failures=tuple(d.failure for d in done if d.failure))
 
 
-def _report_folder(out_dir: Path, computation: Computation, out_root: Path | None) -> Folder:
+def check_report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> None:
+    """Make (or check) the report folder before anything is written, so that a planted
+    link there fails the job before the workbook is touched. Raises as ``render_reports``."""
+    _report_folder(out_dir, report_month, out_root).close()
+
+
+def _report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> Folder:
     """``out_dir/<YYYY-MM>``, made if missing and opened (see ``safefs.Folder.open_below``);
     ``RenderError`` when it cannot be, ``UnsafePath`` when a part is a planted link."""
-    folder = out_dir / f"{computation.report_month:%Y-%m}"
+    folder = out_dir / f"{report_month:%Y-%m}"
     try:
         opened = Folder.open_below(out_root or out_dir, folder)
     except OSError as error:
