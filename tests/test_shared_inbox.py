@@ -90,8 +90,9 @@ def test_1_lock_planted_as_a_link_is_refused_and_its_target_untouched(
 
     lock = str(inbox / ".goalreport.lock")
     assert str(refused.value) == (
-        f"{lock!r} is a symbolic link: goalreport does not follow links or open special "
-        "files there. Put the file itself in its place." if plant == "symlink" else
+        f"{lock!r} is a symbolic link: goalreport opens only plain files there, never "
+        "through a link. Replace it with the file itself, or remove it, and run again."
+        if plant == "symlink" else
         f"{lock!r} is a second name (a hard link) of another file; goalreport does not "
         "write into it. Remove it and run again.")
     assert victim.read_text() == "precious\n"
@@ -233,8 +234,9 @@ def test_4_workbook_swapped_for_a_link_after_the_scan_is_refused(
     manifest, _ = batch(inbox)
 
     assert items(manifest)["team.xlsx"] == ("failed", (
-        f"{str(inbox / 'team.xlsx')!r} is a symbolic link: goalreport does not follow links "
-        "or open special files there. Put the file itself in its place."))
+        f"{str(inbox / 'team.xlsx')!r} is a symbolic link: goalreport opens only plain "
+        "files there, never through a link. Replace it with the file itself, or remove it, "
+        "and run again."))
     assert private.read_bytes() == private_before
     assert not (inbox / ".goalreport-backups").exists()
     assert sorted(os.listdir(inbox)) == [".goalreport.lock", "reports", "team.xlsx"]
@@ -354,3 +356,20 @@ def test_13_the_batchs_own_write_is_not_someone_elses_fresh_change(inbox: Path) 
     later, _ = batch(inbox, settle_seconds=5)
     status, why = items(later)["team.xlsx"]
     assert status == "not ready" and "settle time 5 s" in why
+
+
+def test_4_by_hand_a_link_to_a_workbook_is_one_line_and_nothing_is_written(
+        tmp_path: Path) -> None:
+    real = write_workbook(tmp_path / "real.xlsx", minimal_sheets())
+    before = real.read_bytes()
+    os.symlink(real, tmp_path / "team.xlsx")
+
+    done = subprocess.run([str(GOALREPORT), "plan", str(tmp_path / "team.xlsx")],
+                          check=False, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: {str(tmp_path / 'team.xlsx')!r} is a symbolic link: goalreport opens only "
+        "plain files there, never through a link. Replace it with the file itself, or "
+        "remove it, and run again.\n")
+    assert real.read_bytes() == before and os.path.islink(tmp_path / "team.xlsx")

@@ -266,8 +266,8 @@ def _not_a_plain_folder(path: Path, st: os.stat_result | None) -> str:
 
 
 def _not_a_plain_file(path: Path, what: str) -> str:
-    return (f"{str(path)!r} is {what}: goalreport does not follow links or open special "
-            "files there. Put the file itself in its place.")
+    return (f"{str(path)!r} is {what}: goalreport opens only plain files there, never "
+            "through a link. Replace it with the file itself, or remove it, and run again.")
 
 
 def _process_alive(pid: int) -> bool:
