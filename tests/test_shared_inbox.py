@@ -373,3 +373,25 @@ def test_4_by_hand_a_link_to_a_workbook_is_one_line_and_nothing_is_written(
         "plain files there, never through a link. Replace it with the file itself, or "
         "remove it, and run again.\n")
     assert real.read_bytes() == before and os.path.islink(tmp_path / "team.xlsx")
+
+
+def test_4_view_folders_of_killed_runs_are_swept(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run killed with SIGKILL cannot remove its private view folder; the next one does
+    (only this user's folders of processes that are gone)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    stale = temp / f"goalreport-view-{dead}-abc123"
+    live = temp / f"goalreport-view-{os.getpid()}-def456"
+    for folder in (stale, live):
+        folder.mkdir()
+        os.symlink("/proc/self/fd/4", folder / "book.xlsx")
+    book = write_workbook(tmp_path / "book.xlsx", minimal_sheets())
+
+    with open_workbook(book) as opened:
+        assert opened.view.parent.parent == temp
+    assert not stale.exists() and live.exists()
+    assert sorted(p.name for p in temp.iterdir()) == [live.name]

@@ -412,11 +412,31 @@ def _explain(path: Path) -> None:
     check_container(path)
 
 
+_VIEW_PREFIX = "goalreport-view-"
+_VIEW_NAME = re.compile(re.escape(_VIEW_PREFIX) + r"(\d+)-\w+")
+
+
 def _view(path: Path, fd: int) -> Path:
+    """A link named like the workbook, in a private folder, to ``/proc/self/fd/<fd>``."""
     magic = Path(f"/proc/self/fd/{fd}")
     if not magic.exists():
         return path
-    private = Path(tempfile.mkdtemp(prefix="goalreport-view-"))
+    _sweep_views()
+    private = Path(tempfile.mkdtemp(prefix=f"{_VIEW_PREFIX}{os.getpid()}-"))
     view = private / path.name
     os.symlink(magic, view)
     return view
+
+
+def _sweep_views() -> None:
+    """Remove the private view folders of killed runs (``kill -9`` skips ``close``): only
+    this user's own folders, of processes that are gone."""
+    temp = tempfile.gettempdir()
+    with contextlib.suppress(OSError), os.scandir(temp) as entries:
+        for entry in entries:
+            match = _VIEW_NAME.fullmatch(entry.name)
+            if not match or _process_alive(int(match.group(1))):
+                continue
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid():
+                shutil.rmtree(entry.path, ignore_errors=True)
