@@ -61,6 +61,18 @@ class WorkbookBusy(GoalreportError):
     being copied, so it must not be written now."""
 
 
+class WorkbookChanged(WorkbookBusy):
+    """Raised when the workbook's file was replaced or changed while goalreport worked on
+    it (a manager saved a new version): nothing is written, since the computed sheets
+    came from the old data."""
+
+
+class UnsafePath(GoalreportError):
+    """Raised when a name goalreport reaches in a folder others can write is a symbolic
+    link, a special file, or a folder goalreport would make that belongs to someone else
+    (see ``guard/safefs.py``)."""
+
+
 class WriteRefused(GoalreportError):
     """Raised when the computed sheets cannot be written: a protected workbook structure,
     a read-only folder, a failed atomic replace."""
@@ -86,3 +98,21 @@ class DeliveryError(GoalreportError):
     file with a password that others can read, a password over an unencrypted link), a
     password command that fails, the mail server refusing the login or staying
     unreachable, or another ``send`` busy with the same month. Never carries a password."""
+
+
+class JobCrashed(GoalreportError):
+    """Raised by a batch when one workbook's job process died (a signal, an exit) without
+    a result; the other workbooks go on."""
+
+
+class JobBug(Exception):
+    """An unexpected error (a bug) in a batch's job process, carried back to the batch
+    with the child's traceback as ``detail``. Not a ``GoalreportError``: it is shown as a
+    bug to report."""
+
+    def __init__(self, kind: str, message: str, detail: str):
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message, self.detail = kind, message, detail
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.kind, self.message, self.detail))

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 from goalreport import __version__
 from goalreport.core.calendar import month_end
 from goalreport.core.model import WorkbookData, rep_key
-from goalreport.errors import InputProblems, Problem
+from goalreport.errors import InputProblems, Problem, WorkbookChanged
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
     from goalreport.delivery.deliver import DeliveryReport, SendOptions
     from goalreport.guard.handback import PackedWorkbook
+    from goalreport.guard.safefs import FileIdentity, OpenedWorkbook
 
 #: Memory and time a workbook may use while it is read (see the README's safety section).
 READ_MEMORY_MB = 2048
@@ -47,6 +48,10 @@ class JobOptions:
     output_workbook: Path | None = None
     #: CRM deal exports (CSV or XLSX) read with the workbook (--deals).
     deals: tuple[Path, ...] = ()
+    #: The part of ``out_dir`` the operator named (followed even if a link); the folders
+    #: below it are goalreport's own and never followed. Default: ``out_dir`` when given,
+    #: else the workbook's folder (so the default ``reports`` is goalreport's own).
+    out_root: Path | None = None
 
 
 @dataclass
@@ -75,6 +80,9 @@ class JobResult:
     #: What was computed (every active rep) and read, for ``--send`` after the job.
     computation: Computation | None = field(default=None, repr=False, compare=False)
     data: WorkbookData | None = field(default=None, repr=False, compare=False)
+    #: (inode, size, mtime_ns, ctime_ns) of the workbook goalreport wrote, so that a
+    #: batch does not mistake its own write for someone's fresh change.
+    written_snapshot: tuple[int, int, int, int] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -112,10 +120,10 @@ def resolve_dates(
 
 
 def load_workbook_data(path: Path, deals: tuple[Path, ...] = ()) -> WorkbookData:
-    """Read and validate ``path`` (and the ``deals`` exports) in a child process with
-    bounded memory and time; the data comes back through ``guard.handback``. Call it with
-    the GC paused (``no_gc``): the forked child inherits that, and the parent rebuilds
-    hundreds of thousands of records."""
+    """Read and validate ``path`` (an ``OpenedWorkbook.view``) and the ``deals`` exports in
+    a child process with bounded memory and time; the data comes back through
+    ``guard.handback``. Call it with the GC paused (``no_gc``): the forked child inherits
+    that, and the parent rebuilds hundreds of thousands of records."""
     from goalreport.guard.bounded import bounds_from_env, run_bounded
     from goalreport.guard.handback import unpack_workbook
 
@@ -140,13 +148,14 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
     """
+    from goalreport.guard.safefs import open_workbook
     from goalreport.paused_gc import no_gc
     from goalreport.writeback import preflight
 
-    foreign = preflight(path, writing=False)
-    with no_gc():  # as in run_job
-        computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month,
-                                              today=today, deals=deals)
+    with open_workbook(path) as opened, no_gc():  # the GC pause as in run_job
+        foreign = preflight(path, writing=False, read_from=opened.view)
+        computation, data = _load_and_compute(
+            opened.view, foreign, as_of=as_of, month=month, today=today, deals=deals)
     return [*data.notes, *data.warnings, *computation.warnings]
 
 
@@ -195,40 +204,73 @@ def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computati
 
 
 def run_job(
-    path: Path, options: JobOptions, progress: Callable[[int, int], None] | None = None
+    path: Path, options: JobOptions, progress: Callable[[int, int], None] | None = None,
+    *, expect: FileIdentity | None = None,
 ) -> JobResult:
     """plan / report / run: validate, compute, write the computed sheets in one atomic
-    write, then render the PDFs."""
+    write, then render the PDFs.
+
+    The workbook is opened once (``safefs.open_workbook``; ``expect``: what the batch's
+    scan saw) and read only through that descriptor. When a new version replaces it while
+    the job works (a manager saves in Excel), nothing is written and the job is redone
+    once on the new version; a second change raises ``WorkbookChanged``.
+    """
+    from goalreport.guard.safefs import changed_message, open_workbook
+
+    for attempt in (1, 2):
+        try:
+            with open_workbook(path, expect if attempt == 1 else None) as opened:
+                return _run_opened(opened, options, progress)
+        except WorkbookChanged:
+            if attempt == 2:
+                raise WorkbookChanged(changed_message(path.name)) from None
+    raise AssertionError("unreachable")
+
+
+def _run_opened(opened: OpenedWorkbook, options: JobOptions,
+                progress: Callable[[int, int], None] | None) -> JobResult:
     from goalreport.paused_gc import no_gc
     from goalreport.writeback import preflight
 
+    path = opened.path
     destination = options.output_workbook
-    foreign = preflight(path, writing=destination is None)
+    foreign = preflight(path, writing=destination is None, read_from=opened.view)
     # Up to the rendering, the job makes millions of small objects and keeps them all (the
     # workbook, its plans, the sheets): the cyclic GC would only walk them again and again.
     with no_gc():
-        result, selected, data = _compute_and_write(path, options, foreign)
+        result, selected, data = _compute_and_write(opened, options, foreign)
     if options.render:
         from goalreport.reports.render import render_reports
 
-        out_dir = options.out_dir or path.parent / "reports"
         rendered = render_reports(
-            selected, data.settings, out_dir, templates_dir=options.templates_dir,
-            jobs=options.jobs, html=options.html, progress=progress)
+            selected, data.settings, report_dir(path, options),
+            templates_dir=options.templates_dir, jobs=options.jobs, html=options.html,
+            progress=progress, out_root=report_root(path, options))
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
 
 
-def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
+def report_dir(path: Path, options: JobOptions) -> Path:
+    """Where the reports of ``path`` go: --out, else ``reports`` beside the workbook."""
+    return options.out_dir or path.parent / "reports"
+
+
+def report_root(path: Path, options: JobOptions) -> Path:
+    """The part of ``report_dir`` the operator named (see ``JobOptions.out_root``)."""
+    return options.out_root or options.out_dir or path.parent
+
+
+def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: list[Problem]
                        ) -> tuple[JobResult, Computation, WorkbookData]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
     from goalreport.core.sheets import computed_tables
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
+    path = opened.path
     destination = options.output_workbook
     computation, data = _load_and_compute(
-        path, foreign, as_of=options.as_of, month=options.month, today=options.today,
+        opened.view, foreign, as_of=options.as_of, month=options.month, today=options.today,
         deals=options.deals)
     as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
@@ -240,19 +282,26 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
         settings_as_of=data.settings.as_of, computation=computation, data=data,
     )
 
+    if options.render:  # a planted link there fails the job before the workbook is written
+        from goalreport.reports.render import check_report_folder
+
+        check_report_folder(report_dir(path, options), report_month, report_root(path, options))
     tables = computed_tables(
         computation, plan=options.write_plan, progress=options.write_progress)
-    result.input_hash = input_fingerprint(path)
+    result.input_hash = input_fingerprint(opened.view)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,
         input_hash=result.input_hash, reps=len(computation.results),
         warnings=len(warnings),
     )
     outcome = write_computed_sheets(
-        path, tables, run_log=entry, currency=data.settings.currency,
+        opened, tables, run_log=entry, currency=data.settings.currency,
         locale=data.settings.locale, destination=destination)
     result.written_workbook = outcome.path
     result.backup, result.notes = outcome.backup, list(outcome.notes)
+    if outcome.written is not None:
+        st = outcome.written
+        result.written_snapshot = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, selected, data
 
@@ -271,8 +320,12 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     if done is not None and done.computation is not None and done.data is not None:
         computation, data = done.computation, done.data
     else:
-        computation, data = _load_and_compute(path, [], as_of=options.as_of, deals=options.deals,
-                                              month=options.month, today=options.today)
+        from goalreport.guard.safefs import open_workbook
+
+        with open_workbook(path) as opened:  # no link, a regular file, read once
+            computation, data = _load_and_compute(
+                opened.view, [], as_of=options.as_of, month=options.month,
+                today=options.today, deals=options.deals)
     select_reps(computation, sending.rep_ids)  # an unknown --rep is an input problem
     out_dir = options.out_dir or path.parent / "reports"
     folder = out_dir / f"{computation.report_month:%Y-%m}"

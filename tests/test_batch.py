@@ -138,7 +138,7 @@ def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path) -> Non
     # Cron's log: one timestamped line per workbook, no traceback.
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert any(" ERROR [2/4] broken.xlsx: failed: " in line for line in lines)
+    assert any(" ERROR [2/4] 'broken.xlsx': failed: " in line for line in lines)
     assert all(line[:4].isdigit() and " goalreport[" in line for line in lines)
 
 
@@ -283,7 +283,7 @@ def test_stop_request_ends_the_run_between_workbooks(inbox: Path) -> None:
                          log=lambda level, message: lines.append(f"{level} {message}"))
 
     assert manifest.interrupted and manifest.exit_code == 1 and manifest.items == []
-    assert "error stopped before team0.xlsx as asked (stop requested); the next run does " \
+    assert "error stopped before 'team0.xlsx' as asked (stop requested); the next run does " \
            "the rest" in lines
     assert [fingerprint(book) for book in books] == before
     last = json.loads((inbox / "reports" / "last-run.json").read_text())

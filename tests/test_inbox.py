@@ -26,6 +26,7 @@ from goalreport.batch.inbox import (
 )
 from goalreport.batch.runner import report_folders
 from goalreport.errors import BatchLocked
+from goalreport.guard.safefs import Folder
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")
 #: The smallest complete zip: an end-of-central-directory record and nothing else.
@@ -55,7 +56,8 @@ def test_scan_takes_workbooks_directly_in_the_inbox(tmp_path: Path) -> None:
     touch(tmp_path / "reports" / "nested.xlsx")
     (tmp_path / "link.xlsx").symlink_to(tmp_path / "b.xlsx")
 
-    candidates, ignored = scan_inbox(tmp_path)
+    with Folder.open(tmp_path) as inbox:
+        candidates, ignored = scan_inbox(inbox)
 
     assert [c.name for c in candidates] == ["A.XLSM", "b.xlsx", "calc.ods", "link.xlsx",
                                             "old.xls"]
@@ -151,14 +153,16 @@ def test_report_folders_are_stems_unless_two_workbooks_share_one() -> None:
 
 
 def test_second_holder_of_the_lock_is_refused_with_the_first_ones_pid(tmp_path: Path) -> None:
-    with inbox_lock(tmp_path):
+    inbox = Folder.open(tmp_path)
+    with inbox_lock(inbox):
         assert (tmp_path / LOCK_NAME).read_text() == f"{os.getpid()}\n"
-        with pytest.raises(BatchLocked) as refused, inbox_lock(tmp_path):
+        with pytest.raises(BatchLocked) as refused, inbox_lock(inbox):
             pass  # pragma: no cover - never reached
         assert str(refused.value) == (f"another goalreport batch is already running on "
                                       f"{tmp_path} (pid {os.getpid()}); this run did nothing")
-    with inbox_lock(tmp_path):  # released on exit
+    with inbox_lock(inbox):  # released on exit
         pass
+    inbox.close()
 
 
 def test_batch_command_exits_3_and_touches_nothing_while_the_lock_is_held(tmp_path: Path
@@ -166,7 +170,7 @@ def test_batch_command_exits_3_and_touches_nothing_while_the_lock_is_held(tmp_pa
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     touch(inbox / "team.xlsx")
-    with inbox_lock(inbox):
+    with Folder.open(inbox) as folder, inbox_lock(folder):
         done = subprocess.run([str(GOALREPORT), "batch", str(inbox), "--settle", "0"],
                               check=False, capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
@@ -178,22 +182,28 @@ def test_batch_command_exits_3_and_touches_nothing_while_the_lock_is_held(tmp_pa
 
 def test_json_is_replaced_whole_and_stale_temps_are_removed(tmp_path: Path) -> None:
     target = tmp_path / "state.json"
-    write_json_atomic(target, {"a": 1})
-    write_json_atomic(target, {"a": 2, "name": "Zoë"})
+    folder = Folder.open(tmp_path)
+    write_json_atomic(folder, "state.json", {"a": 1})
+    write_json_atomic(folder, "state.json", {"a": 2, "name": "Zoë"})
     assert json.loads(target.read_text(encoding="utf-8")) == {"a": 2, "name": "Zoë"}
     assert sorted(os.listdir(tmp_path)) == ["state.json"]
 
-    stale = touch(tmp_path / ".state.json.4242.tmp", b'{"a": ')
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    stale = touch(tmp_path / f".goalreport-state.json.{dead}.0123456789abcdef.tmp", b'{"a": ')
+    alive = touch(tmp_path / f".goalreport-state.json.{os.getpid()}.0123456789abcdef.tmp")
     foreign = touch(tmp_path / ".somebody-else.tmp", b"keep")
-    assert remove_stale_temps(tmp_path) == [stale]
-    assert foreign.exists() and target.exists()
+    assert remove_stale_temps(folder) == [stale.name]
+    assert foreign.exists() and target.exists() and alive.exists()
+    folder.close()
 
 
 HOLD_AND_FORK = """
 import os, sys, time
 from pathlib import Path
 from goalreport.batch.inbox import inbox_lock
-with inbox_lock(Path(sys.argv[1])):
+from goalreport.guard.safefs import Folder
+with inbox_lock(Folder.open(Path(sys.argv[1]))):
     child = os.fork()
     if child == 0:
         time.sleep(60)
@@ -210,11 +220,12 @@ def test_lock_dies_with_the_batch_even_while_its_forked_child_lives(tmp_path: Pa
     assert holder.stdout is not None
     child = int(holder.stdout.readline())
     try:
-        with pytest.raises(BatchLocked, match=f"pid {holder.pid}"), inbox_lock(tmp_path):
+        with pytest.raises(BatchLocked, match=f"pid {holder.pid}"), \
+                inbox_lock(Folder.open(tmp_path)):
             pass  # pragma: no cover - never reached
         holder.kill()
         holder.wait(timeout=30)
-        with inbox_lock(tmp_path):
+        with inbox_lock(Folder.open(tmp_path)):
             assert (tmp_path / LOCK_NAME).read_text() == f"{os.getpid()}\n"
     finally:
         holder.kill()

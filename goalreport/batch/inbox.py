@@ -2,7 +2,9 @@
 ready to be processed, the one-batch-at-a-time lock, and atomic JSON files.
 
 Nothing here reads a workbook's contents beyond the last bytes of its zip container, so a
-hostile file costs a ``stat`` and one small read until the bounded reader sees it.
+hostile file costs a ``stat`` and one small read until the bounded reader sees it. Every
+name in the inbox is reached through the inbox's descriptor and never followed as a link
+(``guard/safefs``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from goalreport.errors import BatchLocked, WriteRefused
+from goalreport.errors import BatchLocked, UnsafePath, WriteRefused
+from goalreport.guard.safefs import FileIdentity, Folder
 
 #: The lock file in the inbox; it stays there between runs (removing it would race).
 LOCK_NAME = ".goalreport.lock"
@@ -71,11 +75,26 @@ class Snapshot:
     mtime_ns: int
     ctime_ns: int
     inode: int
+    device: int = 0
 
     @classmethod
     def of(cls, path: Path) -> Snapshot:
-        st = path.stat()
-        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        """The entry ``path`` itself (a link is not followed)."""
+        return cls.from_stat(os.lstat(path))
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> Snapshot:
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+    @property
+    def identity(self) -> FileIdentity:
+        """What ``safefs.open_workbook`` checks the opened file against."""
+        return FileIdentity(self.device, self.inode, self.size, self.mtime_ns)
+
+    @property
+    def written(self) -> tuple[int, int, int, int]:
+        """As ``JobResult.written_snapshot``: how a batch recognises its own write."""
+        return (self.inode, self.size, self.mtime_ns, self.ctime_ns)
 
     @property
     def changed_at(self) -> float:
@@ -90,14 +109,14 @@ class Verdict:
     why: str = ""
 
 
-def scan_inbox(inbox: Path) -> tuple[list[Candidate], list[Ignored]]:
+def scan_inbox(inbox: Folder) -> tuple[list[Candidate], list[Ignored]]:
     """The workbooks directly in ``inbox`` (not in sub-folders), sorted by name, and the
     files ignored with their reason. Hidden files, ``~$`` owner files, ``~`` and ``.tmp``
     temporary files and folders are skipped without a mention; other files are listed
     as ignored."""
     candidates: list[Candidate] = []
     ignored: list[Ignored] = []
-    with os.scandir(inbox) as entries:
+    with os.scandir(inbox.fd) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             name = entry.name
             lower = name.casefold()
@@ -107,9 +126,9 @@ def scan_inbox(inbox: Path) -> tuple[list[Candidate], list[Ignored]]:
                 continue
             suffix = os.path.splitext(lower)[1]
             if suffix in WORKBOOK_SUFFIXES:
-                candidates.append(Candidate(Path(entry.path), _not_regular(entry)))
+                candidates.append(Candidate(inbox.path / name, _not_regular(entry)))
             elif suffix in UNSUPPORTED_SUFFIXES:
-                candidates.append(Candidate(Path(entry.path), (
+                candidates.append(Candidate(inbox.path / name, (
                     f"not supported: {UNSUPPORTED_SUFFIXES[suffix]}. Open it in Excel and "
                     "save it as .xlsx (Excel Workbook) in the inbox.")))
             else:
@@ -136,10 +155,12 @@ def owner_files(workbook: Path, names: set[str]) -> list[str]:
 
 
 def check_ready(path: Path, snapshot: Snapshot, names: set[str], *, now: float,
-                settle_seconds: float) -> Verdict:
+                settle_seconds: float, own_write: Any = None) -> Verdict:
     """Whether ``path`` can be processed now. "not ready" leaves it for the next run
     (open in Excel, changed in the last ``settle_seconds``, a zip still being copied);
-    the same condition lasting over a day becomes "failed" so that someone looks."""
+    the same condition lasting over a day becomes "failed" so that someone looks.
+    ``own_write`` is what the state file recorded of the batch's own last write of this
+    workbook (``Snapshot.written``): a change that is exactly that one needs no settling."""
     for owner in owner_files(path, names):
         owner_path = path.parent / owner
         try:
@@ -153,7 +174,8 @@ def check_ready(path: Path, snapshot: Snapshot, names: set[str], *, now: float,
         return Verdict("not ready", f"open in a spreadsheet program (owner file {owner!r}); "
                                     "left for the next run.")
     age = now - snapshot.changed_at
-    if abs(age) < settle_seconds:
+    ours = isinstance(own_write, list) and tuple(own_write) == snapshot.written
+    if abs(age) < settle_seconds and not ours:
         return Verdict("not ready", (
             f"changed {max(age, 0):.1f} s ago (settle time {settle_seconds:g} s): it may "
             "still be being copied; left for the next run."))
@@ -169,8 +191,12 @@ def check_ready(path: Path, snapshot: Snapshot, names: set[str], *, now: float,
 def _zip_complete(path: Path, size: int) -> bool:
     """False only for a file that starts like a zip but has no end-of-central-directory
     record: a copy in progress. Anything else is left for the reader to judge."""
-    with path.open("rb") as handle:
-        if handle.read(4) != b"PK\x03\x04":
+    try:  # never through a link, never blocking on a FIFO swapped in since the scan
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return True
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or handle.read(4) != b"PK\x03\x04":
             return True
         handle.seek(max(0, size - _ZIP_TAIL))
         return _EOCD in handle.read(_ZIP_TAIL)
@@ -182,10 +208,12 @@ _HELD: set[tuple[int, int]] = set()
 
 
 @contextmanager
-def inbox_lock(inbox: Path) -> Iterator[None]:
+def inbox_lock(inbox: Folder) -> Iterator[None]:
     """Hold the inbox's batch lock on ``INBOX/.goalreport.lock``; the kernel releases it
     when the process ends, even by SIGKILL. Raises ``BatchLocked`` at once when another
-    batch holds it.
+    batch holds it, and ``UnsafePath`` when the lock's name is a link, not a regular file,
+    or a second name of another file (a hard link): goalreport never truncates or writes
+    a file someone pointed it to.
 
     A POSIX record lock (``lockf``) rather than ``flock``: an ``flock`` is shared with
     every forked child (the bounded reader, render workers), so after a SIGKILL of the
@@ -193,27 +221,29 @@ def inbox_lock(inbox: Path) -> Iterator[None]:
     this process alone. The file is never closed elsewhere while held (closing any
     descriptor of it would drop the lock), and it is left in place after the run.
     """
-    path = inbox / LOCK_NAME
+    path = inbox.path / LOCK_NAME
+    st = inbox.lstat(LOCK_NAME)
+    if st is not None and (st.st_dev, st.st_ino) in _HELD:  # checked before opening: above
+        raise _locked(inbox.path, str(os.getpid()))
     try:
-        st = path.stat()
-        if (st.st_dev, st.st_ino) in _HELD:  # checked before opening: see above
-            raise _locked(inbox, str(os.getpid()))
-    except FileNotFoundError:
-        pass
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = inbox.open_regular(LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
+                                | os.O_CLOEXEC, 0o644)
     except OSError as error:
         raise WriteRefused(
             f"cannot create the batch lock {str(path)!r}: {error.strerror}. The inbox must "
             "be writable by the user running goalreport.") from None
     try:
+        if os.fstat(fd).st_nlink != 1:
+            raise UnsafePath(f"{str(path)!r} is a second name (a hard link) of another file; "
+                             "goalreport does not write into it. Remove it and run again.")
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             if error.errno not in (errno.EWOULDBLOCK, errno.EACCES):
                 raise
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise _locked(inbox, holder) from None
+            holder = "".join(c for c in os.pread(fd, 32, 0).decode("ascii", "replace")
+                             if c.isdigit()) or "unknown"
+            raise _locked(inbox.path, holder) from None
         st = os.fstat(fd)
         key = (st.st_dev, st.st_ino)
         _HELD.add(key)
@@ -232,56 +262,32 @@ def _locked(inbox: Path, holder: str) -> BatchLocked:
                        f"(pid {holder}); this run did nothing")
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` so that readers see the old file or the new one,
-    never a part: a temporary file in the same folder, fsync, ``os.replace``, fsync of the
-    folder. Temporary files left by a killed run start with ``.`` and end in ``.tmp``."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_json_atomic(folder: Folder, name: str, data: Any) -> None:
+    """Write ``data`` as JSON to ``name`` in ``folder`` so that readers see the old file
+    or the new one, never a part (``Folder.atomic_file``). Characters that are not
+    printable (a newline or a direction override in a file name) are written as JSON
+    escapes, so whoever reads the file sees them for what they are."""
+    text = _escape_unprintable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temp.open("w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        folder.write_atomic(name, text.encode("utf-8"))
     except OSError as error:
-        _remove_quietly(temp)
-        raise WriteRefused(f"cannot write {str(path)!r}: {error.strerror}. The reports "
-                           "folder must be writable by the user running goalreport.") from None
-    except BaseException:
-        _remove_quietly(temp)
-        raise
-    _fsync_dir(path.parent)
+        raise WriteRefused(f"cannot write {str(folder.path / name)!r}: {error.strerror}. The "
+                           "reports folder must be writable by the user running goalreport."
+                           ) from None
 
 
-def _remove_quietly(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # some filesystems cannot fsync a folder; the replace is still atomic
-        pass
-    finally:
-        os.close(fd)
+def _escape_unprintable(text: str) -> str:
+    """JSON text with every non-printable non-ASCII character as a ``\\uXXXX`` escape
+    (the ASCII ones ``json`` escapes itself; all of them sit inside strings)."""
+    return _NON_ASCII.sub(
+        lambda m: m.group(0) if m.group(0).isprintable() else json.dumps(m.group(0))[1:-1],
+        text)
 
 
-def remove_stale_temps(folder: Path, suffix: str = ".json") -> list[Path]:
-    """Delete our own JSON temporary files (``.NAME.json.PID.tmp``) in ``folder`` left by
-    a killed run. Only called while holding the inbox lock, so none is in use."""
-    removed: list[Path] = []
-    if not folder.is_dir():
-        return removed
-    for entry in folder.iterdir():
-        name = entry.name
-        if name.startswith(".") and name.endswith(".tmp") and f"{suffix}." in name \
-                and stat.S_ISREG(entry.lstat().st_mode):
-            entry.unlink(missing_ok=True)
-            removed.append(entry)
-    return removed
+def remove_stale_temps(folder: Folder) -> list[str]:
+    """Delete goalreport's temporary files in ``folder`` left by a killed run (links
+    included). Only called while holding the inbox lock."""
+    return folder.sweep_temps()

@@ -1,10 +1,12 @@
 """``goalreport batch``: every workbook in an inbox folder, the unattended cron job.
 
-Boring on purpose: one batch at a time per inbox (a ``flock`` that dies with the
-process), every workbook handled like ``goalreport run`` through ``pipeline.run_job``,
-one workbook's failure never stops the others, unchanged workbooks are skipped without
-being touched, and the state and run manifests are written atomically so that a run
-killed at any point is simply completed by the next one.
+Boring on purpose: one batch at a time per inbox (a ``lockf`` that dies with the
+process), every workbook handled like ``goalreport run`` through ``jobs.run_job`` in a
+child process of its own (``isolated.py``: one workbook's failure or crash never stops
+the others), unchanged workbooks are skipped without being touched, and the state and run
+manifests are written atomically so that a run killed at any point is simply completed by
+the next one. Every file in the inbox and DIR is reached through folder descriptors and
+never through a planted link (``guard/safefs``); names are logged escaped (``shown``).
 
 Layout under the reports folder DIR (default ``INBOX/reports``)::
 
@@ -16,7 +18,6 @@ Layout under the reports folder DIR (default ``INBOX/reports``)::
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import traceback
@@ -38,8 +39,17 @@ from goalreport.batch.inbox import (
     scan_inbox,
     write_json_atomic,
 )
+from goalreport.batch.isolated import run_isolated
+from goalreport.batch.state import BatchState, manifest_name, prune_manifests
 from goalreport.delivery.deliver import SendOptions, deliver_in_batch
-from goalreport.errors import GoalreportError, InputProblems, WorkbookBusy
+from goalreport.errors import (
+    GoalreportError,
+    InputProblems,
+    JobBug,
+    WorkbookBusy,
+    WriteRefused,
+)
+from goalreport.guard.safefs import Folder, open_workbook, shown
 from goalreport.jobs import JobOptions, JobResult, resolve_dates, run_job
 
 Status = Literal["done", "skipped", "not ready", "failed"]
@@ -47,12 +57,8 @@ Level = Literal["error", "warning", "info", "debug"]
 #: ``log(level, message)``: the CLI decides what is shown and how.
 BatchLog = Callable[[Level, str], None]
 
-STATE_NAME = ".goalreport-state.json"
-STATE_FORMAT = 1
 RUNS_FOLDER = "runs"
 LAST_RUN_NAME = "last-run.json"
-#: Manifests kept in DIR/runs; older ones are deleted (about a year of nightly runs).
-KEEP_MANIFESTS = 400
 DEFAULT_SETTLE_SECONDS = 5.0
 #: Folder names under DIR that a workbook's reports may not take.
 _RESERVED = {RUNS_FOLDER}
@@ -171,40 +177,78 @@ def run_batch(
     Raises ``BatchLocked`` when another batch works on this inbox, ``WriteRefused`` when
     the inbox or DIR cannot be written; every per-workbook failure ends up in the manifest.
     """
-    say: BatchLog = log or (lambda level, message: None)
+    say = _printable_log(log or (lambda level, message: None))
     inbox = Path(os.path.abspath(inbox))  # absolute in manifests and cron logs
-    if not inbox.is_dir():
+    try:
+        inbox_dir = Folder.open(inbox)
+    except OSError:
         raise GoalreportError(f"inbox {str(inbox)!r} is not a folder. Give the folder that "
-                              "holds the workbooks.")
+                              "holds the workbooks.") from None
     out = Path(os.path.abspath(out_dir)) if out_dir is not None else default_out_dir(inbox)
-    with inbox_lock(inbox):
-        batch = _Batch(inbox, out, options, force, settle_seconds, say, clock, stop)
-        batch.send = send
-        return batch.run()
+    root = out if out_dir is not None else inbox  # the part the operator named
+    with inbox_dir, inbox_lock(inbox_dir):
+        try:
+            out_folder = Folder.open_below(root, out)
+        except OSError as error:
+            raise WriteRefused(f"cannot make the reports folder {str(out)!r}: "
+                               f"{error.strerror}. It must be writable by the user running "
+                               "goalreport.") from None
+        with out_folder, out_folder.sub(RUNS_FOLDER) as runs:
+            folders = _Folders(inbox_dir, root, out_folder, runs)
+            batch = _Batch(folders, options, force, settle_seconds, say, clock, stop)
+            batch.send = send
+            return batch.run()
+
+
+@dataclass
+class _Folders:
+    """The open folders of one batch run."""
+
+    inbox: Folder
+    #: The part of DIR the operator named (INBOX for the default INBOX/reports).
+    root: Path
+    out: Folder
+    runs: Folder
+
+
+def _printable_log(log: BatchLog) -> BatchLog:
+    """``log``, with every character that is not printable escaped (``\\n``,
+    ``\\x1b``…), line by line: text from a file name or a cell can never start a log
+    line of its own or drive the terminal."""
+
+    def say(level: Level, message: str) -> None:
+        for line in message.splitlines() or [""]:
+            log(level, line if line.isprintable() else repr(line)[1:-1])
+
+    return say
 
 
 class _Batch:
     """One run while holding the lock; split out of ``run_batch`` to keep steps short."""
 
-    def __init__(self, inbox: Path, out: Path, options: JobOptions, force: bool,
+    def __init__(self, folders: _Folders, options: JobOptions, force: bool,
                  settle_seconds: float, log: BatchLog, clock: Callable[[], float],
                  stop: Callable[[], bool]):
-        self.inbox, self.out, self.options, self.force = inbox, out, options, force
+        self.folders = folders
+        self.inbox, self.out = folders.inbox.path, folders.out.path
+        self.options, self.force = options, force
         self.settle_seconds, self.log, self.clock, self.stop = settle_seconds, log, clock, stop
-        self.state = _State(out / STATE_NAME, log)
+        self.state = BatchState(folders.out, log)
         self.manifest = BatchManifest(
-            inbox=inbox, out_dir=out, started=options.now, options=_options_json(options, force))
-        self.manifest_path = _manifest_path(out / RUNS_FOLDER, options.now)
+            inbox=self.inbox, out_dir=self.out, started=options.now,
+            options=_options_json(options, force))
+        self.manifest_name = manifest_name(folders.runs, options.now)
         self.send: SendOptions | None = None
 
     def run(self) -> BatchManifest:
-        for folder in (self.out, self.out / RUNS_FOLDER):
+        for folder in (self.folders.out, self.folders.runs):
             for stale in remove_stale_temps(folder):
-                self.log("debug", f"removed {stale}, left by an interrupted run")
+                self.log("debug", f"removed {shown(stale)} in {folder.path}, left by an "
+                                  "interrupted run")
         self._save_manifest()  # "running": and DIR is known writable before any work
-        candidates, self.manifest.ignored = scan_inbox(self.inbox)
+        candidates, self.manifest.ignored = scan_inbox(self.folders.inbox)
         for ignored in self.manifest.ignored:
-            self.log("debug", f"ignored {ignored.name}: {ignored.why}")
+            self.log("debug", f"ignored {shown(ignored.name)}: {ignored.why}")
         folders = report_folders(candidates)
         total = len(candidates)
         self.log("info", f"{total} workbook{'s' if total != 1 else ''} in {self.inbox}")
@@ -212,8 +256,8 @@ class _Batch:
             for number, candidate in enumerate(candidates, 1):
                 if self.stop():
                     self.manifest.interrupted = True
-                    self.log("error", f"stopped before {candidate.name} as asked (stop requested); "
-                                      "the next run does the rest")
+                    self.log("error", f"stopped before {shown(candidate.name)} as asked (stop "
+                                      "requested); the next run does the rest")
                     break
                 started = time.monotonic()
                 item = self._one(candidate, folders[candidate.name])
@@ -240,24 +284,27 @@ class _Batch:
         report_dir = self.out / folder
         item = BatchItem(name, "failed", report_dir=str(report_dir))
         try:
-            first = Snapshot.of(candidate.path)
-            names = {p.casefold() for p in _listdir(self.inbox)}
+            first = self._snapshot(name)
+            names = {p.casefold() for p in self.folders.inbox.names()}
+            entry = self.state.get(name) or {}
             verdict = check_ready(candidate.path, first, names, now=self.clock(),
-                                  settle_seconds=self.settle_seconds)
+                                  settle_seconds=self.settle_seconds,
+                                  own_write=entry.get("written"))
             if verdict.status != "ready":
                 item.status, item.why = verdict.status, verdict.why
                 return item
-            if not self.force and self._unchanged(candidate.path, item):
+            if not self.force and self._unchanged(candidate.path, first, item):
                 return item
-            if Snapshot.of(candidate.path) != first:
+            if self._snapshot(name) != first:
                 item.status = "not ready"
                 item.why = "changed while being checked; left for the next run."
                 return item
             self.state.forget(name)
-            result = run_job(candidate.path, replace(self.options, out_dir=report_dir))
+            options = replace(self.options, out_dir=report_dir, out_root=self.folders.root)
+            result = run_isolated(run_job, candidate.path, options, expect=first.identity)
             if self.send is not None:
-                item.delivery = deliver_in_batch(candidate.path, replace(
-                    self.options, out_dir=report_dir), self.send, result, self.log)
+                item.delivery = deliver_in_batch(candidate.path, options, self.send, result,
+                                                 self.log)
             self._record(item, result)
         except InputProblems as error:
             count = len(error.problems)
@@ -268,13 +315,23 @@ class _Batch:
             item.status, item.why = "not ready", f"{error}; left for the next run."
         except GoalreportError as error:
             item.why = str(error)
+        except JobBug as error:
+            item.why = f"unexpected error {error} (a bug: please report it with the detail " \
+                       "from the run manifest)"
+            item.detail = error.detail
         except Exception as error:  # noqa: BLE001 - one workbook must not stop the batch
             item.why = f"unexpected error {type(error).__name__}: {error} (a bug: please " \
                        "report it with the detail from the run manifest)"
             item.detail = traceback.format_exc()
         return item
 
-    def _unchanged(self, path: Path, item: BatchItem) -> bool:
+    def _snapshot(self, name: str) -> Snapshot:
+        st = self.folders.inbox.lstat(name)
+        if st is None:
+            raise FileNotFoundError(f"{name} disappeared from the inbox")
+        return Snapshot.from_stat(st)
+
+    def _unchanged(self, path: Path, seen: Snapshot, item: BatchItem) -> bool:
         """True (and ``item`` filled in as skipped) when the workbook's input, the dates
         asked for and goalreport's version match its last successful run."""
         entry = self.state.get(path.name)
@@ -289,9 +346,10 @@ class _Batch:
         from goalreport.writeback import input_fingerprint
 
         try:  # reads only the zip directory and the small structure parts: fast and safe
-            if input_fingerprint(path) != entry.get("fingerprint"):
-                return False
-        except GoalreportError:
+            with open_workbook(path, seen.identity) as opened:
+                if input_fingerprint(opened.view) != entry.get("fingerprint"):
+                    return False
+        except (GoalreportError, OSError):
             return False  # let the run report it properly
         item.status, item.as_of, item.report_month = "skipped", as_of, month
         item.why = f"unchanged since its last run on {entry.get('finished', '?')}; " \
@@ -304,10 +362,13 @@ class _Batch:
         item.as_of, item.report_month, item.reps = result.as_of, result.report_month, result.reps
         item.files = [str(f) for f in result.files]
         item.warnings = [str(w) for w in result.warnings]
+        written = list(result.written_snapshot) if result.written_snapshot else None
         if result.failures:
             item.problems = list(result.failures)
             item.why = (f"{len(result.failures)} report{'s' if len(result.failures) != 1 else ''}"
                         " could not be rendered; the sheets were written")
+            if written:  # known as our own write, but never skipped as done
+                self.state.remember(item.name, {"written": written})
             return
         item.status = "done"
         item.why = f"{result.reps} reps as of {result.as_of.isoformat()}, " \
@@ -319,7 +380,7 @@ class _Batch:
             if result.settings_as_of else None,
             "as_of": result.as_of.isoformat(),
             "report_month": result.report_month.strftime("%Y-%m"),
-            "reps": result.reps, "files": item.files,
+            "reps": result.reps, "files": item.files, "written": written,
             "delivered": bool(item.delivery and item.delivery["ok"]),
             "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
         })
@@ -329,20 +390,21 @@ class _Batch:
                                        "not ready": "warning", "failed": "error"}
         level = levels[item.status]
         why = f": {item.why}" if item.why else ""
-        self.log(level, f"{prefix}{item.name}: {item.status}{why} ({item.seconds:.1f} s)")
+        name = shown(item.name)
+        self.log(level, f"{prefix}{name}: {item.status}{why} ({item.seconds:.1f} s)")
         for problem in item.problems:
-            self.log("error", f"{item.name}: {problem}")
+            self.log("error", f"{name}: {problem}")
         for warning in item.warnings:
-            self.log("debug", f"{item.name}: warning: {warning}")
+            self.log("debug", f"{name}: warning: {warning}")
         if item.detail:
             self.log("debug", item.detail.rstrip())
 
     def _save_manifest(self, final: bool = False) -> None:
         data = self.manifest.to_json()
-        write_json_atomic(self.manifest_path, data)
-        write_json_atomic(self.out / LAST_RUN_NAME, data)
+        write_json_atomic(self.folders.runs, self.manifest_name, data)
+        write_json_atomic(self.folders.out, LAST_RUN_NAME, data)
         if final:
-            _prune(self.out / RUNS_FOLDER)
+            prune_manifests(self.folders.runs)
 
 
 def job_key(options: JobOptions) -> dict[str, Any]:
@@ -370,40 +432,6 @@ def same_run(entry: Mapping[str, Any], options: JobOptions) -> tuple[date, date]
     return as_of, month
 
 
-class _State:
-    """``DIR/.goalreport-state.json``: per workbook name, its last successful run."""
-
-    def __init__(self, path: Path, log: BatchLog):
-        self.path, self.log = path, log
-        self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == STATE_FORMAT and isinstance(data.get("workbooks"), dict):
-                self.entries = data["workbooks"]
-            else:
-                log("warning", f"{path}: unknown state format; every workbook is redone")
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, AttributeError) as error:
-            log("warning", f"{path} is unreadable ({error}); every workbook is redone")
-
-    def get(self, name: str) -> dict[str, Any] | None:
-        entry = self.entries.get(name)
-        return entry if isinstance(entry, dict) else None
-
-    def remember(self, name: str, entry: dict[str, Any]) -> None:
-        self.entries[name] = entry
-        self._save()
-
-    def forget(self, name: str) -> None:
-        """Drop the entry before a run, so a run that fails or is killed is redone."""
-        if self.entries.pop(name, None) is not None:
-            self._save()
-
-    def _save(self) -> None:
-        write_json_atomic(self.path, {"format": STATE_FORMAT, "workbooks": self.entries})
-
-
 def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
     return {
         "as_of": options.as_of.isoformat() if options.as_of else None,
@@ -412,28 +440,6 @@ def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
         "templates": str(options.templates_dir) if options.templates_dir else None,
         "jobs": options.jobs,
     }
-
-
-def _manifest_path(runs: Path, now: datetime) -> Path:
-    """``runs/2026-10-31T010000.json``, with ``-2``, ``-3``… for runs in the same second
-    (safe: only the lock holder writes here)."""
-    stem = now.strftime("%Y-%m-%dT%H%M%S")
-    path, number = runs / f"{stem}.json", 1
-    while path.exists():
-        number += 1
-        path = runs / f"{stem}-{number}.json"
-    return path
-
-
-def _prune(runs: Path) -> None:
-    manifests = sorted((p.stat().st_mtime_ns, p.name, p) for p in runs.glob("*.json")
-                       if not p.name.startswith("."))
-    for _, _, old in manifests[:-KEEP_MANIFESTS]:
-        old.unlink(missing_ok=True)
-
-
-def _listdir(folder: Path) -> list[str]:
-    return os.listdir(folder)
 
 
 def _date(value: Any) -> date | None:

@@ -312,16 +312,17 @@ def deliver_in_batch(path: Path, options: Any, sending: SendOptions, done: Any,
                      log: Callable[[Any, str], None]) -> dict[str, Any]:
     """``batch --send`` for one workbook just run: send, log each line, and return the
     manifest's record; a failure to send at all is recorded, never raised."""
+    from goalreport.guard.safefs import shown
     from goalreport.jobs import send_job
 
     try:
         report = send_job(path, options, sending, done=done)
     except GoalreportError as error:
-        log("error", f"{path.name}: nothing was sent: {error}")
+        log("error", f"{shown(path.name)}: nothing was sent: {error}")
         return {"ok": False, "error": str(error), "counts": {}, "deliveries": []}
     for level, line in report.lines():
-        log("debug" if level == "info" else level, f"{path.name}: {line}")
+        log("debug" if level == "info" else level, f"{shown(path.name)}: {line}")
     if report.error:
-        log("error", f"{path.name}: {report.error}")
-    log("info" if report.ok else "error", f"{path.name}: mail: {report.summary()}")
+        log("error", f"{shown(path.name)}: {report.error}")
+    log("info" if report.ok else "error", f"{shown(path.name)}: mail: {report.summary()}")
     return report.to_json()

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from goalreport.batch.inbox import write_json_atomic
 from goalreport.errors import DeliveryError
+from goalreport.guard.safefs import Folder
 
 LOG_NAME = ".goalreport-sent.json"
 LOCK_NAME = ".goalreport-sent.lock"
@@ -96,7 +97,8 @@ class SendLog:
 
     def record(self, key: str, entry: dict[str, Any]) -> None:
         self.entries[key] = entry
-        write_json_atomic(self.path, {"format": LOG_FORMAT, "sent": self.entries})
+        with Folder.open(self.path.parent) as folder:
+            write_json_atomic(folder, LOG_NAME, {"format": LOG_FORMAT, "sent": self.entries})
 
 
 @contextmanager

@@ -6,7 +6,9 @@ its own, the longest for a big team) and the reps (in chunks) are rendered by ``
 processes. Each worker process builds the Jinja environment, parses the CSS
 and sets up fonts once, and reuses them for every report it renders. A failure for one
 rep is recorded and the others carry on. Files are written to a temporary name and
-renamed, so a reader never sees half a PDF.
+renamed, so a reader never sees half a PDF; the report folder is reached through a
+descriptor (``guard/safefs``) that the forked workers inherit, so a folder swapped for a
+link mid-run is never written through.
 
 PDFs are reproducible: creation and modification dates are pinned to As Of through
 ``<meta name=dcterms.created>``, so the same inputs give the same bytes.
@@ -15,11 +17,13 @@ PDFs are reproducible: creation and modification dates are pinned to As Of throu
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from markupsafe import Markup
@@ -27,6 +31,7 @@ from markupsafe import Markup
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.errors import RenderError, TemplateError
+from goalreport.guard.safefs import Folder
 from goalreport.reports.context import rep_context, team_context
 from goalreport.reports.doctor import load_weasyprint
 from goalreport.reports.environment import (
@@ -68,6 +73,8 @@ class _Task:
     folder: Path
     templates_dir: Path | None
     html: bool
+    #: The open report folder's descriptor (inherited by the forked render workers).
+    folder_fd: int = -1
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,12 @@ class _Worker:
             pdf_path = inside(task.folder, item.stem + ".pdf")
             document = self.parser.parse(self.html(item, task, inline_css=False))
             pdf = document.write_pdf(stylesheets=[self.css], font_config=self.fonts)
-            _write_atomically(pdf_path, pdf)
+            _write_atomically(task, pdf_path, pdf)
             written.append(pdf_path)
             if task.html:
                 html_path = inside(task.folder, item.stem + ".html")
                 text = self.html(item, task, inline_css=True)
-                _write_atomically(html_path, text.encode("utf-8"))
+                _write_atomically(task, html_path, text.encode("utf-8"))
                 written.append(html_path)
         except (TemplateError, RenderError) as error:
             return _Done(label, tuple(written), f"{label}: {error}")
@@ -149,13 +156,12 @@ def _render_task(task: _Task) -> list[_Done]:
     return [worker.render(item, task) for item in task.items]
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write_atomically(task: _Task, path: Path, data: bytes) -> None:
+    """``data`` as ``path`` (in the task's folder), replaced whole through its descriptor."""
+    folder = Folder(task.folder_fd, task.folder)  # borrowed: closed by render_reports
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        folder.write_atomic(path.name, data)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise RenderError(f"could not write {path}: {error.strerror or error}") from error
 
 
@@ -176,9 +182,12 @@ def render_reports(
     html: bool = False,
     company: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    out_root: Path | None = None,
 ) -> RenderOutcome:
     """One PDF per rep in ``computation.results`` plus ``team-summary.pdf``, in
-    ``out_dir/<YYYY-MM>/``. ``company`` defaults to Settings' Company.
+    ``out_dir/<YYYY-MM>/``. ``company`` defaults to Settings' Company. ``out_root`` (default
+    ``out_dir``) is the part of ``out_dir`` the operator named: folders below it are
+    goalreport's own, made if missing and never followed as links.
 
     Raises ``RenderError`` when PDFs cannot be made at all (missing Pango, unwritable
     folder) and ``TemplateError`` when a template is broken; a single rep's failure is
@@ -187,12 +196,19 @@ def render_reports(
     load_weasyprint()
     company = settings.company if company is None else company
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    folder = _report_folder(out_dir, computation)
+    with _report_folder(out_dir, computation.report_month, out_root) as opened:
+        return _render_all(computation, settings, opened, templates_dir=templates_dir,
+                           jobs=jobs, html=html, company=company, progress=progress)
 
+
+def _render_all(computation: Computation, settings: Settings, opened: Folder, *,
+                templates_dir: Path | None, jobs: int | None, html: bool, company: str,
+                progress: Callable[[int, int], None] | None) -> RenderOutcome:
+    folder = opened.path
     stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
     reps = [_Item(stem, result) for stem, result in zip(stems, computation.results, strict=True)]
     total = len(reps) + 1
-    base = _Task((), computation, settings, company, folder, templates_dir, html)
+    base = _Task((), computation, settings, company, folder, templates_dir, html, opened.fd)
 
     # Fail fast on a broken template: render the team page and one rep in-process first.
     worker = _worker(templates_dir)
@@ -239,29 +255,40 @@ def render_team_summary(
     does."""
     load_weasyprint()
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    folder = _report_folder(out_dir, computation)
-    task = _Task((_Item(TEAM_STEM, None),), computation, settings,
-                 settings.company if company is None else company, folder, templates_dir, html)
-    done = _render_task(task)
+    with _report_folder(out_dir, computation.report_month, None) as folder:
+        task = _Task((_Item(TEAM_STEM, None),), computation, settings,
+                     settings.company if company is None else company, folder.path,
+                     templates_dir, html, folder.fd)
+        done = _render_task(task)
     return RenderOutcome(files=tuple(sorted(p for d in done for p in d.files)),
                          failures=tuple(d.failure for d in done if d.failure))
 
 
-def _report_folder(out_dir: Path, computation: Computation) -> Path:
-    """``out_dir/<YYYY-MM>``, created; ``RenderError`` when it cannot be."""
-    folder = out_dir / f"{computation.report_month:%Y-%m}"
+def check_report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> None:
+    """Make (or check) the report folder before anything is written, so that a planted
+    link there fails the job before the workbook is touched. Raises as ``render_reports``."""
+    _report_folder(out_dir, report_month, out_root).close()
+
+
+def _report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> Folder:
+    """``out_dir/<YYYY-MM>``, made if missing and opened (see ``safefs.Folder.open_below``);
+    ``RenderError`` when it cannot be, ``UnsafePath`` when a part is a planted link."""
+    folder = out_dir / f"{report_month:%Y-%m}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        opened = Folder.open_below(out_root or out_dir, folder)
     except OSError as error:
         raise RenderError(f"cannot create the report folder {folder}: "
                           f"{error.strerror or error}") from error
-    return folder.resolve()
+    opened.path = Path(os.path.realpath(folder))
+    return opened
 
 
 def _render_parallel(tasks: Sequence[_Task], workers: int,
                      record: Callable[[list[_Done]], None]) -> None:
     """Render ``tasks`` in ``workers`` processes; a crashed worker fails only its reports."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # fork: the workers inherit the report folder's descriptor (tasks carry its number).
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {pool.submit(_render_task, task): task for task in tasks}
         for future in as_completed(futures):
             try:

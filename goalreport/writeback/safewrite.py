@@ -1,28 +1,29 @@
-"""Writing a workbook safely: Excel's owner file, temp file + fsync + atomic replace,
-backups of the previous version, no temp litter.
+"""Writing a workbook safely: Excel's owner file, and backups of the previous version.
 
+The temp file + fsync + atomic replace itself is ``guard/safefs.Folder.atomic_file``.
 Backups live beside the workbook in ``.goalreport-backups/`` as
-``<stem>.<YYYYmmdd-HHMMSS><suffix>``; the newest ``keep`` of each workbook are kept.
+``<stem>.<YYYYmmdd-HHMMSS><suffix>``; the newest ``keep`` of each workbook are kept. The
+folder is reached through the workbook folder's descriptor and never followed as a link;
+a backup is a hard link to (or a copy of) the very file that was read, made under a name
+that must not exist yet (a planted link with the next name is skipped, never written
+through).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
-import shutil
 import stat
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
 
 from goalreport.errors import WorkbookBusy, WriteRefused
+from goalreport.guard.safefs import Folder, temp_name
 
 BACKUP_FOLDER = ".goalreport-backups"
-_TEMP_PREFIX = ".goalreport-"
-_TEMP_SUFFIX = ".tmp"
 
 
 def owner_files(path: Path) -> list[Path]:
@@ -47,127 +48,87 @@ def ensure_not_busy(path: Path) -> None:
             "Excel and run again. If Excel is not running, delete that lock file.")
 
 
-def _temp_pattern(target: Path) -> re.Pattern[str]:
-    return re.compile(re.escape(_TEMP_PREFIX + target.name) + r"\.(\d+)\.[\w-]+"
-                      + re.escape(_TEMP_SUFFIX))
-
-
-def sweep_stale_temps(target: Path) -> None:
-    """Remove temp files a killed run left beside ``target`` (their process is gone)."""
-    pattern = _temp_pattern(target)
-    try:
-        listing = list(target.parent.iterdir())
-    except OSError:
-        return
-    for candidate in listing:
-        match = pattern.fullmatch(candidate.name)
-        if match and not _process_alive(int(match.group(1))):
-            with contextlib.suppress(OSError):
-                candidate.unlink()
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def atomic_target(target: Path,
-                  before_replace: Callable[[], object] | None = None) -> Iterator[BinaryIO]:
-    """A temp file in ``target``'s folder; on a clean exit it is flushed, fsynced and
-    renamed over ``target`` (keeping the original's permissions) after ``before_replace``
-    ran (the backup); on an exception it is removed and ``target`` is untouched."""
-    folder = target.parent
-    sweep_stale_temps(target)
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on success
-            "w+b", dir=folder, prefix=f"{_TEMP_PREFIX}{target.name}.{os.getpid()}.",
-            suffix=_TEMP_SUFFIX, delete=False)
-    except OSError as error:
-        raise WriteRefused(f"cannot write in {folder} ({error.strerror}). Check that the "
-                           "folder exists and is writable, or use --output-workbook.") from None
-    temp = Path(handle.name)
-    try:
-        with handle:
-            yield handle  # type: ignore[misc]
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, _mode_of(target))
-        if before_replace is not None:
-            before_replace()
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _fsync_folder(folder)
-
-
-def _mode_of(target: Path) -> int:
-    """The original's permission bits, or what a new file gets under the umask."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def backup(target: Path, when: datetime, backup_dir: Path | None = None,
-           keep: int = 5) -> Path | None:
-    """Save the current ``target`` as a backup (a hard link when possible: instant, and
-    the replace that follows leaves it holding the old bytes), then keep only the newest
-    ``keep`` backups of this workbook. Returns the backup, or None when there was nothing
-    to back up."""
-    if not target.exists() or keep <= 0:
+def backup(folder: Folder, name: str, source_fd: int, when: datetime,
+           backup_dir: Path | None = None, keep: int = 5) -> Path | None:
+    """Save the file open as ``source_fd`` (the workbook ``name`` in ``folder``, as it
+    was read) in ``.goalreport-backups`` (or ``backup_dir``), then keep only the newest
+    ``keep`` backups of this workbook. A hard link when possible: instant, and the
+    replace that follows leaves it holding the old bytes. Returns the backup, or None
+    when ``keep`` is 0. Raises ``WriteRefused`` and ``UnsafePath``."""
+    if keep <= 0:
         return None
-    folder = backup_dir or target.parent / BACKUP_FOLDER
+    stem, suffix = os.path.splitext(name)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = when.strftime("%Y%m%d-%H%M%S")
-        saved = folder / f"{target.stem}.{stamp}{target.suffix}"
-        counter = 2
-        while saved.exists():
-            saved = folder / f"{target.stem}.{stamp}-{counter}{target.suffix}"
-            counter += 1
-        try:
-            os.link(target, saved)
-        except OSError:
-            shutil.copy2(target, saved)
+        backups = Folder.open(backup_dir, create=True) if backup_dir is not None \
+            else folder.sub(BACKUP_FOLDER)
     except OSError as error:
-        raise WriteRefused(f"cannot save a backup of {target.name} in {folder} "
+        raise WriteRefused(f"cannot make the backup folder for {name} in {folder.path} "
                            f"({error.strerror}); nothing was written.") from None
-    rotate_backups(folder, target, keep)
-    return saved
+    with backups:
+        try:
+            saved = _save(backups, f"{stem}.{when:%Y%m%d-%H%M%S}", suffix, source_fd)
+        except OSError as error:
+            raise WriteRefused(f"cannot save a backup of {name} in {backups.path} "
+                               f"({error.strerror}); nothing was written.") from None
+        rotate_backups(backups, stem, suffix, keep)
+        return backups.path / saved
 
 
-def rotate_backups(folder: Path, target: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups of ``target``; returns those left."""
-    pattern = re.compile(re.escape(target.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?"
-                         + re.escape(target.suffix))
+def _save(backups: Folder, base: str, suffix: str, source_fd: int) -> str:
+    """Link (else copy) ``source_fd`` to the first free name ``base[-N]suffix``."""
+    try:
+        return _first_free(base, suffix, lambda name: os.link(
+            f"/proc/self/fd/{source_fd}", name, dst_dir_fd=backups.fd, follow_symlinks=True))
+    except OSError:
+        pass  # not our file (protected hard links), another file system, no /proc
+    temp = temp_name(base + suffix)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o600, dir_fd=backups.fd)
+    try:
+        offset = 0
+        while block := os.pread(source_fd, 1 << 20, offset):
+            view = memoryview(block)
+            while view:
+                view = view[os.write(fd, view):]
+            offset += len(block)
+        os.fchmod(fd, stat.S_IMODE(os.fstat(source_fd).st_mode))
+        os.fsync(fd)
+        return _first_free(base, suffix, lambda name: os.link(
+            temp, name, src_dir_fd=backups.fd, dst_dir_fd=backups.fd, follow_symlinks=False))
+    finally:
+        os.close(fd)
+        backups.unlink(temp)
+
+
+def _first_free(base: str, suffix: str, make: Callable[[str], None]) -> str:
+    """``make(name)`` for ``base + suffix``, then ``base-2 + suffix``…: the first name
+    that does not exist (links included: ``link`` never writes through one)."""
+    counter = 1
+    while True:
+        name = f"{base}{f'-{counter}' if counter > 1 else ''}{suffix}"
+        try:
+            make(name)
+            return name
+        except FileExistsError:
+            counter += 1
+        except OSError as error:
+            if error.errno != errno.EEXIST:
+                raise
+            counter += 1
+
+
+def rotate_backups(backups: Folder, stem: str, suffix: str, keep: int) -> list[str]:
+    """Delete all but the newest ``keep`` backups of the workbook ``stem + suffix`` in
+    ``backups`` (entries themselves: a link is removed, never followed); returns those
+    left."""
+    pattern = re.compile(re.escape(stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(suffix))
     found = []
-    for candidate in folder.iterdir():
-        match = pattern.fullmatch(candidate.name)
+    for candidate in backups.names():
+        match = pattern.fullmatch(candidate)
         if match:
             found.append(((match.group(1), int(match.group(2) or 1)), candidate))
     found.sort()
     for _, old in found[:-keep] if keep else found:
         with contextlib.suppress(OSError):
-            old.unlink()
-    return [path for _, path in found[-keep:]]
+            backups.unlink(old)
+    return [name for _, name in found[-keep:]]

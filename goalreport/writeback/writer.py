@@ -10,6 +10,7 @@ informational and Excel and LibreOffice rewrite it on their next save.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from goalreport.core.tables import SheetTable
-from goalreport.errors import InputProblems, Problem, WorkbookBusy, WriteRefused
+from goalreport.errors import InputProblems, Problem, WriteRefused
+from goalreport.guard.safefs import Folder, OpenedWorkbook, open_workbook
 from goalreport.writeback import xmledit
 from goalreport.writeback.package import (
     CT_NS,
@@ -34,7 +36,7 @@ from goalreport.writeback.package import (
     rels_part_for,
 )
 from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
-from goalreport.writeback.safewrite import atomic_target, backup, ensure_not_busy
+from goalreport.writeback.safewrite import backup, ensure_not_busy
 from goalreport.writeback.sheetxml import filter_reference, worksheet_chunks
 from goalreport.writeback.styles import MINIMAL_STYLES, StyleIds, merge_styles
 from goalreport.writeback.zipcopy import RawZipWriter
@@ -60,6 +62,8 @@ class WriteOutcome:
     backup: Path | None
     #: Things the caller may want to tell the user (e.g. an unreadable old Run Log).
     notes: tuple[str, ...] = field(default=())
+    #: ``stat`` of the file written, taken on it once in place (a batch knows its own write).
+    written: os.stat_result | None = None
 
 
 def foreign_sheet_problems(info: PackageInfo,
@@ -84,15 +88,17 @@ def _protection_message(path: Path) -> str:
             "or use --output-workbook after saving an unprotected copy.")
 
 
-def preflight(path: Path, *, writing: bool = True) -> list[Problem]:
+def preflight(path: Path, *, writing: bool = True, read_from: Path | None = None
+              ) -> list[Problem]:
     """Checks before any computation. Returns a Problem per foreign sheet with a computed
     sheet's name (and, when not ``writing``, one for a protected structure). When
     ``writing`` (the workbook itself will be written): raises ``WorkbookBusy`` while it is
     open in Excel and ``WriteRefused`` when its structure is protected. Raises
-    ``UnreadableWorkbook`` for files that are not workbooks."""
+    ``UnreadableWorkbook`` for files that are not workbooks. ``read_from`` is where the
+    workbook is read (an ``OpenedWorkbook.view``), when not ``path`` itself."""
     if writing:
         ensure_not_busy(path)
-    info = inspect_package(path)
+    info = inspect_package(read_from or path)
     problems = foreign_sheet_problems(info)
     if info.structure_locked:
         if writing:
@@ -112,26 +118,35 @@ class _Planned:
 
 
 def write_computed_sheets(
-    source: Path, tables: Sequence[SheetTable], *, run_log: RunLogEntry, currency: str,
-    locale: str, destination: Path | None = None, backup_dir: Path | None = None,
-    keep_backups: int = 5,
+    source: Path | OpenedWorkbook, tables: Sequence[SheetTable], *, run_log: RunLogEntry,
+    currency: str, locale: str, destination: Path | None = None,
+    backup_dir: Path | None = None, keep_backups: int = 5,
 ) -> WriteOutcome:
     """Write ``tables`` and the Run Log (``run_log`` on top of the earlier rows) into
     ``source``, or into a copy at ``destination`` leaving ``source`` untouched.
 
-    Sheets goalreport made before are replaced in place (same tab position, same hidden or
-    visible state); new ones go at the end in ``COMPUTED_SHEETS`` order. The file is
-    replaced atomically after a backup of the previous version (see ``safewrite``).
-    Raises ``WorkbookBusy`` (open in Excel, or changed while being written),
-    ``WriteRefused`` (protected structure, unwritable folder), ``InputProblems`` (a
-    user's sheet carries a computed name) and ``UnreadableWorkbook``.
+    ``source`` is the workbook as the job opened and read it (``safefs.open_workbook``),
+    or a path to open here. Sheets goalreport made before are replaced in place (same tab
+    position, same hidden or visible state); new ones go at the end in
+    ``COMPUTED_SHEETS`` order. The file is replaced atomically after a backup of the
+    previous version, and only when it is still the file that was read: same inode, size,
+    mtime and content, checked on the open file the new one was copied from.
+    Raises ``WorkbookBusy`` (open in Excel), ``WorkbookChanged`` (replaced or changed
+    since it was read; nothing written), ``WriteRefused`` (protected structure,
+    unwritable folder), ``UnsafePath``, ``InputProblems`` (a user's sheet carries a
+    computed name) and ``UnreadableWorkbook``.
     """
-    target = destination or source
+    if not isinstance(source, OpenedWorkbook):
+        with open_workbook(source) as opened:
+            return write_computed_sheets(
+                opened, tables, run_log=run_log, currency=currency, locale=locale,
+                destination=destination, backup_dir=backup_dir, keep_backups=keep_backups)
+    target = destination or source.path
     ensure_not_busy(target)
-    before = source.stat()
-    info = inspect_package(source)
+    read_from = source.view
+    info = inspect_package(read_from)
     if info.structure_locked:
-        raise WriteRefused(_protection_message(source))
+        raise WriteRefused(_protection_message(source.path))
     names = [table.name for table in tables if table.name.casefold() != RUN_LOG.casefold()]
     if len({name.casefold() for name in names}) != len(names):
         raise ValueError(f"duplicate sheet names in {names}")
@@ -144,7 +159,7 @@ def write_computed_sheets(
     log_sheet = info.sheet_named(RUN_LOG)
     if log_sheet is not None:
         try:
-            previous = read_run_log(source, log_sheet.name)
+            previous = read_run_log(read_from, log_sheet.name)
         except Exception as error:  # noqa: BLE001 - an old log must not block the run
             notes.append(f"The old Run Log could not be read ({error}); it starts afresh.")
     all_tables = [t for t in tables if t.name.casefold() != RUN_LOG.casefold()]
@@ -152,24 +167,43 @@ def write_computed_sheets(
 
     splice = _Splice(info, currency, locale)
     planned = splice.plan(all_tables)
-
     saved: Path | None = None
+    written = None
+    with open(read_from, "rb") as handle, _target_folder(source, destination) as folder:
 
-    def save_backup() -> None:
-        nonlocal saved
-        saved = backup(target, run_log.when, backup_dir, keep_backups)
+        def check_and_back_up() -> None:
+            nonlocal saved
+            source.ensure_unchanged(handle)  # the last moment: a save since is not lost
+            if destination is None:
+                saved = backup(folder, target.name, handle.fileno(), run_log.when,
+                               backup_dir, keep_backups)
 
-    with open(source, "rb") as handle, atomic_target(target, save_backup) as out:
-        after = source.stat()
-        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            raise WorkbookBusy(f"{source.name} changed while goalreport was reading it "
-                               "(is it still being copied or saved?). Run again.")
-        splice.write(handle, out, planned)
+        folder.sweep_temps(target.name)
+        try:
+            with folder.atomic_file(target.name, before_replace=check_and_back_up) as new:
+                splice.write(handle, new.file, planned)
+            written = new.written
+        except OSError as error:
+            raise WriteRefused(f"cannot write {target.name} in {folder.path} "
+                               f"({error.strerror}). Check that the folder is writable, "
+                               "or use --output-workbook.") from None
     return WriteOutcome(
         path=target,
         replaced=tuple(p.table.name for p in planned if p.existing is not None),
         added=tuple(p.table.name for p in planned if p.existing is None),
-        backup=saved, notes=tuple(notes))
+        backup=saved, notes=tuple(notes), written=written)
+
+
+def _target_folder(source: OpenedWorkbook, destination: Path | None) -> Folder:
+    """The workbook's own folder (its descriptor, already open), or for a copy the
+    folder the operator named with --output-workbook."""
+    if destination is None:
+        return Folder(os.dup(source.folder.fd), source.folder.path, source.folder.shared)
+    try:
+        return Folder.open(destination.parent)
+    except OSError as error:
+        raise WriteRefused(f"cannot write in {destination.parent} ({error.strerror}). Check "
+                           "that the folder exists and is writable.") from None
 
 
 class _Splice:
