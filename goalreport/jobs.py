@@ -196,6 +196,7 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
                        ) -> tuple[JobResult, Computation, WorkbookData]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
     from goalreport.core.sheets import computed_tables
+    from goalreport.reports.formatting import Formatter
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
     destination = options.output_workbook
@@ -212,7 +213,8 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
     )
 
     tables = computed_tables(
-        computation, plan=options.write_plan, progress=options.write_progress)
+        computation, plan=options.write_plan, progress=options.write_progress,
+        say=Formatter(data.settings.locale, data.settings.currency).say)
     result.input_hash = input_fingerprint(path)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,

@@ -28,6 +28,7 @@ from goalreport.core.engine import compute
 from goalreport.workbook.schema import SHEETS
 from goalreport.workbook.reader import read_workbook
 from goalreport.core.sheets import computed_tables
+from goalreport.reports.formatting import Formatter
 from goalreport.core.tables import Column, SheetTable
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
@@ -110,7 +111,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Shee
     data = read_workbook(original)
     as_of, month = pipeline.resolve_dates(data.settings.as_of, as_of=AS_OF, month=None,
                                           today=AS_OF)
-    tables = computed_tables(compute(data, as_of=as_of, report_month=month))
+    tables = computed_tables(compute(data, as_of=as_of, report_month=month),
+                             say=Formatter(data.settings.locale, data.settings.currency).say)
     return _to_csv(soffice, tmp_path, written, original), tables
 
 

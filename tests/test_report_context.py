@@ -148,7 +148,7 @@ def test_team_ranks_reps_by_attainment_and_totals_last() -> None:
     assert total["actual"] == "$335,265"
     assert total["counts"] == ["1", "0", "1", "0", "1"]
     assert [r["name"] for r in context["reassess"]] == ["Ana Lima"]
-    assert context["reassess"][0]["ratio"] == "2.1"
+    assert context["reassess"][0]["ratio"] == "2.1×"
     assert context["reassess"][0]["average_90"] == "$610"
 
 

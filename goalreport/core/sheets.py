@@ -6,9 +6,10 @@ come after the contracted ones. Counts of deals, leads and meetings are shown ro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from goalreport.core.model import STATUSES
+from goalreport.core.phrases import Phrase
 from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
 
@@ -79,12 +80,16 @@ def weekly_plan_table(results: Sequence[RepResult]) -> SheetTable:
     return SheetTable("Weekly Plan", WEEKLY_PLAN_COLUMNS, tuple(rows))
 
 
-def _reassess_text(result: RepResult) -> str:
+#: Writes one of the engine's sentences as text (``Formatter.say`` in the workbook's locale).
+Say = Callable[[Phrase], str]
+
+
+def _reassess_text(result: RepResult, say: Say) -> str:
     reassess = result.progress.reassess
-    return reassess.reason if reassess.flagged else ""
+    return say(reassess.reason) if reassess.flagged else ""
 
 
-def progress_table(results: Sequence[RepResult]) -> SheetTable:
+def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
     rows = []
     for result in results:
         rep, p = result.rep, result.progress
@@ -94,7 +99,7 @@ def progress_table(results: Sequence[RepResult]) -> SheetTable:
             p.expected_to_date, p.attainment, p.pace, p.forecast, p.gap,
             p.needed_per_working_day, p.status, p.actual_new, p.actual_repeat,
             funnel.leads, funnel.meetings, funnel.won, funnel.close_rate,
-            funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result),
+            funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result, say),
             p.reassess.suggested_goal if p.reassess.flagged else None,
         ))
     return SheetTable("Progress", PROGRESS_COLUMNS, tuple(rows))
@@ -114,13 +119,15 @@ def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
 
 
 def computed_tables(
-    computation: Computation, *, plan: bool = True, progress: bool = True
+    computation: Computation, *, plan: bool = True, progress: bool = True, say: Say = str
 ) -> list[SheetTable]:
     """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
-    Team Summary. (Run Log is kept by the write-back itself.)"""
+    Team Summary. (Run Log is kept by the write-back itself.) ``say`` writes the
+    re-assess sentences; the default is the plain, locale-free rendering."""
     tables: list[SheetTable] = []
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        tables += [progress_table(computation.results), team_summary_table(computation.team)]
+        tables += [progress_table(computation.results, say),
+                   team_summary_table(computation.team)]
     return tables

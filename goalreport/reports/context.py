@@ -30,6 +30,7 @@ from goalreport.core.results import (
     Objectives,
     RepResult,
 )
+from goalreport.core.team import natural_key
 from goalreport.reports.charts import cumulative_chart, monthly_chart
 from goalreport.reports.formatting import Formatter
 
@@ -213,10 +214,19 @@ def _focus(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     }
 
 
+def streak_sentence(weeks: int) -> str | None:
+    """The weekly streak in words: none → nothing to say."""
+    if weeks <= 0:
+        return None
+    if weeks == 1:
+        return "Weekly target met last week."
+    return f"Weekly target met {weeks} weeks in a row."
+
+
 def _achievements(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     found = result.progress.achievements
-    milestones = [{"percent": f"{percent}%", "reached": day is not None,
-                   "date": fmt.date(day) if day else "not yet"}
+    milestones = [{"percent": fmt.percent_whole(Fraction(percent, 100)),
+                   "reached": day is not None, "date": fmt.date(day) if day else "not yet"}
                   for percent, day in found.milestones]
     items: list[str] = []
     if found.first_deal:
@@ -227,24 +237,32 @@ def _achievements(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     if found.best_month:
         month, amount = found.best_month
         items.append(f"Best month: {fmt.month(month)} with {fmt.money_whole(amount)}.")
-    if found.weekly_streak:
-        weeks = found.weekly_streak
-        items.append(f"Weekly target met {weeks} week{'s' if weeks != 1 else ''} in a row.")
+    streak = streak_sentence(found.weekly_streak)
+    if streak:
+        items.append(streak)
     return {"milestones": milestones, "list": items,
             "streak": str(found.weekly_streak)}
+
+
+def ratio_text(ratio: Fraction | None, fmt: Formatter) -> str:
+    """Needed ÷ earned as "2.1×"; with nothing earned there is no ratio to show."""
+    return "nothing earned" if ratio is None else f"{fmt.rate(ratio)}×"
 
 
 def _reassess(result: RepResult, fmt: Formatter) -> dict[str, Any] | None:
     found = result.progress.reassess
     if not found.flagged:
         return None
+    suggested = found.suggested_goal
     return {
-        "ratio": fmt.rate(found.ratio) if found.ratio is not None else fmt.BLANK,
-        "average_90": fmt.money_whole(found.avg_per_working_day_90),
-        "needed": fmt.money_whole(result.progress.needed_per_working_day),
-        "suggested_goal": fmt.money_whole(found.suggested_goal),
+        "ratio": ratio_text(found.ratio, fmt),
+        "average_90": fmt.money_daily(found.avg_per_working_day_90),
+        "needed": fmt.money_daily(result.progress.needed_per_working_day),
+        "suggested_goal": fmt.money_whole(suggested),
         "current_goal": fmt.money_whole(result.progress.annual_target),
-        "reason": found.reason,
+        "reason": fmt.say(found.reason),
+        # A realistic goal of nothing is not advice: the reason says to talk it over.
+        "has_suggestion": bool(suggested) and found.ratio is not None,
     }
 
 
@@ -329,9 +347,10 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
         "funnel": _funnel(result, computation, fmt),
         "focus": _focus(result, fmt),
         "achievements": _achievements(result, fmt),
-        "suggestions": [{"stage": s.stage, "message": s.message} for s in progress.suggestions],
+        "suggestions": [{"stage": s.stage, "message": fmt.say(s.message)}
+                        for s in progress.suggestions],
         "reassess": _reassess(result, fmt),
-        "smart": [{"name": item.name, "passed": item.passed, "reason": item.reason}
+        "smart": [{"name": item.name, "passed": item.passed, "reason": fmt.say(item.reason)}
                   for item in plan.smart],
     })
     return context
@@ -360,9 +379,9 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
         target=sum((r.progress.annual_target for r in ranked), Decimal(0)), fmt=fmt)
 
 
-def _rank_key(result: RepResult) -> tuple[int, Fraction, str]:
+def _rank_key(result: RepResult) -> tuple[bool, Fraction, tuple[tuple[int, int | str], ...]]:
     attainment = result.progress.attainment
-    return (attainment is None, -(attainment or Fraction(0)), result.rep.name.casefold())
+    return (attainment is None, -(attainment or Fraction(0)), natural_key(result.rep.name))
 
 
 def team_context(computation: Computation, settings: Settings,
@@ -401,13 +420,13 @@ def team_context(computation: Computation, settings: Settings,
         "counts": [str(totals.status_counts.get(status, 0)) for status in STATUSES],
     } for index, totals in enumerate(computation.team)]
     reassess = [{"name": r.rep.name, "id": r.rep.rep_id, "team": r.rep.team,
-                 "suggested_goal": fmt.money_whole(r.progress.reassess.suggested_goal),
+                 "suggested_goal": (fmt.money_whole(r.progress.reassess.suggested_goal)
+                                    if r.progress.reassess.suggested_goal else fmt.BLANK),
                  "current_goal": fmt.money_whole(r.progress.annual_target),
-                 "needed": fmt.money_whole(r.progress.needed_per_working_day),
-                 "average_90": fmt.money_whole(r.progress.reassess.avg_per_working_day_90),
-                 "ratio": (fmt.rate(r.progress.reassess.ratio)
-                           if r.progress.reassess.ratio is not None else fmt.BLANK),
-                 "reason": r.progress.reassess.reason}
+                 "needed": fmt.money_daily(r.progress.needed_per_working_day),
+                 "average_90": fmt.money_daily(r.progress.reassess.avg_per_working_day_90),
+                 "ratio": ratio_text(r.progress.reassess.ratio, fmt),
+                 "reason": fmt.say(r.progress.reassess.reason)}
                 for r in ranked if r.progress.reassess.flagged]
     counts = [(status, sum(r.progress.status == status for r in ranked))
               for status in STATUSES]
@@ -415,7 +434,7 @@ def team_context(computation: Computation, settings: Settings,
         "kind": "team",
         "title": f"Team summary — {context['report_month']}",
         "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}",
-        "rep_count": str(len(rows)),
+        "rep_count": f"{fmt.count(len(rows))} rep{'' if len(rows) == 1 else 's'}",
         "statuses": [{"name": status, "class": status_class(status)} for status in STATUSES],
         "reps": rows,
         "teams": teams,
@@ -425,6 +444,7 @@ def team_context(computation: Computation, settings: Settings,
              "width": _bar_width(Fraction(count, len(ranked)) if ranked else None)}
             for status, count in counts if count],
         "reassess": reassess,
+        "full_percent": fmt.percent_whole(1),
         "chart": _team_chart(ranked, computation, fmt),
     })
     return context
