@@ -43,6 +43,8 @@ class JobOptions:
     jobs: int | None = None
     html: bool = False
     output_workbook: Path | None = None
+    #: Tag PDFs for screen readers (``--no-pdf-tags`` switches it off).
+    pdf_tags: bool = True
 
 
 @dataclass
@@ -186,7 +188,8 @@ def run_job(
         out_dir = options.out_dir or path.parent / "reports"
         rendered = render_reports(
             selected, data.settings, out_dir, templates_dir=options.templates_dir,
-            jobs=options.jobs, html=options.html, progress=progress)
+            jobs=options.jobs, html=options.html, progress=progress,
+            pdf_tags=options.pdf_tags)
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result

@@ -14,9 +14,10 @@ from fractions import Fraction
 import pytest
 import report_fixtures as fx
 
-from goalreport.reports.context import _team_series, rep_context, team_context
-from goalreport.reports.formatting import Formatter
 from goalreport.core.results import Assumption
+from goalreport.reports.context import rep_context
+from goalreport.reports.formatting import Formatter
+from goalreport.reports.team_context import _team_series, team_context
 
 
 @pytest.fixture

@@ -105,9 +105,11 @@ def cumulative_chart(
     forecast: Decimal,
     target: Decimal,
     fmt: Formatter,
+    description: str = "Cumulative actual against plan",
 ) -> Markup:
     """Cumulative actual against plan over the goal year, the run-rate forecast dashed
-    from As Of to the year end, and a vertical "as of" marker."""
+    from As Of to the year end, and a vertical "as of" marker. ``description`` is the
+    text alternative a screen reader says (the SVG ``<title>``, the PDF's Alt text)."""
     width, height = 680, 200
     left, right, top_pad, bottom = 62, 664, 22, 168
     span = max((year_end - year_start).days + 1, 1)
@@ -162,7 +164,7 @@ def cumulative_chart(
                         f'r="3" fill="{ACTUAL}"/>')
     body += _legend([("Plan", PLAN, "line"), ("Actual", ACTUAL, "line"),
                      ("Forecast (run rate)", ACTUAL, "dash")], left, height - 6)
-    return _svg(width, height, body, "Cumulative actual against plan")
+    return _svg(width, height, body, description)
 
 
 def monthly_chart(
@@ -172,7 +174,8 @@ def monthly_chart(
     fmt: Formatter,
 ) -> Markup:
     """Per month (first day, new target, repeat target, new actual, repeat actual): a
-    stacked target bar beside a stacked actual bar; months not yet begun show the target."""
+    stacked target bar beside a stacked actual bar; months not yet begun show the target.
+    Its text alternative lists each month's figures."""
     width, height = 680, 180
     left, right, top_pad, bottom = 62, 664, 10, 148
     highest = max([float(nt + rt) for _, nt, rt, _, _ in months]
@@ -206,4 +209,20 @@ def monthly_chart(
     body += _legend([("Target new", NEW_TARGET, "box"), ("Target repeat", REPEAT_TARGET, "box"),
                      ("Actual new", NEW_ACTUAL, "box"), ("Actual repeat", REPEAT_ACTUAL, "box")],
                     left, height - 6)
-    return _svg(width, height, body, "Monthly actual against target, new and repeat")
+    return _svg(width, height, body, monthly_description(months, as_of, fmt))
+
+
+def monthly_description(
+    months: Sequence[tuple[date, Decimal, Decimal, Decimal, Decimal]], as_of: date,
+    fmt: Formatter,
+) -> str:
+    """"Monthly actual against target: Jan $12,000 of $15,000; …; Dec target $15,000."."""
+    parts = []
+    for month, new_t, rep_t, new_a, rep_a in months:
+        label = fmt.month_short(month)
+        if month <= as_of:
+            parts.append(f"{label} {fmt.money_whole(new_a + rep_a)} of "
+                         f"{fmt.money_whole(new_t + rep_t)}")
+        else:
+            parts.append(f"{label} target {fmt.money_whole(new_t + rep_t)}")
+    return "Monthly actual against target: " + "; ".join(parts) + "."

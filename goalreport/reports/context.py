@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.core.model import STATUSES, Settings
+from goalreport.core.model import Settings
 from goalreport.core.results import (
     Assumption,
     Computation,
@@ -30,7 +30,6 @@ from goalreport.core.results import (
     Objectives,
     RepResult,
 )
-from goalreport.core.team import natural_key
 from goalreport.reports.charts import cumulative_chart, monthly_chart
 from goalreport.reports.formatting import Formatter
 
@@ -288,12 +287,12 @@ def _headline(result: RepResult, fmt: Formatter) -> dict[str, Any]:
         "needed_per_week": fmt.money_whole(progress.needed_per_week),
         "elapsed_days": str(progress.elapsed_working_days),
         "remaining_days": str(progress.remaining_working_days),
-        "attainment_width": _bar_width(progress.attainment),
-        "expected_width": _bar_width(_ratio(progress.expected_to_date, progress.annual_target)),
+        "attainment_width": bar_width(progress.attainment),
+        "expected_width": bar_width(_ratio(progress.expected_to_date, progress.annual_target)),
     }
 
 
-def _bar_width(share: Fraction | None) -> str:
+def bar_width(share: Fraction | None) -> str:
     """A CSS width in percent, clamped to 0–100, for the progress bar."""
     value = min(max(float(share or 0), 0.0), 1.0) * 100
     return f"{value:.1f}%"
@@ -336,7 +335,10 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
             "cumulative": cumulative_chart(
                 progress.cumulative_plan, progress.cumulative_actual,
                 year_start=plan.year_start, year_end=plan.year_end, as_of=progress.as_of,
-                forecast=progress.forecast, target=progress.annual_target, fmt=fmt),
+                forecast=progress.forecast, target=progress.annual_target, fmt=fmt,
+                description=cumulative_description(
+                    progress.actual, progress.expected_to_date, progress.forecast,
+                    progress.annual_target, fmt)),
             "monthly": monthly_chart(
                 [(m.month, m.new_target, m.repeat_target, m.new_actual, m.repeat_actual)
                  for m in progress.months], as_of=progress.as_of, fmt=fmt),
@@ -356,95 +358,9 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     return context
 
 
-def _team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
-                 ) -> list[tuple[date, Decimal]]:
-    """A cumulative series summed over reps, date by date (a rep without a point on a
-    date, e.g. one who started later, adds nothing there)."""
-    totals: dict[date, Decimal] = {}
-    for result in results:
-        for day, value in getattr(result.progress, attribute):
-            totals[day] = totals.get(day, Decimal(0)) + value
-    return sorted(totals.items())
-
-
-def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter) -> Any:
-    """The team's cumulative actual against plan, the same chart as a rep's, summed."""
-    if not ranked:
-        return ""
-    return cumulative_chart(
-        _team_series(ranked, "cumulative_plan"), _team_series(ranked, "cumulative_actual"),
-        year_start=min(r.plan.year_start for r in ranked),
-        year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
-        forecast=sum((r.progress.forecast for r in ranked), Decimal(0)),
-        target=sum((r.progress.annual_target for r in ranked), Decimal(0)), fmt=fmt)
-
-
-def _rank_key(result: RepResult) -> tuple[bool, Fraction, tuple[tuple[int, int | str], ...]]:
-    attainment = result.progress.attainment
-    return (attainment is None, -(attainment or Fraction(0)), natural_key(result.rep.name))
-
-
-def team_context(computation: Computation, settings: Settings,
-                 *, company: str | None = None) -> dict[str, Any]:
-    """Everything ``team_summary.html`` shows: reps ranked by attainment (each with a bar
-    width for the attainment bar, 0–100 % of the goal, full when achieved), team totals,
-    how many reps have each status, the team's cumulative chart (the reps' series summed)
-    and the reps whose goals should be re-assessed.
-
-    The ranking is a table with one bar per row rather than one chart of every rep, so
-    the summary splits cleanly across pages for any team size."""
-    fmt = Formatter(settings.locale, settings.currency)
-    ranked = sorted(computation.results, key=_rank_key)
-    context = base_context(computation, settings, fmt, settings.company
-                           if company is None else company)
-    rows = []
-    for rank, result in enumerate(ranked, start=1):
-        progress = result.progress
-        rows.append({
-            "rank": str(rank), "id": result.rep.rep_id, "name": result.rep.name,
-            "team": result.rep.team, "target": fmt.money_whole(progress.annual_target),
-            "actual": fmt.money_whole(progress.actual),
-            "attainment": fmt.percent(progress.attainment), "pace": fmt.percent(progress.pace),
-            "forecast": fmt.money_whole(progress.forecast), "gap": fmt.money_whole(progress.gap),
-            "status": progress.status, "status_class": status_class(progress.status),
-            "reassess": progress.reassess.flagged,
-            "bar_width": _bar_width(progress.attainment),
-        })
-    teams = [{
-        "team": totals.team or "(no team)", "is_total": index == len(computation.team) - 1
-        and totals.team == "Total", "reps": str(totals.reps),
-        "target": fmt.money_whole(totals.annual_target), "actual": fmt.money_whole(totals.actual),
-        "expected": fmt.money_whole(totals.expected_to_date),
-        "attainment": fmt.percent(totals.attainment), "pace": fmt.percent(totals.pace),
-        "forecast": fmt.money_whole(totals.forecast),
-        "counts": [str(totals.status_counts.get(status, 0)) for status in STATUSES],
-    } for index, totals in enumerate(computation.team)]
-    reassess = [{"name": r.rep.name, "id": r.rep.rep_id, "team": r.rep.team,
-                 "suggested_goal": (fmt.money_whole(r.progress.reassess.suggested_goal)
-                                    if r.progress.reassess.suggested_goal else fmt.BLANK),
-                 "current_goal": fmt.money_whole(r.progress.annual_target),
-                 "needed": fmt.money_daily(r.progress.needed_per_working_day),
-                 "average_90": fmt.money_daily(r.progress.reassess.avg_per_working_day_90),
-                 "ratio": ratio_text(r.progress.reassess.ratio, fmt),
-                 "reason": fmt.say(r.progress.reassess.reason)}
-                for r in ranked if r.progress.reassess.flagged]
-    counts = [(status, sum(r.progress.status == status for r in ranked))
-              for status in STATUSES]
-    context.update({
-        "kind": "team",
-        "title": f"Team summary — {context['report_month']}",
-        "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}",
-        "rep_count": f"{fmt.count(len(rows))} rep{'' if len(rows) == 1 else 's'}",
-        "statuses": [{"name": status, "class": status_class(status)} for status in STATUSES],
-        "reps": rows,
-        "teams": teams,
-        "status_counts": [
-            {"name": status, "class": status_class(status), "count": str(count),
-             "share": fmt.percent(Fraction(count, len(ranked))) if ranked else fmt.BLANK,
-             "width": _bar_width(Fraction(count, len(ranked)) if ranked else None)}
-            for status, count in counts if count],
-        "reassess": reassess,
-        "full_percent": fmt.percent_whole(1),
-        "chart": _team_chart(ranked, computation, fmt),
-    })
-    return context
+def cumulative_description(actual: Decimal, expected: Decimal, forecast: Decimal,
+                           target: Decimal, fmt: Formatter) -> str:
+    """The cumulative chart's text alternative: what it shows, in figures."""
+    return (f"Cumulative actual against plan: actual {fmt.money_whole(actual)} against a plan "
+            f"of {fmt.money_whole(expected)} to date; forecast {fmt.money_whole(forecast)} "
+            f"by the year end, for a target of {fmt.money_whole(target)}.")
