@@ -30,7 +30,12 @@ from goalreport.core.results import (
     Objectives,
     RepResult,
 )
-from goalreport.reports.charts import cumulative_chart, monthly_chart
+from goalreport.reports.charts import (
+    DEFAULT_PALETTE,
+    Palette,
+    cumulative_chart,
+    monthly_chart,
+)
 from goalreport.reports.formatting import Formatter
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
@@ -306,8 +311,10 @@ def goal_year_label(start: date, end: date, fmt: Formatter) -> str:
 
 
 def rep_context(result: RepResult, computation: Computation, settings: Settings,
-                *, company: str | None = None) -> dict[str, Any]:
-    """Everything ``rep_report.html`` shows for one rep, formatted."""
+                *, company: str | None = None,
+                palette: Palette = DEFAULT_PALETTE) -> dict[str, Any]:
+    """Everything ``rep_report.html`` shows for one rep, formatted; charts in ``palette``
+    (the stylesheet's colours)."""
     fmt = Formatter(settings.locale, settings.currency)
     plan, progress, rep = result.plan, result.progress, result.rep
     report_plan = _month_plan(plan.months, computation.report_month)
@@ -338,10 +345,10 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                 forecast=progress.forecast, target=progress.annual_target, fmt=fmt,
                 description=cumulative_description(
                     progress.actual, progress.expected_to_date, progress.forecast,
-                    progress.annual_target, fmt)),
+                    progress.annual_target, fmt), c=palette),
             "monthly": monthly_chart(
                 [(m.month, m.new_target, m.repeat_target, m.new_actual, m.repeat_actual)
-                 for m in progress.months], as_of=progress.as_of, fmt=fmt),
+                 for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette),
         },
         "next_month": _next_month(result, computation, fmt),
         "catch_up": [{"month": fmt.month(day), "amount": fmt.money_whole(amount)}

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.errors import RenderError, TemplateError
+from goalreport.reports.charts import palette_from_css
 from goalreport.reports.context import rep_context
 from goalreport.reports.doctor import load_weasyprint
 from goalreport.reports.environment import (
@@ -94,6 +95,7 @@ class _Worker:
         self.templates_dir = templates_dir
         self.env = make_environment(templates_dir)
         self.css_text = stylesheet_source(self.env, templates_dir)
+        self.palette = palette_from_css(self.css_text)
         roots = [packaged_templates()] + ([templates_dir] if templates_dir else [])
         self.base_url = (templates_dir or packaged_templates()).resolve().as_uri() + "/"
         self.fetcher = make_url_fetcher(roots)
@@ -104,11 +106,12 @@ class _Worker:
 
     def html(self, item: _Item, task: _Task, *, inline_css: bool) -> str:
         if item.result is None:
-            context = team_context(task.computation, task.settings, company=task.company)
+            context = team_context(task.computation, task.settings, company=task.company,
+                                   palette=self.palette)
             name = TEAM_TEMPLATE
         else:
             context = rep_context(item.result, task.computation, task.settings,
-                                  company=task.company)
+                                  company=task.company, palette=self.palette)
             name = REP_TEMPLATE
         css = self.css_text.replace("</", "<\\/") if inline_css else ""
         context["inline_css"] = Markup(css)

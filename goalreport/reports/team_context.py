@@ -14,7 +14,7 @@ from typing import Any
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import natural_key
-from goalreport.reports.charts import cumulative_chart
+from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
 from goalreport.reports.context import (
     bar_width,
     base_context,
@@ -36,7 +36,8 @@ def _team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: st
     return sorted(totals.items())
 
 
-def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter) -> Any:
+def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,
+                palette: Palette) -> Any:
     """The team's cumulative actual against plan, the same chart as a rep's, summed."""
     if not ranked:
         return ""
@@ -49,7 +50,8 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
         year_start=min(r.plan.year_start for r in ranked),
         year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
         forecast=forecast, target=target, fmt=fmt,
-        description=cumulative_description(actual, expected, forecast, target, fmt))
+        description=cumulative_description(actual, expected, forecast, target, fmt),
+        c=palette)
 
 
 def _rank_key(result: RepResult) -> tuple[bool, Fraction, tuple[tuple[int, int | str], ...]]:
@@ -58,7 +60,8 @@ def _rank_key(result: RepResult) -> tuple[bool, Fraction, tuple[tuple[int, int |
 
 
 def team_context(computation: Computation, settings: Settings,
-                 *, company: str | None = None) -> dict[str, Any]:
+                 *, company: str | None = None,
+                 palette: Palette = DEFAULT_PALETTE) -> dict[str, Any]:
     """Everything ``team_summary.html`` shows: reps ranked by attainment (each with a bar
     width for the attainment bar, 0–100 % of the goal, full when achieved), team totals,
     how many reps have each status, the team's cumulative chart (the reps' series summed)
@@ -118,6 +121,6 @@ def team_context(computation: Computation, settings: Settings,
             for status, count in counts if count],
         "reassess": reassess,
         "full_percent": fmt.percent_whole(1),
-        "chart": _team_chart(ranked, computation, fmt),
+        "chart": _team_chart(ranked, computation, fmt, palette),
     })
     return context
