@@ -42,6 +42,18 @@ SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "
                 "default": "default"}
 
 
+#: Suggestions written out in full on a rep's report (worst first); the others are named.
+TOP_SUGGESTIONS = 3
+#: A rep name longer than this is set smaller in the masthead.
+LONG_NAME = 28
+#: The running header shows at most this many characters of the name.
+RUNNING_NAME = 40
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def status_class(status: str) -> str:
     """CSS class for a status badge: ``On track`` → ``status-on-track``."""
     return "status-" + "-".join(status.lower().split())
@@ -235,9 +247,10 @@ def _achievements(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     items: list[str] = []
     if found.first_deal:
         items.append(f"First deal of the year on {fmt.date(found.first_deal)}.")
-    for milestone in milestones:
-        if milestone["reached"]:
-            items.append(f"Reached {milestone['percent']} of the goal on {milestone['date']}.")
+    reached = [f"{m['percent']} on {m['date']}" for m in milestones if m["reached"]]
+    if reached:  # one line for all milestones: the report has two pages
+        items.append(f"Reached {reached[0].replace(' on ', ' of the goal on ', 1)}"
+                     + "".join(f"; {more}" for more in reached[1:]) + ".")
     if found.best_month:
         month, amount = found.best_month
         items.append(f"Best month: {fmt.month(month)} with {fmt.money_whole(amount)}.")
@@ -325,15 +338,21 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     month_target = report_plan.total_target if report_plan else Decimal(0)
     context = base_context(computation, settings, fmt, settings.company
                            if company is None else company)
+    headline = _headline(result, fmt)
     context.update({
         "kind": "rep",
+        # Page fit (docs/reports.md): long names and amounts take a smaller size, the
+        # running header a shortened name, and the top suggestions are shown in full.
+        "name_long": len(rep.name) > LONG_NAME,
+        "running_name": _shorten(rep.name, RUNNING_NAME),
+        "kpis_long": max(len(headline[k]) for k in ("actual", "forecast", "gap")) > 9,
         "title": f"{rep.name} — progress report, {context['report_month']}",
         "subject": f"Sales progress report for {context['report_month']}, as of "
                    f"{context['as_of']}",
         "rep": {"id": rep.rep_id, "name": rep.name, "team": rep.team,
                 "manager": rep.manager, "email": rep.email},
         "goal_year": goal_year_label(plan.year_start, plan.year_end, fmt),
-        "headline": _headline(result, fmt),
+        "headline": headline,
         "month_summary": {
             "target": fmt.money_whole(month_target), "actual": fmt.money_whole(month_actual),
             "attainment": fmt.percent(_ratio(month_actual, month_target)),
@@ -357,7 +376,8 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
         "focus": _focus(result, fmt),
         "achievements": _achievements(result, fmt),
         "suggestions": [{"stage": s.stage, "message": fmt.say(s.message)}
-                        for s in progress.suggestions],
+                        for s in progress.suggestions[:TOP_SUGGESTIONS]],
+        "more_suggestions": [s.stage for s in progress.suggestions[TOP_SUGGESTIONS:]],
         "reassess": _reassess(result, fmt),
         "smart": [{"name": item.name, "passed": item.passed, "reason": fmt.say(item.reason)}
                   for item in plan.smart],

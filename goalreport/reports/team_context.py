@@ -118,7 +118,7 @@ def team_context(computation: Computation, settings: Settings,
             {"name": status, "class": status_class(status), "count": str(count),
              "share": fmt.percent(Fraction(count, len(ranked))) if ranked else fmt.BLANK,
              "width": bar_width(Fraction(count, len(ranked)) if ranked else None)}
-            for status, count in counts if count],
+            for status, count in counts],
         "reassess": reassess,
         "full_percent": fmt.percent_whole(1),
         "chart": _team_chart(ranked, computation, fmt, palette),
