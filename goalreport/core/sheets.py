@@ -2,6 +2,8 @@
 
 Pure: no openpyxl, no files. Column names and order are the contract; extra columns
 come after the contracted ones. Counts of deals, leads and meetings are shown rounded up.
+Plan's Month is a real date (the first of the month) shown as month and year, so it
+sorts and filters as a date; the write-back picks each date format from the Locale.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
 
 PLAN_COLUMNS = (
-    Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month"),
+    Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month", "month"),
     Column("Working Days", "integer"), Column("New Target", "money"),
     Column("Repeat Target", "money"), Column("Total Target", "money"),
     Column("Daily Target", "money"), Column("Deals Needed", "integer"),
@@ -60,7 +62,7 @@ def plan_table(results: Sequence[RepResult]) -> SheetTable:
         for month in result.plan.months:
             goal = month.objectives
             rows.append((
-                rep.rep_id, rep.name, rep.team, month.label, month.working_days,
+                rep.rep_id, rep.name, rep.team, month.month, month.working_days,
                 month.new_target, month.repeat_target, month.total_target,
                 month.daily_target, goal.deals_shown, goal.leads_shown, goal.meetings_shown,
             ))
