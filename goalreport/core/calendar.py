@@ -57,8 +57,8 @@ def first_weekday(working_days: Iterable[int]) -> int:
     """The weekday a team's week starts on (0 = Monday): the first working day after the
     team's weekend, the longest run of days off in Working Days. Monday for Mon–Fri,
     Sunday for Sun–Thu, Tuesday for Tue–Sat. With no day off (or no working day) weeks
-    start on Monday; between weekends of equal length, the one ending nearest before
-    Monday counts (Mon–Wed + Fri–Sat: off Thu and Sun → Monday)."""
+    start on Monday; between weekends of equal length, the one followed by the earlier
+    day in Monday-to-Sunday order counts (Mon–Wed + Fri–Sat: off Thu and Sun → Monday)."""
     working = frozenset(working_days)
     if not working or len(working) == 7:
         return 0

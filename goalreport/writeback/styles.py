@@ -15,7 +15,6 @@ from babel import UnknownLocaleError
 from babel.numbers import get_currency_precision, get_currency_symbol
 
 from goalreport.reports.formatting import parse_locale
-
 from goalreport.writeback import xmledit
 from goalreport.writeback.package import MAIN_NS
 
