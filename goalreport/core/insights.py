@@ -90,17 +90,17 @@ def reassess(m: Measured, days: Sequence[DayActivity], working_days_90: int) -> 
             "pace the year ends at {actual}.", days=RECENT_DAYS, needed=needed,
             actual=Money(m.actual)))
     ratio = m.needed_per_day / average
-    recent = Money(average, daily=True)
+    recent_day = Money(average, daily=True)
     if ratio <= threshold:
         return Reassess(ratio, avg_money, False, None, Phrase.of(
             "{needed} needed per working day against {recent} earned per working day over "
-            "the last {days} days: still realistic.", needed=needed, recent=recent,
+            "the last {days} days: still realistic.", needed=needed, recent=recent_day,
             days=RECENT_DAYS))
     suggested = m.actual + average * m.remaining * threshold
     return Reassess(ratio, avg_money, True, money(suggested), Phrase.of(
         "{needed} is needed per working day, {ratio} times the {recent} earned per working "
         "day over the last {days} days. A realistic goal would be {suggested}.",
-        needed=needed, ratio=Number(ratio), recent=recent, days=RECENT_DAYS,
+        needed=needed, ratio=Number(ratio), recent=recent_day, days=RECENT_DAYS,
         suggested=Money(suggested)))
 
 

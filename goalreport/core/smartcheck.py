@@ -9,7 +9,7 @@ from fractions import Fraction
 from goalreport.core.calendar import GoalYear
 from goalreport.core.history import HISTORY_DAYS, MEASURABLE_DAYS, Tally
 from goalreport.core.model import Goal, Settings
-from goalreport.core.phrases import Count, Day, Money, Number, Percent, Phrase
+from goalreport.core.phrases import Count, Day, Money, Number, Percent, Phrase, Value
 from goalreport.core.results import Objectives, SmartItem
 
 #: An assumed close rate above this is unrealistic whatever the history says.
@@ -62,7 +62,8 @@ def achievable(
     weeks = max(Fraction((as_of - history.first_day).days + 1, 7), Fraction(1))
     logged = Fraction(history.leads) / weeks
     limit = settings.realism_threshold * logged
-    values = {"required": Number(required), "logged": Number(logged), "days": HISTORY_DAYS}
+    values: dict[str, Value] = {"required": Number(required), "logged": Number(logged),
+                                "days": HISTORY_DAYS}
     if history.leads == 0:
         text = "The plan needs {required} leads a week; you logged none in the last {days} days"
     else:
