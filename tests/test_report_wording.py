@@ -162,3 +162,24 @@ def test_less_than_a_week_left_asks_for_a_total() -> None:
     p = _progress((), date(2026, 12, 28))
     text = {s.stage: Formatter("en_US", "USD").say(s.message) for s in p.suggestions}
     assert text["leads"].endswith("Find new leads: the gap closes with 60 more leads.")
+
+
+def test_one_lead_and_one_focus_hour_are_singular() -> None:
+    activity = (DayActivity("R1", date(2026, 6, 1), leads=1),
+                DayActivity("R1", date(2026, 6, 2), focus_hours=Decimal(1)))
+    p = _progress(activity, date(2026, 6, 30), close_rate=Fraction(1, 3),
+                  focus_hours_per_week=Decimal(2))
+    text = {s.stage: Formatter("en_GB", "GBP").say(s.message) for s in p.suggestions}
+    assert text["close rate"] == (
+        "Low close rate: you won 0 of 1 lead (0%) against the 33% the plan counts on. "
+        "Qualify leads before you meet them and follow up every proposal.")
+    assert text["focus time"].startswith("Focus time skipped: 1 hour logged against 51.6 ")
+
+
+def test_one_more_lead_is_singular() -> None:
+    # $1,900 new + $100 repeat; all new won. On 30 Dec (one working day left) the gap is
+    # one $100 repeat deal, and at a close rate of 1 that is exactly 1 lead.
+    p = _progress((won(date(2026, 6, 1), "1900"),), date(2026, 12, 30), new="1900",
+                  repeat="100", close_rate=Fraction(1))
+    text = {s.stage: Formatter("en_US", "USD").say(s.message) for s in p.suggestions}
+    assert text["leads"].endswith("Find new leads: the gap closes with 1 more lead.")

@@ -187,7 +187,9 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
         """"about 5.3 leads a week for the rest of the year", or the total when less
         than a week is left ("6 more leads")."""
         if weeks_left is None or weeks_left < 1:
-            return "{count} more " + what, {"count": Count(ceil(count))}
+            total = ceil(count)
+            return "{count} more " + (what.rstrip("s") if total == 1 else what), {
+                "count": Count(total)}
         return "about {count} " + what + " a week for the rest of the year", {
             "count": Number(count / weeks_left)}
 
@@ -220,7 +222,8 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
 
     def close_rate() -> Phrase:
         assert own_rate is not None
-        rate = Phrase.of("Low close rate: you won {won} of {leads} leads ({own}) against the "
+        rate = Phrase.of("Low close rate: you won {won} of {leads} " + _plural(f.leads, "lead")
+                         + " ({own}) against the "
                          "{assumed} the plan counts on. Qualify leads before you meet them and "
                          "follow up every proposal", won=Count(f.won), leads=Count(f.leads),
                          own=Percent(own_rate), assumed=Percent(assumed_rate))
@@ -258,13 +261,19 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
     if planned_hours:
         found.append((Fraction(f.focus_hours) / Fraction(planned_hours), 5, "focus time",
                       lambda: Phrase.of(
-            "Focus time skipped: {logged} hours logged against {planned} planned ({weekly} a "
+            "Focus time skipped: {logged} " + _plural(f.focus_hours, "hour")
+            + " logged against {planned} planned ({weekly} a "
             "week). Block the time in your calendar and keep it sacred.",
             logged=Number(f.focus_hours, hours=True), planned=Number(planned_hours, hours=True),
             weekly=Number(plan.goal.focus_hours_per_week or 0, hours=True))))
     found.sort(key=lambda item: (item[0], item[1]))
     return tuple(
         Suggestion(stage, write()) for ratio, _, stage, write in found if ratio < SHORTFALL)
+
+
+def _plural(count: int | Decimal, word: str) -> str:
+    """``word`` for one, ``word + "s"`` for zero or many ("1 lead", "0 leads")."""
+    return word if count == 1 else word + "s"
 
 
 def weeks_remaining(remaining_days: int, settings: Settings) -> Fraction | None:
