@@ -139,6 +139,9 @@ def render_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--html", is_flag=True,
                      help="Also write each report as self-contained HTML beside its PDF."),
+        click.option("--pdf-tags/--no-pdf-tags", default=True, show_default=True,
+                     help="Tag PDFs for screen readers (PDF/UA); --no-pdf-tags renders "
+                          "faster, untagged."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64),
                      help="Render in this many processes (default: CPU count)."),
         click.option("--templates", "templates_dir",

@@ -52,6 +52,8 @@ class JobOptions:
     #: below it are goalreport's own and never followed. Default: ``out_dir`` when given,
     #: else the workbook's folder (so the default ``reports`` is goalreport's own).
     out_root: Path | None = None
+    #: Tag PDFs for screen readers (``--no-pdf-tags`` switches it off).
+    pdf_tags: bool = True
 
 
 @dataclass
@@ -245,7 +247,7 @@ def _run_opened(opened: OpenedWorkbook, options: JobOptions,
         rendered = render_reports(
             selected, data.settings, report_dir(path, options),
             templates_dir=options.templates_dir, jobs=options.jobs, html=options.html,
-            progress=progress, out_root=report_root(path, options))
+            progress=progress, out_root=report_root(path, options), pdf_tags=options.pdf_tags)
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
@@ -265,6 +267,7 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: lis
                        ) -> tuple[JobResult, Computation, WorkbookData]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
     from goalreport.core.sheets import computed_tables
+    from goalreport.reports.formatting import Formatter
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
     path = opened.path
@@ -287,7 +290,8 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: lis
 
         check_report_folder(report_dir(path, options), report_month, report_root(path, options))
     tables = computed_tables(
-        computation, plan=options.write_plan, progress=options.write_progress)
+        computation, plan=options.write_plan, progress=options.write_progress,
+        say=Formatter(data.settings.locale, data.settings.currency).say)
     result.input_hash = input_fingerprint(opened.view)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,

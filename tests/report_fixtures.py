@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.model import Goal, Rep, Settings
+from goalreport.core.phrases import Money, Number, Phrase
 from goalreport.core.results import (
     Achievements,
     Assumption,
@@ -129,7 +130,12 @@ def make_progress(plan: RepPlan, actual_new: Decimal, actual_repeat: Decimal, *,
         ratio=Fraction(21, 10) if flagged else Fraction(1, 2),
         avg_per_working_day_90=Decimal("610.00"), flagged=flagged,
         suggested_goal=Decimal("142500.00") if flagged else None,
-        reason="Needs 2.1 × your recent daily average." if flagged else "")
+        reason=Phrase.of(
+            "{needed} is needed per working day, {ratio} times the {recent} earned per "
+            "working day over the last 90 days. A realistic goal would be {suggested}.",
+            needed=Money(Decimal("916.30"), daily=True), ratio=Number(Fraction(21, 10)),
+            recent=Money(Decimal("610.00"), daily=True), suggested=Money(Decimal(142500)))
+        if flagged else Phrase(""))
     per_day = (gap / remaining).quantize(Decimal("0.01")) if remaining else None
     return Progress(
         rep_id=plan.rep.rep_id, as_of=AS_OF, annual_target=target, actual=actual,

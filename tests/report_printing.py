@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
-from goalreport.reports.context import rep_context, team_context
+from goalreport.reports.context import rep_context
 from goalreport.reports.doctor import load_weasyprint
 from goalreport.reports.environment import (
     REP_TEMPLATE,
@@ -26,6 +26,7 @@ from goalreport.reports.environment import (
 )
 from goalreport.reports.expattree import DocumentParser
 from goalreport.reports.fetcher import make_url_fetcher
+from goalreport.reports.team_context import team_context
 
 
 def report_html(computation: Computation, settings: Settings, result: RepResult | None = None,

@@ -4,7 +4,7 @@ goalreport computed it, and the input sheets exactly as it reads the original.
 
 LibreOffice exports every sheet to CSV with raw values ("as shown" off): money and counts
 come out as plain numbers, percents as ``12.3456789%`` (15 significant digits), dates
-in their ISO number format.
+(and Plan's Month, a real date) in LibreOffice's own MM/DD/YYYY.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from goalreport import jobs as pipeline
 from goalreport.core.engine import compute
 from goalreport.core.sheets import computed_tables
 from goalreport.core.tables import Column, SheetTable
+from goalreport.reports.formatting import Formatter
 from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import SHEETS
 
@@ -67,8 +68,8 @@ def _matches(column: Column, value: Any, shown: str) -> bool:
         return int(shown) == value
     if column.kind == "number":
         return abs(Fraction(shown) - Fraction(str(value))) < Fraction(1, 10**9)
-    if column.kind == "date":
-        return shown == value.isoformat()
+    if column.kind in ("date", "month"):  # a real date, in LibreOffice's own (en-US) form
+        return shown == f"{value:%m/%d/%Y}"
     return shown == str(value)
 
 
@@ -110,7 +111,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Shee
     data = read_workbook(original)
     as_of, month = pipeline.resolve_dates(data.settings.as_of, as_of=AS_OF, month=None,
                                           today=AS_OF)
-    tables = computed_tables(compute(data, as_of=as_of, report_month=month))
+    tables = computed_tables(compute(data, as_of=as_of, report_month=month),
+                             say=Formatter(data.settings.locale, data.settings.currency).say)
     return _to_csv(soffice, tmp_path, written, original), tables
 
 
@@ -121,7 +123,7 @@ def test_libreoffice_reads_every_computed_number(converted) -> None:
                    for d in _differences(table, _rows(folder, "written", table.name))]
     assert not differences, "\n".join(differences[:40])
     progress = _rows(folder, "written", "Progress")
-    assert {row[3] for row in progress[1:]} == {"2026-10-31"}
+    assert {row[3] for row in progress[1:]} == {"10/31/2026"}
 
 
 def test_input_sheets_come_through_unchanged(converted) -> None:

@@ -9,7 +9,6 @@ import pytest
 from babel import Locale
 
 from goalreport.core.locales import babel_locale
-from goalreport.core.money import show_money
 from goalreport.reports.formatting import Formatter
 from goalreport.workbook.values import month_from_word, parse_date, parse_money
 from goalreport.writeback.styles import money_format
@@ -34,11 +33,11 @@ def test_unusable_names_are_en_us_for_every_consumer(name: str) -> None:
     assert parse_money("1,000.50", name) == Decimal("1000.50")
     assert month_from_word("March", name) == 3
     # The engine's messages, the reports and the sheets' number formats.
-    assert show_money(Decimal("1000.5"), "USD", name) == "$1,000.50"
+    assert Formatter(name, "USD").money(Decimal("1000.5")) == "$1,000.50"
     assert Formatter(name, "USD").locale == Locale("en", "US")
     assert money_format("USD", name) == money_format("USD", "en_US") == '"$"#,##0.00'
 
 
 def test_a_known_locale_is_not_replaced() -> None:
     assert parse_date("3/5/2026", "de_DE") == date(2026, 5, 3)
-    assert show_money(Decimal("1000.5"), "EUR", "de_DE") == "1.000,50\u00a0€"
+    assert Formatter("de_DE", "EUR").money(Decimal("1000.5")) == "1.000,50\u00a0€"

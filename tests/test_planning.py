@@ -13,9 +13,12 @@ from goalreport.core.model import DayActivity, Settings, TimeOff
 from goalreport.core.money import largest_remainder
 from goalreport.core.planning import ramp_factor
 from goalreport.errors import InputProblems
+from goalreport.reports.formatting import Formatter
 from tests.enginedata import data, goal, rep, won
 
 AS_OF = date(2026, 6, 30)
+
+say = Formatter("en_US", "USD").say
 
 
 def _plan(workbook, as_of: date = AS_OF, rep_id: str = "R1"):
@@ -214,13 +217,14 @@ def test_nine_leads_are_not_enough_history() -> None:
 def test_smart_check_items_and_reasons() -> None:
     plan = _plan(data(goals=(goal(close_rate=Fraction(19, 20)),)))
     smart = {item.name: item for item in plan.smart}
+    reason = {item.name: say(item.reason) for item in plan.smart}
     assert list(smart) == ["Specific", "Measurable", "Achievable", "Realistic", "Timed"]
     assert smart["Specific"].passed
-    assert "$1,000.00 from new clients" in smart["Specific"].reason
+    assert reason["Specific"] == "$1,000 from new clients and $1,000 from repeat clients."
     assert not smart["Measurable"].passed  # nothing logged
     assert smart["Achievable"].passed  # no history to compare with
-    assert not smart["Realistic"].passed and "95%" in smart["Realistic"].reason
-    assert smart["Timed"].reason == "Goal year 2026: 2026-01-01 to 2026-12-31."
+    assert not smart["Realistic"].passed and "95%" in reason["Realistic"]
+    assert reason["Timed"] == "Goal year 2026: Jan 1, 2026 – Dec 31, 2026."
 
 
 def test_achievable_compares_leads_needed_with_leads_logged() -> None:
@@ -230,6 +234,6 @@ def test_achievable_compares_leads_needed_with_leads_logged() -> None:
     activity = (DayActivity("R1", date(2026, 6, 3), leads=2),)
     smart = {i.name: i for i in _plan(data(activity=activity)).smart}
     assert not smart["Achievable"].passed
-    assert "1.1 leads a week" in smart["Achievable"].reason
-    assert "0.5 a week" in smart["Achievable"].reason
+    assert "1.1 leads a week" in say(smart["Achievable"].reason)
+    assert "0.5 a week" in say(smart["Achievable"].reason)
     assert smart["Measurable"].passed

@@ -15,8 +15,9 @@ import pytest
 import report_fixtures as fx
 
 from goalreport.core.results import Assumption
-from goalreport.reports.context import rep_context, team_context, team_series
+from goalreport.reports.context import rep_context
 from goalreport.reports.formatting import Formatter
+from goalreport.reports.team_context import team_context, team_series
 
 
 @pytest.fixture
@@ -119,8 +120,7 @@ def test_default_close_rate_other_than_one_in_n_shows_percent() -> None:
 def test_achievements_reassess_smart_and_focus(ana_context: dict) -> None:
     assert ana_context["achievements"]["list"] == [
         "First deal of the year on Jan 14, 2026.",
-        "Reached 25% of the goal on Mar 20, 2026.",
-        "Reached 50% of the goal on Jun 12, 2026.",
+        "Reached 25% of the goal on Mar 20, 2026; 50% on Jun 12, 2026.",
         "Best month: May 2026 with $21,400.",
         "Weekly target met 3 weeks in a row.",
     ]
@@ -148,7 +148,7 @@ def test_team_ranks_reps_by_attainment_and_totals_last() -> None:
     assert total["actual"] == "$335,265"
     assert total["counts"] == ["1", "0", "1", "0", "1"]
     assert [r["name"] for r in context["reassess"]] == ["Ana Lima"]
-    assert context["reassess"][0]["ratio"] == "2.1"
+    assert context["reassess"][0]["ratio"] == "2.1×"
     assert context["reassess"][0]["average_90"] == "$610"
 
 
@@ -157,9 +157,11 @@ def test_team_status_mix_and_attainment_bars() -> None:
     assert [(s["name"], s["count"], s["share"], s["width"])
             for s in context["status_counts"]] == [
         ("Achieved", "1", "33.3%", "33.3%"),
+        ("On track", "0", "0.0%", "0.0%"),
         ("Slightly behind", "1", "33.3%", "33.3%"),
+        ("At risk", "0", "0.0%", "0.0%"),
         ("Behind", "1", "33.3%", "33.3%"),
-    ]  # statuses nobody has are left out of the bar
+    ]  # every status is in the legend: it is the key to the Teams table's dots
     # Bars are attainment of the goal, full at 100 %: Ben's 101.2 % fills the bar.
     assert [r["bar_width"] for r in context["reps"]] == ["100.0%", "77.1%", "50.0%"]
 

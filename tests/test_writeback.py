@@ -38,7 +38,7 @@ def test_values_read_back_as_numbers_dates_and_text(make_workbook):
     assert rows[4][1] == "@SUM(A1:A2) & <b>" and rows[4][4] is None and rows[4][3] == 1.5
     assert sheet["C2"].number_format == '"$"#,##0.00'
     assert sheet["D2"].number_format == "0.0%"
-    assert sheet["E2"].number_format == "yyyy-mm-dd"
+    assert sheet["E2"].number_format == r"m\/d\/yyyy"  # en_US short date, 4-digit year
     assert sheet["F2"].number_format == "#,##0"
 
     calamine = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Plan").to_python()

@@ -104,9 +104,10 @@ def test_libreoffice_reads_the_computed_numbers(corpus, tmp_path):
     csv = tmp_path / "csv" / f"{path.stem}-Plan.csv"
     lines = csv.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "Rep ID,Rep,Target,Attainment,Week Starting,Deals,Hours,Status"
-    # Raw values (the filter's "as shown" is off): numbers came through as numbers.
-    assert lines[1] == "R1,Ana Lima,1234.5,25%,2026-01-05,3,7.5,On track"
-    assert lines[2].startswith("R2,=cmd|' /C calc'!A0,0.1,90%,2026-02-02,0,,Behind")
-    assert lines[3] == "R3,+1,-5,,2026-12-28,12345,2.25,Slightly behind"
+    # Raw values (the filter's "as shown" is off): numbers came through as numbers; the date
+    # cells carry the Locale's short date format (en_US here), which LibreOffice applies.
+    assert lines[1] == "R1,Ana Lima,1234.5,25%,01/05/2026,3,7.5,On track"
+    assert lines[2].startswith("R2,=cmd|' /C calc'!A0,0.1,90%,02/02/2026,0,,Behind")
+    assert lines[3] == "R3,+1,-5,,12/28/2026,12345,2.25,Slightly behind"
     summary = (tmp_path / "csv" / f"{path.stem}-Team Summary.csv").read_text().splitlines()
     assert summary[-1] == "Total,3,15.25"

@@ -53,9 +53,34 @@ def month_end(month: date) -> date:
     return month.replace(day=_stdlib_calendar.monthrange(month.year, month.month)[1])
 
 
-def week_start(day: date) -> date:
-    """The Monday on or before ``day`` (weeks start on Monday, SPEC §2)."""
-    return day - timedelta(days=day.weekday())
+def first_weekday(working_days: Iterable[int]) -> int:
+    """The weekday a team's week starts on (0 = Monday): the first working day after the
+    team's weekend, the longest run of days off in Working Days. Monday for Mon–Fri,
+    Sunday for Sun–Thu, Tuesday for Tue–Sat. With no day off (or no working day) weeks
+    start on Monday; between weekends of equal length, the one followed by the earlier
+    day in Monday-to-Sunday order counts (Mon–Wed + Fri–Sat: off Thu and Sun → Monday)."""
+    working = frozenset(working_days)
+    if not working or len(working) == 7:
+        return 0
+    best: tuple[int, int] | None = None  # (−run length, weekday after it, Monday first)
+    for start in range(7):
+        # A run of days off starts where the day before is a working day.
+        if start in working or (start - 1) % 7 not in working:
+            continue
+        length = 0
+        while (start + length) % 7 not in working:
+            length += 1
+        candidate = (-length, (start + length) % 7)
+        if best is None or candidate < best:
+            best = candidate
+    assert best is not None  # some day is off and some day works: a run exists
+    return best[1]
+
+
+def week_start(day: date, first: int = 0) -> date:
+    """The first day of the week holding ``day`` for weeks starting on weekday ``first``
+    (0 = Monday; see ``first_weekday``)."""
+    return day - timedelta(days=(day.weekday() - first) % 7)
 
 
 @lru_cache(maxsize=64)

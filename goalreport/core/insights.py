@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from math import ceil
 
 from goalreport.core.assumptions import Funnel
 from goalreport.core.history import window_tally
 from goalreport.core.model import DayActivity, Settings
-from goalreport.core.money import ZERO, money, show_money
+from goalreport.core.money import ZERO, money
+from goalreport.core.phrases import Count, Money, Number, Percent, Phrase
 from goalreport.core.planning import objectives
 from goalreport.core.results import Achievements, FunnelActuals, Reassess, RepPlan, Suggestion
 
@@ -58,10 +60,6 @@ class Measured:
     status: str
     settings: Settings
 
-    def show(self, amount: Fraction | Decimal) -> str:
-        return show_money(amount if isinstance(amount, Decimal) else money(amount),
-                          self.settings.currency, self.settings.locale)
-
 
 def reassess(m: Measured, days: Sequence[DayActivity], working_days_90: int) -> Reassess:
     """SPEC §3 re-assess: flagged when needed per working day is more than Realism
@@ -72,28 +70,38 @@ def reassess(m: Measured, days: Sequence[DayActivity], working_days_90: int) -> 
     avg_money = money(average)
     threshold = m.settings.realism_threshold
     if m.elapsed < REASSESS_AFTER_DAYS:
-        return Reassess(None, avg_money, False, None, (
-            f"Re-assessed after {REASSESS_AFTER_DAYS} working days; {m.elapsed} so far."))
+        return Reassess(None, avg_money, False, None, Phrase.of(
+            "Re-assessed after {after} working days; {elapsed} so far.",
+            after=REASSESS_AFTER_DAYS, elapsed=m.elapsed))
     if m.gap == 0:
-        return Reassess(ZERO, avg_money, False, None, "Goal reached.")
+        return Reassess(ZERO, avg_money, False, None, Phrase("Goal reached."))
     if not m.remaining or m.needed_per_day is None:
-        return Reassess(None, avg_money, False, None, "The goal year is over.")
-    needed = m.needed_per_day
+        return Reassess(None, avg_money, False, None, Phrase("The goal year is over."))
+    needed = Money(m.needed_per_day, daily=True)
     if average == 0:
-        return Reassess(None, avg_money, True, money(m.actual), (
-            f"Nothing was won in the last {RECENT_DAYS} days, yet {m.show(needed)} is needed "
-            f"every working day to reach the goal. Talk with your manager about re-setting "
-            f"it; at the recent pace the year ends at {m.show(m.actual)}."))
-    ratio = needed / average
+        if m.actual == 0:
+            return Reassess(None, avg_money, True, money(m.actual), Phrase.of(
+                "Nothing has been won this goal year, and {needed} is needed every working "
+                "day to reach the goal. Talk with your manager about re-setting it.",
+                needed=needed))
+        return Reassess(None, avg_money, True, money(m.actual), Phrase.of(
+            "Nothing was won in the last {days} days, yet {needed} is needed every working "
+            "day to reach the goal. Talk with your manager about re-setting it; at the recent "
+            "pace the year ends at {actual}.", days=RECENT_DAYS, needed=needed,
+            actual=Money(m.actual)))
+    ratio = m.needed_per_day / average
+    recent_day = Money(average, daily=True)
     if ratio <= threshold:
-        return Reassess(ratio, avg_money, False, None, (
-            f"{m.show(needed)} needed per working day against {m.show(average)} earned per "
-            f"working day over the last {RECENT_DAYS} days: still realistic."))
+        return Reassess(ratio, avg_money, False, None, Phrase.of(
+            "{needed} needed per working day against {recent} earned per working day over "
+            "the last {days} days: still realistic.", needed=needed, recent=recent_day,
+            days=RECENT_DAYS))
     suggested = m.actual + average * m.remaining * threshold
-    return Reassess(ratio, avg_money, True, money(suggested), (
-        f"{m.show(needed)} is needed per working day, {float(ratio):.1f} times the "
-        f"{m.show(average)} earned per working day over the last {RECENT_DAYS} days. "
-        f"A realistic goal would be {m.show(suggested)}."))
+    return Reassess(ratio, avg_money, True, money(suggested), Phrase.of(
+        "{needed} is needed per working day, {ratio} times the {recent} earned per working "
+        "day over the last {days} days. A realistic goal would be {suggested}.",
+        needed=needed, ratio=Number(ratio), recent=recent_day, days=RECENT_DAYS,
+        suggested=Money(suggested)))
 
 
 def achievements(m: Measured) -> Achievements:
@@ -153,10 +161,6 @@ def _funnel(plan: RepPlan) -> Funnel:
     return Funnel(plan.avg_deal_size, plan.close_rate, plan.meetings_per_lead)
 
 
-def _pct(value: Fraction) -> str:
-    return f"{float(value):.0%}"
-
-
 #: A stage is named only when it is more than 5 % below its objective: a deal size a cent
 #: under plan, or 99 leads of 100, is noise, not something to work on.
 SHORTFALL = Fraction(95, 100)
@@ -168,63 +172,111 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
         return ()
     if m.status in ("Achieved", "On track"):
         done = "You reached your goal" if m.status == "Achieved" else "You are on track"
-        return (Suggestion("keep going", (
-            f"{done}: {m.show(m.actual)} won so far. Keep logging every lead and meeting, "
-            "and keep your weekly focus time."),),)
+        return (Suggestion("keep going", Phrase.of(
+            done + ": {actual} won so far. Keep logging every lead and meeting, and keep "
+            "your weekly focus time.", actual=Money(m.actual))),)
     plan, f = m.plan, m.funnel
     funnel = _funnel(plan)
     expected = objectives({"new": m.expected_new, "repeat": m.expected_repeat}, funnel)
     gap_new = max(Fraction(plan.goal.new_target) - m.actual_new, ZERO)
     gap_repeat = max(Fraction(plan.goal.repeat_target) - m.actual_repeat, ZERO)
     still = objectives({"new": gap_new, "repeat": gap_repeat}, funnel)
-    per_week = max(len(m.settings.working_days), 1)
-    weeks_left = Fraction(m.remaining, per_week) if m.remaining else None
+    weeks_left = weeks_remaining(m.remaining, m.settings)
 
-    def weekly(count: Fraction) -> str:
-        if weeks_left is None:
-            return f"{float(count):.0f} in all"
-        return f"about {float(count / weeks_left):.1f} a week for the rest of the year"
+    def weekly(count: Fraction, what: str) -> tuple[str, dict[str, Count | Number]]:
+        """"about 5.3 leads a week for the rest of the year", or the total when less
+        than a week is left ("6 more leads")."""
+        if weeks_left is None or weeks_left < 1:
+            total = ceil(count)
+            return "{count} more " + (what.rstrip("s") if total == 1 else what), {
+                "count": Count(total)}
+        return "about {count} " + what + " a week for the rest of the year", {
+            "count": Number(count / weeks_left)}
 
-    # (ratio to objective, tie order, stage, message): messages are written only for the
-    # stages that fall short, since formatting money is the slow part for 2,000 reps.
-    found: list[tuple[Fraction, int, str, Callable[[], str]]] = []
+    # (ratio to objective, tie order, stage, sentence): sentences are built only for the
+    # stages that fall short.
+    found: list[tuple[Fraction, int, str, Callable[[], Phrase]]] = []
+
+    def leads() -> Phrase:
+        need, values = weekly(still.leads, "leads")
+        return Phrase.of(
+            "Too few leads: {logged} logged so far against {planned} the plan needs by now. "
+            "Find new leads: the gap closes with " + need + ".", logged=Count(f.leads),
+            planned=Count(expected.leads_shown), **values)
+
+    def meetings() -> Phrase:
+        need, values = weekly(still.meetings, "meetings")
+        advice = ("Meet every lead" if plan.meetings_per_lead.value >= 1
+                  else "Book a meeting with more of your leads")
+        return Phrase.of(
+            "Too few meetings: {held} held against {planned} the plan needs by now. "
+            + advice + ": the gap closes with " + need + ".", held=Count(f.meetings),
+            planned=Count(expected.meetings_shown), **values)
+
     if expected.leads > 0:
-        found.append((f.leads / expected.leads, 0, "leads", lambda: (
-            f"Too few leads: {f.leads} logged so far against {expected.leads_shown} the plan "
-            f"needs by now. Find new leads: {weekly(still.leads)} closes the gap.")))
+        found.append((f.leads / expected.leads, 0, "leads", leads))
     if expected.meetings > 0:
-        found.append((f.meetings / expected.meetings, 1, "meetings", lambda: (
-            f"Too few meetings: {f.meetings} held against {expected.meetings_shown} the plan "
-            f"needs by now. Meet every lead: {weekly(still.meetings)} closes the gap.")))
+        found.append((f.meetings / expected.meetings, 1, "meetings", meetings))
     assumed_rate = plan.close_rate.value
     own_rate = f.close_rate
+
+    def close_rate() -> Phrase:
+        assert own_rate is not None
+        rate = Phrase.of("Low close rate: you won {won} of {leads} " + _plural(f.leads, "lead")
+                         + " ({own}) against the "
+                         "{assumed} the plan counts on. Qualify leads before you meet them and "
+                         "follow up every proposal", won=Count(f.won), leads=Count(f.leads),
+                         own=Percent(own_rate), assumed=Percent(assumed_rate))
+        if own_rate == 0:
+            return Phrase(rate.template + ".", rate.values)
+        need, values = weekly(still.deals / own_rate, "leads")
+        return Phrase(rate.template + "; at your rate you need " + need + ".",
+                      rate.values + tuple(values.items()))
+
     if own_rate is not None and assumed_rate > 0:
-        found.append((own_rate / assumed_rate, 2, "close rate", lambda: (
-            f"Low close rate: you won {f.won} of {f.leads} leads ({_pct(own_rate)}) against "
-            f"the {_pct(assumed_rate)} the plan counts on. Qualify leads before you meet them "
-            "and follow up every proposal; at your rate the rest of the year needs "
-            f"{weekly(still.deals / own_rate) if own_rate else 'many more leads'}.")))
+        found.append((own_rate / assumed_rate, 2, "close rate", close_rate))
     planned_size = (m.expected_new + m.expected_repeat) / expected.deals if expected.deals else None
     own_size = f.avg_deal_size
+
+    def deal_size() -> Phrase:
+        assert own_size is not None and planned_size is not None
+        need, values = weekly(m.gap / Fraction(own_size), "deals")
+        return Phrase.of(
+            "Small deals: your won deals average {own} against {planned} in the plan. Offer "
+            "larger packages and add-ons; at your size you need " + need + ".",
+            own=Money(own_size), planned=Money(planned_size), **values)
+
     if own_size is not None and planned_size:
-        found.append((Fraction(own_size) / planned_size, 3, "deal size", lambda: (
-            f"Small deals: your won deals average {m.show(own_size)} against "
-            f"{m.show(planned_size)} in the plan. Offer larger packages and add-ons; at your "
-            f"size the rest of the year needs {weekly(m.gap / Fraction(own_size))} deals.")))
+        found.append((Fraction(own_size) / planned_size, 3, "deal size", deal_size))
     if m.expected_new > 0 and m.expected_repeat > 0 and m.actual_new > 0:
         new_pace = m.actual_new / m.expected_new
         repeat_pace = m.actual_repeat / m.expected_repeat
-        found.append((repeat_pace / new_pace, 4, "repeat business", lambda: (
-            f"Repeat business is lagging new: {m.show(m.actual_repeat)} from repeat clients "
-            f"against {m.show(m.expected_repeat)} planned by now, while new clients gave "
-            f"{m.show(m.actual_new)} of {m.show(m.expected_new)}. Call your past clients: "
-            f"{m.show(gap_repeat)} is still needed from them.")))
+        found.append((repeat_pace / new_pace, 4, "repeat business", lambda: Phrase.of(
+            "Repeat business is lagging new: {repeat} from repeat clients against {planned} "
+            "planned by now, while new clients gave {new} of {new_planned}. Call your past "
+            "clients: {gap} is still needed from them.", repeat=Money(m.actual_repeat),
+            planned=Money(m.expected_repeat), new=Money(m.actual_new),
+            new_planned=Money(m.expected_new), gap=Money(gap_repeat))))
     planned_hours = f.focus_hours_planned
     if planned_hours:
-        found.append((Fraction(f.focus_hours) / Fraction(planned_hours), 5, "focus time", lambda: (
-            f"Focus time skipped: {f.focus_hours} hours logged against {planned_hours} "
-            f"planned ({plan.goal.focus_hours_per_week} a week). Block the time in your "
-            "calendar and keep it sacred.")))
+        found.append((Fraction(f.focus_hours) / Fraction(planned_hours), 5, "focus time",
+                      lambda: Phrase.of(
+            "Focus time skipped: {logged} " + _plural(f.focus_hours, "hour")
+            + " logged against {planned} planned ({weekly} a "
+            "week). Block the time in your calendar and keep it sacred.",
+            logged=Number(f.focus_hours, hours=True), planned=Number(planned_hours, hours=True),
+            weekly=Number(plan.goal.focus_hours_per_week or 0, hours=True))))
     found.sort(key=lambda item: (item[0], item[1]))
     return tuple(
         Suggestion(stage, write()) for ratio, _, stage, write in found if ratio < SHORTFALL)
+
+
+def _plural(count: int | Decimal, word: str) -> str:
+    """``word`` for one, ``word + "s"`` for zero or many ("1 lead", "0 leads")."""
+    return word if count == 1 else word + "s"
+
+
+def weeks_remaining(remaining_days: int, settings: Settings) -> Fraction | None:
+    """Remaining working days in weeks of the team's Working Days; None when none left."""
+    per_week = max(len(settings.working_days), 1)
+    return Fraction(remaining_days, per_week) if remaining_days else None

@@ -2,19 +2,16 @@
 
 Results show money rounded to cents with ROUND_HALF_UP (halves away from zero, as a
 spreadsheet does), except where amounts must add up exactly to a total: those are split by
-the largest-remainder method.
+the largest-remainder method. Showing money to people is ``reports.formatting.Formatter``'s
+job (the engine's sentences carry amounts as ``core.phrases.Money``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
 from math import lcm
-
-from goalreport.core.locales import babel_locale
 
 ZERO = Fraction(0)
 
@@ -78,34 +75,3 @@ def largest_remainder_int(total: int, weights: Sequence[int]) -> tuple[int, ...]
     for _, index in sorted(remainders)[:left]:
         parts[index] += 1
     return tuple(parts)
-
-
-def show_money(value: Decimal | Fraction | int, currency: str = "USD", locale: str = "en_US") -> str:
-    """``value`` rounded to cents and written for people, e.g. "$1,000.50", for the
-    reasons and suggestions the engine writes. An unknown locale falls back to en_US."""
-    amount = value if isinstance(value, Decimal) else money(Fraction(value))
-    shape = _money_shape(currency, locale)
-    if shape is None or amount < 0:
-        from babel.numbers import format_currency
-
-        return format_currency(amount, currency, locale=babel_locale(locale))
-    prefix, group, point, suffix = shape
-    whole, cents = divmod(to_cents(amount), 100)
-    return f"{prefix}{whole:,}".replace(",", group) + f"{point}{cents:02d}{suffix}"
-
-
-_SAMPLE = re.compile(r"^(\D*)1(\D+)234(\D+)567(\D+)89(\D*)$")
-
-
-@lru_cache(maxsize=64)
-def _money_shape(currency: str, locale: str) -> tuple[str, str, str, str] | None:
-    """(prefix, group separator, decimal point, suffix) of the locale's currency format,
-    read once from Babel's rendering of a sample (Babel is slow per call). None when the
-    format is not plain thousands grouping with two decimals; Babel then formats."""
-    from babel.numbers import format_currency
-
-    sample = format_currency(Decimal("1234567.89"), currency, locale=babel_locale(locale))
-    match = _SAMPLE.match(sample)
-    if match is None or match[2] != match[3]:
-        return None
-    return match[1], match[2], match[4], match[5]

@@ -19,7 +19,7 @@ from functools import lru_cache
 from math import lcm
 
 from goalreport.core.assumptions import Funnel
-from goalreport.core.calendar import GoalYear, week_start
+from goalreport.core.calendar import GoalYear, first_weekday, week_start
 from goalreport.core.history import Tally
 from goalreport.core.model import Goal, Rep, RevenueType, Settings
 from goalreport.core.money import (
@@ -67,22 +67,23 @@ class DayLayout:
     per_month: tuple[int, ...]
     #: Index in the working days of each month's first day (the days before it).
     month_offsets: tuple[int, ...]
-    #: (week index from the first Monday, month index, working days) of each week and
-    #: month that share working days, in day order.
+    #: (week index from the first week's start, month index, working days) of each week
+    #: and month that share working days, in day order.
     week_months: tuple[tuple[int, int, int], ...]
 
 
 @lru_cache(maxsize=256)
 def day_layout(rep_days: tuple[date, ...], months: tuple[date, ...],
-               first_monday: date) -> DayLayout:
-    """The ``DayLayout`` of ``rep_days`` (sorted, inside the months) in ``months``."""
+               first_week: date) -> DayLayout:
+    """The ``DayLayout`` of ``rep_days`` (sorted, inside the months) in ``months``, weeks
+    counted from ``first_week`` (the start of the week holding the year's first day)."""
     index = {(m.year, m.month): i for i, m in enumerate(months)}
     per_month = [0] * len(months)
     week_months: dict[tuple[int, int], int] = {}
     for day in rep_days:
         month = index[(day.year, day.month)]
         per_month[month] += 1
-        key = ((day - first_monday).days // 7, month)
+        key = ((day - first_week).days // 7, month)
         week_months[key] = week_months.get(key, 0) + 1
     offsets = [0] * len(months)
     for i in range(1, len(months)):
@@ -146,10 +147,16 @@ def _amounts(new_cents: Fraction | int, repeat_cents: Fraction | int) -> dict[Re
     return {"new": Fraction(new_cents, 100), "repeat": Fraction(repeat_cents, 100)}
 
 
-def week_starts(year: GoalYear) -> tuple[date, ...]:
-    """The Monday of every week holding a day of the goal year (the first may fall
+def first_week(year_start: date, settings: Settings) -> date:
+    """The start of the week holding ``year_start``: weeks start on the first working day
+    after the team's weekend (``calendar.first_weekday``)."""
+    return week_start(year_start, first_weekday(settings.working_days))
+
+
+def week_starts(year: GoalYear, settings: Settings) -> tuple[date, ...]:
+    """The first day of every week holding a day of the goal year (the first may fall
     before the year starts)."""
-    first = week_start(year.start)
+    first = first_week(year.start, settings)
     count = (year.end - first).days // 7 + 1
     return tuple(first + timedelta(weeks=i) for i in range(count))
 
@@ -166,7 +173,7 @@ def plan_rep(
     """
     year = inputs.year
     months = year.months
-    layout = day_layout(tuple(rep_days), tuple(months), week_start(year.start))
+    layout = day_layout(tuple(rep_days), tuple(months), first_week(year.start, inputs.settings))
     d = layout.per_month
     weights = month_weights(rep, months, d, inputs.seasonality)
     new_months = largest_remainder(to_cents(goal.new_target), weights)
@@ -195,7 +202,7 @@ def plan_rep(
         daily for daily, count in zip(daily_dollars, d, strict=True) for _ in range(count)],
         strict=True))
 
-    weeks = _weeks(year, layout, list(zip(new_months, repeat_months, d, strict=True)),
+    weeks = _weeks(year, inputs.settings, layout, list(zip(new_months, repeat_months, d, strict=True)),
                    sum(new_months) + sum(repeat_months), funnel)
     annual = objectives(_amounts(to_cents(goal.new_target), to_cents(goal.repeat_target)), funnel)
     smart = smart_check(goal, annual, len(rep_days), funnel.close_rate.value, history, recent,
@@ -210,7 +217,7 @@ def plan_rep(
 
 
 def _weeks(
-    year: GoalYear, layout: DayLayout, month_cents: Sequence[tuple[int, int, int]],
+    year: GoalYear, settings: Settings, layout: DayLayout, month_cents: Sequence[tuple[int, int, int]],
     total_cents: int, funnel: Funnel,
 ) -> tuple[WeekPlan, ...]:
     """Every week of the goal year: its in-year working days, target and objectives.
@@ -222,10 +229,10 @@ def _weeks(
     common = lcm(*(days for _, _, days in month_cents if days)) or 1
     per_day = [(new * (common // days), repeat * (common // days)) if days else (0, 0)
                for new, repeat, days in month_cents]
-    mondays = week_starts(year)
-    counts = [0] * len(mondays)
-    new_num = [0] * len(mondays)
-    repeat_num = [0] * len(mondays)
+    starts = week_starts(year, settings)
+    counts = [0] * len(starts)
+    new_num = [0] * len(starts)
+    repeat_num = [0] * len(starts)
     for w, month, days in layout.week_months:
         new, repeat = per_day[month]
         counts[w] += days
@@ -235,11 +242,11 @@ def _weeks(
         total_cents, [n + r for n, r in zip(new_num, repeat_num, strict=True)])
     priced: dict[tuple[int, int], Objectives] = {}
     weeks = []
-    for i, monday in enumerate(mondays):
+    for i, start in enumerate(starts):
         key = (new_num[i], repeat_num[i])
         if key not in priced:
             priced[key] = _objectives(
                 [("new", key[0], common * 100), ("repeat", key[1], common * 100)], funnel)
-        weeks.append(WeekPlan(week_start=monday, working_days=counts[i],
+        weeks.append(WeekPlan(week_start=start, working_days=counts[i],
                               target=cents_to_money(rounded[i]), objectives=priced[key]))
     return tuple(weeks)

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from goalreport.core.calendar import month_end, week_start
+from goalreport.core.calendar import month_end
 from goalreport.core.history import Tally, in_range, tally
 from goalreport.core.insights import Measured, achievements, reassess, suggestions
 from goalreport.core.model import DayActivity, Goal, Settings
@@ -35,7 +35,7 @@ from goalreport.core.money import (
     round_half_up,
     to_cents,
 )
-from goalreport.core.planning import day_layout, days_until, month_weights
+from goalreport.core.planning import day_layout, days_until, first_week, month_weights
 from goalreport.core.results import FunnelActuals, MonthProgress, Progress, RepPlan
 
 
@@ -123,7 +123,7 @@ def measure(
     elapsed = bisect_right(rep_days, end) if started else 0
     remaining = len(rep_days) - elapsed
     months = tuple(m.month for m in plan.months)
-    layout = day_layout(rep_days, months, week_start(plan.year_start))
+    layout = day_layout(rep_days, months, first_week(plan.year_start, settings))
     elapsed_per_month = days_until(layout, elapsed)
     expected_new, expected_repeat = _expected_cents(plan, elapsed_per_month)
     expected_cents = expected_new + expected_repeat

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Literal
 
 from goalreport.core.model import Goal, Rep, RevenueType
+from goalreport.core.phrases import Phrase
 from goalreport.errors import Problem
 
 #: "not needed": no source gave an average deal size, and the type has no target.
@@ -88,7 +89,7 @@ class SmartItem:
     name: str
     passed: bool
     #: Why, in words a rep understands.
-    reason: str
+    reason: Phrase
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class Reassess:
     flagged: bool
     #: Actual + that average × remaining working days × Realism Threshold, when flagged.
     suggested_goal: Decimal | None
-    reason: str
+    reason: Phrase
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class Achievements:
 class Suggestion:
     #: "leads", "close rate", "deal size", "repeat business", "focus time" …
     stage: str
-    message: str
+    message: Phrase
 
 
 @dataclass(frozen=True)

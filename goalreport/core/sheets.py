@@ -2,18 +2,21 @@
 
 Pure: no openpyxl, no files. Column names and order are the contract; extra columns
 come after the contracted ones. Counts of deals, leads and meetings are shown rounded up.
+Plan's Month is a real date (the first of the month) shown as month and year, so it
+sorts and filters as a date; the write-back picks each date format from the Locale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from goalreport.core.model import STATUSES
+from goalreport.core.phrases import Phrase
 from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
 
 PLAN_COLUMNS = (
-    Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month"),
+    Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month", "month"),
     Column("Working Days", "integer"), Column("New Target", "money"),
     Column("Repeat Target", "money"), Column("Total Target", "money"),
     Column("Daily Target", "money"), Column("Deals Needed", "integer"),
@@ -59,7 +62,7 @@ def plan_table(results: Sequence[RepResult]) -> SheetTable:
         for month in result.plan.months:
             goal = month.objectives
             rows.append((
-                rep.rep_id, rep.name, rep.team, month.label, month.working_days,
+                rep.rep_id, rep.name, rep.team, month.month, month.working_days,
                 month.new_target, month.repeat_target, month.total_target,
                 month.daily_target, goal.deals_shown, goal.leads_shown, goal.meetings_shown,
             ))
@@ -79,12 +82,16 @@ def weekly_plan_table(results: Sequence[RepResult]) -> SheetTable:
     return SheetTable("Weekly Plan", WEEKLY_PLAN_COLUMNS, tuple(rows))
 
 
-def _reassess_text(result: RepResult) -> str:
+#: Writes one of the engine's sentences as text (``Formatter.say`` in the workbook's locale).
+Say = Callable[[Phrase], str]
+
+
+def _reassess_text(result: RepResult, say: Say) -> str:
     reassess = result.progress.reassess
-    return reassess.reason if reassess.flagged else ""
+    return say(reassess.reason) if reassess.flagged else ""
 
 
-def progress_table(results: Sequence[RepResult]) -> SheetTable:
+def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
     rows = []
     for result in results:
         rep, p = result.rep, result.progress
@@ -94,7 +101,7 @@ def progress_table(results: Sequence[RepResult]) -> SheetTable:
             p.expected_to_date, p.attainment, p.pace, p.forecast, p.gap,
             p.needed_per_working_day, p.status, p.actual_new, p.actual_repeat,
             funnel.leads, funnel.meetings, funnel.won, funnel.close_rate,
-            funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result),
+            funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result, say),
             p.reassess.suggested_goal if p.reassess.flagged else None,
         ))
     return SheetTable("Progress", PROGRESS_COLUMNS, tuple(rows))
@@ -114,13 +121,15 @@ def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
 
 
 def computed_tables(
-    computation: Computation, *, plan: bool = True, progress: bool = True
+    computation: Computation, *, plan: bool = True, progress: bool = True, say: Say = str
 ) -> list[SheetTable]:
     """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
-    Team Summary. (Run Log is kept by the write-back itself.)"""
+    Team Summary. (Run Log is kept by the write-back itself.) ``say`` writes the
+    re-assess sentences; the default is the plain, locale-free rendering."""
     tables: list[SheetTable] = []
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        tables += [progress_table(computation.results), team_summary_table(computation.team)]
+        tables += [progress_table(computation.results, say),
+                   team_summary_table(computation.team)]
     return tables

@@ -9,7 +9,7 @@ from fractions import Fraction
 from goalreport.core.calendar import GoalYear
 from goalreport.core.history import HISTORY_DAYS, MEASURABLE_DAYS, Tally
 from goalreport.core.model import Goal, Settings
-from goalreport.core.money import show_money
+from goalreport.core.phrases import Count, Day, Money, Number, Percent, Phrase, Value
 from goalreport.core.results import Objectives, SmartItem
 
 #: An assumed close rate above this is unrealistic whatever the history says.
@@ -18,33 +18,26 @@ MAX_REALISTIC_CLOSE_RATE = Fraction(9, 10)
 MIN_LEADS_FOR_RATE = 10
 
 
-def _pct(value: Fraction) -> str:
-    return f"{float(value):.0%}"
-
-
-def _num(value: Fraction) -> str:
-    return f"{float(value):.1f}"
-
-
-def specific(goal: Goal, settings: Settings) -> SmartItem:
+def specific(goal: Goal) -> SmartItem:
     if goal.total_target <= 0:
-        return SmartItem("Specific", False, "The goal has no target: give a new-client or "
-                         "repeat-client target greater than 0.")
-    return SmartItem("Specific", True, (
-        f"{show_money(goal.new_target, settings.currency, settings.locale)} from new clients "
-        f"and {show_money(goal.repeat_target, settings.currency, settings.locale)} from "
-        "repeat clients."))
+        return SmartItem("Specific", False, Phrase(
+            "The goal has no target: give a new-client or repeat-client target greater "
+            "than 0."))
+    return SmartItem("Specific", True, Phrase.of(
+        "{new} from new clients and {repeat} from repeat clients.",
+        new=Money(goal.new_target), repeat=Money(goal.repeat_target)))
 
 
 def measurable(recent: Tally, as_of: date) -> SmartItem:
     """Activity is being logged: anything logged in the 90 days up to As Of."""
     if recent.first_day is None:
-        return SmartItem("Measurable", False, (
-            f"Nothing was logged in the {MEASURABLE_DAYS} days up to {as_of.isoformat()}: "
-            "log every lead, meeting and closed sale so progress can be measured."))
-    return SmartItem("Measurable", True, (
-        f"Activity is being logged (since {recent.first_day.isoformat()} in the last "
-        f"{MEASURABLE_DAYS} days)."))
+        return SmartItem("Measurable", False, Phrase.of(
+            "Nothing was logged in the {days} days up to {as_of}: log every lead, meeting "
+            "and closed sale so progress can be measured.", days=MEASURABLE_DAYS,
+            as_of=Day(as_of)))
+    return SmartItem("Measurable", True, Phrase.of(
+        "Activity is being logged (since {first} in the last {days} days).",
+        first=Day(recent.first_day), days=MEASURABLE_DAYS))
 
 
 def achievable(
@@ -57,52 +50,62 @@ def achievable(
     that window to As Of (at least one week). Without history it passes: nothing to compare.
     """
     if working_days == 0:
-        return SmartItem("Achievable", False, (
+        return SmartItem("Achievable", False, Phrase(
             "You have no working days in this goal year (start date, time off and holidays "
             "leave none), so the target cannot be reached."))
     per_week = max(len(settings.working_days), 1)
     required = annual.leads / Fraction(working_days, per_week)
     if history.first_day is None:
-        return SmartItem("Achievable", True, (
-            f"The plan needs {_num(required)} leads a week; there is no logged history yet "
-            "to compare with."))
+        return SmartItem("Achievable", True, Phrase.of(
+            "The plan needs {required} leads a week; there is no logged history yet to "
+            "compare with.", required=Number(required)))
     weeks = max(Fraction((as_of - history.first_day).days + 1, 7), Fraction(1))
     logged = Fraction(history.leads) / weeks
     limit = settings.realism_threshold * logged
-    text = (f"The plan needs {_num(required)} leads a week; you logged {_num(logged)} a week "
-            f"in the last {HISTORY_DAYS} days")
+    values: dict[str, Value] = {"required": Number(required), "logged": Number(logged),
+                                "days": HISTORY_DAYS}
+    if history.leads == 0:
+        text = "The plan needs {required} leads a week; you logged none in the last {days} days"
+    else:
+        text = ("The plan needs {required} leads a week; you logged {logged} a week in the "
+                "last {days} days")
     if required <= limit:
-        return SmartItem("Achievable", True, text + ".")
-    return SmartItem("Achievable", False, text + (
-        f", and more than {_num(settings.realism_threshold)} times that is a stretch. "
-        "Plan how to find more leads, or re-assess the goal."))
+        return SmartItem("Achievable", True, Phrase.of(text + ".", **values))
+    return SmartItem("Achievable", False, Phrase.of(text + (
+        ", and more than {threshold} times that is a stretch. " if history.leads else ". ")
+        + "Plan how to find more leads, or re-assess the goal.",
+        threshold=Number(settings.realism_threshold), **values))
 
 
 def realistic(close_rate: Fraction, history: Tally, settings: Settings) -> SmartItem:
     """Assumed close rate ≤ 90 %, and ≤ Realism Threshold × the rep's own rate over the
     history window when it has at least 10 leads."""
+    assumed = Percent(close_rate)
     if close_rate > MAX_REALISTIC_CLOSE_RATE:
-        return SmartItem("Realistic", False, (
-            f"The plan assumes you close {_pct(close_rate)} of leads; few people close more "
-            f"than {_pct(MAX_REALISTIC_CLOSE_RATE)}. Plan on a lower close rate."))
+        return SmartItem("Realistic", False, Phrase.of(
+            "The plan assumes you close {assumed} of leads; few people close more than "
+            "{most}. Plan on a lower close rate.", assumed=assumed,
+            most=Percent(MAX_REALISTIC_CLOSE_RATE)))
     if history.leads >= MIN_LEADS_FOR_RATE:
         own = Fraction(history.won, history.leads)
         if close_rate > settings.realism_threshold * own:
-            return SmartItem("Realistic", False, (
-                f"The plan assumes you close {_pct(close_rate)} of leads, but you closed "
-                f"{history.won} of {history.leads} ({_pct(own)}) in the last {HISTORY_DAYS} "
-                "days. Plan on more leads or work on closing."))
-        return SmartItem("Realistic", True, (
-            f"The plan assumes you close {_pct(close_rate)} of leads; you closed "
-            f"{_pct(own)} in the last {HISTORY_DAYS} days."))
-    return SmartItem("Realistic", True, (
-        f"The plan assumes you close {_pct(close_rate)} of leads (not enough history yet "
-        "to compare)."))
+            return SmartItem("Realistic", False, Phrase.of(
+                "The plan assumes you close {assumed} of leads, but you closed {won} of "
+                "{leads} ({own}) in the last {days} days. Plan on more leads or work on "
+                "closing.", assumed=assumed, won=Count(history.won),
+                leads=Count(history.leads), own=Percent(own), days=HISTORY_DAYS))
+        return SmartItem("Realistic", True, Phrase.of(
+            "The plan assumes you close {assumed} of leads; you closed {own} in the last "
+            "{days} days.", assumed=assumed, own=Percent(own), days=HISTORY_DAYS))
+    return SmartItem("Realistic", True, Phrase.of(
+        "The plan assumes you close {assumed} of leads (not enough history yet to "
+        "compare).", assumed=assumed))
 
 
 def timed(year: GoalYear) -> SmartItem:
-    return SmartItem("Timed", True, (
-        f"Goal year {year.year}: {year.start.isoformat()} to {year.end.isoformat()}."))
+    return SmartItem("Timed", True, Phrase.of(
+        "Goal year {year}: {start} – {end}.", year=str(year.year), start=Day(year.start),
+        end=Day(year.end)))
 
 
 def smart_check(
@@ -111,7 +114,7 @@ def smart_check(
 ) -> tuple[SmartItem, ...]:
     """The five SMART items in order."""
     return (
-        specific(goal, settings),
+        specific(goal),
         measurable(recent, as_of),
         achievable(annual, working_days, history, settings, as_of),
         realistic(close_rate, history, settings),

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-ColumnKind = Literal["text", "money", "percent", "date", "datetime", "integer", "number", "status"]
+#: "month": a date (the first of a month) shown as month and year.
+ColumnKind = Literal["text", "money", "percent", "date", "datetime", "month", "integer",
+                     "number", "status"]
 
 
 @dataclass(frozen=True)

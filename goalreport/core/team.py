@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -14,6 +15,16 @@ from goalreport.core.results import RepResult, TeamTotals
 TOTAL = "Total"
 #: The row for reps whose Team is empty.
 NO_TEAM = "(no team)"
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that reads numbers as numbers, case-insensitively: "Team 2" before
+    "Team 10" (a manager's list of teams or reps, not a dictionary)."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part)
+                 for part in _DIGITS.split(name.casefold()) if part) + ((0, name),)
 
 
 def _totals(name: str, results: Sequence[RepResult]) -> TeamTotals:
@@ -34,7 +45,7 @@ def _totals(name: str, results: Sequence[RepResult]) -> TeamTotals:
 
 
 def team_totals(results: Iterable[RepResult]) -> tuple[TeamTotals, ...]:
-    """One row per team, sorted by name (case-insensitively), then the "Total" row over
+    """One row per team, sorted by name (naturally: Team 2 before Team 10), then the "Total" row over
     all of ``results``. Attainment = actual ÷ target, pace = actual ÷ expected to date, of
     the summed money (blank when the divisor is 0). Reps without a Team are grouped as
     "(no team)"."""
@@ -42,6 +53,6 @@ def team_totals(results: Iterable[RepResult]) -> tuple[TeamTotals, ...]:
     teams: dict[str, list[RepResult]] = {}
     for r in everyone:
         teams.setdefault(r.rep.team.strip() or NO_TEAM, []).append(r)
-    rows = [_totals(name, teams[name]) for name in sorted(teams, key=lambda n: (n.casefold(), n))]
+    rows = [_totals(name, teams[name]) for name in sorted(teams, key=natural_key)]
     rows.append(_totals(TOTAL, everyone))
     return tuple(rows)

@@ -9,7 +9,9 @@ name such as ``</svg><script>`` stays literal text.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from html import escape
@@ -19,14 +21,59 @@ from markupsafe import Markup
 from goalreport.core.calendar import add_months
 from goalreport.reports.formatting import Formatter
 
-INK = "#1f2a37"
-GRID = "#d8dee6"
-MUTED = "#6b7785"
-PLAN = "#8aa2bd"
-ACTUAL = "#1f5fa8"
-NEW_TARGET, REPEAT_TARGET = "#c5d3e3", "#e3eaf2"
-NEW_ACTUAL, REPEAT_ACTUAL = "#1f5fa8", "#6fa3d8"
 FONT = "font-family:'DejaVu Sans',Arial,sans-serif"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The charts' colours. Each comes from the CSS custom property of the same name in
+    the stylesheet (``report.css`` then ``custom.css``): field ``chart_new_actual`` ←
+    ``--chart-new-actual``, ``ink`` ← ``--ink``; so the brand colours a ``custom.css``
+    sets recolour the charts too. These defaults match ``report.css``."""
+
+    ink: str = "#1f2a37"
+    muted: str = "#6b7785"
+    rule: str = "#d8dee6"
+    chart_plan: str = "#8aa2bd"
+    chart_actual: str = "#1f5fa8"
+    chart_new_target: str = "#c5d3e3"
+    chart_repeat_target: str = "#e3eaf2"
+    chart_new_actual: str = "#1f5fa8"
+    chart_repeat_actual: str = "#6fa3d8"
+
+
+#: A colour that is safe inside an SVG attribute: hex, a name, rgb()/rgba()/hsl().
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(?:rgb|rgba|hsl|hsla)\([0-9.,%\s]+\)")
+_ROOT = re.compile(r":root\s*\{([^}]*)\}")
+_PROPERTY = re.compile(r"--([\w-]+)\s*:\s*([^;]+)")
+_VAR = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^)]*))?\)")
+
+
+def palette_from_css(css: str) -> Palette:
+    """The chart colours set by the ``:root`` custom properties of ``css`` (later rules
+    win, ``var()`` references are followed). A value that is not a plain colour is
+    ignored, so a stylesheet cannot inject markup into the SVG."""
+    found: dict[str, str] = {}
+    for block in _ROOT.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)):
+        for name, value in _PROPERTY.findall(block):
+            found[name] = value.strip()
+
+    def resolve(value: str, depth: int = 0) -> str:
+        match = _VAR.fullmatch(value)
+        if match is None or depth > 10:
+            return value
+        name, fallback = match.groups()
+        return resolve(found.get(name, fallback or ""), depth + 1)
+
+    colours = {}
+    for field in fields(Palette):
+        value = resolve(found.get(field.name.replace("_", "-"), ""))
+        if _COLOUR.fullmatch(value):
+            colours[field.name] = value
+    return Palette(**colours)
+
+
+DEFAULT_PALETTE = Palette()
 
 
 def _text(value: object) -> str:
@@ -59,33 +106,34 @@ def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
     )
 
 
-def _legend(items: Sequence[tuple[str, str, str]], x: float, y: float) -> list[str]:
+def _legend(items: Sequence[tuple[str, str, str]], x: float, y: float, c: Palette
+            ) -> list[str]:
     """Legend entries (label, colour, kind: "box", "line" or "dash") laid out in a row."""
     parts: list[str] = []
     for label, colour, kind in items:
         if kind == "box":
             parts.append(f'<rect x="{_num(x)}" y="{_num(y - 8)}" width="10" height="10" '
-                         f'fill="{colour}" stroke="{MUTED}" stroke-width="0.3"/>')
+                         f'fill="{colour}" stroke="{c.muted}" stroke-width="0.3"/>')
         else:
             dash = ' stroke-dasharray="4 3"' if kind == "dash" else ""
             parts.append(f'<line x1="{_num(x)}" y1="{_num(y - 3)}" x2="{_num(x + 14)}" '
                          f'y2="{_num(y - 3)}" stroke="{colour}" stroke-width="2.2"{dash}/>')
-        parts.append(f'<text x="{_num(x + 18)}" y="{_num(y)}" font-size="10" fill="{INK}">'
+        parts.append(f'<text x="{_num(x + 18)}" y="{_num(y)}" font-size="10" fill="{c.ink}">'
                      f"{_text(label)}</text>")
         x += 26 + 6.2 * len(label)
     return parts
 
 
 def _y_axis(fmt: Formatter, top: float, step: float, left: float, right: float,
-            y_of: object) -> list[str]:
+            y_of: object, c: Palette) -> list[str]:
     parts: list[str] = []
     tick = 0.0
     while tick <= top + 1e-9:
         y = y_of(tick)  # type: ignore[operator]
         parts.append(f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(right)}" y2="{_num(y)}" '
-                     f'stroke="{GRID}" stroke-width="0.6"/>')
+                     f'stroke="{c.rule}" stroke-width="0.6"/>')
         parts.append(f'<text x="{_num(left - 6)}" y="{_num(y + 3.5)}" font-size="9" '
-                     f'text-anchor="end" fill="{MUTED}">{_text(fmt.money_compact(Decimal(str(tick))))}'
+                     f'text-anchor="end" fill="{c.muted}">{_text(fmt.money_compact(Decimal(str(tick))))}'
                      "</text>")
         tick += step
     return parts
@@ -101,9 +149,12 @@ def cumulative_chart(
     forecast: Decimal,
     target: Decimal,
     fmt: Formatter,
+    description: str = "Cumulative actual against plan",
+    c: Palette = DEFAULT_PALETTE,
 ) -> Markup:
     """Cumulative actual against plan over the goal year, the run-rate forecast dashed
-    from As Of to the year end, and a vertical "as of" marker."""
+    from As Of to the year end, and a vertical "as of" marker. ``description`` is the
+    text alternative a screen reader says (the SVG ``<title>``, the PDF's Alt text)."""
     width, height = 680, 200
     left, right, top_pad, bottom = 62, 664, 22, 168
     span = max((year_end - year_start).days + 1, 1)
@@ -117,48 +168,48 @@ def cumulative_chart(
     def y_of(value: float) -> float:
         return bottom - (bottom - top_pad) * value / top
 
-    body = _y_axis(fmt, top, step, left, right, y_of)
+    body = _y_axis(fmt, top, step, left, right, y_of, c)
     month = year_start.replace(day=1)
     while month <= year_end:
         x = x_of(month) - 1 if month > year_start else left
         body.append(f'<line x1="{_num(x)}" y1="{bottom}" x2="{_num(x)}" y2="{bottom + 4}" '
-                    f'stroke="{MUTED}" stroke-width="0.6"/>')
+                    f'stroke="{c.muted}" stroke-width="0.6"/>')
         middle = (x + x_of(min(add_months(month, 1), year_end))) / 2
         body.append(f'<text x="{_num(middle)}" y="{bottom + 14}" font-size="9" '
-                    f'text-anchor="middle" fill="{MUTED}">{_text(fmt.month_short(month))}</text>')
+                    f'text-anchor="middle" fill="{c.muted}">{_text(fmt.month_short(month))}</text>')
         month = add_months(month, 1)
-    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{c.muted}" '
                 'stroke-width="0.8"/>')
 
     def path(points: Sequence[tuple[date, Decimal]]) -> str:
         coords = [(left, float(y_of(0)))] + [(x_of(d), y_of(float(v))) for d, v in points]
         return " ".join(f"{_num(x)},{_num(y)}" for x, y in coords)
 
-    body.append(f'<polyline points="{path(plan)}" fill="none" stroke="{PLAN}" '
+    body.append(f'<polyline points="{path(plan)}" fill="none" stroke="{c.chart_plan}" '
                 'stroke-width="2"/>')
     if as_of >= year_start:
         marker = x_of(min(as_of, year_end))
         body.append(f'<line x1="{_num(marker)}" y1="{top_pad - 6}" x2="{_num(marker)}" '
-                    f'y2="{bottom}" stroke="{MUTED}" stroke-width="0.8" stroke-dasharray="2 2"/>')
+                    f'y2="{bottom}" stroke="{c.muted}" stroke-width="0.8" stroke-dasharray="2 2"/>')
         anchor = "end" if marker > (left + right) / 2 else "start"
         shift = -4 if anchor == "end" else 4
         body.append(f'<text x="{_num(marker + shift)}" y="{top_pad - 8}" font-size="9" '
-                    f'text-anchor="{anchor}" fill="{MUTED}">'
+                    f'text-anchor="{anchor}" fill="{c.muted}">'
                     f"{_text('As of ' + fmt.date(as_of))}</text>")
     if actual:
         last_day, last_value = actual[-1]
-        body.append(f'<polyline points="{path(actual)}" fill="none" stroke="{ACTUAL}" '
+        body.append(f'<polyline points="{path(actual)}" fill="none" stroke="{c.chart_actual}" '
                     'stroke-width="2.6" stroke-linejoin="round"/>')
         if last_day < year_end:
             body.append(
                 f'<line x1="{_num(x_of(last_day))}" y1="{_num(y_of(float(last_value)))}" '
                 f'x2="{_num(x_of(year_end))}" y2="{_num(y_of(float(forecast)))}" '
-                f'stroke="{ACTUAL}" stroke-width="2" stroke-dasharray="6 4"/>')
+                f'stroke="{c.chart_actual}" stroke-width="2" stroke-dasharray="6 4"/>')
             body.append(f'<circle cx="{_num(x_of(year_end))}" cy="{_num(y_of(float(forecast)))}" '
-                        f'r="3" fill="{ACTUAL}"/>')
-    body += _legend([("Plan", PLAN, "line"), ("Actual", ACTUAL, "line"),
-                     ("Forecast (run rate)", ACTUAL, "dash")], left, height - 6)
-    return _svg(width, height, body, "Cumulative actual against plan")
+                        f'r="3" fill="{c.chart_actual}"/>')
+    body += _legend([("Plan", c.chart_plan, "line"), ("Actual", c.chart_actual, "line"),
+                     ("Forecast (run rate)", c.chart_actual, "dash")], left, height - 6, c)
+    return _svg(width, height, body, description)
 
 
 def monthly_chart(
@@ -166,9 +217,11 @@ def monthly_chart(
     *,
     as_of: date,
     fmt: Formatter,
+    c: Palette = DEFAULT_PALETTE,
 ) -> Markup:
     """Per month (first day, new target, repeat target, new actual, repeat actual): a
-    stacked target bar beside a stacked actual bar; months not yet begun show the target."""
+    stacked target bar beside a stacked actual bar; months not yet begun show the target.
+    Its text alternative lists each month's figures."""
     width, height = 680, 180
     left, right, top_pad, bottom = 62, 664, 10, 148
     highest = max([float(nt + rt) for _, nt, rt, _, _ in months]
@@ -178,14 +231,16 @@ def monthly_chart(
     def y_of(value: float) -> float:
         return bottom - (bottom - top_pad) * value / top
 
-    body = _y_axis(fmt, top, step, left, right, y_of)
+    body = _y_axis(fmt, top, step, left, right, y_of, c)
     slot = (right - left) / max(len(months), 1)
     bar = min(slot * 0.34, 22)
     for index, (month, new_t, rep_t, new_a, rep_a) in enumerate(months):
         centre = left + slot * (index + 0.5)
-        stacks = [(centre - bar - 1, ((new_t, NEW_TARGET), (rep_t, REPEAT_TARGET)))]
+        stacks = [(centre - bar - 1, ((new_t, c.chart_new_target),
+                                      (rep_t, c.chart_repeat_target)))]
         if month <= as_of:
-            stacks.append((centre + 1, ((new_a, NEW_ACTUAL), (rep_a, REPEAT_ACTUAL))))
+            stacks.append((centre + 1, ((new_a, c.chart_new_actual),
+                                        (rep_a, c.chart_repeat_actual))))
         for x, segments in stacks:
             base = 0.0
             for value, colour in segments:
@@ -193,13 +248,30 @@ def monthly_chart(
                     y_low, y_high = y_of(base), y_of(base + float(value))
                     body.append(f'<rect x="{_num(x)}" y="{_num(y_high)}" width="{_num(bar)}" '
                                 f'height="{_num(y_low - y_high)}" fill="{colour}" '
-                                f'stroke="{MUTED}" stroke-width="0.3"/>')
+                                f'stroke="{c.muted}" stroke-width="0.3"/>')
                     base += float(value)
         body.append(f'<text x="{_num(centre)}" y="{bottom + 13}" font-size="9" '
-                    f'text-anchor="middle" fill="{MUTED}">{_text(fmt.month_short(month))}</text>')
-    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+                    f'text-anchor="middle" fill="{c.muted}">{_text(fmt.month_short(month))}</text>')
+    body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{c.muted}" '
                 'stroke-width="0.8"/>')
-    body += _legend([("Target new", NEW_TARGET, "box"), ("Target repeat", REPEAT_TARGET, "box"),
-                     ("Actual new", NEW_ACTUAL, "box"), ("Actual repeat", REPEAT_ACTUAL, "box")],
-                    left, height - 6)
-    return _svg(width, height, body, "Monthly actual against target, new and repeat")
+    body += _legend([("Target new", c.chart_new_target, "box"),
+                     ("Target repeat", c.chart_repeat_target, "box"),
+                     ("Actual new", c.chart_new_actual, "box"),
+                     ("Actual repeat", c.chart_repeat_actual, "box")], left, height - 6, c)
+    return _svg(width, height, body, monthly_description(months, as_of, fmt))
+
+
+def monthly_description(
+    months: Sequence[tuple[date, Decimal, Decimal, Decimal, Decimal]], as_of: date,
+    fmt: Formatter,
+) -> str:
+    """"Monthly actual against target: Jan $12,000 of $15,000; …; Dec target $15,000."."""
+    parts = []
+    for month, new_t, rep_t, new_a, rep_a in months:
+        label = fmt.month_short(month)
+        if month <= as_of:
+            parts.append(f"{label} {fmt.money_whole(new_a + rep_a)} of "
+                         f"{fmt.money_whole(new_t + rep_t)}")
+        else:
+            parts.append(f"{label} target {fmt.money_whole(new_t + rep_t)}")
+    return "Monthly actual against target: " + "; ".join(parts) + "."

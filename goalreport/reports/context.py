@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from goalreport.core.calendar import add_months, month_end
-from goalreport.core.model import STATUSES, Settings
+from goalreport.core.model import Settings
 from goalreport.core.results import (
     Assumption,
     Computation,
@@ -31,11 +31,28 @@ from goalreport.core.results import (
     Objectives,
     RepResult,
 )
-from goalreport.reports.charts import cumulative_chart, monthly_chart
+from goalreport.reports.charts import (
+    DEFAULT_PALETTE,
+    Palette,
+    cumulative_chart,
+    monthly_chart,
+)
 from goalreport.reports.formatting import Formatter
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
                 "default": "default"}
+
+
+#: Suggestions written out in full on a rep's report (worst first); the others are named.
+TOP_SUGGESTIONS = 3
+#: A rep name longer than this is set smaller in the masthead.
+LONG_NAME = 28
+#: The running header shows at most this many characters of the name.
+RUNNING_NAME = 40
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def status_class(status: str) -> str:
@@ -212,38 +229,56 @@ def _focus(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     }
 
 
+def streak_sentence(weeks: int) -> str | None:
+    """The weekly streak in words: none → nothing to say."""
+    if weeks <= 0:
+        return None
+    if weeks == 1:
+        return "Weekly target met last week."
+    return f"Weekly target met {weeks} weeks in a row."
+
+
 def _achievements(result: RepResult, fmt: Formatter) -> dict[str, Any]:
     found = result.progress.achievements
-    milestones = [{"percent": f"{percent}%", "reached": day is not None,
-                   "date": fmt.date(day) if day else "not yet"}
+    milestones = [{"percent": fmt.percent_whole(Fraction(percent, 100)),
+                   "reached": day is not None, "date": fmt.date(day) if day else "not yet"}
                   for percent, day in found.milestones]
     items: list[str] = []
     if found.first_deal:
         items.append(f"First deal of the year on {fmt.date(found.first_deal)}.")
-    for milestone in milestones:
-        if milestone["reached"]:
-            items.append(f"Reached {milestone['percent']} of the goal on {milestone['date']}.")
+    reached = [f"{m['percent']} on {m['date']}" for m in milestones if m["reached"]]
+    if reached:  # one line for all milestones: the report has two pages
+        items.append(f"Reached {reached[0].replace(' on ', ' of the goal on ', 1)}"
+                     + "".join(f"; {more}" for more in reached[1:]) + ".")
     if found.best_month:
         month, amount = found.best_month
         items.append(f"Best month: {fmt.month(month)} with {fmt.money_whole(amount)}.")
-    if found.weekly_streak:
-        weeks = found.weekly_streak
-        items.append(f"Weekly target met {weeks} week{'s' if weeks != 1 else ''} in a row.")
+    streak = streak_sentence(found.weekly_streak)
+    if streak:
+        items.append(streak)
     return {"milestones": milestones, "list": items,
             "streak": str(found.weekly_streak)}
+
+
+def ratio_text(ratio: Fraction | None, fmt: Formatter) -> str:
+    """Needed ÷ earned as "2.1×"; with nothing earned there is no ratio to show."""
+    return "nothing earned" if ratio is None else f"{fmt.rate(ratio)}×"
 
 
 def _reassess(result: RepResult, fmt: Formatter) -> dict[str, Any] | None:
     found = result.progress.reassess
     if not found.flagged:
         return None
+    suggested = found.suggested_goal
     return {
-        "ratio": fmt.rate(found.ratio) if found.ratio is not None else fmt.BLANK,
-        "average_90": fmt.money_whole(found.avg_per_working_day_90),
-        "needed": fmt.money_whole(result.progress.needed_per_working_day),
-        "suggested_goal": fmt.money_whole(found.suggested_goal),
+        "ratio": ratio_text(found.ratio, fmt),
+        "average_90": fmt.money_daily(found.avg_per_working_day_90),
+        "needed": fmt.money_daily(result.progress.needed_per_working_day),
+        "suggested_goal": fmt.money_whole(suggested),
         "current_goal": fmt.money_whole(result.progress.annual_target),
-        "reason": found.reason,
+        "reason": fmt.say(found.reason),
+        # A realistic goal of nothing is not advice: the reason says to talk it over.
+        "has_suggestion": bool(suggested) and found.ratio is not None,
     }
 
 
@@ -269,12 +304,12 @@ def _headline(result: RepResult, fmt: Formatter) -> dict[str, Any]:
         "needed_per_week": fmt.money_whole(progress.needed_per_week),
         "elapsed_days": str(progress.elapsed_working_days),
         "remaining_days": str(progress.remaining_working_days),
-        "attainment_width": _bar_width(progress.attainment),
-        "expected_width": _bar_width(_ratio(progress.expected_to_date, progress.annual_target)),
+        "attainment_width": bar_width(progress.attainment),
+        "expected_width": bar_width(_ratio(progress.expected_to_date, progress.annual_target)),
     }
 
 
-def _bar_width(share: Fraction | None) -> str:
+def bar_width(share: Fraction | None) -> str:
     """A CSS width in percent, clamped to 0–100, for the progress bar."""
     value = min(max(float(share or 0), 0.0), 1.0) * 100
     return f"{value:.1f}%"
@@ -288,8 +323,10 @@ def goal_year_label(start: date, end: date, fmt: Formatter) -> str:
 
 
 def rep_context(result: RepResult, computation: Computation, settings: Settings,
-                *, company: str | None = None) -> dict[str, Any]:
-    """Everything ``rep_report.html`` shows for one rep, formatted."""
+                *, company: str | None = None,
+                palette: Palette = DEFAULT_PALETTE) -> dict[str, Any]:
+    """Everything ``rep_report.html`` shows for one rep, formatted; charts in ``palette``
+    (the stylesheet's colours)."""
     fmt = Formatter(settings.locale, settings.currency)
     plan, progress, rep = result.plan, result.progress, result.rep
     report_plan = _month_plan(plan.months, computation.report_month)
@@ -300,15 +337,21 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     month_target = report_plan.total_target if report_plan else Decimal(0)
     context = base_context(computation, settings, fmt, settings.company
                            if company is None else company)
+    headline = _headline(result, fmt)
     context.update({
         "kind": "rep",
+        # Page fit (docs/reports.md): long names and amounts take a smaller size, the
+        # running header a shortened name, and the top suggestions are shown in full.
+        "name_long": len(rep.name) > LONG_NAME,
+        "running_name": _shorten(rep.name, RUNNING_NAME),
+        "kpis_long": max(len(headline[k]) for k in ("actual", "forecast", "gap")) > 9,
         "title": f"{rep.name} — progress report, {context['report_month']}",
         "subject": f"Sales progress report for {context['report_month']}, as of "
                    f"{context['as_of']}",
         "rep": {"id": rep.rep_id, "name": rep.name, "team": rep.team,
                 "manager": rep.manager, "email": rep.email},
         "goal_year": goal_year_label(plan.year_start, plan.year_end, fmt),
-        "headline": _headline(result, fmt),
+        "headline": headline,
         "month_summary": {
             "target": fmt.money_whole(month_target), "actual": fmt.money_whole(month_actual),
             "attainment": fmt.percent(_ratio(month_actual, month_target)),
@@ -317,10 +360,13 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
             "cumulative": cumulative_chart(
                 progress.cumulative_plan, progress.cumulative_actual,
                 year_start=plan.year_start, year_end=plan.year_end, as_of=progress.as_of,
-                forecast=progress.forecast, target=progress.annual_target, fmt=fmt),
+                forecast=progress.forecast, target=progress.annual_target, fmt=fmt,
+                description=cumulative_description(
+                    progress.actual, progress.expected_to_date, progress.forecast,
+                    progress.annual_target, fmt), c=palette),
             "monthly": monthly_chart(
                 [(m.month, m.new_target, m.repeat_target, m.new_actual, m.repeat_actual)
-                 for m in progress.months], as_of=progress.as_of, fmt=fmt),
+                 for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette),
         },
         "next_month": _next_month(result, computation, fmt),
         "catch_up": [{"month": fmt.month(day), "amount": fmt.money_whole(amount)}
@@ -328,102 +374,19 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
         "funnel": _funnel(result, computation, fmt),
         "focus": _focus(result, fmt),
         "achievements": _achievements(result, fmt),
-        "suggestions": [{"stage": s.stage, "message": s.message} for s in progress.suggestions],
+        "suggestions": [{"stage": s.stage, "message": fmt.say(s.message)}
+                        for s in progress.suggestions[:TOP_SUGGESTIONS]],
+        "more_suggestions": [s.stage for s in progress.suggestions[TOP_SUGGESTIONS:]],
         "reassess": _reassess(result, fmt),
-        "smart": [{"name": item.name, "passed": item.passed, "reason": item.reason}
+        "smart": [{"name": item.name, "passed": item.passed, "reason": fmt.say(item.reason)}
                   for item in plan.smart],
     })
     return context
 
 
-def team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
-                 ) -> list[tuple[date, Decimal]]:
-    """A cumulative series summed over reps, date by date (a rep without a point on a
-    date, e.g. one who started later, adds nothing there)."""
-    totals: dict[date, Decimal] = {}
-    for result in results:
-        for day, value in getattr(result.progress, attribute):
-            totals[day] = totals.get(day, Decimal(0)) + value
-    return sorted(totals.items())
-
-
-def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter) -> Any:
-    """The team's cumulative actual against plan, the same chart as a rep's, summed."""
-    if not ranked:
-        return ""
-    return cumulative_chart(
-        team_series(ranked, "cumulative_plan"), team_series(ranked, "cumulative_actual"),
-        year_start=min(r.plan.year_start for r in ranked),
-        year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
-        forecast=sum((r.progress.forecast for r in ranked), Decimal(0)),
-        target=sum((r.progress.annual_target for r in ranked), Decimal(0)), fmt=fmt)
-
-
-def _rank_key(result: RepResult) -> tuple[int, Fraction, str]:
-    attainment = result.progress.attainment
-    return (attainment is None, -(attainment or Fraction(0)), result.rep.name.casefold())
-
-
-def team_context(computation: Computation, settings: Settings,
-                 *, company: str | None = None) -> dict[str, Any]:
-    """Everything ``team_summary.html`` shows: reps ranked by attainment (each with a bar
-    width for the attainment bar, 0–100 % of the goal, full when achieved), team totals,
-    how many reps have each status, the team's cumulative chart (the reps' series summed)
-    and the reps whose goals should be re-assessed.
-
-    The ranking is a table with one bar per row rather than one chart of every rep, so
-    the summary splits cleanly across pages for any team size."""
-    fmt = Formatter(settings.locale, settings.currency)
-    ranked = sorted(computation.results, key=_rank_key)
-    context = base_context(computation, settings, fmt, settings.company
-                           if company is None else company)
-    rows = []
-    for rank, result in enumerate(ranked, start=1):
-        progress = result.progress
-        rows.append({
-            "rank": str(rank), "id": result.rep.rep_id, "name": result.rep.name,
-            "team": result.rep.team, "target": fmt.money_whole(progress.annual_target),
-            "actual": fmt.money_whole(progress.actual),
-            "attainment": fmt.percent(progress.attainment), "pace": fmt.percent(progress.pace),
-            "forecast": fmt.money_whole(progress.forecast), "gap": fmt.money_whole(progress.gap),
-            "status": progress.status, "status_class": status_class(progress.status),
-            "reassess": progress.reassess.flagged,
-            "bar_width": _bar_width(progress.attainment),
-        })
-    teams = [{
-        "team": totals.team or "(no team)", "is_total": index == len(computation.team) - 1
-        and totals.team == "Total", "reps": str(totals.reps),
-        "target": fmt.money_whole(totals.annual_target), "actual": fmt.money_whole(totals.actual),
-        "expected": fmt.money_whole(totals.expected_to_date),
-        "attainment": fmt.percent(totals.attainment), "pace": fmt.percent(totals.pace),
-        "forecast": fmt.money_whole(totals.forecast),
-        "counts": [str(totals.status_counts.get(status, 0)) for status in STATUSES],
-    } for index, totals in enumerate(computation.team)]
-    reassess = [{"name": r.rep.name, "id": r.rep.rep_id, "team": r.rep.team,
-                 "suggested_goal": fmt.money_whole(r.progress.reassess.suggested_goal),
-                 "current_goal": fmt.money_whole(r.progress.annual_target),
-                 "needed": fmt.money_whole(r.progress.needed_per_working_day),
-                 "average_90": fmt.money_whole(r.progress.reassess.avg_per_working_day_90),
-                 "ratio": (fmt.rate(r.progress.reassess.ratio)
-                           if r.progress.reassess.ratio is not None else fmt.BLANK),
-                 "reason": r.progress.reassess.reason}
-                for r in ranked if r.progress.reassess.flagged]
-    counts = [(status, sum(r.progress.status == status for r in ranked))
-              for status in STATUSES]
-    context.update({
-        "kind": "team",
-        "title": f"Team summary — {context['report_month']}",
-        "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}",
-        "rep_count": str(len(rows)),
-        "statuses": [{"name": status, "class": status_class(status)} for status in STATUSES],
-        "reps": rows,
-        "teams": teams,
-        "status_counts": [
-            {"name": status, "class": status_class(status), "count": str(count),
-             "share": fmt.percent(Fraction(count, len(ranked))) if ranked else fmt.BLANK,
-             "width": _bar_width(Fraction(count, len(ranked)) if ranked else None)}
-            for status, count in counts if count],
-        "reassess": reassess,
-        "chart": _team_chart(ranked, computation, fmt),
-    })
-    return context
+def cumulative_description(actual: Decimal, expected: Decimal, forecast: Decimal,
+                           target: Decimal, fmt: Formatter) -> str:
+    """The cumulative chart's text alternative: what it shows, in figures."""
+    return (f"Cumulative actual against plan: actual {fmt.money_whole(actual)} against a plan "
+            f"of {fmt.money_whole(expected)} to date; forecast {fmt.money_whole(forecast)} "
+            f"by the year end, for a target of {fmt.money_whole(target)}.")

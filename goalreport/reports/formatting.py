@@ -22,6 +22,7 @@ from babel.numbers import (
     format_percent,
 )
 
+from goalreport.core import phrases
 from goalreport.core.locales import babel_locale
 
 #: Territories whose paper is US Letter (CLDR measurementData paperSize "US-Letter").
@@ -89,6 +90,12 @@ class Formatter:
             return self.money_whole(amount)
         return compact
 
+    def percent_whole(self, value: Number | None) -> str:
+        """Whole percent in the locale's pattern: ``95%`` (en), ``95 %`` (de)."""
+        if value is None:
+            return self.BLANK
+        return format_percent(_decimal(value), locale=self.locale)
+
     def percent(self, value: Number | None) -> str:
         """One decimal: ``87.5%`` (en_US), ``87,5 %`` (de_DE)."""
         if value is None:
@@ -118,6 +125,34 @@ class Formatter:
         if value is None:
             return self.BLANK
         return format_decimal(_decimal(value), format="#,##0.#", locale=self.locale)
+
+    def money_daily(self, value: Number | None) -> str:
+        """A per-day amount: whole units from 100 up or when there are no cents, cents
+        below 100 where rounding would change the aim (``$12.50``, ``$1,694``, ``$0``)."""
+        if value is None:
+            return self.BLANK
+        cents = _decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if abs(cents) < 100 and cents != cents.to_integral_value():
+            return self.money(cents)
+        return self.money_whole(cents)
+
+    def say(self, text: phrases.Phrase | str) -> str:
+        """A sentence of the engine (``core.phrases``) with its values in this locale."""
+        return text if isinstance(text, str) else text.fill(self._show)
+
+    def _show(self, value: object) -> str:
+        if isinstance(value, phrases.Money):
+            return self.money_daily(value.amount) if value.daily else \
+                self.money_whole(value.amount)
+        if isinstance(value, phrases.Day):
+            return self.date(value.value)
+        if isinstance(value, phrases.Percent):
+            return self.percent_whole(value.value)
+        if isinstance(value, phrases.Count):
+            return self.count(value.value)
+        if isinstance(value, phrases.Number):
+            return self.hours(value.value) if value.hours else self.rate(value.value)
+        return str(value)
 
     def date(self, value: Date | None) -> str:
         """Medium date: ``Oct 31, 2026`` / ``31.10.2026``."""

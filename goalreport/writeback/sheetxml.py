@@ -139,6 +139,8 @@ def _shown_width(kind: str, value: Any) -> int:
             return len(f"{float(value) * 100:,.1f}%")
         if kind == "date":
             return 10
+        if kind == "month":
+            return 15  # "September 2026"
         if kind == "datetime":
             return 16
         if kind == "integer":

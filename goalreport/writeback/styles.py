@@ -26,14 +26,14 @@ STATUS_FILLS = {
     "At risk": "FFFFD8A8",
     "Behind": "FFFFC7CE",
 }
-#: Number format codes by column kind (money is built from the currency).
+#: Number format codes by column kind (money and dates are built from the locale).
 FORMAT_CODES = {
     "percent": "0.0%",
-    "date": "yyyy-mm-dd",
-    "datetime": "yyyy-mm-dd hh:mm",
     "integer": "#,##0",
     "number": "#,##0.00",
 }
+#: Dates when the locale's pattern cannot be written as an Excel format code.
+ISO_DATE = "yyyy-mm-dd"
 _BUILTIN = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
           "dxfs", "tableStyles", "colors", "extLst")
@@ -56,7 +56,11 @@ def money_format(currency: str, locale: str) -> str:
     """An Excel number format for ``currency`` placed as ``locale`` writes it, e.g.
     ``"$"#,##0.00`` (en_US) or ``#,##0.00" €"`` (de_DE). Excel format codes always use
     ``,`` and ``.``; Excel shows the reader's own separators. Unknown locales fall back to
-    en_US, unknown currencies show their code."""
+    en_US, unknown currencies show their code.
+
+    Text for people (reports, sentences) is formatted by ``reports.formatting.Formatter``;
+    this builds the code Excel formats a number with: the same Babel pattern, another
+    output, so two functions."""
     parsed = babel_locale(locale)
     pattern = parsed.currency_formats["standard"].pattern
     try:
@@ -73,6 +77,44 @@ def money_format(currency: str, locale: str) -> str:
         prefix, suffix = section[:match.start()], section[match.end():]
         sections.append(_literal(prefix, symbol) + number + _literal(suffix, symbol))
     return ";".join(sections) or number
+
+
+_LDML = re.compile(r"'([^']*)'|([A-Za-z])\2*|(.)")
+_EXCEL_PARTS = {"y": "yyyy", "M": "m", "MM": "mm", "MMM": "mmm", "MMMM": "mmmm",
+                "L": "m", "LL": "mm", "LLL": "mmm", "LLLL": "mmmm", "d": "d", "dd": "dd"}
+
+
+def excel_date_code(pattern: str) -> str | None:
+    """A Babel (CLDR) date pattern as an Excel format code: ``dd.MM.yy`` → ``dd\\.mm\\.yyyy``.
+    Years always get four digits; separators are escaped so Excel keeps them as written;
+    None when the pattern holds a field Excel has no code for (eras, weekdays…)."""
+    out = []
+    for match in _LDML.finditer(pattern):
+        quoted, letter, other = match.group(1), match.group(2), match.group(3)
+        if quoted is not None:
+            out.append('"' + quoted.replace('"', "") + '"' if quoted else '\\\'')
+        elif letter:
+            run = match.group(0)
+            code = _EXCEL_PARTS.get("y" if letter == "y" else run)
+            if code is None:
+                return None
+            out.append(code)
+        elif other.isascii():
+            out.append("\\" + other if other != " " else " ")
+        else:
+            out.append('"' + other + '"')
+    return "".join(out)
+
+
+def date_formats(locale: str) -> dict[str, str]:
+    """Excel codes for the locale's short date (4-digit year), its date and time, and
+    its month and year (``mmmm yyyy``): the computed sheets' ``date``, ``datetime`` and
+    ``month`` cells. Excel writes month names in the reader's own language."""
+    parsed = babel_locale(locale)
+    short = excel_date_code(parsed.date_formats["short"].pattern) or ISO_DATE
+    skeleton = parsed.datetime_skeletons.get("yMMMM")
+    month = (excel_date_code(skeleton.pattern) if skeleton is not None else None) or "mmmm yyyy"
+    return {"date": short, "datetime": short + " hh:mm", "month": month}
 
 
 def _literal(part: str, symbol: str) -> str:
@@ -99,8 +141,8 @@ class StyleIds:
 def merge_styles(document: str, currency: str, locale: str) -> tuple[str, StyleIds]:
     """``document`` (styles.xml text) with the computed sheets' formats appended or reused."""
     p = xmledit.root_prefix(document, "styleSheet")
-    codes = dict(FORMAT_CODES, money=money_format(currency, locale), text="General",
-                 status="General")
+    codes = dict(FORMAT_CODES, **date_formats(locale), money=money_format(currency, locale),
+                 text="General", status="General")
 
     numfmt_ids: dict[str, int] = {}
     new_numfmts: list[str] = []

@@ -1,0 +1,78 @@
+"""Reports fit their pages: a rep's report is two pages with the longest content the
+engine writes; the team summary's tables stay inside the page's content box at any team
+count or name length, and no heading is left without the first rows of its table.
+Checked on WeasyPrint's layout tree (tests/layout_check.py) and the real PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import layout_check as lc
+import longest_report
+import pytest
+import report_fixtures as fx
+from pypdf import PdfReader
+
+from goalreport.core.team import team_totals
+from goalreport.reports.render import _Item, _Task, render_reports
+from goalreport.reports.team_context import team_context
+
+LONG_TEAM = "Enterprise Accounts North-East & Mid-Atlantic Region"
+
+
+@pytest.mark.parametrize(("locale", "currency"), [("en_US", "USD"), ("en_GB", "GBP"),
+                                                  ("de_DE", "EUR")])
+def test_longest_rep_report_fits_two_pages(locale: str, currency: str, tmp_path: Path
+                                           ) -> None:
+    computation = longest_report.computation()
+    outcome = render_reports(computation, fx.settings(locale, currency), tmp_path, jobs=1)
+    assert outcome.failures == ()
+    pdf = next(p for p in outcome.files if p.name.startswith("R1234567"))
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 2
+    page2 = reader.pages[1].extract_text()
+    assert "SMART CHECK" in page2 and "Goal year 2026" in page2  # the last item made it
+    assert "Also below plan: deal size, repeat business, focus time." in " ".join(
+        page2.split())
+    task = _Task((), computation, fx.settings(locale, currency), "Acme", tmp_path, None, False)
+    doc = lc.document(_Item("rep", computation.results[0]), task)
+    assert lc.too_wide(doc) == []
+
+
+def sixty_reps(team_of) -> list:
+    return [fx.make_result(f"R{i:03d}", f"Rep {i} Alexandrova-Konstantinou", team_of(i),
+                           str(60000 + 900 * i), "30000", str(20000 + 1300 * (i % 37)),
+                           "15000", ("Achieved", "On track", "Slightly behind", "At risk",
+                                     "Behind")[i % 5], flagged=i % 3 == 0)
+            for i in range(60)]
+
+
+@pytest.mark.parametrize(("locale", "currency", "team_of"), [
+    ("en_US", "USD", lambda i: f"{LONG_TEAM} {i % 30}"),
+    ("de_DE", "EUR", lambda i: f"Team {i % 30}"),
+], ids=["long-team-names", "thirty-short-teams"])
+def test_team_summary_tables_stay_on_the_page(locale: str, currency: str, team_of,
+                                              tmp_path: Path) -> None:
+    results = sixty_reps(team_of)
+    computation = replace(fx.computation(results), team=team_totals(results))
+    task = _Task((), computation, fx.settings(locale, currency), "Acme", tmp_path, None, False)
+    doc = lc.document(_Item("team-summary", None), task)
+    assert lc.too_wide(doc) == []
+    assert lc.headings_without_rows(doc) == []
+    teams = [t["team"] for t in team_context(computation, fx.settings(locale, currency))["teams"]]
+    assert teams.index(team_of(2)) < teams.index(team_of(10))  # naturally: 2 before 10
+    if team_of(18) == "Team 18":
+        lines = lc.text_lines(doc, "td")
+        assert lines["Team 18"] == 1  # not "Team" / "18"
+
+
+def test_heading_check_finds_a_heading_left_alone(tmp_path: Path) -> None:
+    """The check itself: a page break forced after the heading is reported."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "custom.css").write_text(".ranking h2 { break-after: page; }")
+    task = _Task((), fx.computation(), fx.settings(), "Acme", tmp_path, templates, False)
+    doc = lc.document(_Item("team-summary", None), task)
+    assert lc.headings_without_rows(doc) == [
+        f"page {len(doc.pages) - 1}: heading 'Ranking by attainment' without its table"]
