@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from goalreport.guard.handback import build
-from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
 from goalreport.core.model import DayActivity, Goal, Rep
+from goalreport.guard.handback import build
 from goalreport.workbook.inputsheets import RepIndex, rep_key
+from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
@@ -37,8 +37,10 @@ _UNSEEN: Any = object()
 class _Lookups:
     """Per-text caches: the same few IDs and types repeat on every row."""
 
-    def __init__(self, reps: RepIndex):
+    def __init__(self, reps: RepIndex, currency: str | None = None):
         self.reps = reps
+        #: The workbook's Currency: an amount written in another is a problem.
+        self.currency = currency
         self.ids: dict[Any, str | None] = {}
         self.types: dict[Any, str | None] = {}
         self.client_types: dict[Any, str | None] = {}
@@ -60,15 +62,15 @@ class _Lookups:
         return self.client_types[raw]
 
 
-def read_activity(table: Table, reps: RepIndex, locale: str,
-                  out: Collector) -> tuple[DayActivity, ...]:
+def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
+                  currency: str | None = None) -> tuple[DayActivity, ...]:
     """Every valid row summed into one ``DayActivity`` per rep and day.
 
     The loop is the reader's hot spot (a million rows): each value is parsed once per
     distinct cell value and cached, amounts are summed as integer cents, and a row only
     becomes a ``Row`` (for messages with cell names) when something needs the full parsers.
     """
-    look = _Lookups(reps)
+    look = _Lookups(reps, currency)
     ids, kinds, client_types = look.ids, look.types, look.client_types
     first = table.first_column
     cols = table.columns
@@ -254,7 +256,7 @@ def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, De
         out.error(row.where, "a won deal needs an Amount, but the sheet has no 'Amount' "
                   "column. Add one and write each deal's amount.", kind="no amount")
     else:
-        amount = row.parse("amount", lambda v: parse_money(v, locale), out,
+        amount = row.parse("amount", lambda v: parse_money(v, locale, look.currency), out,
                            required="the Amount is missing for a won deal. Write the "
                                     "deal's amount, such as 1200.")
     if client_type is None or amount is None:

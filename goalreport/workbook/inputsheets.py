@@ -12,8 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.workbook.schema import GOALS, REPS
 from goalreport.core.model import Goal, Holiday, Rep, TimeOff
+from goalreport.workbook.schema import GOALS, REPS
 from goalreport.workbook.settings import parse_month
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
@@ -127,9 +127,9 @@ def _ramp_months(value: Any) -> int:
     return months
 
 
-def _deal_size(locale: str):
+def _deal_size(locale: str, currency: str | None):
     def parse(value: Any) -> Decimal:
-        amount = parse_money(value, locale)
+        amount = parse_money(value, locale, currency)
         if amount == 0:
             raise ValueProblem(f"{quote(value)} is not a deal size: it must be more than 0. Write "
                                "the usual amount of one deal, such as 5000, or leave it "
@@ -180,7 +180,8 @@ def _hours_per_week(locale: str):
     return parse
 
 
-def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector) -> tuple[Goal, ...]:
+def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
+               currency: str | None = None) -> tuple[Goal, ...]:
     goals: list[Goal] = []
     seen: dict[tuple[str, int], Row] = {}
     rows = 0
@@ -189,13 +190,13 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector) -> tup
         rep_id = reps.resolve(row, out)
         year = row.parse("year", _year, out, required="the Year is missing. Write the year "
                          "the goal is for, such as 2026.")
-        new = row.parse("new_target", lambda v: parse_money(v, locale), out, required="the New Client Target is "
+        new = row.parse("new_target", lambda v: parse_money(v, locale, currency), out, required="the New Client Target is "
                         "missing. Write the year's target from new clients, or 0.")
-        repeat = row.parse("repeat_target", lambda v: parse_money(v, locale), out, required="the Repeat Client Target "
+        repeat = row.parse("repeat_target", lambda v: parse_money(v, locale, currency), out, required="the Repeat Client Target "
                            "is missing. Write the year's target from repeat clients, or 0.")
-        both = row.parse("avg_deal_size", _deal_size(locale), out)
-        avg_new = row.parse("avg_new_deal_size", _deal_size(locale), out) or both
-        avg_repeat = row.parse("avg_repeat_deal_size", _deal_size(locale), out) or both
+        both = row.parse("avg_deal_size", _deal_size(locale, currency), out)
+        avg_new = row.parse("avg_new_deal_size", _deal_size(locale, currency), out) or both
+        avg_repeat = row.parse("avg_repeat_deal_size", _deal_size(locale, currency), out) or both
         close_rate = row.parse("close_rate", _goal_close_rate, out)
         mpl = row.parse("meetings_per_lead", _meetings_per_lead(locale), out)
         focus = row.parse("focus_hours", _hours_per_week(locale), out)

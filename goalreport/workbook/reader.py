@@ -19,13 +19,10 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
+from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.paused_gc import no_gc
-from goalreport.workbook.rawcells import Book
-from goalreport.workbook.schema import ACTIVITY, GOALS, HOLIDAYS, REPS, SEASONALITY, SHEETS, TIME_OFF
-from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
 from goalreport.workbook.activity import activity_warnings, read_activity
-from goalreport.workbook.settings import read_settings
 from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
@@ -34,6 +31,17 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.rawcells import Book
+from goalreport.workbook.schema import (
+    ACTIVITY,
+    GOALS,
+    HOLIDAYS,
+    REPS,
+    SEASONALITY,
+    SHEETS,
+    TIME_OFF,
+)
+from goalreport.workbook.settings import read_settings
 from goalreport.workbook.table import Collector, find_sheet, read_table
 
 SUFFIXES = (".xlsx", ".xlsm")
@@ -97,6 +105,7 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
 
     settings = read_settings(book, sheets["settings"], out)
     locale = settings.locale
+    currency = None if "currency" in out.unsure else settings.currency
 
     reps_table = read_table(book, REPS, sheets["reps"], out) if sheets["reps"] else None
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
@@ -104,10 +113,10 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
 
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
-        goals = read_goals(table, index, locale, out)
+        goals = read_goals(table, index, locale, out, currency)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        activity = read_activity(table, index, locale, out)
+        activity = read_activity(table, index, locale, out, currency)
         activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (

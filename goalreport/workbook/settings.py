@@ -13,10 +13,10 @@ from typing import Any
 from babel import Locale
 from babel.core import UnknownLocaleError
 
+from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SETTING_SPECS, find_setting
-from goalreport.core.model import Settings
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,
@@ -167,6 +167,10 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
             raw[spec.key] = (where, value)
 
     locale = _one(raw, "locale", parse_locale, out) or "en_US"
+    currency = _one(raw, "currency", parse_currency, out)
+    if currency is None and "currency" in raw:
+        out.unsure.add("currency")  # a bad Currency cell: amounts are not checked against it
+    currency = currency or Settings().currency
     parsers: dict[str, Callable[[Any], Any]] = {
         "company": parse_text,
         "currency": parse_currency,
@@ -178,7 +182,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "default_meetings_per_lead": _positive(
             lambda v: parse_number(v, locale, what="a number of meetings", example="1.5"),
             "a number of meetings per lead", "1.5"),
-        "default_avg_deal_size": _positive(lambda v: parse_money(v, locale),
+        "default_avg_deal_size": _positive(lambda v: parse_money(v, locale, _checked(currency, out)),
                                            "a deal size", "5000"),
         "realism_threshold": _positive(
             lambda v: parse_ratio(v, locale, percent_above=None, what="a threshold",
@@ -187,8 +191,10 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
                                                 example="90% or 0.9"), "a pace", "90%")
            for key in ("on_track_pace", "slightly_behind_pace", "at_risk_pace")},
     }
-    values: dict[str, Any] = {"locale": locale}
+    values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():
+        if key == "currency":
+            continue  # read above: Default Avg Deal Size is checked against it
         parsed = _one(raw, key, parser, out)
         if parsed is not None:
             values[key] = parsed
@@ -197,6 +203,10 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     _check_paces(settings, raw, out)
     return settings
+
+
+def _checked(currency: str, out: Collector) -> str | None:
+    return None if "currency" in out.unsure else currency
 
 
 def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any],

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from goalreport.workbook.cellnames import cell_name, column_letter
 from goalreport.errors import Problem
+from goalreport.workbook.cellnames import cell_name, column_letter
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SheetSpec, normalize
 from goalreport.workbook.values import ValueProblem, is_blank
@@ -35,6 +35,8 @@ class Collector:
     _blanks: dict[str, dict[str, tuple[str, str]]] = field(
         default_factory=lambda: defaultdict(dict))
     _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    #: Settings that had a problem, so checks against them are skipped (e.g. "currency").
+    unsure: set[str] = field(default_factory=set)
 
     def error(self, where: str, message: str, *, kind: str | None = None) -> None:
         """Record a problem; with ``kind``, only the first MAX_PER_COLUMN of that kind."""

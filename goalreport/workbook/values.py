@@ -31,7 +31,14 @@ from typing import Any, Literal
 
 from babel.core import UnknownLocaleError
 from babel.dates import get_date_format, get_month_names
-from babel.numbers import get_decimal_symbol, list_currencies
+from babel.numbers import get_decimal_symbol
+
+from goalreport.workbook.currencies import (
+    OTHER_SYMBOLS,
+    SHARED_SYMBOLS,
+    currency_codes,
+    currency_in,
+)
 
 CENT = Decimal("0.01")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -230,11 +237,6 @@ _WEEKDAYS = frozenset(
 # ---------------------------------------------------------------- numbers
 
 
-@lru_cache(maxsize=1)
-def currency_codes() -> frozenset[str]:
-    return frozenset(code.upper() for code in list_currencies())
-
-
 @lru_cache(maxsize=32)
 def _decimal_symbol(locale: str) -> str:
     try:
@@ -274,7 +276,7 @@ def _strip_currency(text: str) -> str:
     had_symbol = any(unicodedata.category(ch) == "Sc" for ch in text)
     text = "".join(" " if unicodedata.category(ch) == "Sc" else ch for ch in text).strip()
     codes = currency_codes()
-    match = re.fullmatch(r"([A-Za-z]{1,3})?\s*(.*?)\s*([A-Za-z]{1,3})?", text)
+    match = re.fullmatch(r"([^\W\d_]{1,3}\.?)?\s*(.*?)\s*([^\W\d_]{1,3}\.?)?", text)
     if match is None:
         return text
     prefix, body, suffix = match.groups()
@@ -282,13 +284,30 @@ def _strip_currency(text: str) -> str:
     if suffix and suffix.casefold() in {"k", "m", "mm", "mn"}:
         scale, suffix = suffix, None
     for part in (prefix, suffix):
-        if part and part.upper() not in codes and not (had_symbol and len(part) <= 2):
+        if part and part.upper() not in codes and not (had_symbol and len(part) <= 2) and \
+                part.casefold() not in SHARED_SYMBOLS and part.casefold() not in OTHER_SYMBOLS:
             return text
     return f"{body}{scale}"
 
 
-def parse_money(value: Any, locale: str = "en_US") -> Decimal:
-    """A money cell → Decimal rounded to cents; never negative."""
+def _foreign_currency(shown: str, locale: str, currency: str) -> None:
+    """Raise when ``shown`` is money written in another currency than ``currency``."""
+    codes = currency_in(shown, locale, currency)
+    if codes and currency not in codes:
+        what = codes[0] if len(codes) == 1 else \
+            f"{', '.join(codes[:-1])} or {codes[-1]}"
+        raise ValueProblem(f"{shown!r} is in {what}; this workbook counts {currency} "
+                           "(Settings Currency). Convert it, or change Currency.")
+
+
+def number_only(text: str) -> bool:
+    """True for text made of digits, spaces and number punctuation only (no currency)."""
+    return not text.strip("0123456789 .,+-()\u2212\u00a0\u202f'")
+
+
+def parse_money(value: Any, locale: str = "en_US", currency: str | None = None) -> Decimal:
+    """A money cell → Decimal rounded to cents; never negative. With ``currency`` (the
+    workbook's Currency), text naming another currency is a problem, not a number."""
     if isinstance(value, bool | date):
         raise ValueProblem(f"{quote(value)} is not an amount of money. {MONEY_FIX}")
     if isinstance(value, int | float):
@@ -315,6 +334,8 @@ def parse_money(value: Any, locale: str = "en_US") -> Decimal:
         if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", number):
             raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
         amount = Decimal(number) * scale * (-1 if negative else 1)
+        if currency is not None and not number_only(shown):
+            _foreign_currency(shown, locale, currency)
     if not amount.is_finite():
         raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
     if amount < 0:
@@ -415,6 +436,7 @@ def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a nu
 __all__ = [
     "ValueProblem",
     "currency_codes",
+    "currency_in",
     "is_blank",
     "month_from_word",
     "parse_date",

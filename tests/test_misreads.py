@@ -1,0 +1,86 @@
+"""No silent misreads (issue 12): each case on the British team's en_GB workbook, with
+the exact message a manager sees."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from british_team import activity_row, british_sheets
+
+from goalreport.errors import InputProblems
+from goalreport.jobs import check_workbook
+from goalreport.workbook.reader import read_workbook
+
+TODAY = date(2026, 11, 27)
+
+
+def _errors(path) -> list[str]:
+    with pytest.raises(InputProblems) as raised:
+        check_workbook(path, today=TODAY)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_the_british_workbook_is_clean_and_counts_pounds(make_workbook) -> None:
+    data = read_workbook(make_workbook(british_sheets()))
+    assert (data.settings.currency, data.settings.locale, data.settings.fiscal_year_start,
+            data.settings.holiday_country, data.settings.holiday_subdivision) == (
+        "GBP", "en_GB", 4, "GB", "ENG")
+    assert check_workbook(make_workbook(british_sheets(), "again.xlsx"), today=TODAY) == []
+
+
+def test_dollars_euros_and_codes_in_a_pound_workbook_are_named(make_workbook) -> None:
+    sheets = british_sheets()
+    activity_row(sheets, 14)[5] = "$6,800"
+    activity_row(sheets, 16)[5] = "USD 1,200"
+    activity_row(sheets, 18)[5] = "EUR 500"
+    activity_row(sheets, 20)[5] = "£4,100.50"  # pounds: fine
+    activity_row(sheets, 22)[5] = "4.1k"  # no currency named: fine
+    sheets["Goals"][3][3] = "US$36,000"
+    assert _errors(make_workbook(sheets)) == [
+        ("Goals!D4: 'US$36,000' is in USD; this workbook counts GBP (Settings Currency). "
+        "Convert it, or change Currency."),
+        ("Activity!F14: '$6,800' is in USD; this workbook counts GBP (Settings Currency). "
+        "Convert it, or change Currency."),
+        ("Activity!F16: 'USD 1,200' is in USD; this workbook counts GBP (Settings Currency). "
+        "Convert it, or change Currency."),
+        ("Activity!F18: 'EUR 500' is in EUR; this workbook counts GBP (Settings Currency). "
+        "Convert it, or change Currency."),
+    ]
+
+
+@pytest.mark.parametrize(("locale", "currency", "text", "codes"), [
+    ("en_US", "USD", "$1,200", ("USD",)),
+    ("en_CA", "CAD", "$1,200", ("CAD",)),  # the Locale writes CAD as $
+    ("en_AU", "AUD", "$1,200", ("AUD",)),
+    ("en_US", "CAD", "$1,200", ("USD",)),  # en_US writes $ for USD: set Locale en_CA
+    ("en_GB", "CAD", "$1,200", ("CAD",)),  # en_GB has no $: the Currency is one of its users
+    ("en_GB", "GBP", "$1,200", ("USD",)),  # ... and when it is not, $ is read as USD
+    ("sv_SE", "SEK", "1 200 kr", ("SEK",)),
+    ("nb_NO", "NOK", "kr 1 200", ("NOK",)),
+    ("en_GB", "GBP", "1,200 kr", ("SEK", "NOK", "DKK", "ISK")),
+    ("de_DE", "EUR", "1.200,00 €", ("EUR",)),
+    ("en_GB", "GBP", "1,200", ()),
+    ("en_GB", "GBP", "1.2k", ()),
+])
+def test_which_currency_a_text_is_in(locale, currency, text, codes) -> None:
+    from goalreport.workbook.values import currency_in
+
+    assert currency_in(text, locale, currency) == codes
+
+
+def test_kroner_in_a_pound_workbook_lists_every_krone(make_workbook) -> None:
+    sheets = british_sheets()
+    activity_row(sheets, 3)[5] = "1,200 kr"
+    assert _errors(make_workbook(sheets)) == [
+        ("Activity!F3: '1,200 kr' is in SEK, NOK, DKK or ISK; this workbook counts GBP "
+        "(Settings Currency). Convert it, or change Currency.")]
+
+
+def test_a_bad_currency_setting_does_not_flag_every_amount(make_workbook) -> None:
+    sheets = british_sheets()
+    sheets["Settings"][2][1] = "Pounds"
+    activity_row(sheets, 3)[5] = "£1,200"
+    assert _errors(make_workbook(sheets)) == [
+        ("Settings!B3: 'Pounds' is not an ISO 4217 currency code. Write a code such as USD, "
+        "EUR, GBP or JPY.")]
