@@ -84,3 +84,33 @@ def test_a_bad_currency_setting_does_not_flag_every_amount(make_workbook) -> Non
     assert _errors(make_workbook(sheets)) == [
         ("Settings!B3: 'Pounds' is not an ISO 4217 currency code. Write a code such as USD, "
         "EUR, GBP or JPY.")]
+
+
+def test_a_column_of_us_dates_in_a_british_workbook_is_named_whole(make_workbook) -> None:
+    """01/13/2026 is only a date month first; so 07/01/2026 in the same column was most
+    likely typed month first too and must not be read as 7 January."""
+    sheets = british_sheets()
+    activity_row(sheets, 5)[0] = "07/01/2026"  # ambiguous: 7 Jan or 1 Jul
+    activity_row(sheets, 6)[0] = "07/01/2026"
+    activity_row(sheets, 7)[0] = "07/01/2026"
+    activity_row(sheets, 9)[0] = "10/09/2026"  # ambiguous too
+    activity_row(sheets, 10)[0] = "01/13/2026"  # only month first
+    activity_row(sheets, 11)[0] = "12/25/2026"  # only month first
+    activity_row(sheets, 12)[0] = "25/12/2026"  # day first: fine on its own
+    activity_row(sheets, 13)[0] = "2026-07-01"  # ISO: always fine
+    sheets["Time Off"] = [["Rep ID", "From", "To"], ["R01", "05/10/2026", "09/10/2026"]]
+    assert _errors(make_workbook(sheets)) == [
+        ("Activity!A10:A11: '01/13/2026', '12/25/2026' are real dates only month first, but "
+         "Locale en_GB reads text dates day first (dd/mm/yyyy). So this column's text dates "
+         "that read both ways cannot be trusted either: '07/01/2026' (A5:A7), '10/09/2026' "
+         "(A9). Write the dates of column A as ISO text such as 2026-07-01, as real date "
+         "cells, or day first throughout."),
+    ]
+
+
+def test_ambiguous_dates_alone_follow_the_locale(make_workbook) -> None:
+    sheets = british_sheets()
+    activity_row(sheets, 5)[0] = "07/10/2026"
+    data = read_workbook(make_workbook(sheets))
+    assert any(record.day == date(2026, 10, 7) and record.rep_id == "R01"
+               for record in data.activity)

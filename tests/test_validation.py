@@ -71,7 +71,9 @@ CASES = [
         id="impossible_date"),
     pytest.param(
         setcell("Activity", 1, 0, "13/05/2026"),
-        "Activity!A2: '13/05/2026' is not a date in en_US (month/day/year): there is no month 13. Write it as a date cell or as text like 2026-03-05.",
+        ("Activity!A2: '13/05/2026' is a real date only day first, but Locale en_US reads "
+         "text dates month first (mm/dd/yyyy). Write the dates of column A as ISO text such "
+         "as 2026-05-13, as real date cells, or month first throughout."),
         id="wrong_locale_date"),
     pytest.param(
         setcell("Goals", 1, 2, -500),

@@ -20,7 +20,6 @@ from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
-    parse_date,
     parse_decimal_amount,
     parse_money,
     parse_text,
@@ -80,12 +79,10 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
     reach = max(wanted) + 1
     known = [i for i in (table.columns[k] - first for k in table.columns) if i >= 0]
     by_rep: dict[str, dict[date, list[int]]] = {}
+    text_days = out.text_dates.column(table.name, cols["date"]) if "date" in cols else {}
     parsed_days: dict[Any, date] = {}
     cents_of: dict[Any, int] = {}
     hours_of: dict[Any, int] = {}
-
-    def parse_day(value: Any) -> date:
-        return parse_date(value, locale)
 
     def parse_hours(value: Any) -> Decimal:
         return parse_decimal_amount(value, locale, what="a number of hours", example="2")
@@ -110,11 +107,13 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
             day = parsed_days.get(raw_day) if cacheable else None
             if day is None:
                 row = table.row(number, values)
-                day = row.parse("date", parse_day, out,
-                                required="the Date is missing. Write the day of the activity, "
-                                         "such as 2026-03-05.")
+                day = row.parse_date("date", locale, out,
+                                     required="the Date is missing. Write the day of the "
+                                              "activity, such as 2026-03-05.")
                 if day is not None and cacheable:
                     parsed_days[raw_day] = day
+            elif day_class is str and (seen := text_days.get(raw_day)) is not None:
+                seen.append(number)  # numeric text: for the column's day/month order check
         rep_id = ids.get(raw_rep, _UNSEEN)
         if rep_id is _UNSEEN:
             rep_id = look.rep(raw_rep)

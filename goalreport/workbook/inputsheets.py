@@ -18,7 +18,6 @@ from goalreport.workbook.settings import parse_month
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
-    parse_date,
     parse_decimal_amount,
     parse_int,
     parse_money,
@@ -87,7 +86,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
         name = row.parse("name", parse_text, out,
                          required="the Name is missing. Write the rep's name, such as "
                                   "Ana Lima.")
-        start = row.parse("start_date", lambda v: parse_date(v, locale), out)
+        start = row.parse_date("start_date", locale, out)
         ramp = row.parse("ramp_months", _ramp_months, out, default=0)
         active = row.parse("active", parse_yes_no, out, default=True)
         if rep_id is not None and rep_key(rep_id) in seen:
@@ -263,7 +262,7 @@ def _weight(value: Any, locale: str) -> Fraction:
 def read_holidays(table: Table, locale: str, out: Collector) -> tuple[Holiday, ...]:
     days: dict[Any, Holiday] = {}
     for row in table.rows:
-        day = row.parse("date", lambda v: parse_date(v, locale), out,
+        day = row.parse_date("date", locale, out,
                         required="the Date is missing. Write the day off, such as "
                                  "2026-12-24.")
         if day is not None and day not in days:
@@ -276,9 +275,9 @@ def read_time_off(table: Table, reps: RepIndex, locale: str,
     absences: list[TimeOff] = []
     for row in table.rows:
         rep_id = reps.resolve(row, out)
-        start = row.parse("start", lambda v: parse_date(v, locale), out,
+        start = row.parse_date("start", locale, out,
                           required="the From date is missing. Write the first day off.")
-        end = row.parse("end", lambda v: parse_date(v, locale), out,
+        end = row.parse_date("end", locale, out,
                         required="the To date is missing. Write the last day off (the same "
                                  "as From for a single day).")
         if start is not None and end is not None and end < start:

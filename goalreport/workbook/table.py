@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import cell_name, column_letter
+from goalreport.workbook.dateorder import TextDates
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SheetSpec, normalize
-from goalreport.workbook.values import ValueProblem, is_blank
+from goalreport.workbook.values import OtherOrderDate, ValueProblem, is_blank, parse_date
 
 T = TypeVar("T")
 
@@ -37,6 +38,8 @@ class Collector:
     _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     #: Settings that had a problem, so checks against them are skipped (e.g. "currency").
     unsure: set[str] = field(default_factory=set)
+    #: Numeric text dates per column, to catch a column typed in the other day/month order.
+    text_dates: TextDates = field(default_factory=TextDates)
 
     def error(self, where: str, message: str, *, kind: str | None = None) -> None:
         """Record a problem; with ``kind``, only the first MAX_PER_COLUMN of that kind."""
@@ -66,6 +69,7 @@ class Collector:
                 else:
                     self.error(where, message, kind=f"missing {ref.rstrip('0123456789')}")
         self._blanks.clear()
+        self.problems.extend(self.text_dates.problems())
         for (sheet, kind), count in sorted(self._counts.items()):
             if count > MAX_PER_COLUMN:
                 self.problems.append(Problem(
@@ -110,6 +114,24 @@ class Row:
         except ValueProblem as problem:
             out.error(self.cell(key), problem.message, kind=key)
             return None
+
+
+    def parse_date(self, key: str, locale: str, out: Collector, *,
+                   required: str | None = None) -> Any:
+        """Parse date column ``key`` like ``parse``; numeric text is also noted for the
+        column's day/month order check, and a date real only in the other order is left
+        to that check (one message for the column) instead of a problem of its own."""
+        value = self.values.get(key)
+        if value.__class__ is str and key in self.columns:
+            out.text_dates.note(self.sheet, self.columns[key], self.number, value, locale)
+        return self.parse(key, lambda v: _date_in_order(v, locale), out, required=required)
+
+
+def _date_in_order(value: Any, locale: str) -> Any:
+    try:
+        return parse_date(value, locale)
+    except OtherOrderDate:
+        return None
 
 
 @dataclass

@@ -133,6 +133,11 @@ def _names(width: Literal["wide", "abbreviated"], context: Literal["format", "st
         return {}
 
 
+def date_order(locale: str) -> str:
+    """'MDY', 'DMY' or 'YMD': the order in which the Locale writes numeric dates."""
+    return _date_order(locale)
+
+
 def month_from_word(word: str, locale: str = "en_US") -> int | None:
     """'March', 'mar', 'März' → 3; None when not a month name."""
     return _month_words(locale).get(word.strip().casefold().rstrip("."))
@@ -186,11 +191,44 @@ def parse_date(value: Any, locale: str = "en_US") -> date:
             raise ValueProblem(f"{text!r} is not a date. {DATE_FIX}")
         month, day = (int(a), int(b)) if order == "MDY" else (int(b), int(a))
         if not 1 <= month <= 12:
+            if other_order_only(text, locale):
+                raise OtherOrderDate(
+                    f"{text!r} is not a date in {locale} ({_ORDER_NAMES.get(order, order)}): "
+                    f"there is no month {month}. {DATE_FIX}")
             raise ValueProblem(
                 f"{text!r} is not a date in {locale} ({_ORDER_NAMES.get(order, order)}): "
                 f"there is no month {month}. {DATE_FIX}")
         return _real_date(_year(c), month, day, text)
     return _worded_date(text, locale)
+
+
+class OtherOrderDate(ValueProblem):
+    """Numeric text that is a real date only in the other day/month order than the
+    Locale's (``01/13/2026`` in en_GB): the reader reports it per column with the text
+    dates beside it that read both ways (see ``workbook/dateorder.py``)."""
+
+
+def date_readings(text: str, locale: str) -> tuple[bool, bool] | None:
+    """(a real date in the Locale's order, a real date in the other order) for numeric
+    text such as ``07/01/2026``; None for anything else (ISO, worded, YMD locales)."""
+    match = _NUMERIC.fullmatch(text)
+    order = _date_order(locale)
+    if match is None or order == "YMD" or len(match.group(1)) > 2:
+        return None
+    a, b, c = (int(g) if i < 2 else _year(g) for i, g in enumerate(match.groups()))
+    return _valid(a, b, c, order == "MDY"), _valid(a, b, c, order != "MDY")
+
+
+def other_order_only(text: str, locale: str) -> bool:
+    """True for numeric text that is a date only in the order the Locale does not use."""
+    readings = date_readings(text, locale)
+    return readings is not None and not readings[0] and readings[1]
+
+
+def _valid(a: int, b: int, year: int, month_first: bool) -> bool:
+    month, day = (a, b) if month_first else (b, a)
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and \
+        1 <= year <= 9999
 
 
 def _serial_date(number: float, shown: Any) -> date:
@@ -434,9 +472,12 @@ def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a nu
 
 
 __all__ = [
+    "OtherOrderDate",
     "ValueProblem",
     "currency_codes",
     "currency_in",
+    "date_order",
+    "date_readings",
     "is_blank",
     "month_from_word",
     "parse_date",
