@@ -121,8 +121,10 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     from goalreport.writeback import preflight
 
     foreign = preflight(path, writing=False)
+    from goalreport.workbook.problemlist import condense
+
     computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
-    return [*data.warnings, *computation.warnings]
+    return condense([*data.warnings, *computation.warnings])
 
 
 def _load_and_compute(
@@ -132,21 +134,34 @@ def _load_and_compute(
     write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
     nobody gives)."""
     from goalreport.core.engine import compute
+    from goalreport.workbook.activity import history_warnings
+    from goalreport.workbook.problemlist import condense
 
-    try:
-        data = load_workbook_data(path)
-    except InputProblems as problems:
-        raise InputProblems([*problems.problems, *foreign], problems.warnings) from None
+    data, cell_problems, read_warnings = _load_for_check(path)
+    if data is None:
+        raise InputProblems(condense([*cell_problems, *foreign]), condense(read_warnings))
     as_of_date, report_month = resolve_dates(
         data.settings.as_of, as_of=as_of, month=month, today=today)
-    try:
+    warnings = [*read_warnings, *history_warnings(data, as_of_date)]
+    try:  # run even when cells have problems, so that a missing goal shows in the same run
         computation = compute(data, as_of=as_of_date, report_month=report_month)
     except InputProblems as problems:
-        raise InputProblems([*foreign, *problems.problems],
-                            [*data.warnings, *problems.warnings]) from None
-    if foreign:
-        raise InputProblems(foreign, [*data.warnings, *computation.warnings])
-    return computation, data
+        raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
+                            condense([*warnings, *problems.warnings])) from None
+    if foreign or cell_problems:
+        raise InputProblems(condense([*foreign, *cell_problems]),
+                            condense([*warnings, *computation.warnings]))
+    return computation, replace(data, warnings=tuple(warnings))
+
+
+def _load_for_check(path: Path) -> tuple[WorkbookData | None, tuple[Problem, ...],
+                                         tuple[Problem, ...]]:
+    """``reader.read_for_check`` in the bounded child (see ``load_workbook_data``)."""
+    from goalreport.guard.bounded import bounds_from_env, run_bounded
+    from goalreport.workbook.reader import read_for_check
+
+    memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
+    return run_bounded(read_for_check, path, memory_mb=memory_mb, seconds=seconds)
 
 
 def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computation:
@@ -203,7 +218,9 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
         path, foreign, as_of=options.as_of, month=options.month, today=options.today)
     as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
-    warnings = [*data.warnings, *computation.warnings]
+    from goalreport.workbook.problemlist import condense
+
+    warnings = condense([*data.warnings, *computation.warnings])
     result = JobResult(
         workbook=path, as_of=as_of, report_month=report_month,
         reps=len(computation.results), warnings=warnings,

@@ -114,3 +114,28 @@ def test_ambiguous_dates_alone_follow_the_locale(make_workbook) -> None:
     data = read_workbook(make_workbook(sheets))
     assert any(record.day == date(2026, 10, 7) and record.rep_id == "R01"
                for record in data.activity)
+
+
+# ---------------------------------------------------------------- item 5: every problem at once
+
+
+def test_check_lists_cell_problems_and_a_missing_goal_in_one_run(make_workbook) -> None:
+    """A rep with no goal used to appear only after the cell errors were fixed."""
+    sheets = british_sheets()
+    del sheets["Goals"][5]  # R05 has no goal now
+    sheets["Goals"][2][2] = "lots"  # R02's New Client Target: reported, not "no goal"
+    for row in range(20, 60):
+        activity_row(sheets, row)[0] = "someday"
+    activity_row(sheets, 70)[0] = "someday"
+    problems = _errors(make_workbook(sheets))
+    assert problems == [  # sorted by sheet (Reps, Goals, Activity …), row and column
+        ("Reps row 6: active rep 'R05' (Emma Clarke) has no goal for 2026 (2026-04-01 to "
+         "2027-03-31): add a Goals row with Rep ID 'R05' and Year 2026, or set Active to "
+         "'no'."),
+        ("Goals!C3: 'lots' is not an amount of money. Write a number such as 1000 or "
+         "$1,000.50."),
+        *(f"Activity!A{row}: 'someday' is not a date. Write it as a date cell or as text "
+          "like 2026-03-05." for row in range(20, 25)),
+        ("Activity!A25:A59, A70: 36 more cells with the same kind of problem as "
+         "Activity!A20 above."),
+    ]

@@ -8,11 +8,14 @@ parsers, which record problems with their cell names.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from goalreport.core.model import DayActivity, Goal, Rep
+from goalreport.core.calendar import fiscal_year_bounds, goal_year_of
+from goalreport.core.history import HISTORY_DAYS
+from goalreport.core.model import DayActivity, Rep, WorkbookData
+from goalreport.errors import Problem
 from goalreport.guard.handback import build
 from goalreport.workbook.inputsheets import RepIndex, rep_key
 from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
@@ -263,28 +266,66 @@ def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, De
     return (WON_NEW if client_type == "new" else WON_REPEAT), amount
 
 
-def activity_warnings(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
-                      goals: tuple[Goal, ...], fiscal_start: int, sheet: str,
-                      out: Collector) -> None:
-    """One warning per rep for activity of an inactive rep, or outside every goal year."""
+def inactive_activity_warning(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
+                              sheet: str, out: Collector) -> None:
+    """One warning for all activity of inactive reps (it counts in team history only)."""
     inactive = {rep.rep_id for rep in reps if not rep.active}
-    years: dict[str, set[int]] = defaultdict(set)
-    for goal in goals:
-        years[goal.rep_id].add(goal.year)
-    outside: dict[str, int] = defaultdict(int)
-    idle: dict[str, int] = defaultdict(int)
+    days: dict[str, int] = defaultdict(int)
     for record in activity:
         if record.rep_id in inactive:
-            idle[record.rep_id] += 1
+            days[record.rep_id] += 1
+    if days:
+        listed = _reps_with_days(days)
+        out.warn(f"{sheet} sheet", f"activity of inactive rep{'s' if len(days) > 1 else ''} "
+                 f"{listed} counts in team history only.")
+
+
+def history_warnings(data: WorkbookData, as_of: date, sheet: str = "Activity"
+                     ) -> list[Problem]:
+    """One warning for activity that counts nowhere: outside every goal year of its rep
+    and outside the 365 days of history up to As Of. Last year's activity inside that
+    window is the history close rates come from, so it is not warned about."""
+    start = as_of - timedelta(days=HISTORY_DAYS - 1)
+    fiscal = data.settings.fiscal_year_start
+    years: dict[str, set[int]] = defaultdict(set)
+    for goal in data.goals:
+        years[goal.rep_id].add(goal.year)
+    inactive = {rep.rep_id for rep in data.reps if not rep.active}
+    days: dict[str, int] = defaultdict(int)
+    for record in data.activity:
+        if start <= record.day <= as_of or record.rep_id in inactive or \
+                record.rep_id not in years:
             continue
-        year = record.day.year if record.day.month >= fiscal_start else record.day.year - 1
-        if record.rep_id in years and year not in years[record.rep_id]:
-            outside[record.rep_id] += 1
-    for rep_id, count in sorted(idle.items()):
-        out.warn(f"{sheet} sheet", f"{count} day{'s' if count != 1 else ''} of activity for "
-                 f"inactive rep {rep_id!r}; it counts in team history only.")
-    for rep_id, count in sorted(outside.items()):
-        known = ", ".join(str(y) for y in sorted(years[rep_id]))
-        out.warn(f"{sheet} sheet", f"{count} day{'s' if count != 1 else ''} of activity for "
-                 f"{rep_id!r} {'falls' if count == 1 else 'fall'} outside their goal year{'s' if len(years[rep_id]) > 1 else ''}"
-                 f" ({known}); they count in history only.")
+        if goal_year_of(record.day, fiscal) not in years[record.rep_id]:
+            days[record.rep_id] += 1
+    if not days:
+        return []
+    count = sum(days.values())
+    goal_years = sorted({year for rep_id in days for year in years[rep_id]})
+    spans = "; ".join(f"{year}: {goal_year_span(year, fiscal)}" for year in goal_years)
+    return [Problem(f"{sheet} sheet", (
+        f"{count} day{'s' if count != 1 else ''} of activity by {_reps_with_days(days)} "
+        f"{'falls' if count == 1 else 'fall'} outside the goal year{'s' if len(goal_years) > 1 else ''} "
+        f"({spans}) and before the 365 days of history up to As Of ({_day(start)} – "
+        f"{_day(as_of)}), so {'it counts' if count == 1 else 'they count'} nowhere."),
+        "warning", kind="activity outside goal years")]
+
+
+def goal_year_span(year: int, fiscal_start: int) -> str:
+    """Goal year 2026 from April as 'April 2026 – March 2027' (never a bare year)."""
+    first, last = fiscal_year_bounds(year, fiscal_start)
+    if first.year == last.year:
+        return f"{first:%B} – {last:%B} {last.year}"
+    return f"{first:%B %Y} – {last:%B %Y}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _reps_with_days(days: dict[str, int], limit: int = 10) -> str:
+    """'R1 (3 days), R2 (1 day)', the first ``limit`` reps, then 'and N more reps'."""
+    items = sorted(days.items())
+    shown = ", ".join(f"{rep_id} ({n} day{'s' if n != 1 else ''})" for rep_id, n in items[:limit])
+    rest = len(items) - limit
+    return shown + (f" and {rest:,} more rep{'s' if rest != 1 else ''}" if rest > 0 else "")

@@ -186,6 +186,7 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
     rows = 0
     for row in table.rows:
         rows += 1
+        before = out.errors_seen
         rep_id = reps.resolve(row, out)
         year = row.parse("year", _year, out, required="the Year is missing. Write the year "
                          "the goal is for, such as 2026.")
@@ -199,6 +200,8 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
         close_rate = row.parse("close_rate", _goal_close_rate, out)
         mpl = row.parse("meetings_per_lead", _meetings_per_lead(locale), out)
         focus = row.parse("focus_hours", _hours_per_week(locale), out)
+        if rep_id is not None and (out.errors_seen > before or (new == 0 and repeat == 0)):
+            out.flawed_reps.add(rep_id)
         if new == 0 and repeat == 0:
             out.error(row.where, "both targets are 0, so there is nothing to plan. Write the "
                       "year's New Client Target and Repeat Client Target (one may be 0).")

@@ -14,15 +14,14 @@ What is a warning rather than an error:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
-from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
+from goalreport.core.model import DayActivity, Goal, Holiday, TimeOff, WorkbookData
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.paused_gc import no_gc
-from goalreport.workbook.activity import activity_warnings, read_activity
+from goalreport.workbook.activity import inactive_activity_warning, read_activity
 from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
@@ -31,6 +30,7 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.problemlist import format_problems, sort_problems
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -57,6 +57,17 @@ def read_workbook(path: Path) -> WorkbookData:
     if out.problems or data is None:
         raise InputProblems(out.problems, out.warnings)
     return data
+
+
+def read_for_check(path: Path) -> tuple[WorkbookData | None, tuple[Problem, ...],
+                                        tuple[Problem, ...]]:
+    """(data, problems, warnings) of ``path``, so that ``check`` can run the engine even
+    when cells have problems and list a missing goal in the same run. With problems,
+    ``data`` holds only the sound rows (and no rep whose Goals row has a problem), or is
+    None when Settings, the Reps sheet or a required sheet could not be read. Raises
+    ``UnreadableWorkbook`` only."""
+    data, out = _read(Path(path))
+    return data, tuple(out.problems), tuple(out.warnings)
 
 
 def find_problems(path: Path) -> tuple[list[Problem], list[Problem]]:
@@ -103,7 +114,9 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
                   f"missing (sheets found: {found}). Add {'them' if len(missing) > 1 else 'it'}"
                   ", or run `goalreport init` for a template with every sheet.")
 
+    before = out.errors_seen
     settings = read_settings(book, sheets["settings"], out)
+    settings_problems = out.errors_seen > before
     locale = settings.locale
     currency = None if "currency" in out.unsure else settings.currency
 
@@ -117,7 +130,7 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         activity = read_activity(table, index, locale, out, currency)
-        activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
+        inactive_activity_warning(activity, reps, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
             table := read_table(book, SEASONALITY, sheets["seasonality"], out)):
@@ -130,10 +143,12 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
         time_off = read_time_off(table, index, locale, out)
 
     out.finish(book)
-    if not out.problems:
-        _goal_warnings(reps, goals, settings, out)
     if out.problems:
-        return None, out
+        if missing or not index.checked or settings_problems:
+            return None, out  # the goal year or the reps are not known: nothing to check
+        # For check: the sound rows, less the reps whose goal rows have problems (their
+        # goals are not missing, they are already reported).
+        reps = tuple(rep for rep in reps if rep.rep_id not in out.flawed_reps)
     data = WorkbookData(
         settings=settings, reps=reps, goals=goals, activity=activity,
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
@@ -155,57 +170,5 @@ def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:
             "or add those sheets.")
 
 
-def _goal_warnings(reps: tuple[Rep, ...], goals: tuple[Goal, ...], settings: Settings,
-                   out: Collector) -> None:
-    """Warn about active reps with no goal at all, or none for the year As Of falls in."""
-    years: dict[str, set[int]] = {}
-    for goal in goals:
-        years.setdefault(goal.rep_id, set()).add(goal.year)
-    as_of = settings.as_of
-    current = None
-    if as_of is not None:
-        start = settings.fiscal_year_start
-        current = as_of.year if as_of.month >= start else as_of.year - 1
-    for rep in reps:
-        if not rep.active:
-            continue
-        if rep.rep_id not in years:
-            out.warn(rep.source or REPS.title, f"active rep {rep.rep_id!r} has no goal. Add a "
-                     "row for them on the Goals sheet, or set Active to no.")
-        elif current is not None and current not in years[rep.rep_id]:
-            out.warn(rep.source or REPS.title, f"active rep {rep.rep_id!r} has no goal for "
-                     f"{current}, the goal year of As Of ({as_of}). Add a Goals row for "
-                     f"{current}.")
-
-
-# ---------------------------------------------------------------- terminal output
-
-_WHERE = re.compile(r"^(?P<sheet>.+?)(?:!(?P<col>[A-Z]+)(?P<row>\d+)| row (?P<row2>\d+)"
-                    r"| sheet| column .*)?$")
-
-
-def _sort_key(problem: Problem) -> tuple[int, str, int, int, str]:
-    match = _WHERE.match(problem.where)
-    sheet = match.group("sheet") if match else problem.where
-    order = {spec.title.casefold(): i + 1 for i, spec in enumerate(SHEETS)}
-    rank = 0 if sheet == "Workbook" else order.get(sheet.casefold(), len(SHEETS) + 1)
-    row = int(match.group("row") or match.group("row2") or 0) if match else 0
-    column = 0
-    if match and match.group("col"):
-        for letter in match.group("col"):
-            column = column * 26 + ord(letter) - 64
-    return rank, sheet.casefold(), row, column, problem.message
-
-
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Sheet order (as in the SPEC), then row, then column."""
-    return sorted(problems, key=_sort_key)
-
-
-def format_problems(problems: Iterable[Problem]) -> str:
-    """One line per problem, sorted; warnings are marked ``warning:``."""
-    return "\n".join(
-        f"warning: {p}" if p.severity == "warning" else str(p) for p in sort_problems(problems))
-
-
-__all__ = ["find_problems", "format_problems", "read_workbook", "sort_problems"]
+__all__ = ["find_problems", "format_problems", "read_for_check", "read_workbook",
+           "sort_problems"]
