@@ -3,6 +3,7 @@ the exact message a manager sees."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 
 import pytest
@@ -138,4 +139,32 @@ def test_check_lists_cell_problems_and_a_missing_goal_in_one_run(make_workbook) 
           "like 2026-03-05." for row in range(20, 25)),
         ("Activity!A25:A59, A70: 36 more cells with the same kind of problem as "
          "Activity!A20 above."),
+    ]
+
+
+# ---------------------------------------------------------------- item 6: warnings that help
+
+
+def test_last_years_activity_is_history_and_old_activity_is_one_line(make_workbook) -> None:
+    sheets = british_sheets()  # every rep has activity from November 2025: history, no warning
+    sheets["Activity"].append([dt.date(2024, 6, 3), "R01", "lead", None, None, None, None])
+    sheets["Activity"].append([dt.date(2024, 6, 4), "R01", "lead", None, None, None, None])
+    sheets["Activity"].append([dt.date(2025, 5, 4), "R02", "lead", None, None, None, None])
+    sheets["Activity"].append([dt.date(2025, 11, 1), "R03", "lead", None, None, None, None])
+    assert [str(w) for w in check_workbook(make_workbook(sheets), today=TODAY)] == [
+        ("Activity sheet: 3 days of activity by R01 (2 days), R02 (1 day) fall outside goal "
+         "year 2026 (April 2026 – March 2027) and before the 365 days of history up to As Of "
+         "(1 November 2025 – 31 October 2026), so they count nowhere. If it should count, add "
+         "a Goals row for its year."),
+    ]
+
+
+def test_inactive_reps_activity_is_one_line(make_workbook) -> None:
+    sheets = british_sheets()
+    sheets["Reps"][0].append("Active")
+    for row in sheets["Reps"][1:]:
+        row.append("no" if row[0] in ("R02", "R05") else "yes")
+    assert [str(w) for w in check_workbook(make_workbook(sheets), today=TODAY)] == [
+        ("Activity sheet: activity of inactive reps R02 (13 days), R05 (13 days) counts in "
+         "team history only."),
     ]

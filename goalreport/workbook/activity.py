@@ -302,12 +302,15 @@ def history_warnings(data: WorkbookData, as_of: date, sheet: str = "Activity"
         return []
     count = sum(days.values())
     goal_years = sorted({year for rep_id in days for year in years[rep_id]})
-    spans = "; ".join(f"{year}: {goal_year_span(year, fiscal)}" for year in goal_years)
+    spans = [f"{year} ({goal_year_span(year, fiscal)})" for year in goal_years]
+    years_text = spans[0] if len(spans) == 1 else f"{', '.join(spans[:-1])} and {spans[-1]}"
+    plural = "s" if len(spans) > 1 else ""
     return [Problem(f"{sheet} sheet", (
         f"{count} day{'s' if count != 1 else ''} of activity by {_reps_with_days(days)} "
-        f"{'falls' if count == 1 else 'fall'} outside the goal year{'s' if len(goal_years) > 1 else ''} "
-        f"({spans}) and before the 365 days of history up to As Of ({_day(start)} – "
-        f"{_day(as_of)}), so {'it counts' if count == 1 else 'they count'} nowhere."),
+        f"{'falls' if count == 1 else 'fall'} outside goal year{plural} {years_text} and "
+        f"before the 365 days of history up to As Of ({_day(start)} – {_day(as_of)}), so "
+        f"{'it counts' if count == 1 else 'they count'} nowhere. If it should count, "
+        "add a Goals row for its year."),
         "warning", kind="activity outside goal years")]
 
 
