@@ -168,3 +168,26 @@ def test_inactive_reps_activity_is_one_line(make_workbook) -> None:
         ("Activity sheet: activity of inactive reps R02 (13 days), R05 (13 days) counts in "
          "team history only."),
     ]
+
+
+# ---------------------------------------------------------------- item 8: near matches
+
+
+def test_unknown_rep_ids_suggest_the_near_id_or_the_rep_whose_name_it_is(make_workbook) -> None:
+    sheets = british_sheets()
+    activity_row(sheets, 3)[1] = "R1"
+    activity_row(sheets, 4)[1] = "Alice Green"
+    activity_row(sheets, 5)[1] = "R-02"
+    activity_row(sheets, 6)[1] = "Zed"
+    some = "(R01, R02, R03, R04, R05, …)"
+    assert _errors(make_workbook(sheets)) == [
+        (f"Activity!B3: Rep ID 'R1' is not on the Reps sheet — did you mean R01? Use an ID "
+         f"from the Reps sheet {some}, or add the rep there."),
+        (f"Activity!B4: Rep ID 'Alice Green' is not on the Reps sheet — 'Alice Green' is "
+         f"R01's Name: write R01. Use an ID from the Reps sheet {some}, or add the rep "
+         "there."),
+        (f"Activity!B5: Rep ID 'R-02' is not on the Reps sheet — did you mean R02? Use an ID "
+         f"from the Reps sheet {some}, or add the rep there."),
+        (f"Activity!B6: Rep ID 'Zed' is not on the Reps sheet. Use an ID from the Reps sheet "
+         f"{some}, or add the rep there."),
+    ]

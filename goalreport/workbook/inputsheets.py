@@ -8,6 +8,8 @@ Reps sheet is the one kept.
 
 from __future__ import annotations
 
+import difflib
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -29,11 +31,19 @@ from goalreport.workbook.values import (
 )
 
 MAX_RAMP_MONTHS = 24
+#: Unknown Rep IDs that get their own lines (with a near match); the rest are one kind.
+NAMED_UNKNOWN_IDS = 10
 
 
 def rep_key(rep_id: str) -> str:
     """How Rep IDs are compared: case-insensitively, spaces collapsed."""
     return " ".join(rep_id.split()).casefold()
+
+
+def _loose_key(rep_id: str) -> str:
+    """Near-match key: no case, punctuation or leading zeros ('R-01' and 'r1' → 'r1')."""
+    text = re.sub(r"[\W_]+", "", rep_id.casefold())
+    return re.sub(r"\d+", lambda m: str(int(m.group())), text)
 
 
 class RepIndex:
@@ -47,6 +57,10 @@ class RepIndex:
         #: Keys of IDs on the Reps sheet whose row has a problem: their rows elsewhere are
         #: skipped quietly, since the problem is already reported once on the Reps sheet.
         self.flawed = flawed
+        #: Unknown IDs named with their own lines (and near-match hint), up to a few.
+        self._unknown: dict[str, str] = {}
+        self._loose: dict[str, str] | None = None
+        self._names: dict[str, str] | None = None
 
     def resolve(self, row: Row, out: Collector) -> str | None:
         """The canonical ID for the row's Rep ID, or None (problem recorded)."""
@@ -61,11 +75,36 @@ class RepIndex:
         if rep_key(rep_id) in self.flawed:
             return None
         if self.checked:
-            out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is not on the Reps sheet. "
-                      f"Use an ID from the Reps sheet{self._some()}, or add the rep there.",
-                      kind=f"unknown rep {rep_key(rep_id)}")
+            key = rep_key(rep_id)
+            if key not in self._unknown and len(self._unknown) < NAMED_UNKNOWN_IDS:
+                self._unknown[key] = self._near(rep_id)
+            hint = self._unknown.get(key)
+            said = f"Rep ID {rep_id!r} is not on the Reps sheet{hint or ''}"
+            out.error(row.cell("rep_id"), f"{said}{'' if said.endswith('?') else '.'} Use an "
+                      f"ID from the Reps sheet{self._some()}, or add the rep there.",
+                      kind=f"unknown rep {key}" if hint is not None else "unknown rep")
             return None
         return rep_id
+
+    def _near(self, rep_id: str) -> str:
+        """' — did you mean R01?' for 'R1', or " — 'Alice Green' is R01's Name" for a
+        name typed as an ID; '' when nothing is close."""
+        if self._loose is None:
+            self._loose = {}
+            self._names = {}
+            for rep in self.by_key.values():
+                self._loose.setdefault(_loose_key(rep.rep_id), rep.rep_id)
+                self._names.setdefault(rep_key(rep.name), rep.rep_id)
+        assert self._names is not None
+        if (owner := self._names.get(rep_key(rep_id))) is not None:
+            return f" — {rep_id!r} is {owner}'s Name: write {owner}"
+        if (near := self._loose.get(_loose_key(rep_id))) is not None:
+            return f" — did you mean {near}?"
+        if len(self._loose) <= 5000:
+            close = difflib.get_close_matches(rep_key(rep_id), list(self.by_key), 1, 0.75)
+            if close:
+                return f" — did you mean {self.by_key[close[0]].rep_id}?"
+        return ""
 
     def _some(self) -> str:
         ids = [rep.rep_id for rep in self.by_key.values()][:5]
