@@ -191,3 +191,32 @@ def test_unknown_rep_ids_suggest_the_near_id_or_the_rep_whose_name_it_is(make_wo
         (f"Activity!B6: Rep ID 'Zed' is not on the Reps sheet. Use an ID from the Reps sheet "
          f"{some}, or add the rep there."),
     ]
+
+
+# ---------------------------------------------------------------- item 3: goals in thousands
+
+
+def test_targets_typed_in_thousands_are_warnings_naming_the_cell(make_workbook) -> None:
+    sheets = british_sheets()
+    sheets["Goals"][3][2:4] = [96, 48]  # R03 meant £96k and £48k
+    sheets["Goals"][4][2:4] = ["120k", 0]  # R04: 120k is read as 120,000, fine
+    warnings = check_workbook(make_workbook(sheets), today=TODAY)
+    assert [str(w) for w in warnings] == [
+        ("Goals!C4: a New Client Target of 96 is less than one average deal (4,000): did you "
+         "mean 96,000? Write the whole amount (such as 96000 or 96k)."),
+        ("Goals!D4: a Repeat Client Target of 48 is less than one average deal (4,000): did "
+         "you mean 48,000? Write the whole amount (such as 48000 or 48k)."),
+    ]
+
+
+def test_a_goal_far_below_the_median_is_a_warning_without_deal_sizes(make_workbook) -> None:
+    sheets = british_sheets()
+    for row in sheets["Goals"]:
+        del row[4]  # no Avg Deal Size column: deal sizes come from the history
+    sheets["Goals"][6][2] = 650  # R06: £650 against a median goal of about £100,000
+    warnings = [str(w) for w in check_workbook(make_workbook(sheets), today=TODAY)]
+    assert warnings == [
+        ("Goals!C7: a New Client Target of 650 is less than a hundredth of the median goal "
+         "for 2026 (99,000): did you mean 650,000? Write the whole amount (such as 650000 "
+         "or 650k)."),
+    ]

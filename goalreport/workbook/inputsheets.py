@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import statistics
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -219,8 +220,12 @@ def _hours_per_week(locale: str):
 
 
 def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
-               currency: str | None = None) -> tuple[Goal, ...]:
+               currency: str | None = None, default_deal: Decimal | None = None
+               ) -> tuple[Goal, ...]:
+    """The Goals sheet; targets that look typed in thousands are warnings (see
+    ``thousands_warnings``)."""
     goals: list[Goal] = []
+    cells: list[tuple[Goal, Row]] = []
     seen: dict[tuple[str, int], Row] = {}
     rows = 0
     for row in table.rows:
@@ -253,16 +258,54 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
                       f"{seen[key].where}). Keep one row per rep and year.")
             continue
         seen[key] = row
-        goals.append(Goal(
+        goals.append(goal := Goal(
             rep_id=rep_id, year=year, new_target=new, repeat_target=repeat,
             avg_new_deal_size=avg_new, avg_repeat_deal_size=avg_repeat,
             close_rate=close_rate, meetings_per_lead=mpl, focus_hours_per_week=focus,
             source=row.where, avg_deal_size_cell=_deal_size_cell(row),
         ))
+        cells.append((goal, row))
+    thousands_warnings(cells, default_deal, out)
     if rows == 0:
         out.error(f"{table.name} sheet", "has no goals yet. Add one row per rep and year "
                   "below the header: Rep ID, Year, New Client Target, Repeat Client Target.")
     return tuple(goals)
+
+
+def thousands_warnings(cells: list[tuple[Goal, Row]], default_deal: Decimal | None,
+                       out: Collector) -> None:
+    """Warn about a target smaller than one average deal of its type, or than a hundredth
+    of the median goal of its year: most likely typed in thousands (96 for 96,000), which
+    would put the rep at 14,722 % of target. ``120k`` is read as 120,000 already."""
+    totals: dict[int, list[Decimal]] = {}
+    for goal, _row in cells:
+        totals.setdefault(goal.year, []).append(goal.total_target)
+    medians = {year: statistics.median_low(sorted(values)) for year, values in totals.items()}
+    for goal, row in cells:
+        median = medians[goal.year]
+        for key, target, deal in (
+                ("new_target", goal.new_target, goal.avg_new_deal_size or default_deal),
+                ("repeat_target", goal.repeat_target,
+                 goal.avg_repeat_deal_size or default_deal)):
+            if not target:
+                continue
+            if deal is not None and target < deal:
+                why = f"less than one average deal ({_plain(deal)})"
+            elif target * 100 < median:
+                why = f"less than a hundredth of the median goal for {goal.year} " \
+                      f"({_plain(median)})"
+            else:
+                continue
+            title = GOALS.column(key).title
+            out.warn(row.cell(key), f"a {title} of {_plain(target)} is {why}: did you mean "
+                     f"{_plain(target * 1000)}? Write the whole amount (such as "
+                     f"{_plain(target * 1000).replace(',', '')} or {_plain(target)}k).",
+                     kind="goal in thousands")
+
+
+def _plain(amount: Decimal) -> str:
+    """96000.00 → '96,000'; 96.5 → '96.50'."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def _deal_size_cell(row: Row) -> str:

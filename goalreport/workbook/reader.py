@@ -126,7 +126,8 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
 
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
-        goals = read_goals(table, index, locale, out, currency)
+        goals = read_goals(table, index, locale, out, currency,
+                           settings.default_avg_deal_size)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         activity = read_activity(table, index, locale, out, currency)
