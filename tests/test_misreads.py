@@ -220,3 +220,45 @@ def test_a_goal_far_below_the_median_is_a_warning_without_deal_sizes(make_workbo
          "for 2026 (99,000): did you mean 650,000? Write the whole amount (such as 650000 "
          "or 650k)."),
     ]
+
+
+# ---------------------------------------------------------------- item 4: regional holidays
+
+
+def test_gb_without_a_region_names_what_england_wales_scotland_and_ni_add(
+        make_workbook) -> None:
+    sheets = british_sheets()
+    sheets["Settings"][5][1] = "GB"
+    data = read_workbook(make_workbook(sheets))
+    assert [str(w) for w in data.warnings] == [
+        ("Settings!B6: Holiday Country GB has regions whose public holidays differ, and "
+         "without a region only the holidays all of GB keeps are days off. In goal year 2026 "
+         "(April 2026 – March 2027): GB-ENG and GB-WLS add Easter Monday (6 April 2026), "
+         "Late Summer Bank Holiday (31 August 2026), Easter Monday (29 March 2027); GB-NIR "
+         "adds Easter Monday (6 April 2026), Battle of the Boyne (observed) (13 July 2026), "
+         "Late Summer Bank Holiday (31 August 2026), Saint Patrick's Day (17 March 2027) and "
+         "1 more; GB-SCT adds Scotland's participation in the FIFA World Cup final (15 June "
+         "2026), Summer Bank Holiday (3 August 2026), Saint Andrew's Day (30 November 2026), "
+         "New Year Holiday (observed) (4 January 2027). Write the region, such as GB-ENG, "
+         "GB-NIR, GB-SCT or GB-WLS."),
+    ]
+
+
+def test_a_country_whose_regions_agree_or_a_region_given_is_quiet(make_workbook) -> None:
+    for country in ("GB-ENG", "SE", "NL"):
+        sheets = british_sheets()
+        sheets["Settings"][5][1] = country
+        assert read_workbook(make_workbook(sheets, f"{country}.xlsx")).warnings == ()
+
+
+def test_gb_eng_2026_bank_holidays_match_the_published_list(make_workbook) -> None:
+    """gov.uk's 2026 bank holidays for England and Wales (weekdays: Boxing Day falls on a
+    Saturday, so 28 December is its substitute)."""
+    from goalreport.core.calendar import public_holidays
+
+    data = read_workbook(make_workbook(british_sheets()))
+    found = public_holidays(data.settings.holiday_country, data.settings.holiday_subdivision,
+                            (2026,))
+    assert sorted(day for day in found if day.weekday() < 5) == [
+        date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 4),
+        date(2026, 5, 25), date(2026, 8, 31), date(2026, 12, 25), date(2026, 12, 28)]

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import holidays as _holidays
 
-from goalreport.errors import InputProblems, Problem
 from goalreport.core.model import Holiday, Rep, Settings, TimeOff
+from goalreport.errors import InputProblems, Problem
 
 ONE_DAY = timedelta(days=1)
 
@@ -152,3 +152,23 @@ def goal_year(year: int, settings: Settings, holidays: Iterable[Holiday] = ()) -
     return GoalYear(
         year=year, start=start, end=end, months=month_starts(start),
         company_days=company_working_days(start, end, settings, holidays))
+
+
+@lru_cache(maxsize=16)
+def regional_holidays(country: str, start: date, end: date, weekdays: frozenset[int]
+                      ) -> dict[str, tuple[tuple[date, str], ...]]:
+    """For a country given without a region: what each region's public holidays add to
+    the country's own between ``start`` and ``end`` on ``weekdays`` (GB 2026: GB-ENG adds
+    Easter Monday and the Late Summer Bank Holiday). Empty when the country has no regions
+    or they all keep the same days. Pure data from the ``holidays`` package."""
+    years = list(range(start.year, end.year + 1))
+    national = _holidays.country_holidays(country, years=years)
+    extras: dict[str, tuple[tuple[date, str], ...]] = {}
+    for region in national.subdivisions:
+        local = _holidays.country_holidays(country, subdiv=region, years=years)
+        added = tuple(sorted((day, name) for day, name in local.items()
+                             if start <= day <= end and day.weekday() in weekdays
+                             and day not in national))
+        if added:
+            extras[f"{country}-{region}"] = added
+    return extras

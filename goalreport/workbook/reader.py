@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
-from goalreport.core.model import DayActivity, Goal, Holiday, TimeOff, WorkbookData
+from goalreport.core.calendar import goal_year_of
+from goalreport.core.model import DayActivity, Goal, Holiday, Settings, TimeOff, WorkbookData
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.paused_gc import no_gc
 from goalreport.workbook.activity import inactive_activity_warning, read_activity
@@ -41,7 +42,7 @@ from goalreport.workbook.schema import (
     SHEETS,
     TIME_OFF,
 )
-from goalreport.workbook.settings import read_settings
+from goalreport.workbook.settings import holiday_region_warning, read_settings
 from goalreport.workbook.table import Collector, find_sheet, read_table
 
 SUFFIXES = (".xlsx", ".xlsm")
@@ -128,6 +129,7 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
         goals = read_goals(table, index, locale, out, currency,
                            settings.default_avg_deal_size)
+    holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         activity = read_activity(table, index, locale, out, currency)
@@ -158,6 +160,13 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
         warnings=tuple(out.warnings),
     )
     return data, out
+
+
+def _goal_year(settings: Settings, goals: tuple[Goal, ...]) -> int | None:
+    """The goal year As Of falls in, else the latest on the Goals sheet (no clock here)."""
+    if settings.as_of is not None:
+        return goal_year_of(settings.as_of, settings.fiscal_year_start)
+    return max((goal.year for goal in goals), default=None)
 
 
 def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:

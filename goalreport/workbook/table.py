@@ -36,6 +36,8 @@ class Collector:
     _warnings: Condenser = field(default_factory=Condenser)
     #: Every error recorded so far, shown or condensed (readers compare it around a row).
     errors_seen: int = 0
+    #: Where some settings were given ('holiday_country' → 'Settings!B6'), for warnings.
+    setting_cells: dict[str, str] = field(default_factory=dict)
     #: Rep IDs whose Goals rows have a problem (check leaves them out of the engine run).
     flawed_reps: set[str] = field(default_factory=set)
     #: Settings that had a problem, so checks against them are skipped (e.g. "currency").
