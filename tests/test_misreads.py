@@ -225,6 +225,17 @@ def test_a_goal_far_below_the_median_is_a_warning_without_deal_sizes(make_workbo
 # ---------------------------------------------------------------- item 4: regional holidays
 
 
+@pytest.mark.parametrize("country", ["DE", "CH", "ES", "AU", "CA", "IN"])
+def test_countries_whose_regions_keep_other_days_off_warn(make_workbook, country) -> None:
+    sheets = british_sheets()
+    sheets["Settings"][5][1] = country
+    [warning] = read_workbook(make_workbook(sheets)).warnings
+    assert warning.where == "Settings!B6"
+    assert warning.message.startswith(f"Holiday Country {country} has regions whose public "
+                                      "holidays differ")
+    assert f"Write the region, such as {country}-" in warning.message
+
+
 def test_gb_without_a_region_names_what_england_wales_scotland_and_ni_add(
         make_workbook) -> None:
     sheets = british_sheets()
@@ -245,7 +256,9 @@ def test_gb_without_a_region_names_what_england_wales_scotland_and_ni_add(
 
 
 def test_a_country_whose_regions_agree_or_a_region_given_is_quiet(make_workbook) -> None:
-    for country in ("GB-ENG", "SE", "NL"):
+    """US federal holidays are what nearly every state keeps (no state holiday is kept by
+    a third of the states, the typical state adds two): no warning on every US workbook."""
+    for country in ("GB-ENG", "SE", "NL", "US", "FR"):
         sheets = british_sheets()
         sheets["Settings"][5][1] = country
         assert read_workbook(make_workbook(sheets, f"{country}.xlsx")).warnings == ()
