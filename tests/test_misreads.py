@@ -217,8 +217,8 @@ def test_a_goal_far_below_the_median_is_a_warning_without_deal_sizes(make_workbo
     warnings = [str(w) for w in check_workbook(make_workbook(sheets), today=TODAY)]
     assert warnings == [
         ("Goals!C7: a New Client Target of 650 is less than a hundredth of the median goal "
-         "for 2026 (99,000): did you mean 650,000? Write the whole amount (such as 650000 "
-         "or 650k)."),
+         "(99,000) for goal year 2026 (April 2026 – March 2027): did you mean 650,000? Write "
+         "the whole amount (such as 650000 or 650k)."),
     ]
 
 
@@ -275,3 +275,11 @@ def test_gb_eng_2026_bank_holidays_match_the_published_list(make_workbook) -> No
     assert sorted(day for day in found if day.weekday() < 5) == [
         date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 4),
         date(2026, 5, 25), date(2026, 8, 31), date(2026, 12, 25), date(2026, 12, 28)]
+
+
+def test_a_default_deal_size_in_dollars_is_named_on_settings(make_workbook) -> None:
+    sheets = british_sheets()
+    sheets["Settings"].append(["Default Avg Deal Size", "$250"])
+    assert _errors(make_workbook(sheets)) == [
+        ("Settings!B8: '$250' is in USD; this workbook counts GBP (Settings Currency). "
+         "Convert it, or change Currency.")]

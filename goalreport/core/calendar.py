@@ -191,3 +191,12 @@ def regional_holidays(country: str, start: date, end: date, weekdays: frozenset[
 
 #: Extra days off of the typical (median) region that make a region worth naming.
 TYPICAL_EXTRA_DAYS = 3
+
+
+def goal_year_span(year: int, fiscal_start: int) -> str:
+    """Goal year 2026 from April as 'April 2026 – March 2027', for messages that must
+    never name a fiscal year as a bare calendar year."""
+    first, last = fiscal_year_bounds(year, fiscal_start)
+    if first.year == last.year:
+        return f"{first:%B} – {last:%B} {last.year}"
+    return f"{first:%B %Y} – {last:%B %Y}"

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from goalreport.core.calendar import fiscal_year_bounds, goal_year_of
+from goalreport.core.calendar import goal_year_of, goal_year_span
 from goalreport.core.history import HISTORY_DAYS
 from goalreport.core.model import DayActivity, Rep, WorkbookData
 from goalreport.errors import Problem
@@ -312,14 +312,6 @@ def history_warnings(data: WorkbookData, as_of: date, sheet: str = "Activity"
         f"{'it counts' if count == 1 else 'they count'} nowhere. If it should count, "
         "add a Goals row for its year."),
         "warning", kind="activity outside goal years")]
-
-
-def goal_year_span(year: int, fiscal_start: int) -> str:
-    """Goal year 2026 from April as 'April 2026 – March 2027' (never a bare year)."""
-    first, last = fiscal_year_bounds(year, fiscal_start)
-    if first.year == last.year:
-        return f"{first:%B} – {last:%B} {last.year}"
-    return f"{first:%B %Y} – {last:%B %Y}"
 
 
 def _day(day: date) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from goalreport.core.calendar import goal_year_span
 from goalreport.core.model import Goal, Holiday, Rep, TimeOff
 from goalreport.workbook.schema import GOALS, REPS
 from goalreport.workbook.settings import parse_month
@@ -220,8 +221,8 @@ def _hours_per_week(locale: str):
 
 
 def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
-               currency: str | None = None, default_deal: Decimal | None = None
-               ) -> tuple[Goal, ...]:
+               currency: str | None = None, default_deal: Decimal | None = None,
+               fiscal_start: int = 1) -> tuple[Goal, ...]:
     """The Goals sheet; targets that look typed in thousands are warnings (see
     ``thousands_warnings``)."""
     goals: list[Goal] = []
@@ -265,7 +266,7 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
             source=row.where, avg_deal_size_cell=_deal_size_cell(row),
         ))
         cells.append((goal, row))
-    thousands_warnings(cells, default_deal, out)
+    thousands_warnings(cells, default_deal, fiscal_start, out)
     if rows == 0:
         out.error(f"{table.name} sheet", "has no goals yet. Add one row per rep and year "
                   "below the header: Rep ID, Year, New Client Target, Repeat Client Target.")
@@ -273,7 +274,7 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
 
 
 def thousands_warnings(cells: list[tuple[Goal, Row]], default_deal: Decimal | None,
-                       out: Collector) -> None:
+                       fiscal_start: int, out: Collector) -> None:
     """Warn about a target smaller than one average deal of its type, or than a hundredth
     of the median goal of its year: most likely typed in thousands (96 for 96,000), which
     would put the rep at 14,722 % of target. ``120k`` is read as 120,000 already."""
@@ -292,8 +293,8 @@ def thousands_warnings(cells: list[tuple[Goal, Row]], default_deal: Decimal | No
             if deal is not None and target < deal:
                 why = f"less than one average deal ({_plain(deal)})"
             elif target * 100 < median:
-                why = f"less than a hundredth of the median goal for {goal.year} " \
-                      f"({_plain(median)})"
+                why = f"less than a hundredth of the median goal ({_plain(median)}) for " \
+                      f"goal year {goal.year} ({goal_year_span(goal.year, fiscal_start)})"
             else:
                 continue
             title = GOALS.column(key).title

@@ -128,7 +128,7 @@ def _read_unpaused(path: Path) -> tuple[WorkbookData | None, Collector]:
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
         goals = read_goals(table, index, locale, out, currency,
-                           settings.default_avg_deal_size)
+                           settings.default_avg_deal_size, settings.fiscal_year_start)
     holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
