@@ -283,3 +283,18 @@ def test_a_default_deal_size_in_dollars_is_named_on_settings(make_workbook) -> N
     assert _errors(make_workbook(sheets)) == [
         ("Settings!B8: '$250' is in USD; this workbook counts GBP (Settings Currency). "
          "Convert it, or change Currency.")]
+
+
+def test_an_ambiguous_as_of_is_named_when_the_workbook_shows_the_other_order(
+        make_workbook) -> None:
+    sheets = british_sheets()
+    sheets["Settings"][6][1] = "10/09/2026"  # 10 September in en_GB, or 9 October?
+    activity_row(sheets, 10)[0] = "01/13/2026"  # only month first
+    assert _errors(make_workbook(sheets)) == [
+        ("Activity!A10: '01/13/2026' is a real date only month first, but Locale en_GB reads "
+         "text dates day first (dd/mm/yyyy). Write the dates of column A as ISO text such as "
+         "2026-01-13, as real date cells, or day first throughout."),
+        ("Settings!B7: '10/09/2026' reads both ways, and text dates in this workbook were "
+         "typed month first (see Activity!A10). Write it as ISO text such as 2026-10-09 (if "
+         "month first) or as a real date cell."),
+    ]

@@ -28,6 +28,14 @@ class TextDates:
     def __init__(self) -> None:
         self.columns: dict[tuple[str, int], dict[str, list[int]]] = {}
         self.locale = "en_US"
+        #: Single date cells (Settings As Of): cell name → text.
+        self.cells: dict[str, str] = {}
+
+    def note_cell(self, where: str, raw: str, locale: str) -> None:
+        """Remember a lone date cell: named too when a column shows the other order."""
+        if date_readings(parse_text(raw), locale) is not None:
+            self.cells[where] = parse_text(raw)
+            self.locale = locale
 
     def column(self, sheet: str, column: int) -> dict[str, list[int]]:
         """The (mutable) text → rows map of one column, for a reader's hot loop."""
@@ -51,7 +59,23 @@ class TextDates:
             problem = _column_problem(sheet, column, texts, self.locale)
             if problem is not None:
                 found.append(problem)
+        if found:
+            found.extend(self._lone_cells(found[0].where))
         return found
+
+    def _lone_cells(self, seen_at: str) -> list[Problem]:
+        """Lone date cells that read both ways, once a column showed the other order."""
+        month_first = _reads_month_first(self.locale)
+        theirs = "day first" if month_first else "month first"
+        problems = []
+        for where, text in self.cells.items():
+            readings = date_readings(text, self.locale)
+            if readings == (True, True) and len(set(_DIGITS.findall(text)[:2])) == 2:
+                problems.append(Problem(where, (
+                    f"{text!r} reads both ways, and text dates in this workbook were typed "
+                    f"{theirs} (see {seen_at}). Write it as ISO text such as "
+                    f"{_iso(text, not month_first)} (if {theirs}) or as a real date cell.")))
+        return problems
 
 
 def _column_problem(sheet: str, column: int, texts: dict[str, list[int]],

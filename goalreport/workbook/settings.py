@@ -171,6 +171,8 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
             raw[spec.key] = (where, value)
 
     locale = _one(raw, "locale", parse_locale, out) or "en_US"
+    if "as_of" in raw and isinstance(raw["as_of"][1], str):
+        out.text_dates.note_cell(raw["as_of"][0], raw["as_of"][1], locale)
     currency = _one(raw, "currency", parse_currency, out)
     if currency is None and "currency" in raw:
         out.unsure.add("currency")  # a bad Currency cell: amounts are not checked against it
