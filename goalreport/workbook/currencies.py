@@ -9,6 +9,7 @@ for symbols several currencies share is in docs/input.md.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale
@@ -95,5 +96,42 @@ def currency_in(text: str, locale: str = "en_US", currency: str | None = None
     return tuple(found)
 
 
+def strip_currency(text: str) -> str:
+    """Drop currency symbols and ISO codes: '$1,200', 'USD 1,200', '1 000,50 €', 'US$5'."""
+    had_symbol = any(unicodedata.category(ch) == "Sc" for ch in text)
+    text = "".join(" " if unicodedata.category(ch) == "Sc" else ch for ch in text).strip()
+    codes = currency_codes()
+    match = re.fullmatch(r"([^\W\d_]{1,3}\.?)?\s*(.*?)\s*([^\W\d_]{1,3}\.?)?", text)
+    if match is None:
+        return text
+    prefix, body, suffix = match.groups()
+    scale = ""
+    if suffix and suffix.casefold() in {"k", "m", "mm", "mn"}:
+        scale, suffix = suffix, None
+    for part in (prefix, suffix):
+        if part and part.upper() not in codes and not (had_symbol and len(part) <= 2) and \
+                part.casefold() not in SHARED_SYMBOLS and part.casefold() not in OTHER_SYMBOLS:
+            return text
+    return f"{body}{scale}"
 
-__all__ = ["OTHER_SYMBOLS", "SHARED_SYMBOLS", "USUAL_READING", "currency_codes", "currency_in"]
+
+def foreign_currency(shown: str, locale: str, currency: str) -> str | None:
+    """The problem message when money text ``shown`` is written in another currency than
+    ``currency`` (the workbook's), else None."""
+    if number_only(shown):
+        return None
+    codes = currency_in(shown, locale, currency)
+    if not codes or currency in codes:
+        return None
+    what = codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} or {codes[-1]}"
+    return (f"{shown!r} is in {what}; this workbook counts {currency} (Settings Currency). "
+            "Convert it, or change Currency.")
+
+
+def number_only(text: str) -> bool:
+    """True for text made of digits, spaces and number punctuation only (no currency)."""
+    return not text.strip("0123456789 .,+-()\u2212\u00a0\u202f'")
+
+
+__all__ = ["OTHER_SYMBOLS", "SHARED_SYMBOLS", "USUAL_READING", "currency_codes", "currency_in",
+           "foreign_currency", "number_only", "strip_currency"]

@@ -11,6 +11,8 @@ Choices worth knowing:
   anything else is far more likely a typo than a sales date.
 - Money may not be negative; ``(100)`` is read as negative. ``k``/``M`` suffixes are read
   as thousands/millions (``$1.2M``).
+- Money written in another currency than the workbook's Currency is a problem, never a
+  number (``currencies.py`` decides which currency a text is in: ``currency_in``).
 - Money and quantities (hours) must be below 10^15: a larger cell is a typo or junk, and
   Decimal could no longer keep its cents.
 - Ratios: ``33%``, ``0.33``, ``1/3`` and ``1 in 3``; where the value must lie in 0–1,
@@ -22,7 +24,6 @@ from __future__ import annotations
 import calendar
 import math
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -34,10 +35,10 @@ from babel.dates import get_date_format, get_month_names
 from babel.numbers import get_decimal_symbol
 
 from goalreport.workbook.currencies import (
-    OTHER_SYMBOLS,
-    SHARED_SYMBOLS,
     currency_codes,
     currency_in,
+    foreign_currency,
+    strip_currency,
 )
 
 CENT = Decimal("0.01")
@@ -309,40 +310,6 @@ def _number_text(text: str, locale: str) -> str:
     return text.replace(decimal_mark, ".") if decimal_mark else text
 
 
-def _strip_currency(text: str) -> str:
-    """Drop currency symbols and ISO codes: '$1,200', 'USD 1,200', '1 000,50 €', 'US$5'."""
-    had_symbol = any(unicodedata.category(ch) == "Sc" for ch in text)
-    text = "".join(" " if unicodedata.category(ch) == "Sc" else ch for ch in text).strip()
-    codes = currency_codes()
-    match = re.fullmatch(r"([^\W\d_]{1,3}\.?)?\s*(.*?)\s*([^\W\d_]{1,3}\.?)?", text)
-    if match is None:
-        return text
-    prefix, body, suffix = match.groups()
-    scale = ""
-    if suffix and suffix.casefold() in {"k", "m", "mm", "mn"}:
-        scale, suffix = suffix, None
-    for part in (prefix, suffix):
-        if part and part.upper() not in codes and not (had_symbol and len(part) <= 2) and \
-                part.casefold() not in SHARED_SYMBOLS and part.casefold() not in OTHER_SYMBOLS:
-            return text
-    return f"{body}{scale}"
-
-
-def _foreign_currency(shown: str, locale: str, currency: str) -> None:
-    """Raise when ``shown`` is money written in another currency than ``currency``."""
-    codes = currency_in(shown, locale, currency)
-    if codes and currency not in codes:
-        what = codes[0] if len(codes) == 1 else \
-            f"{', '.join(codes[:-1])} or {codes[-1]}"
-        raise ValueProblem(f"{shown!r} is in {what}; this workbook counts {currency} "
-                           "(Settings Currency). Convert it, or change Currency.")
-
-
-def number_only(text: str) -> bool:
-    """True for text made of digits, spaces and number punctuation only (no currency)."""
-    return not text.strip("0123456789 .,+-()\u2212\u00a0\u202f'")
-
-
 def parse_money(value: Any, locale: str = "en_US", currency: str | None = None) -> Decimal:
     """A money cell → Decimal rounded to cents; never negative. With ``currency`` (the
     workbook's Currency), text naming another currency is a problem, not a number."""
@@ -358,7 +325,7 @@ def parse_money(value: Any, locale: str = "en_US", currency: str | None = None) 
         text = shown.replace("\u2212", "-")
         negative = text.startswith("(") and text.endswith(")")
         text = text.strip("()").strip()
-        body = _strip_currency(text)
+        body = strip_currency(text)
         scale = Decimal(1)
         suffix = re.search(r"(k|mm|mn|m)$", body, re.IGNORECASE)
         if suffix:
@@ -372,8 +339,8 @@ def parse_money(value: Any, locale: str = "en_US", currency: str | None = None) 
         if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", number):
             raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
         amount = Decimal(number) * scale * (-1 if negative else 1)
-        if currency is not None and not number_only(shown):
-            _foreign_currency(shown, locale, currency)
+        if currency is not None and (foreign := foreign_currency(shown, locale, currency)):
+            raise ValueProblem(foreign)
     if not amount.is_finite():
         raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
     if amount < 0:
