@@ -51,16 +51,21 @@ class DateType(click.ParamType):
 
 
 def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
-    """One line each, after ``label``; "info" lines (what check recognised) stand alone."""
-    for problem in problems:
+    """Each problem on its own line, sorted by sheet, row and column, each kind cut to its
+    first few lines plus one line naming the rest of its cells (workbook/problemlist);
+    "info" lines (what check recognised, such as a CRM export) stand alone."""
+    from goalreport.workbook.problemlist import condense
+
+    for problem in condense(problems):
         click.echo(str(problem) if problem.severity == "info" else f"{label}: {problem}",
                    err=True)
 
 
 @contextmanager
-def main_errors(debug: bool, as_json: bool = False) -> Iterator[None]:
+def main_errors(debug: bool, as_json: bool = False, quiet: bool = False) -> Iterator[None]:
     """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug.
-    With --json the failure is also described on stdout, so scripts always get JSON."""
+    With --json the failure is also described on stdout, so scripts always get JSON.
+    With --quiet only errors are printed, not warnings."""
     try:
         yield
     except InputProblems as error:
@@ -68,10 +73,11 @@ def main_errors(debug: bool, as_json: bool = False) -> Iterator[None]:
             raise
         if as_json:
             _echo_json_failure(error, error.problems, error.warnings)
-        echo_problems(error.warnings, "Warning")
+        if not quiet:
+            echo_problems(error.warnings, "Warning")
         echo_problems(error.problems, "Error")
-        count = len(error.problems)
-        _exit(error.exit_code, f"{count} input problem{'s' if count != 1 else ''}; "
+        count = error.count
+        _exit(error.exit_code, f"{count:,} input problem{'s' if count != 1 else ''}; "
                                "nothing was written. Fix them and run again.")
     except GoalreportError as error:
         if debug:
@@ -274,7 +280,7 @@ def check(workbook: Path, as_of: date | None, month: date | None, deals: tuple[P
     """
     from goalreport.jobs import check_workbook
 
-    with main_errors(debug):
+    with main_errors(debug, quiet=quiet):
         notes = check_workbook(workbook, today=date.today(), as_of=as_of, month=month,
                                deals=deals)
     warnings = [note for note in notes if note.severity != "info"]
@@ -295,7 +301,7 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=plan,
                      write_progress=progress, render=render,
                      rep_ids=tuple(options.pop("rep_ids", ()) or ()), **options)
-    with main_errors(debug, as_json), progress_bar(quiet or as_json, "Rendering reports") as bar:
+    with main_errors(debug, as_json, quiet), progress_bar(quiet or as_json, "Rendering reports") as bar:
         result = run_job(workbook, job, progress=bar)
     delivery = None
     if sending is not None:

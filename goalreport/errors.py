@@ -7,7 +7,7 @@ core is a bug, and the CLI shows it as such (with a traceback only under --debug
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -24,6 +24,12 @@ class Problem:
     #: "info" is a line worth showing that is neither wrong nor a risk (what ``check``
     #: recognised, such as a CRM export).
     severity: Literal["error", "warning", "info"] = "error"
+    #: What groups it with problems of its kind when long lists are condensed (the
+    #: reader's column or check); empty: its message without the varying values.
+    kind: str = field(default="", compare=False)
+    #: How many problems this line stands for: more than 1 for the line naming the rest
+    #: of a kind compactly ("Reps rows 8-100001: 99,994 more rows …").
+    count: int = field(default=1, compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -41,8 +47,10 @@ class InputProblems(GoalreportError):
     def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems = tuple(problems)
         self.warnings = tuple(warnings)
-        count = len(self.problems)
-        super().__init__(f"{count} input problem{'s' if count != 1 else ''}")
+        #: Problems in all, counting those a condensed line stands for.
+        self.count = sum(problem.count for problem in self.problems)
+        count = self.count
+        super().__init__(f"{count:,} input problem{'s' if count != 1 else ''}")
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by the problems themselves, so the error crosses the sandbox's process

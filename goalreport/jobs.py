@@ -122,24 +122,41 @@ def resolve_dates(
 
 
 def load_workbook_data(path: Path, deals: tuple[Path, ...] = ()) -> WorkbookData:
-    """Read and validate ``path`` (an ``OpenedWorkbook.view``) and the ``deals`` exports in
-    a child process with bounded memory and time; the data comes back through
-    ``guard.handback``. Call it with the GC paused (``no_gc``): the forked child inherits
-    that, and the parent rebuilds hundreds of thousands of records."""
+    """The validated data of ``path`` and the ``deals`` exports, read in the bounded child
+    (``read_bounded``); ``InputProblems`` with every cell problem when there are any."""
+    from goalreport.workbook.problemlist import condense
+
+    data, problems, warnings = read_bounded(path, deals)
+    if problems or data is None:
+        raise InputProblems(condense(problems), condense(warnings))
+    return data
+
+
+def read_bounded(path: Path, deals: tuple[Path, ...] = ()
+                 ) -> tuple[WorkbookData | None, tuple[Problem, ...], tuple[Problem, ...]]:
+    """``reader.read_for_check`` of ``path`` (an ``OpenedWorkbook.view``) and the ``deals``
+    exports in a child process with bounded memory and time: (data, problems, warnings);
+    the data comes back through ``guard.handback``. Call it with the GC paused
+    (``no_gc``): the forked child inherits that, and the parent rebuilds hundreds of
+    thousands of records."""
     from goalreport.guard.bounded import bounds_from_env, run_bounded
     from goalreport.guard.handback import unpack_workbook
 
     memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
-    return unpack_workbook(run_bounded(read_for_handback, path, tuple(deals),
-                                       memory_mb=memory_mb, seconds=seconds))
+    packed, problems, warnings = run_bounded(read_for_handback, path, tuple(deals),
+                                             memory_mb=memory_mb, seconds=seconds)
+    return (None if packed is None else unpack_workbook(packed)), problems, warnings
 
 
-def read_for_handback(path: Path, deals: tuple[Path, ...] = ()) -> PackedWorkbook:
+def read_for_handback(path: Path, deals: tuple[Path, ...] = ()
+                      ) -> tuple[PackedWorkbook | None, tuple[Problem, ...],
+                                 tuple[Problem, ...]]:
     """The bounded child's work: read and validate ``path``, packed for the trip back."""
     from goalreport.guard.handback import pack_workbook
-    from goalreport.workbook.reader import read_workbook
+    from goalreport.workbook.reader import read_for_check
 
-    return pack_workbook(read_workbook(path, deals))
+    data, problems, warnings = read_for_check(path, deals)
+    return (None if data is None else pack_workbook(data)), problems, warnings
 
 
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,
@@ -152,13 +169,14 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     """
     from goalreport.guard.safefs import open_workbook
     from goalreport.paused_gc import no_gc
+    from goalreport.workbook.problemlist import condense
     from goalreport.writeback import preflight
 
     with open_workbook(path) as opened, no_gc():  # the GC pause as in run_job
         foreign = preflight(path, writing=False, read_from=opened.view)
         computation, data = _load_and_compute(
             opened.view, foreign, as_of=as_of, month=month, today=today, deals=deals)
-    return [*data.notes, *data.warnings, *computation.warnings]
+    return [*data.notes, *condense([*data.warnings, *computation.warnings])]
 
 
 def _load_and_compute(
@@ -168,24 +186,27 @@ def _load_and_compute(
     write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
     nobody gives)."""
     from goalreport.core.engine import compute
+    from goalreport.workbook.activity import history_warnings
+    from goalreport.workbook.problemlist import condense
 
-    try:
-        data = load_workbook_data(path, deals)
-    except InputProblems as problems:
-        raise InputProblems([*problems.problems, *foreign], problems.warnings) from None
+    data, cell_problems, read_warnings = read_bounded(path, deals)
+    if data is None:
+        raise InputProblems(condense([*cell_problems, *foreign]), condense(read_warnings))
     as_of_date, report_month = resolve_dates(
         data.settings.as_of, as_of=as_of, month=month, today=today)
-    try:
+    warnings = [*read_warnings, *history_warnings(data, as_of_date)]
+    try:  # run even when cells have problems, so that a missing goal shows in the same run
         computation = compute(data, as_of=as_of_date, report_month=report_month)
         if data.inferred_client_types:
             computation = replace(computation,
                                   inferred_client_types=data.inferred_client_types)
     except InputProblems as problems:
-        raise InputProblems([*foreign, *problems.problems],
-                            [*data.warnings, *problems.warnings]) from None
-    if foreign:
-        raise InputProblems(foreign, [*data.warnings, *computation.warnings])
-    return computation, data
+        raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
+                            condense([*warnings, *problems.warnings])) from None
+    if foreign or cell_problems:
+        raise InputProblems(condense([*foreign, *cell_problems]),
+                            condense([*warnings, *computation.warnings]))
+    return computation, replace(data, warnings=tuple(warnings))
 
 
 def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computation:
@@ -277,7 +298,9 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: lis
         deals=options.deals)
     as_of, report_month = computation.as_of, computation.report_month
     selected = select_reps(computation, options.rep_ids)
-    warnings = [*data.warnings, *computation.warnings]
+    from goalreport.workbook.problemlist import condense
+
+    warnings = condense([*data.warnings, *computation.warnings])
     result = JobResult(
         workbook=path, as_of=as_of, report_month=report_month,
         reps=len(computation.results), warnings=warnings,

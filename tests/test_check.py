@@ -24,8 +24,9 @@ def test_foreign_sheet_and_missing_deal_size_column_reported_together(make_workb
     sheets["Goals"] = [row[:4] for row in sheets["Goals"]]  # no Avg Deal Size column
     sheets["Plan"] = [["my own plan"]]
     problems = _problems(make_workbook(sheets))
-    assert problems[0].startswith("Plan sheet: Sheet 'Plan' was not made by goalreport")
-    assert problems[1:] == [
+    # Sorted by sheet: the input sheets first, then the computed sheet in the way.
+    assert problems[-1].startswith("Plan sheet: Sheet 'Plan' was not made by goalreport")
+    assert problems[:-1] == [
         f"Goals row 2: no average {kind}-client deal size for rep 'R1' (Ana Lima): the goal "
         f"gives none and fewer than 3 won {kind}-client deals were logged in the 365 days up "
         f"to 2026-06-30 by the rep, the team or anyone. Add an 'Avg Deal Size' (or "

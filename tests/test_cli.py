@@ -23,8 +23,8 @@ from goalreport.cli import cli
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 SAMPLE_REPS = "R01, R02, R03, R04, R05, R06, R07, R08, R09"
 #: The sample keeps a rep who left (R10, Active = no) with their past activity.
-SAMPLE_WARNING = ("Warning: Activity sheet: 58 days of activity for inactive rep 'R10'; it "
-                  "counts in team history only.\n")
+SAMPLE_WARNING = ("Warning: Activity sheet: activity of inactive rep R10 (58 days) counts in "
+                  "team history only.\n")
 
 
 def goalreport(*args: object) -> Result:

@@ -55,10 +55,10 @@ def test_check_names_a_malformed_email_and_manager_email(make_workbook) -> None:
     result = CliRunner().invoke(cli, ["check", str(book)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        ("Error: Settings!B4: 'boss@' is not an email address: write one address such as "
-        "ana@example.com, or leave it empty."),
         ("Error: Reps!C2: 'ana.example.com' is not an email address: write one address such "
         "as ana@example.com, or leave it empty."),
+        ("Error: Settings!B4: 'boss@' is not an email address: write one address such as "
+        "ana@example.com, or leave it empty."),
         "2 input problems; nothing was written. Fix them and run again.",
     ]
 

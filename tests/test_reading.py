@@ -80,8 +80,7 @@ def test_sample_other_sheets(sample):
 
 def test_sample_reads_with_one_warning_only(sample):
     assert [str(w) for w in sample.warnings] == [
-        ("Activity sheet: 58 days of activity for inactive rep 'R10'; it counts in team "
-        "history only.")]
+        "Activity sheet: activity of inactive rep R10 (58 days) counts in team history only."]
 
 
 def test_workbook_data_pickles_for_the_sandbox(sample):

@@ -307,8 +307,8 @@ class _Batch:
                                                  self.log)
             self._record(item, result)
         except InputProblems as error:
-            count = len(error.problems)
-            item.why = f"{count} input problem{'s' if count != 1 else ''}; nothing was written"
+            count = error.count
+            item.why = f"{count:,} input problem{'s' if count != 1 else ''}; nothing was written"
             item.problems = [str(p) for p in error.problems]
             item.warnings = [str(w) for w in error.warnings]
         except WorkbookBusy as error:

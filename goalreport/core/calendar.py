@@ -177,3 +177,51 @@ def goal_year(year: int, settings: Settings, holidays: Iterable[Holiday] = ()) -
     return GoalYear(
         year=year, start=start, end=end, months=month_starts(start),
         company_days=company_working_days(start, end, settings, holidays))
+
+
+@lru_cache(maxsize=16)
+def regional_holidays(country: str, start: date, end: date, weekdays: frozenset[int]
+                      ) -> dict[str, tuple[tuple[date, str], ...]]:
+    """For a country given without a region: what each region's public holidays add to
+    the country's own between ``start`` and ``end`` on ``weekdays`` (GB 2026: GB-ENG adds
+    Easter Monday and the Late Summer Bank Holiday). Pure data from ``holidays``.
+
+    Empty unless the regions differ in a way that matters: a day off that at least a third
+    of the regions keep is missing country-wide (GB, DE, CH, ES, AU, CA), or the typical
+    region keeps ``TYPICAL_EXTRA_DAYS`` or more extra days (IN). A country whose
+    country-wide list is what nearly all regions share (US federal holidays, FR, IT) is
+    left alone: a warning on every such workbook would be noise."""
+    years = list(range(start.year, end.year + 1))
+    national = _holidays.country_holidays(country, years=years)
+    extras: dict[str, tuple[tuple[date, str], ...]] = {}
+    for region in national.subdivisions:
+        local = _holidays.country_holidays(country, subdiv=region, years=years)
+        added = tuple(sorted((day, name) for day, name in local.items()
+                             if start <= day <= end and day.weekday() in weekdays
+                             and day not in national))
+        if added:
+            extras[f"{country}-{region}"] = added
+    regions = len(national.subdivisions)
+    kept: dict[date, int] = {}
+    for added in extras.values():
+        for day, _name in added:
+            kept[day] = kept.get(day, 0) + 1
+    per_region = sorted([len(added) for added in extras.values()]
+                        + [0] * (regions - len(extras)))
+    typical = per_region[(len(per_region) - 1) // 2] if per_region else 0
+    if max(kept.values(), default=0) * 3 >= regions or typical >= TYPICAL_EXTRA_DAYS:
+        return extras
+    return {}
+
+
+#: Extra days off of the typical (median) region that make a region worth naming.
+TYPICAL_EXTRA_DAYS = 3
+
+
+def goal_year_span(year: int, fiscal_start: int) -> str:
+    """Goal year 2026 from April as 'April 2026 – March 2027', for messages that must
+    never name a fiscal year as a bare calendar year."""
+    first, last = fiscal_year_bounds(year, fiscal_start)
+    if first.year == last.year:
+        return f"{first:%B} – {last:%B} {last.year}"
+    return f"{first:%B %Y} – {last:%B %Y}"

@@ -5,6 +5,13 @@ A name from a cell may hold ``/``, ``..``, NUL, control characters, a Windows de
 (rep ID, name) into a short, portable ``<id>-<name>`` stem, unique case-insensitively
 (for Windows and macOS file systems), and ``inside`` refuses any path that would resolve
 outside the output folder.
+
+A stem keeps letters of any script (with their combining marks), digits, ``-``, ``_`` and
+``.``; everything a shell or an e-mail header would need quoted (quotes, ``$``, ``&``,
+``;``, spaces, emoji …) becomes ``-``, so ``Harry O'Neill`` gives ``R08-Harry-O-Neill``.
+Its length is capped in UTF-8 bytes as well as characters: file systems count bytes (255
+on ext4, APFS, NTFS via UTF-16 is looser), and 80 Devanagari or CJK letters are already
+240 bytes before ``.html`` and the temporary suffix.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from pathlib import Path
 
 #: Longest stem, in characters, leaving room for "-2", ".pdf" and ".tmp" suffixes.
 MAX_STEM = 80
+#: Longest stem in UTF-8 bytes: 255 (the usual file-name limit) minus room for a "-NNN"
+#: de-duplication suffix, ".html" and the ".<name>.<pid>.tmp" of an atomic write.
+MAX_STEM_BYTES = 200
 WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
     | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
@@ -23,22 +33,34 @@ WINDOWS_RESERVED = frozenset(
 )
 #: Names the renderer writes itself; a rep must never take them.
 RESERVED_STEMS = frozenset({"team-summary"})
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
-_SPACES = re.compile(r"[\s_]+")
+#: Characters kept besides letters, combining marks and digits (Unicode categories L, M, N).
+_KEPT = frozenset("-_.")
 
 
 def sanitize(text: str) -> str:
     """One path component: printable, no separators or dots at the ends, not reserved."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    text = _UNSAFE.sub("-", text)
-    text = _SPACES.sub("-", text.strip())
+    text = "".join(ch if ch in _KEPT or unicodedata.category(ch)[0] in "LMN" else "-"
+                   for ch in text)
     text = re.sub(r"-{2,}", "-", text)
-    text = re.sub(r"\.{2,}", ".", text).strip(".- ")
-    text = text[:MAX_STEM].rstrip(".- ")
+    text = re.sub(r"\.{2,}", ".", text).strip(".-")
+    text = cap_bytes(text[:MAX_STEM], MAX_STEM_BYTES).rstrip(".-")
     if not text or text.split(".")[0].upper() in WINDOWS_RESERVED:
         text = f"_{text}" if text else "_"
     return text
+
+
+def cap_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character and never
+    leaving a combining mark without its letter."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode("utf-8", errors="ignore")
+    while cut and unicodedata.category(text[len(cut)])[0] == "M":
+        cut = cut[:-1]  # back to before the letter whose marks did not all fit
+    return cut
 
 
 def report_stem(rep_id: str, name: str) -> str:
@@ -55,7 +77,8 @@ def unique_stems(stems: Iterable[str], taken: Iterable[str] = RESERVED_STEMS) ->
         while candidate.casefold() in used:
             number += 1
             suffix = f"-{number}"
-            candidate = stem[: MAX_STEM - len(suffix)] + suffix
+            candidate = cap_bytes(stem[: MAX_STEM - len(suffix)],
+                                  MAX_STEM_BYTES - len(suffix)) + suffix
         used.add(candidate.casefold())
         result.append(candidate)
     return result

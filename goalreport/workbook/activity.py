@@ -8,12 +8,14 @@ parsers, which record problems with their cell names.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from goalreport.core.calendar import goal_year_of
-from goalreport.core.model import DayActivity, Goal, Rep
+from goalreport.core.calendar import goal_year_of, goal_year_span
+from goalreport.core.history import HISTORY_DAYS
+from goalreport.core.model import DayActivity, Rep, WorkbookData
+from goalreport.errors import Problem
 from goalreport.guard.handback import build
 from goalreport.workbook.inputsheets import RepIndex, rep_key
 from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
@@ -21,7 +23,6 @@ from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
-    parse_date,
     parse_decimal_amount,
     parse_money,
     parse_text,
@@ -38,8 +39,10 @@ _UNSEEN: Any = object()
 class _Lookups:
     """Per-text caches: the same few IDs and types repeat on every row."""
 
-    def __init__(self, reps: RepIndex):
+    def __init__(self, reps: RepIndex, currency: str | None = None):
         self.reps = reps
+        #: The workbook's Currency: an amount written in another is a problem.
+        self.currency = currency
         self.ids: dict[Any, str | None] = {}
         self.types: dict[Any, str | None] = {}
         self.client_types: dict[Any, str | None] = {}
@@ -62,7 +65,8 @@ class _Lookups:
 
 
 def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
-                  typed: list[Any] | None = None) -> tuple[DayActivity, ...]:
+                  typed: list[Any] | None = None, currency: str | None = None
+                  ) -> tuple[DayActivity, ...]:
     """Every valid row summed into one ``DayActivity`` per rep and day.
 
     The loop is the reader's hot spot (a million rows): each value is parsed once per
@@ -71,7 +75,7 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
     With ``typed`` (only when CRM exports are read too), each won, lost and meeting row is
     also appended as (kind, rep ID, day, client cell, cents, row number), to match them.
     """
-    look = _Lookups(reps)
+    look = _Lookups(reps, currency)
     ids, kinds, client_types = look.ids, look.types, look.client_types
     first = table.first_column
     cols = table.columns
@@ -82,12 +86,10 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
     reach = max(wanted) + 1
     known = [i for i in (table.columns[k] - first for k in table.columns) if i >= 0]
     by_rep: dict[str, dict[date, list[int]]] = {}
+    text_days = out.text_dates.column(table.name, cols["date"]) if "date" in cols else {}
     parsed_days: dict[Any, date] = {}
     cents_of: dict[Any, int] = {}
     hours_of: dict[Any, int] = {}
-
-    def parse_day(value: Any) -> date:
-        return parse_date(value, locale)
 
     def parse_hours(value: Any) -> Decimal:
         return parse_decimal_amount(value, locale, what="a number of hours", example="2")
@@ -112,11 +114,13 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
             day = parsed_days.get(raw_day) if cacheable else None
             if day is None:
                 row = table.row(number, values)
-                day = row.parse("date", parse_day, out,
-                                required="the Date is missing. Write the day of the activity, "
-                                         "such as 2026-03-05.")
+                day = row.parse_date("date", locale, out,
+                                     required="the Date is missing. Write the day of the "
+                                              "activity, such as 2026-03-05.")
                 if day is not None and cacheable:
                     parsed_days[raw_day] = day
+            elif day_class is str and (seen := text_days.get(raw_day)) is not None:
+                seen.append(number)  # numeric text: for the column's day/month order check
         rep_id = ids.get(raw_rep, _UNSEEN)
         if rep_id is _UNSEEN:
             rep_id = look.rep(raw_rep)
@@ -267,7 +271,7 @@ def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, De
         out.error(row.where, "a won deal needs an Amount, but the sheet has no 'Amount' "
                   "column. Add one and write each deal's amount.", kind="no amount")
     else:
-        amount = row.parse("amount", lambda v: parse_money(v, locale), out,
+        amount = row.parse("amount", lambda v: parse_money(v, locale, look.currency), out,
                            required="the Amount is missing for a won deal. Write the "
                                     "deal's amount, such as 1200.")
     if client_type is None or amount is None:
@@ -275,28 +279,61 @@ def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, De
     return (WON_NEW if client_type == "new" else WON_REPEAT), amount
 
 
-def activity_warnings(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
-                      goals: tuple[Goal, ...], fiscal_start: int, sheet: str,
-                      out: Collector) -> None:
-    """One warning per rep for activity of an inactive rep, or outside every goal year."""
+def inactive_activity_warning(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
+                              sheet: str, out: Collector) -> None:
+    """One warning for all activity of inactive reps (it counts in team history only)."""
     inactive = {rep.rep_id for rep in reps if not rep.active}
-    years: dict[str, set[int]] = defaultdict(set)
-    for goal in goals:
-        years[goal.rep_id].add(goal.year)
-    outside: dict[str, int] = defaultdict(int)
-    idle: dict[str, int] = defaultdict(int)
+    days: dict[str, int] = defaultdict(int)
     for record in activity:
         if record.rep_id in inactive:
-            idle[record.rep_id] += 1
+            days[record.rep_id] += 1
+    if days:
+        listed = _reps_with_days(days)
+        out.warn(f"{sheet} sheet", f"activity of inactive rep{'s' if len(days) > 1 else ''} "
+                 f"{listed} counts in team history only.")
+
+
+def history_warnings(data: WorkbookData, as_of: date, sheet: str = "Activity"
+                     ) -> list[Problem]:
+    """One warning for activity that counts nowhere: outside every goal year of its rep
+    and outside the 365 days of history up to As Of. Last year's activity inside that
+    window is the history close rates come from, so it is not warned about."""
+    start = as_of - timedelta(days=HISTORY_DAYS - 1)
+    fiscal = data.settings.fiscal_year_start
+    years: dict[str, set[int]] = defaultdict(set)
+    for goal in data.goals:
+        years[goal.rep_id].add(goal.year)
+    inactive = {rep.rep_id for rep in data.reps if not rep.active}
+    days: dict[str, int] = defaultdict(int)
+    for record in data.activity:
+        if start <= record.day <= as_of or record.rep_id in inactive or \
+                record.rep_id not in years:
             continue
-        year = goal_year_of(record.day, fiscal_start)
-        if record.rep_id in years and year not in years[record.rep_id]:
-            outside[record.rep_id] += 1
-    for rep_id, count in sorted(idle.items()):
-        out.warn(f"{sheet} sheet", f"{count} day{'s' if count != 1 else ''} of activity for "
-                 f"inactive rep {rep_id!r}; it counts in team history only.")
-    for rep_id, count in sorted(outside.items()):
-        known = ", ".join(str(y) for y in sorted(years[rep_id]))
-        out.warn(f"{sheet} sheet", f"{count} day{'s' if count != 1 else ''} of activity for "
-                 f"{rep_id!r} {'falls' if count == 1 else 'fall'} outside their goal year{'s' if len(years[rep_id]) > 1 else ''}"
-                 f" ({known}); they count in history only.")
+        if goal_year_of(record.day, fiscal) not in years[record.rep_id]:
+            days[record.rep_id] += 1
+    if not days:
+        return []
+    count = sum(days.values())
+    goal_years = sorted({year for rep_id in days for year in years[rep_id]})
+    spans = [f"{year} ({goal_year_span(year, fiscal)})" for year in goal_years]
+    years_text = spans[0] if len(spans) == 1 else f"{', '.join(spans[:-1])} and {spans[-1]}"
+    plural = "s" if len(spans) > 1 else ""
+    return [Problem(f"{sheet} sheet", (
+        f"{count} day{'s' if count != 1 else ''} of activity by {_reps_with_days(days)} "
+        f"{'falls' if count == 1 else 'fall'} outside goal year{plural} {years_text} and "
+        f"before the 365 days of history up to As Of ({_day(start)} – {_day(as_of)}), so "
+        f"{'it counts' if count == 1 else 'they count'} nowhere. If it should count, "
+        "add a Goals row for its year."),
+        "warning", kind="activity outside goal years")]
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _reps_with_days(days: dict[str, int], limit: int = 10) -> str:
+    """'R1 (3 days), R2 (1 day)', the first ``limit`` reps, then 'and N more reps'."""
+    items = sorted(days.items())
+    shown = ", ".join(f"{rep_id} ({n} day{'s' if n != 1 else ''})" for rep_id, n in items[:limit])
+    rest = len(items) - limit
+    return shown + (f" and {rest:,} more rep{'s' if rest != 1 else ''}" if rest > 0 else "")

@@ -16,3 +16,26 @@ def column_letter(index: int) -> str:
 def cell_name(sheet: str, row: int, column: int) -> str:
     """'Goals', row 7 (1-based), column 3 (0-based) → 'Goals!D7'."""
     return f"{sheet}!{column_letter(column)}{row}"
+
+
+def row_spans(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted, de-duplicated rows as (first, last) runs: [3, 4, 5, 9] → [(3, 5), (9, 9)]."""
+    spans: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], row)
+        else:
+            spans.append((row, row))
+    return spans
+
+
+def compact_cells(column: str, spans: list[tuple[int, int]], limit: int = 12) -> str:
+    """Runs of one column's rows as ranges: 'A', [(12, 40), (52, 52)] → 'A12:A40, A52';
+    with column '' they are rows: '12-40, 52'. After ``limit`` ranges the rest is counted
+    ('… and 7 more cells'), so that a million scattered cells still make one short line."""
+    sep, noun = (":", "cell") if column else ("-", "row")
+    shown = [f"{column}{a}" if a == b else f"{column}{a}{sep}{column}{b}"
+             for a, b in spans[:limit]]
+    rest = sum(b - a + 1 for a, b in spans[limit:])
+    return ", ".join(shown) + (f" and {rest:,} more {noun}{'s' if rest != 1 else ''}"
+                               if rest else "")

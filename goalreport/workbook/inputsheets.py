@@ -8,17 +8,20 @@ Reps sheet is the one kept.
 
 from __future__ import annotations
 
+import difflib
+import re
+import statistics
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from goalreport.core.calendar import goal_year_span
 from goalreport.core.model import Goal, Holiday, Rep, TimeOff, rep_key
 from goalreport.workbook.schema import GOALS, REPS
 from goalreport.workbook.settings import parse_month
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
-    parse_date,
     parse_decimal_amount,
     parse_email,
     parse_int,
@@ -31,6 +34,14 @@ from goalreport.workbook.values import (
 )
 
 MAX_RAMP_MONTHS = 24
+#: Unknown Rep IDs that get their own lines (with a near match); the rest are one kind.
+NAMED_UNKNOWN_IDS = 10
+
+
+def _loose_key(rep_id: str) -> str:
+    """Near-match key: no case, punctuation or leading zeros ('R-01' and 'r1' → 'r1')."""
+    text = re.sub(r"[\W_]+", "", rep_id.casefold())
+    return re.sub(r"\d+", lambda m: str(int(m.group())), text)
 
 
 class RepIndex:
@@ -44,6 +55,10 @@ class RepIndex:
         #: Keys of IDs on the Reps sheet whose row has a problem: their rows elsewhere are
         #: skipped quietly, since the problem is already reported once on the Reps sheet.
         self.flawed = flawed
+        #: Unknown IDs named with their own lines (and near-match hint), up to a few.
+        self._unknown: dict[str, str] = {}
+        self._loose: dict[str, str] | None = None
+        self._names: dict[str, str] | None = None
 
     def resolve(self, row: Row, out: Collector) -> str | None:
         """The canonical ID for the row's Rep ID, or None (problem recorded)."""
@@ -58,11 +73,36 @@ class RepIndex:
         if rep_key(rep_id) in self.flawed:
             return None
         if self.checked:
-            out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is not on the Reps sheet. "
-                      f"Use an ID from the Reps sheet{self._some()}, or add the rep there.",
-                      kind=f"unknown rep {rep_key(rep_id)}")
+            key = rep_key(rep_id)
+            if key not in self._unknown and len(self._unknown) < NAMED_UNKNOWN_IDS:
+                self._unknown[key] = self._near(rep_id)
+            hint = self._unknown.get(key)
+            said = f"Rep ID {rep_id!r} is not on the Reps sheet{hint or ''}"
+            out.error(row.cell("rep_id"), f"{said}{'' if said.endswith('?') else '.'} Use an "
+                      f"ID from the Reps sheet{self._some()}, or add the rep there.",
+                      kind=f"unknown rep {key}" if hint is not None else "unknown rep")
             return None
         return rep_id
+
+    def _near(self, rep_id: str) -> str:
+        """' — did you mean R01?' for 'R1', or " — 'Alice Green' is R01's Name" for a
+        name typed as an ID; '' when nothing is close."""
+        if self._loose is None:
+            self._loose = {}
+            self._names = {}
+            for rep in self.by_key.values():
+                self._loose.setdefault(_loose_key(rep.rep_id), rep.rep_id)
+                self._names.setdefault(rep_key(rep.name), rep.rep_id)
+        assert self._names is not None
+        if (owner := self._names.get(rep_key(rep_id))) is not None:
+            return f" — {rep_id!r} is {owner}'s Name: write {owner}"
+        if (near := self._loose.get(_loose_key(rep_id))) is not None:
+            return f" — did you mean {near}?"
+        if len(self._loose) <= 5000:
+            close = difflib.get_close_matches(rep_key(rep_id), list(self.by_key), 1, 0.75)
+            if close:
+                return f" — did you mean {self.by_key[close[0]].rep_id}?"
+        return ""
 
     def _some(self) -> str:
         ids = [rep.rep_id for rep in self.by_key.values()][:5]
@@ -83,7 +123,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
         name = row.parse("name", parse_text, out,
                          required="the Name is missing. Write the rep's name, such as "
                                   "Ana Lima.")
-        start = row.parse("start_date", lambda v: parse_date(v, locale), out)
+        start = row.parse_date("start_date", locale, out)
         ramp = row.parse("ramp_months", _ramp_months, out, default=0)
         active = row.parse("active", parse_yes_no, out, default=True)
         if rep_id is not None and rep_key(rep_id) in seen:
@@ -124,9 +164,9 @@ def _ramp_months(value: Any) -> int:
     return months
 
 
-def _deal_size(locale: str):
+def _deal_size(locale: str, currency: str | None):
     def parse(value: Any) -> Decimal:
-        amount = parse_money(value, locale)
+        amount = parse_money(value, locale, currency)
         if amount == 0:
             raise ValueProblem(f"{quote(value)} is not a deal size: it must be more than 0. Write "
                                "the usual amount of one deal, such as 5000, or leave it "
@@ -177,25 +217,33 @@ def _hours_per_week(locale: str):
     return parse
 
 
-def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector) -> tuple[Goal, ...]:
+def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
+               currency: str | None = None, default_deal: Decimal | None = None,
+               fiscal_start: int = 1) -> tuple[Goal, ...]:
+    """The Goals sheet; targets that look typed in thousands are warnings (see
+    ``thousands_warnings``)."""
     goals: list[Goal] = []
+    cells: list[tuple[Goal, Row]] = []
     seen: dict[tuple[str, int], Row] = {}
     rows = 0
     for row in table.rows:
         rows += 1
+        before = out.errors_seen
         rep_id = reps.resolve(row, out)
         year = row.parse("year", _year, out, required="the Year is missing. Write the year "
                          "the goal is for, such as 2026.")
-        new = row.parse("new_target", lambda v: parse_money(v, locale), out, required="the New Client Target is "
+        new = row.parse("new_target", lambda v: parse_money(v, locale, currency), out, required="the New Client Target is "
                         "missing. Write the year's target from new clients, or 0.")
-        repeat = row.parse("repeat_target", lambda v: parse_money(v, locale), out, required="the Repeat Client Target "
+        repeat = row.parse("repeat_target", lambda v: parse_money(v, locale, currency), out, required="the Repeat Client Target "
                            "is missing. Write the year's target from repeat clients, or 0.")
-        both = row.parse("avg_deal_size", _deal_size(locale), out)
-        avg_new = row.parse("avg_new_deal_size", _deal_size(locale), out) or both
-        avg_repeat = row.parse("avg_repeat_deal_size", _deal_size(locale), out) or both
+        both = row.parse("avg_deal_size", _deal_size(locale, currency), out)
+        avg_new = row.parse("avg_new_deal_size", _deal_size(locale, currency), out) or both
+        avg_repeat = row.parse("avg_repeat_deal_size", _deal_size(locale, currency), out) or both
         close_rate = row.parse("close_rate", _goal_close_rate, out)
         mpl = row.parse("meetings_per_lead", _meetings_per_lead(locale), out)
         focus = row.parse("focus_hours", _hours_per_week(locale), out)
+        if rep_id is not None and (out.errors_seen > before or (new == 0 and repeat == 0)):
+            out.flawed_reps.add(rep_id)
         if new == 0 and repeat == 0:
             out.error(row.where, "both targets are 0, so there is nothing to plan. Write the "
                       "year's New Client Target and Repeat Client Target (one may be 0).")
@@ -208,16 +256,54 @@ def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector) -> tup
                       f"{seen[key].where}). Keep one row per rep and year.")
             continue
         seen[key] = row
-        goals.append(Goal(
+        goals.append(goal := Goal(
             rep_id=rep_id, year=year, new_target=new, repeat_target=repeat,
             avg_new_deal_size=avg_new, avg_repeat_deal_size=avg_repeat,
             close_rate=close_rate, meetings_per_lead=mpl, focus_hours_per_week=focus,
             source=row.where, avg_deal_size_cell=_deal_size_cell(row),
         ))
+        cells.append((goal, row))
+    thousands_warnings(cells, default_deal, fiscal_start, out)
     if rows == 0:
         out.error(f"{table.name} sheet", "has no goals yet. Add one row per rep and year "
                   "below the header: Rep ID, Year, New Client Target, Repeat Client Target.")
     return tuple(goals)
+
+
+def thousands_warnings(cells: list[tuple[Goal, Row]], default_deal: Decimal | None,
+                       fiscal_start: int, out: Collector) -> None:
+    """Warn about a target smaller than one average deal of its type, or than a hundredth
+    of the median goal of its year: most likely typed in thousands (96 for 96,000), which
+    would put the rep at 14,722 % of target. ``120k`` is read as 120,000 already."""
+    totals: dict[int, list[Decimal]] = {}
+    for goal, _row in cells:
+        totals.setdefault(goal.year, []).append(goal.total_target)
+    medians = {year: statistics.median_low(sorted(values)) for year, values in totals.items()}
+    for goal, row in cells:
+        median = medians[goal.year]
+        for key, target, deal in (
+                ("new_target", goal.new_target, goal.avg_new_deal_size or default_deal),
+                ("repeat_target", goal.repeat_target,
+                 goal.avg_repeat_deal_size or default_deal)):
+            if not target:
+                continue
+            if deal is not None and target < deal:
+                why = f"less than one average deal ({_plain(deal)})"
+            elif target * 100 < median:
+                why = f"less than a hundredth of the median goal ({_plain(median)}) for " \
+                      f"goal year {goal.year} ({goal_year_span(goal.year, fiscal_start)})"
+            else:
+                continue
+            title = GOALS.column(key).title
+            out.warn(row.cell(key), f"a {title} of {_plain(target)} is {why}: did you mean "
+                     f"{_plain(target * 1000)}? Write the whole amount (such as "
+                     f"{_plain(target * 1000).replace(',', '')} or {_plain(target)}k).",
+                     kind="goal in thousands")
+
+
+def _plain(amount: Decimal) -> str:
+    """96000.00 → '96,000'; 96.5 → '96.50'."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def _deal_size_cell(row: Row) -> str:
@@ -259,7 +345,7 @@ def _weight(value: Any, locale: str) -> Fraction:
 def read_holidays(table: Table, locale: str, out: Collector) -> tuple[Holiday, ...]:
     days: dict[Any, Holiday] = {}
     for row in table.rows:
-        day = row.parse("date", lambda v: parse_date(v, locale), out,
+        day = row.parse_date("date", locale, out,
                         required="the Date is missing. Write the day off, such as "
                                  "2026-12-24.")
         if day is not None and day not in days:
@@ -272,9 +358,9 @@ def read_time_off(table: Table, reps: RepIndex, locale: str,
     absences: list[TimeOff] = []
     for row in table.rows:
         rep_id = reps.resolve(row, out)
-        start = row.parse("start", lambda v: parse_date(v, locale), out,
+        start = row.parse_date("start", locale, out,
                           required="the From date is missing. Write the first day off.")
-        end = row.parse("end", lambda v: parse_date(v, locale), out,
+        end = row.parse_date("end", locale, out,
                         required="the To date is missing. Write the last day off (the same "
                                  "as From for a single day).")
         if start is not None and end is not None and end < start:

@@ -14,17 +14,16 @@ What is a warning rather than an error:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
-from goalreport.core.model import DayActivity, Goal, Holiday, Rep, Settings, TimeOff, WorkbookData
+from goalreport.core.model import DayActivity, Goal, Holiday, Settings, TimeOff, WorkbookData
 from goalreport.crm.merge import TypedRow
 from goalreport.crm.sources import export_files, export_sheets, join_exports
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
-from goalreport.workbook.activity import activity_warnings, read_activity
+from goalreport.workbook.activity import inactive_activity_warning, read_activity
 from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
@@ -33,6 +32,7 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.problemlist import format_problems, sort_problems
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -43,7 +43,7 @@ from goalreport.workbook.schema import (
     SHEETS,
     TIME_OFF,
 )
-from goalreport.workbook.settings import read_settings
+from goalreport.workbook.settings import holiday_region_warning, read_settings
 from goalreport.workbook.table import Collector, find_sheet, read_table
 
 SUFFIXES = (".xlsx", ".xlsm")
@@ -59,6 +59,17 @@ def read_workbook(path: Path, deals: Sequence[Path] = ()) -> WorkbookData:
     if out.problems or data is None:
         raise InputProblems(out.problems, out.warnings)
     return data
+
+
+def read_for_check(path: Path, deals: Sequence[Path] = ()
+                   ) -> tuple[WorkbookData | None, tuple[Problem, ...], tuple[Problem, ...]]:
+    """(data, problems, warnings) of ``path`` (and the ``deals`` exports), so that
+    ``check`` can run the engine even when cells have problems and list a missing goal in
+    the same run. With problems, ``data`` holds only the sound rows (and no rep whose Goals
+    row has a problem), or is None when Settings, the Reps sheet or a required sheet could
+    not be read. Raises ``UnreadableWorkbook`` only."""
+    data, out = _read(Path(path), deals)
+    return data, tuple(out.problems), tuple(out.warnings)
 
 
 def find_problems(path: Path, deals: Sequence[Path] = ()
@@ -101,8 +112,11 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
                   f"missing (sheets found: {found}). Add {'them' if len(missing) > 1 else 'it'}"
                   ", or run `goalreport init` for a template with every sheet.")
 
+    before = out.errors_seen
     settings = read_settings(book, sheets["settings"], out)
+    settings_problems = out.errors_seen > before
     locale = settings.locale
+    currency = None if "currency" in out.unsure else settings.currency
 
     reps_table = read_table(book, REPS, sheets["reps"], out) if sheets["reps"] else None
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
@@ -120,14 +134,16 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
 
     goals: tuple[Goal, ...] = ()
     if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
-        goals = read_goals(table, index, locale, out)
+        goals = read_goals(table, index, locale, out, currency,
+                           settings.default_avg_deal_size, settings.fiscal_year_start)
+    holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        activity = read_activity(table, index, locale, out, typed)
+        activity = read_activity(table, index, locale, out, typed, currency)
         if exports:
             activity, notes, inferred = join_exports(exports, activity, typed or [], reps,
                                                      settings, table.name, out)
-        activity_warnings(activity, reps, goals, settings.fiscal_year_start, table.name, out)
+        inactive_activity_warning(activity, reps, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
             table := read_table(book, SEASONALITY, sheets["seasonality"], out)):
@@ -140,10 +156,12 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
         time_off = read_time_off(table, index, locale, out)
 
     out.finish(book)
-    if not out.problems:
-        _goal_warnings(reps, goals, settings, out)
     if out.problems:
-        return None, out
+        if missing or not index.checked or settings_problems:
+            return None, out  # the goal year or the reps are not known: nothing to check
+        # For check: the sound rows, less the reps whose goal rows have problems (their
+        # goals are not missing, they are already reported).
+        reps = tuple(rep for rep in reps if rep.rep_id not in out.flawed_reps)
     data = WorkbookData(
         settings=settings, reps=reps, goals=goals, activity=activity,
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
@@ -152,6 +170,13 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
         warnings=tuple(out.warnings), notes=notes, inferred_client_types=inferred,
     )
     return data, out
+
+
+def _goal_year(settings: Settings, goals: tuple[Goal, ...]) -> int | None:
+    """The goal year As Of falls in, else the latest on the Goals sheet (no clock here)."""
+    if settings.as_of is not None:
+        return goal_year_of(settings.as_of, settings.fiscal_year_start)
+    return max((goal.year for goal in goals), default=None)
 
 
 def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:
@@ -165,54 +190,5 @@ def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:
             "or add those sheets.")
 
 
-def _goal_warnings(reps: tuple[Rep, ...], goals: tuple[Goal, ...], settings: Settings,
-                   out: Collector) -> None:
-    """Warn about active reps with no goal at all, or none for the year As Of falls in."""
-    years: dict[str, set[int]] = {}
-    for goal in goals:
-        years.setdefault(goal.rep_id, set()).add(goal.year)
-    as_of = settings.as_of
-    current = None if as_of is None else goal_year_of(as_of, settings.fiscal_year_start)
-    for rep in reps:
-        if not rep.active:
-            continue
-        if rep.rep_id not in years:
-            out.warn(rep.source or REPS.title, f"active rep {rep.rep_id!r} has no goal. Add a "
-                     "row for them on the Goals sheet, or set Active to no.")
-        elif current is not None and current not in years[rep.rep_id]:
-            out.warn(rep.source or REPS.title, f"active rep {rep.rep_id!r} has no goal for "
-                     f"{current}, the goal year of As Of ({as_of}). Add a Goals row for "
-                     f"{current}.")
-
-
-# ---------------------------------------------------------------- terminal output
-
-_WHERE = re.compile(r"^(?P<sheet>.+?)(?:!(?P<col>[A-Z]+)(?P<row>\d+)| row (?P<row2>\d+)"
-                    r"| sheet| column .*)?$")
-
-
-def _sort_key(problem: Problem) -> tuple[int, str, int, int, str]:
-    match = _WHERE.match(problem.where)
-    sheet = match.group("sheet") if match else problem.where
-    order = {spec.title.casefold(): i + 1 for i, spec in enumerate(SHEETS)}
-    rank = 0 if sheet == "Workbook" else order.get(sheet.casefold(), len(SHEETS) + 1)
-    row = int(match.group("row") or match.group("row2") or 0) if match else 0
-    column = 0
-    if match and match.group("col"):
-        for letter in match.group("col"):
-            column = column * 26 + ord(letter) - 64
-    return rank, sheet.casefold(), row, column, problem.message
-
-
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Sheet order (as in the SPEC), then row, then column."""
-    return sorted(problems, key=_sort_key)
-
-
-def format_problems(problems: Iterable[Problem]) -> str:
-    """One line per problem, sorted; warnings are marked ``warning:``."""
-    return "\n".join(
-        f"warning: {p}" if p.severity == "warning" else str(p) for p in sort_problems(problems))
-
-
-__all__ = ["find_problems", "format_problems", "read_workbook", "sort_problems"]
+__all__ = ["find_problems", "format_problems", "read_for_check", "read_workbook",
+           "sort_problems"]

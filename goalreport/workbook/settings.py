@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import fields
+from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from babel import Locale
 from babel.core import UnknownLocaleError
 
+from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
 from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.rawcells import Book
@@ -33,6 +35,8 @@ from goalreport.workbook.values import (
     quote,
 )
 
+#: Groups of regions (with the same extra holidays) spelt out in the region warning.
+REGION_GROUPS = 4
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKING_DAYS_FIX = "Write the days such as Mon-Fri, Sun-Thu or Mon,Tue,Wed,Thu,Fri."
 
@@ -174,6 +178,12 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
             raw[spec.key] = (where, value)
 
     locale = _one(raw, "locale", parse_locale, out) or "en_US"
+    if "as_of" in raw and isinstance(raw["as_of"][1], str):
+        out.text_dates.note_cell(raw["as_of"][0], raw["as_of"][1], locale)
+    currency = _one(raw, "currency", parse_currency, out)
+    if currency is None and "currency" in raw:
+        out.unsure.add("currency")  # a bad Currency cell: amounts are not checked against it
+    currency = currency or Settings().currency
     parsers: dict[str, Callable[[Any], Any]] = {
         "company": parse_text,
         "manager_email": parse_email,
@@ -186,7 +196,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "default_meetings_per_lead": _positive(
             lambda v: parse_number(v, locale, what="a number of meetings", example="1.5"),
             "a number of meetings per lead", "1.5"),
-        "default_avg_deal_size": _positive(lambda v: parse_money(v, locale),
+        "default_avg_deal_size": _positive(lambda v: parse_money(v, locale, _checked(currency, out)),
                                            "a deal size", "5000"),
         "realism_threshold": _positive(
             lambda v: parse_ratio(v, locale, percent_above=None, what="a threshold",
@@ -197,8 +207,10 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "won_stages": parse_stage_list,
         "lost_stages": parse_stage_list,
     }
-    values: dict[str, Any] = {"locale": locale}
+    values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():
+        if key == "currency":
+            continue  # read above: Default Avg Deal Size is checked against it
         parsed = _one(raw, key, parser, out)
         if parsed is not None:
             values[key] = parsed
@@ -207,7 +219,57 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     _check_paces(settings, raw, out)
     _check_stages(settings, raw, out)
+    if "holiday_country" in raw:
+        out.setting_cells["holiday_country"] = raw["holiday_country"][0]
     return settings
+
+
+def holiday_region_warning(settings: Settings, year: int | None, out: Collector) -> None:
+    """Warn when Holiday Country names a country without its region and the regions'
+    public holidays differ (GB leaves out England's Easter Monday): say which holidays
+    each region adds in goal ``year`` and the codes to write."""
+    country = settings.holiday_country
+    if country is None or settings.holiday_subdivision is not None or year is None:
+        return
+    start, end = fiscal_year_bounds(year, settings.fiscal_year_start)
+    extras = regional_holidays(country, start, end, settings.working_days)
+    if not extras:
+        return
+    groups: dict[tuple[tuple[date, str], ...], list[str]] = {}
+    for region, added in extras.items():
+        groups.setdefault(added, []).append(region)
+    shown = []
+    for added, regions in list(groups.items())[:REGION_GROUPS]:
+        days = ", ".join(f"{name} ({day.day} {day:%B %Y})" for day, name in added[:4])
+        more = f" and {len(added) - 4} more" if len(added) > 4 else ""
+        shown.append(f"{_listed(regions)} {'adds' if len(regions) == 1 else 'add'} "
+                     f"{days}{more}")
+    rest = sum(len(regions) for regions in list(groups.values())[REGION_GROUPS:])
+    codes = sorted(extras)
+    out.warn(out.setting_cells.get("holiday_country", "Settings sheet"), (
+        f"Holiday Country {country} has regions whose public holidays differ, and without "
+        f"a region only the holidays all of {country} keeps are days off. In goal year "
+        f"{year} ({_span(start, end)}): {'; '.join(shown)}"
+        f"{f'; {rest} more region{_s(rest)} add{_s(rest, False)} others' if rest else ''}. "
+        f"Write the region, such as "
+        f"{_listed(codes, 'or') if len(codes) <= 8 else ', '.join(codes[:8]) + ', …'}."))
+
+
+def _s(count: int, plural: bool = True) -> str:
+    """'s' for a plural noun (or, with ``plural=False``, for a singular verb)."""
+    return "s" if (count != 1) == plural else ""
+
+
+def _listed(items: list[str], word: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _span(start: date, end: date) -> str:
+    return f"{start:%B %Y} – {end:%B %Y}"
+
+
+def _checked(currency: str, out: Collector) -> str | None:
+    return None if "currency" in out.unsure else currency
 
 
 def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any],

@@ -15,15 +15,13 @@ from typing import Any, TypeVar
 
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import cell_name, column_letter
+from goalreport.workbook.dateorder import TextDates
+from goalreport.workbook.problemlist import Condenser
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SheetSpec, normalize
-from goalreport.workbook.values import ValueProblem, is_blank
+from goalreport.workbook.values import OtherOrderDate, ValueProblem, is_blank, parse_date
 
 T = TypeVar("T")
-
-#: Problems of one kind (sheet + column) listed before the rest are summarised.
-MAX_PER_COLUMN = 10
-
 
 @dataclass
 class Collector:
@@ -34,26 +32,41 @@ class Collector:
     #: sheet → cell ref ('D7') → (where, message if the cell is plainly empty)
     _blanks: dict[str, dict[str, tuple[str, str]]] = field(
         default_factory=lambda: defaultdict(dict))
-    _counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    _errors: Condenser = field(default_factory=Condenser)
+    _warnings: Condenser = field(default_factory=Condenser)
+    #: Every error recorded so far, shown or condensed (readers compare it around a row).
+    errors_seen: int = 0
+    #: Where some settings were given ('holiday_country' → 'Settings!B6'), for warnings.
+    setting_cells: dict[str, str] = field(default_factory=dict)
+    #: Rep IDs whose Goals rows have a problem (check leaves them out of the engine run).
+    flawed_reps: set[str] = field(default_factory=set)
+    #: Settings that had a problem, so checks against them are skipped (e.g. "currency").
+    unsure: set[str] = field(default_factory=set)
+    #: Numeric text dates per column, to catch a column typed in the other day/month order.
+    text_dates: TextDates = field(default_factory=TextDates)
 
     def error(self, where: str, message: str, *, kind: str | None = None) -> None:
-        """Record a problem; with ``kind``, only the first MAX_PER_COLUMN of that kind."""
-        if kind is not None:
-            self._counts[(where.split("!")[0], kind)] += 1
-            if self._counts[(where.split("!")[0], kind)] > MAX_PER_COLUMN:
-                return
-        self.problems.append(Problem(where, message))
+        """Record a problem; past the first few of its kind (``kind``, else its message's
+        shape) only where it is, for one compact line at ``finish``."""
+        self.errors_seen += 1
+        problem = Problem(where, message, kind=kind or "")
+        if self._errors.add(problem):
+            self.problems.append(problem)
 
-    def warn(self, where: str, message: str) -> None:
-        self.warnings.append(Problem(where, message, "warning"))
+    def warn(self, where: str, message: str, *, kind: str | None = None) -> None:
+        problem = Problem(where, message, "warning", kind=kind or "")
+        if self._warnings.add(problem):
+            self.warnings.append(problem)
 
     def missing(self, sheet: str, row: int, column: int, message: str) -> None:
         """A required cell is empty: decided later, once the sheet XML may explain it."""
+        self.errors_seen += 1
         self._blanks[sheet][f"{column_letter(column)}{row}"] = (
             cell_name(sheet, row, column), message)
 
     def finish(self, book: Book) -> None:
-        """Turn pending empty cells into problems and add the 'and N more' summaries."""
+        """Turn pending empty cells into problems and add the compact lines for the rest
+        of each kind."""
         for sheet, blanks in self._blanks.items():
             reasons = book.explain_blanks(sheet, blanks)
             for ref, (where, message) in blanks.items():
@@ -64,11 +77,9 @@ class Collector:
                 else:
                     self.error(where, message, kind=f"missing {ref.rstrip('0123456789')}")
         self._blanks.clear()
-        for (sheet, kind), count in sorted(self._counts.items()):
-            if count > MAX_PER_COLUMN:
-                self.problems.append(Problem(
-                    f"{sheet} sheet", f"{count - MAX_PER_COLUMN} more problems like the ones "
-                    f"above ({kind}); fix those and run check again to see the rest."))
+        self.problems.extend(self.text_dates.problems())
+        self.problems.extend(self._errors.summaries())
+        self.warnings.extend(self._warnings.summaries())
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,24 @@ class Row:
         except ValueProblem as problem:
             out.error(self.cell(key), problem.message, kind=key)
             return None
+
+
+    def parse_date(self, key: str, locale: str, out: Collector, *,
+                   required: str | None = None) -> Any:
+        """Parse date column ``key`` like ``parse``; numeric text is also noted for the
+        column's day/month order check, and a date real only in the other order is left
+        to that check (one message for the column) instead of a problem of its own."""
+        value = self.values.get(key)
+        if value.__class__ is str and key in self.columns:
+            out.text_dates.note(self.sheet, self.columns[key], self.number, value, locale)
+        return self.parse(key, lambda v: _date_in_order(v, locale), out, required=required)
+
+
+def _date_in_order(value: Any, locale: str) -> Any:
+    try:
+        return parse_date(value, locale)
+    except OtherOrderDate:
+        return None
 
 
 @dataclass

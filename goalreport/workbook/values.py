@@ -11,6 +11,8 @@ Choices worth knowing:
   anything else is far more likely a typo than a sales date.
 - Money may not be negative; ``(100)`` is read as negative. ``k``/``M`` suffixes are read
   as thousands/millions (``$1.2M``).
+- Money written in another currency than the workbook's Currency is a problem, never a
+  number (``currencies.py`` decides which currency a text is in: ``currency_in``).
 - Money and quantities (hours) must be below 10^15: a larger cell is a typo or junk, and
   Decimal could no longer keep its cents.
 - Ratios: ``33%``, ``0.33``, ``1/3`` and ``1 in 3``; where the value must lie in 0–1,
@@ -22,7 +24,6 @@ from __future__ import annotations
 import calendar
 import math
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -30,9 +31,15 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from babel.dates import get_date_format, get_month_names
-from babel.numbers import get_decimal_symbol, list_currencies
+from babel.numbers import get_decimal_symbol
 
 from goalreport.core.locales import babel_locale
+from goalreport.workbook.currencies import (
+    currency_codes,
+    currency_in,
+    foreign_currency,
+    strip_currency,
+)
 
 CENT = Decimal("0.01")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -121,6 +128,11 @@ def _names(width: Literal["wide", "abbreviated"], context: Literal["format", "st
     return dict(get_month_names(width, context, locale=babel_locale(locale)))
 
 
+def date_order(locale: str) -> str:
+    """'MDY', 'DMY' or 'YMD': the order in which the Locale writes numeric dates."""
+    return _date_order(locale)
+
+
 def month_from_word(word: str, locale: str = "en_US") -> int | None:
     """'March', 'mar', 'März' → 3; None when not a month name."""
     return _month_words(locale).get(word.strip().casefold().rstrip("."))
@@ -174,11 +186,44 @@ def parse_date(value: Any, locale: str = "en_US") -> date:
             raise ValueProblem(f"{text!r} is not a date. {DATE_FIX}")
         month, day = (int(a), int(b)) if order == "MDY" else (int(b), int(a))
         if not 1 <= month <= 12:
+            if other_order_only(text, locale):
+                raise OtherOrderDate(
+                    f"{text!r} is not a date in {locale} ({_ORDER_NAMES.get(order, order)}): "
+                    f"there is no month {month}. {DATE_FIX}")
             raise ValueProblem(
                 f"{text!r} is not a date in {locale} ({_ORDER_NAMES.get(order, order)}): "
                 f"there is no month {month}. {DATE_FIX}")
         return _real_date(_year(c), month, day, text)
     return _worded_date(text, locale)
+
+
+class OtherOrderDate(ValueProblem):
+    """Numeric text that is a real date only in the other day/month order than the
+    Locale's (``01/13/2026`` in en_GB): the reader reports it per column with the text
+    dates beside it that read both ways (see ``workbook/dateorder.py``)."""
+
+
+def date_readings(text: str, locale: str) -> tuple[bool, bool] | None:
+    """(a real date in the Locale's order, a real date in the other order) for numeric
+    text such as ``07/01/2026``; None for anything else (ISO, worded, YMD locales)."""
+    match = _NUMERIC.fullmatch(text)
+    order = _date_order(locale)
+    if match is None or order == "YMD" or len(match.group(1)) > 2:
+        return None
+    a, b, c = (int(g) if i < 2 else _year(g) for i, g in enumerate(match.groups()))
+    return _valid(a, b, c, order == "MDY"), _valid(a, b, c, order != "MDY")
+
+
+def other_order_only(text: str, locale: str) -> bool:
+    """True for numeric text that is a date only in the order the Locale does not use."""
+    readings = date_readings(text, locale)
+    return readings is not None and not readings[0] and readings[1]
+
+
+def _valid(a: int, b: int, year: int, month_first: bool) -> bool:
+    month, day = (a, b) if month_first else (b, a)
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and \
+        1 <= year <= 9999
 
 
 def _serial_date(number: float, shown: Any) -> date:
@@ -225,11 +270,6 @@ _WEEKDAYS = frozenset(
 # ---------------------------------------------------------------- numbers
 
 
-@lru_cache(maxsize=1)
-def currency_codes() -> frozenset[str]:
-    return frozenset(code.upper() for code in list_currencies())
-
-
 @lru_cache(maxsize=32)
 def _decimal_symbol(locale: str) -> str:
     return get_decimal_symbol(babel_locale(locale))
@@ -261,26 +301,9 @@ def _number_text(text: str, locale: str) -> str:
     return text.replace(decimal_mark, ".") if decimal_mark else text
 
 
-def _strip_currency(text: str) -> str:
-    """Drop currency symbols and ISO codes: '$1,200', 'USD 1,200', '1 000,50 €', 'US$5'."""
-    had_symbol = any(unicodedata.category(ch) == "Sc" for ch in text)
-    text = "".join(" " if unicodedata.category(ch) == "Sc" else ch for ch in text).strip()
-    codes = currency_codes()
-    match = re.fullmatch(r"([A-Za-z]{1,3})?\s*(.*?)\s*([A-Za-z]{1,3})?", text)
-    if match is None:
-        return text
-    prefix, body, suffix = match.groups()
-    scale = ""
-    if suffix and suffix.casefold() in {"k", "m", "mm", "mn"}:
-        scale, suffix = suffix, None
-    for part in (prefix, suffix):
-        if part and part.upper() not in codes and not (had_symbol and len(part) <= 2):
-            return text
-    return f"{body}{scale}"
-
-
-def parse_money(value: Any, locale: str = "en_US") -> Decimal:
-    """A money cell → Decimal rounded to cents; never negative."""
+def parse_money(value: Any, locale: str = "en_US", currency: str | None = None) -> Decimal:
+    """A money cell → Decimal rounded to cents; never negative. With ``currency`` (the
+    workbook's Currency), text naming another currency is a problem, not a number."""
     if isinstance(value, bool | date):
         raise ValueProblem(f"{quote(value)} is not an amount of money. {MONEY_FIX}")
     if isinstance(value, int | float):
@@ -293,7 +316,7 @@ def parse_money(value: Any, locale: str = "en_US") -> Decimal:
         text = shown.replace("\u2212", "-")
         negative = text.startswith("(") and text.endswith(")")
         text = text.strip("()").strip()
-        body = _strip_currency(text)
+        body = strip_currency(text)
         scale = Decimal(1)
         suffix = re.search(r"(k|mm|mn|m)$", body, re.IGNORECASE)
         if suffix:
@@ -307,6 +330,8 @@ def parse_money(value: Any, locale: str = "en_US") -> Decimal:
         if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", number):
             raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
         amount = Decimal(number) * scale * (-1 if negative else 1)
+        if currency is not None and (foreign := foreign_currency(shown, locale, currency)):
+            raise ValueProblem(foreign)
     if not amount.is_finite():
         raise ValueProblem(f"{quote(shown)} is not an amount of money. {MONEY_FIX}")
     if amount < 0:
@@ -405,8 +430,12 @@ def parse_decimal_amount(value: Any, locale: str = "en_US", *, what: str = "a nu
 
 
 __all__ = [
+    "OtherOrderDate",
     "ValueProblem",
     "currency_codes",
+    "currency_in",
+    "date_order",
+    "date_readings",
     "is_blank",
     "month_from_word",
     "parse_date",

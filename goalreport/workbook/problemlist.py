@@ -1,0 +1,150 @@
+"""Problem lists a manager can read: sorted by sheet, row and column, and condensed so
+that no kind of problem fills more than a few lines (issue 12 item 5, issue 15 item 10).
+
+The first ``KEEP`` problems of each kind are kept as they are; the rest of that kind
+become one line naming their cells compactly (``Activity!A12:A40, A52: 30 more cells
+with the same kind of problem as Activity!A2 above.``). So ``check`` lists everything in
+one run, yet 100,000 reps with no goal make a dozen lines, not 100,000 (and a batch
+manifest stays small). A problem's kind is what its reader said (``Problem.kind``), else
+its message with the quoted values, numbers and bracketed parts left out.
+
+Used twice: by the reader's ``Collector`` while rows stream in (so a million bad rows are
+never held as a million messages), and by ``condense`` on the final lists that ``check``,
+``--json`` and the batch manifests show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from goalreport.errors import Problem
+from goalreport.workbook.cellnames import compact_cells
+from goalreport.workbook.schema import SHEETS
+
+#: Problems of one kind shown in full before the rest are named compactly.
+KEEP = 5
+
+_WHERE = re.compile(r"^(?P<sheet>.+?)(?:!(?P<col>[A-Z]+)(?P<row>\d+)\b.*| rows? (?P<row2>\d+)\b.*"
+                    r"| sheet| column .*)?$")
+_CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]{1,3})(?P<row>\d+)$")
+_ROW = re.compile(r"^(?P<sheet>.+) row (?P<row>\d+)$")
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\([^)]*\)|\d[\d,.:-]*")
+
+
+def _sort_key(problem: Problem) -> tuple[int, str, int, int, str]:
+    match = _WHERE.match(problem.where)
+    sheet = match.group("sheet") if match else problem.where
+    order = {spec.title.casefold(): i + 1 for i, spec in enumerate(SHEETS)}
+    rank = 0 if sheet == "Workbook" else order.get(sheet.casefold(), len(SHEETS) + 1)
+    row = int(match.group("row") or match.group("row2") or 0) if match else 0
+    column = 0
+    if match and match.group("col"):
+        for letter in match.group("col"):
+            column = column * 26 + ord(letter) - 64
+    return rank, sheet.casefold(), row, column, problem.message
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sheet order (as in the SPEC), then row, then column."""
+    return sorted(problems, key=_sort_key)
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    """One line per problem, sorted; warnings are marked ``warning:``."""
+    return "\n".join(
+        f"warning: {p}" if p.severity == "warning" else str(p) for p in sort_problems(problems))
+
+
+def kind_of(problem: Problem) -> str:
+    """What groups ``problem`` with others of its kind: its sheet and its reader's kind,
+    else its message without the values that vary (quotes, numbers, brackets)."""
+    match = _WHERE.match(problem.where)
+    sheet = match.group("sheet") if match else problem.where
+    return f"{sheet}\n{problem.kind or _VARYING.sub('…', problem.message)}"
+
+
+def _add(spans: list[tuple[int, int]], row: int) -> None:
+    """Extend ``spans`` by ``row``: cheap for rows arriving in order, right for any."""
+    if spans and spans[-1][0] <= row <= spans[-1][1] + 1:
+        spans[-1] = (spans[-1][0], max(spans[-1][1], row))
+    else:
+        spans.append((row, row))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+@dataclass
+class _Rest:
+    """The problems of one kind beyond the first ``KEEP``: only where they are."""
+
+    first: Problem
+    sheet: str
+    count: int = 0
+    cells: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    rows: list[tuple[int, int]] = field(default_factory=list)
+
+    def summary(self) -> Problem:
+        noun = "warning" if self.first.severity == "warning" else "problem"
+        places = []
+        if self.cells:
+            places.append(f"{self.sheet}!" + ", ".join(
+                compact_cells(column, _merged(spans)) for column, spans in self.cells.items()))
+        if self.rows:
+            places.append(f"{self.sheet} rows {compact_cells('', _merged(self.rows))}")
+        where = "; ".join(places) or self.sheet
+        unit = "cells" if self.cells and not self.rows else "rows" if self.rows and not \
+            self.cells else f"{noun}s"
+        return Problem(where, f"{self.count:,} more {unit if self.count != 1 else unit[:-1]} "
+                       f"with the same kind of {noun} as {self.first.where} above.",
+                       self.first.severity, kind=f"{self.first.kind} (more)",
+                       count=self.count)
+
+
+class Condenser:
+    """Keeps the first ``keep`` problems of each kind; counts and locates the rest."""
+
+    def __init__(self, keep: int = KEEP):
+        self.keep = keep
+        self._seen: dict[str, int] = {}
+        self._rest: dict[str, _Rest] = {}
+
+    def add(self, problem: Problem) -> bool:
+        """True when ``problem`` is to be shown in full; else it is only located."""
+        kind = kind_of(problem)
+        seen = self._seen.get(kind, 0) + 1
+        self._seen[kind] = seen
+        if seen <= self.keep:
+            if seen == 1:
+                self._rest[kind] = _Rest(problem, kind.partition("\n")[0])
+            return True
+        rest = self._rest[kind]
+        rest.count += problem.count
+        if cell := _CELL.match(problem.where):
+            _add(rest.cells.setdefault(cell.group("col"), []), int(cell.group("row")))
+        elif row := _ROW.match(problem.where):
+            _add(rest.rows, int(row.group("row")))
+        return False
+
+    def summaries(self) -> list[Problem]:
+        """One line per kind that had more than ``keep`` problems."""
+        return [rest.summary() for rest in self._rest.values() if rest.count]
+
+
+def condense(problems: Iterable[Problem], keep: int = KEEP) -> list[Problem]:
+    """``problems`` sorted, each kind cut to its first ``keep`` plus one compact line."""
+    condenser = Condenser(keep)
+    kept = [problem for problem in sort_problems(problems) if condenser.add(problem)]
+    return sort_problems([*kept, *condenser.summaries()])
+
+
+__all__ = ["KEEP", "Condenser", "condense", "format_problems", "kind_of", "sort_problems"]
