@@ -124,8 +124,14 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return date_options(func)
 
 
+CHARTS_OPTION = click.option(
+    "--charts/--no-charts", default=True, show_default=True,
+    help="Draw native charts on the Team Summary sheet.")
+
+
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
+        CHARTS_OPTION,
         click.option("--html", is_flag=True,
                      help="Also write each report as self-contained HTML beside its PDF."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64),
@@ -308,6 +314,7 @@ def run(workbook: Path, **options: Any) -> None:
               show_default=True, metavar="SECONDS",
               help="Leave a workbook changed this recently for the next run (still copying).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run manifest on stdout.")
+@CHARTS_OPTION
 @click.option("--html", is_flag=True,
               help="Also write each report as self-contained HTML beside its PDF.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64),
@@ -318,9 +325,9 @@ def run(workbook: Path, **options: Any) -> None:
 @date_options
 @common_options
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
-          as_json: bool, html: bool, jobs: int | None, templates_dir: Path | None,
-          as_of: date | None, month: date | None, quiet: bool, verbose: bool,
-          debug: bool) -> None:
+          as_json: bool, charts: bool, html: bool, jobs: int | None,
+          templates_dir: Path | None, as_of: date | None, month: date | None, quiet: bool,
+          verbose: bool, debug: bool) -> None:
     """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
 
     Unchanged workbooks are skipped, workbooks open in Excel or still being copied are
@@ -338,7 +345,8 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     from goalreport.jobs import JobOptions
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
-                     month=month, templates_dir=templates_dir, jobs=jobs, html=html)
+                     month=month, templates_dir=templates_dir, jobs=jobs, html=html,
+                     charts=charts)
     stop = _stop_on_sigterm()
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,

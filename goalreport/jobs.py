@@ -43,6 +43,8 @@ class JobOptions:
     jobs: int | None = None
     html: bool = False
     output_workbook: Path | None = None
+    #: Native charts on Team Summary (``--no-charts`` leaves them out).
+    charts: bool = True
 
 
 @dataclass
@@ -212,7 +214,8 @@ def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
     )
 
     tables = computed_tables(
-        computation, plan=options.write_plan, progress=options.write_progress)
+        computation, plan=options.write_plan, progress=options.write_progress,
+        chart_settings=data.settings if options.charts else None)
     result.input_hash = input_fingerprint(path)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,

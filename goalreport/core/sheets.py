@@ -7,8 +7,10 @@ come after the contracted ones. Counts of deals, leads and meetings are shown ro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from goalreport.core.model import STATUSES
+from goalreport.core.chartdata import team_summary_charts
+from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
 
@@ -114,13 +116,20 @@ def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
 
 
 def computed_tables(
-    computation: Computation, *, plan: bool = True, progress: bool = True
+    computation: Computation, *, plan: bool = True, progress: bool = True,
+    chart_settings: Settings | None = None,
 ) -> list[SheetTable]:
     """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
-    Team Summary. (Run Log is kept by the write-back itself.)"""
+    Team Summary. (Run Log is kept by the write-back itself.) With ``chart_settings`` (the
+    workbook's Settings: a team's bar follows its pace thresholds), Team Summary also
+    carries its charts and their data blocks (``chartdata``); None leaves them out."""
     tables: list[SheetTable] = []
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        tables += [progress_table(computation.results), team_summary_table(computation.team)]
+        summary = team_summary_table(computation.team)
+        if chart_settings is not None:
+            blocks, charts = team_summary_charts(computation, chart_settings)
+            summary = replace(summary, blocks=blocks, charts=charts)
+        tables += [progress_table(computation.results), summary]
     return tables

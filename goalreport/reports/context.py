@@ -30,6 +30,8 @@ from goalreport.core.results import (
     Objectives,
     RepResult,
 )
+from goalreport.core.team import rank_key as _rank_key
+from goalreport.core.team import team_series as _team_series
 from goalreport.reports.charts import cumulative_chart, monthly_chart
 from goalreport.reports.formatting import Formatter
 
@@ -337,17 +339,6 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     return context
 
 
-def _team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
-                 ) -> list[tuple[date, Decimal]]:
-    """A cumulative series summed over reps, date by date (a rep without a point on a
-    date, e.g. one who started later, adds nothing there)."""
-    totals: dict[date, Decimal] = {}
-    for result in results:
-        for day, value in getattr(result.progress, attribute):
-            totals[day] = totals.get(day, Decimal(0)) + value
-    return sorted(totals.items())
-
-
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter) -> Any:
     """The team's cumulative actual against plan, the same chart as a rep's, summed."""
     if not ranked:
@@ -358,11 +349,6 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
         year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
         forecast=sum((r.progress.forecast for r in ranked), Decimal(0)),
         target=sum((r.progress.annual_target for r in ranked), Decimal(0)), fmt=fmt)
-
-
-def _rank_key(result: RepResult) -> tuple[int, Fraction, str]:
-    attainment = result.progress.attainment
-    return (attainment is None, -(attainment or Fraction(0)), result.rep.name.casefold())
 
 
 def team_context(computation: Computation, settings: Settings,
