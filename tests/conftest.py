@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ import openpyxl
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+#: ``GOALREPORT_CORPUS`` points elsewhere, e.g. from a git worktree not beside shared/.
+SHARED_CORPUS = Path(os.environ.get("GOALREPORT_CORPUS") or REPO.parent / "shared" / "corpus")
 
 
 def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SHARED_CORPUS
 from python_calamine import CalamineWorkbook
 from writeback_helpers import WHEN, elements, entry, plan_table, summary_table, zip_parts
 
 from goalreport.errors import UnreadableWorkbook
 from goalreport.writeback import write_computed_sheets
 
-PRESERVE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "preserve"
+PRESERVE = SHARED_CORPUS / "preserve"
 NAMES = sorted(p.name for p in PRESERVE.iterdir()) if PRESERVE.is_dir() else ["(absent)"]
 #: The parts a write-back may change (it adds elements and keeps all others).
 CHANGED = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from goalreport.core.money import to_cents
 from goalreport.core.model import STATUSES
+from goalreport.core.money import to_cents
 from goalreport.core.results import RepResult, TeamTotals
 
 #: Team Summary's last row.

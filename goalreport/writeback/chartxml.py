@@ -175,13 +175,12 @@ def _series_data(data: ChartData, series: SeriesData) -> str:
             f'{_num_cache(series.values, series.format_code)}</c:numRef></c:val>')
 
 
-def _labels(format_code: str, position: str, size: int = 8, series_name: bool = False,
-            value: bool = True) -> str:
+def _labels(format_code: str, position: str, size: int = 8) -> str:
+    """Value labels on every point of a series."""
     return (f'<c:dLbls><c:numFmt formatCode="{_esc(format_code)}" sourceLinked="0"/>'
             f'<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>{_text_props(size, MUTED)}'
-            f'<c:dLblPos val="{position}"/><c:showLegendKey val="0"/>'
-            f'<c:showVal val="{int(value)}"/><c:showCatName val="0"/>'
-            f'<c:showSerName val="{int(series_name)}"/><c:showPercent val="0"/>'
+            f'<c:dLblPos val="{position}"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
+            '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/>'
             '<c:showBubbleSize val="0"/></c:dLbls>')
 
 
@@ -209,7 +208,7 @@ def _line_series(index: int, data: ChartData, series: SeriesData) -> str:
         look = ('<c:spPr><a:ln><a:noFill/></a:ln></c:spPr><c:marker><c:symbol val="diamond"/>'
                 f'<c:size val="9"/><c:spPr>{_fill(INK)}<a:ln><a:noFill/></a:ln></c:spPr>'
                 '</c:marker>')
-        labels = _labels(series.format_code, "t", 9, series_name=True, value=False)
+        labels = ""  # the legend names it: "As Of 2026-10-31"
     else:
         colour, width, dash = _LINE_STYLES.get(series.role, (BRAND, 2.25, None))
         look = f'<c:spPr>{_line(colour, width, dash)}</c:spPr><c:marker><c:symbol val="none"/></c:marker>'

@@ -192,7 +192,9 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
     head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        f'<dimension ref="{used}"/>'
+        # A sheet with charts prints landscape, one page wide, so no chart is cut in two.
+        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if drawing else "")
+        + f'<dimension ref="{used}"/>'
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
@@ -224,7 +226,8 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
                  'header="0.3" footer="0.3"/>')
     if drawing:
-        parts.append(f'<drawing r:id="{drawing}"/>')
+        parts.append('<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     f'<drawing r:id="{drawing}"/>')
     parts.append("</worksheet>")
     yield "".join(parts).encode("utf-8")
 
