@@ -439,3 +439,54 @@ def test_openxml_audit_finds_nothing_new_in_corpus_files(corpus: Path, tmp_path:
     write_computed_sheets(path, [charted_summary()], run_log=entry(), currency="USD",
                           locale="en_US")
     assert _audit(path) - _audit(corpus / "preserve" / name) == set()
+
+
+def _rewrite(path: Path, changes: dict[str, bytes]) -> None:
+    """Replace or add parts of the zip at ``path``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts.update(changes)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_picture_shared_with_another_sheet_survives_the_replacement(written: Path) -> None:
+    """goalreport's old drawing goes with its sheet, and so does what only it refers to;
+    a picture that a drawing on the manager's Reps sheet also shows is kept."""
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+    def rel(rel_id: str, kind: str, target: str) -> str:
+        return f'<Relationship Id="{rel_id}" Type="{rels}/{kind}" Target="{target}"/>'
+
+    def rels_part(*items: str) -> bytes:
+        return ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                f'openxmlformats.org/package/2006/relationships">{"".join(items)}'
+                "</Relationships>").encode()
+
+    with zipfile.ZipFile(written) as archive:
+        ours = archive.read("xl/drawings/_rels/drawing1.xml.rels").decode()
+    ours = ours.replace("</Relationships>", rel("rId9", "image", "../media/image1.png")
+                        + rel("rId10", "image", "../media/only-ours.png") + "</Relationships>")
+    reps = sheet_part(written, "Reps").rsplit("/", 1)[1]
+    _rewrite(written, {
+        "xl/drawings/_rels/drawing1.xml.rels": ours.encode(),
+        "xl/media/image1.png": png, "xl/media/only-ours.png": png,
+        "xl/drawings/drawing9.xml": b'<?xml version="1.0"?><xdr:wsDr xmlns:xdr="http://'
+                                    b'schemas.openxmlformats.org/drawingml/2006/'
+                                    b'spreadsheetDrawing"/>',
+        "xl/drawings/_rels/drawing9.xml.rels": rels_part(
+            rel("rId1", "image", "../media/image1.png")),
+        f"xl/worksheets/_rels/{reps}.rels": rels_part(
+            rel("rId1", "drawing", "../drawings/drawing9.xml")),
+    })
+    before = zip_parts(written)
+    report(written)
+    after = zip_parts(written)
+    assert "xl/media/only-ours.png" not in after
+    for kept in ("xl/media/image1.png", "xl/drawings/drawing9.xml",
+                 "xl/drawings/_rels/drawing9.xml.rels", f"xl/worksheets/_rels/{reps}.rels"):
+        assert after[kept] == before[kept], kept
+    assert b"../media/" not in after["xl/drawings/_rels/drawing1.xml.rels"]
+    assert len(charts_of(written)) == 2
