@@ -20,10 +20,12 @@ the As Of marker sits on 4,450.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from html import unescape as html_unescape
 from itertools import pairwise
@@ -490,3 +492,28 @@ def test_a_picture_shared_with_another_sheet_survives_the_replacement(written: P
         assert after[kept] == before[kept], kept
     assert b"../media/" not in after["xl/drawings/_rels/drawing1.xml.rels"]
     assert len(charts_of(written)) == 2
+
+
+def test_batch_no_charts_then_charts_redoes_the_workbook(tmp_path: Path) -> None:
+    """``batch --no-charts`` writes no chart; the next batch without it does not skip the
+    unchanged workbook (the options differ) and adds them."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = team_book(inbox / "team.xlsx", REPS[:1])
+
+    def batch(*args: str) -> dict[str, object]:
+        result = subprocess.run(
+            [sys.executable, "-m", "goalreport", "batch", str(inbox), "--settle", "0",
+             "--jobs", "1", "--as-of", AS_OF.isoformat(), "--json", *args],
+            check=False, capture_output=True, text=True, timeout=300,
+            stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, result.stderr
+        manifest = json.loads(result.stdout)
+        assert manifest["options"]["charts"] is ("--no-charts" not in args)
+        return {w["name"]: w["status"] for w in manifest["workbooks"]}
+
+    assert batch("--no-charts") == {"team.xlsx": "done"}
+    assert not [n for n in zip_parts(path) if n.startswith("xl/charts/")]
+    assert batch() == {"team.xlsx": "done"}
+    assert len(charts_of(path)) == 2
+    assert batch() == {"team.xlsx": "skipped"}
