@@ -30,21 +30,17 @@ import zipfile
 from html import unescape as html_unescape
 from itertools import pairwise
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
+from chart_helpers import NS, audit_errors, cells, charts_of, rewrite_zip, series, sheet_part
 from click.testing import CliRunner
-from conftest import SHARED_CORPUS, write_workbook
-from writeback_helpers import entry, zip_parts
+from conftest import write_workbook
+from writeback_helpers import zip_parts
 
 from goalreport.cli import cli
-from goalreport.core.tables import Chart, ChartSeries, Column, SheetBlock, SheetTable
 from goalreport.jobs import JobOptions, run_job
-from goalreport.writeback import write_computed_sheets
 
-NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
-      "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 AS_OF = dt.date(2026, 12, 31)
 REPS = [("R1", "Ana Lima", "East", 1000), ("R2", "Ben Ode", "West", 950),
         ("R3", "Cy Park", "West", 800), ("R4", "Di Sá", "East", 500),
@@ -77,62 +73,6 @@ def written(tmp_path: Path) -> Path:
     path = team_book(tmp_path / "team.xlsx")
     report(path)
     return path
-
-
-def sheet_part(path: Path, name: str) -> str:
-    """The worksheet part of the sheet called ``name``."""
-    with zipfile.ZipFile(path) as archive:
-        book = ET.fromstring(archive.read("xl/workbook.xml"))
-        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    rel_id = next(s.get(rid) for s in book.iter(main + "sheet") if s.get("name") == name)
-    target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
-    return "xl/" + target.lstrip("/").removeprefix("xl/")
-
-
-def charts_of(path: Path, sheet: str = "Team Summary") -> list[ET.Element]:
-    """The chart parts of ``sheet``, in drawing order, through its relationships."""
-    part = sheet_part(path, sheet)
-    folder, name = part.rsplit("/", 1)
-    with zipfile.ZipFile(path) as archive:
-        rels = ET.fromstring(archive.read(f"{folder}/_rels/{name}.rels"))
-        drawing = "xl/drawings/" + rels[0].get("Target", "").rsplit("/", 1)[1]
-        dname = drawing.rsplit("/", 1)[1]
-        drels = ET.fromstring(archive.read(f"xl/drawings/_rels/{dname}.rels"))
-        ids = [c.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-               for c in ET.fromstring(archive.read(drawing)).iter(f"{{{NS['c']}}}chart")]
-        targets = {r.get("Id"): r.get("Target", "").rsplit("/", 1)[1] for r in drels}
-        return [ET.fromstring(archive.read("xl/charts/" + targets[i])) for i in ids]
-
-
-def series(chart: ET.Element) -> list[dict[str, object]]:
-    out = []
-    for ser in chart.iter(f"{{{NS['c']}}}ser"):
-        cache = ser.find("c:val/c:numRef/c:numCache", NS)
-        assert cache is not None
-        count = int(cache.find("c:ptCount", NS).get("val"))  # type: ignore[union-attr]
-        values: list[float | None] = [None] * count
-        for pt in cache.findall("c:pt", NS):
-            values[int(pt.get("idx"))] = float(pt.findtext("c:v", "", NS))  # type: ignore[arg-type]
-        out.append({
-            "name": ser.findtext("c:tx/c:strRef/c:strCache/c:pt/c:v", "", NS),
-            "name_ref": ser.findtext("c:tx/c:strRef/c:f", "", NS),
-            "cat_ref": ser.findtext("c:cat/c:strRef/c:f", "", NS),
-            "categories": [v.text for v in ser.findall("c:cat/c:strRef/c:strCache/c:pt/c:v",
-                                                       NS)],
-            "ref": ser.findtext("c:val/c:numRef/c:f", "", NS),
-            "values": values,
-            "colours": [p.find(".//a:srgbClr", NS).get("val")  # type: ignore[union-attr]
-                        for p in ser.findall("c:dPt", NS)],
-        })
-    return out
-
-
-def cells(ws, ref: str) -> list[object]:
-    """Values of a one-column range like ``'Team Summary'!$B$50:$B$54``."""
-    area = ref.split("!", 1)[1].replace("$", "")
-    return [row[0].value for row in ws[area]] if ":" in area else [ws[area].value]
 
 
 def test_bar_chart_ranks_reps_coloured_by_status_with_the_goal_line(written: Path) -> None:
@@ -352,38 +292,9 @@ def test_libreoffice_draws_both_charts(written: Path, tmp_path: Path) -> None:
     assert count(*line_area, "1F5FA8") > 80  # the actual line
 
 
-def charted_summary() -> SheetTable:
-    """A small Team Summary with one chart of each kind, as ``chartdata`` builds them."""
-    block = SheetBlock("Attainment by rep (chart data)",
-                       (Column("Rep"), Column("Attainment", "percent"),
-                        Column("Status", "status"), Column("Goal (100 %)", "percent")),
-                       (("Ana <&> Lima", 1.25, "Achieved", 1), ("Ben", 0.5, "Behind", 1)))
-    months = SheetBlock("Cumulative (chart data)",
-                        (Column("Month"), Column("Plan", "money"), Column("Actual", "money")),
-                        (("2026-01", 10, 5), ("2026-02", 20, None)))
-    return SheetTable(
-        "Team Summary", (Column("Team"), Column("Reps", "integer")),
-        (("East", 2), ("Total", 2)), total_row=True, blocks=(block, months),
-        charts=(Chart("bar", "By rep", 0, 0, (ChartSeries(1, "value"), ChartSeries(3, "goal")),
-                      status_column=2),
-                Chart("line", "Cumulative", 1, 0,
-                      (ChartSeries(1, "plan"), ChartSeries(2, "actual")))))
-
-
-def _audit(path: Path) -> set[tuple[str, str]]:
-    """openxml-audit's errors as (part, description) pairs. Its warnings are left out: it
-    warns about every inline-string cell (goalreport's text cells, by design, since
-    sharedStrings.xml is never touched), with or without charts."""
-    from openxml_audit import OpenXmlValidator, ValidationSeverity
-
-    result = OpenXmlValidator(max_errors=0).validate(path)
-    return {(str(e.part_uri), str(e.description)) for e in result.errors
-            if e.severity == ValidationSeverity.ERROR}
-
-
 def test_openxml_audit_finds_nothing_new(written: Path, tmp_path: Path) -> None:
     original = team_book(tmp_path / "original.xlsx")
-    assert _audit(written) - _audit(original) == set()
+    assert audit_errors(written) - audit_errors(original) == set()
     # It does read the charts: a chart missing a required element is an error.
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(written) as source, zipfile.ZipFile(broken, "w") as target:
@@ -393,64 +304,7 @@ def test_openxml_audit_finds_nothing_new(written: Path, tmp_path: Path) -> None:
                 data = data.replace(b'<c:barDir val="col"/>', b"")
             target.writestr(info, data)
     missing = "Required element 'barDir' is missing (minOccurs=1, found=0)"
-    assert ("/xl/charts/chart1.xml", missing) in _audit(broken)
-
-
-PRESERVE = SHARED_CORPUS / "preserve"
-CORPUS = sorted(p.name for p in PRESERVE.iterdir()) if PRESERVE.is_dir() else ["(absent)"]
-#: The parts a write-back may change (it adds elements and keeps all others).
-CHANGED = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
-           "xl/styles.xml"}
-
-
-@pytest.mark.parametrize("name", CORPUS)
-def test_corpus_keeps_every_part_beside_new_charts(corpus: Path, tmp_path: Path,
-                                                   name: str) -> None:
-    """Every real-world workbook (several with charts of their own) keeps every part
-    byte for byte; the new charts take free part numbers; a re-run adds nothing."""
-    source = corpus / "preserve" / name
-    with zipfile.ZipFile(source) as archive:
-        if archive.testzip() is not None:
-            pytest.skip(f"{name} is damaged; test_writeback_corpus checks it is refused")
-    path = tmp_path / name
-    shutil.copy(source, path)
-    write_computed_sheets(path, [charted_summary()], run_log=entry(), currency="USD",
-                          locale="en_US")
-    before, after = zip_parts(source), zip_parts(path)
-    for part, data in before.items():
-        assert part in after, f"{part} lost"
-        if part not in CHANGED:
-            assert after[part] == data, f"{part} changed"
-    added = sorted(set(after) - set(before))
-    assert len([p for p in added if re.fullmatch(r"xl/charts/chart\d+\.xml", p)]) == 2
-    assert len([p for p in added if re.fullmatch(r"xl/drawings/drawing\d+\.xml", p)]) == 1
-    assert len(charts_of(path)) == 2
-    write_computed_sheets(path, [charted_summary()], run_log=entry(), currency="USD",
-                          locale="en_US")
-    assert sorted(zip_parts(path)) == sorted(after)
-
-
-@pytest.mark.parametrize("name", CORPUS)
-def test_openxml_audit_finds_nothing_new_in_corpus_files(corpus: Path, tmp_path: Path,
-                                                         name: str) -> None:
-    path = tmp_path / name
-    shutil.copy(corpus / "preserve" / name, path)
-    with zipfile.ZipFile(path) as archive:
-        if archive.testzip() is not None:
-            pytest.skip(f"{name} is damaged; test_writeback_corpus checks it is refused")
-    write_computed_sheets(path, [charted_summary()], run_log=entry(), currency="USD",
-                          locale="en_US")
-    assert _audit(path) - _audit(corpus / "preserve" / name) == set()
-
-
-def _rewrite(path: Path, changes: dict[str, bytes]) -> None:
-    """Replace or add parts of the zip at ``path``."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts.update(changes)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    assert ("/xl/charts/chart1.xml", missing) in audit_errors(broken)
 
 
 def test_a_picture_shared_with_another_sheet_survives_the_replacement(written: Path) -> None:
@@ -472,7 +326,7 @@ def test_a_picture_shared_with_another_sheet_survives_the_replacement(written: P
     ours = ours.replace("</Relationships>", rel("rId9", "image", "../media/image1.png")
                         + rel("rId10", "image", "../media/only-ours.png") + "</Relationships>")
     reps = sheet_part(written, "Reps").rsplit("/", 1)[1]
-    _rewrite(written, {
+    rewrite_zip(written, {
         "xl/drawings/_rels/drawing1.xml.rels": ours.encode(),
         "xl/media/image1.png": png, "xl/media/only-ours.png": png,
         "xl/drawings/drawing9.xml": b'<?xml version="1.0"?><xdr:wsDr xmlns:xdr="http://'

@@ -211,7 +211,8 @@ def _line_series(index: int, data: ChartData, series: SeriesData) -> str:
         labels = ""  # the legend names it: "As Of 2026-10-31"
     else:
         colour, width, dash = _LINE_STYLES.get(series.role, (BRAND, 2.25, None))
-        look = f'<c:spPr>{_line(colour, width, dash)}</c:spPr><c:marker><c:symbol val="none"/></c:marker>'
+        look = (f'<c:spPr>{_line(colour, width, dash)}</c:spPr>'
+                '<c:marker><c:symbol val="none"/></c:marker>')
         labels = ""
     return (f'<c:ser>{_series_head(index, series)}{look}{labels}'
             f'{_series_data(data, series)}<c:smooth val="0"/></c:ser>')

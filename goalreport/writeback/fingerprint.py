@@ -4,8 +4,9 @@ Batch runs compare it with the Run Log's Input Hash to skip unchanged workbooks,
 must not change when goalreport rewrites its own sheets. It is SHA-256 over:
 
 - every zip entry's name and stored (compressed) bytes, except goalreport's sheets (and
-  their relationships, drawings and charts), the parts the write-back edits (workbook.xml, its relationships,
-  ``[Content_Types].xml``, ``styles.xml``) and ``docProps/*`` (metadata only);
+  their relationships, drawings and charts), the parts the write-back edits
+  (workbook.xml, its relationships, ``[Content_Types].xml``, ``styles.xml``) and
+  ``docProps/*`` (metadata only);
 - instead of workbook.xml: the user's sheets in tab order (name, state, part), the
   defined names that are not goalreport's, and the date system.
 
@@ -21,7 +22,12 @@ import struct
 from pathlib import Path
 
 from goalreport.writeback.chartparts import old_drawing_parts
-from goalreport.writeback.package import FILTER_NAME, MARKER_NAME, inspect_package, rels_part_for
+from goalreport.writeback.package import (
+    FILTER_NAME,
+    MARKER_NAME,
+    inspect_package,
+    rels_part_for,
+)
 
 
 def input_fingerprint(path: Path) -> str:
