@@ -4,7 +4,8 @@ The new workbook is spliced, not re-saved: every zip entry is copied byte for by
 ``workbook.xml`` (new ``<sheet>`` elements and goalreport's hidden marker names),
 its relationships, ``[Content_Types].xml`` and ``styles.xml`` (appended formats), which
 are edited as text so their other content stays exactly as it was, and goalreport's own
-sheets, which are regenerated. ``docProps/app.xml`` is left as it is: its sheet list is
+sheets, which are regenerated with their charts (``chartparts``: old drawings of a
+replaced sheet are left out, new chart parts take free names). ``docProps/app.xml`` is left as it is: its sheet list is
 informational and Excel and LibreOffice rewrite it on their next save.
 """
 
