@@ -26,7 +26,7 @@ from goalreport.core.model import Settings
 from goalreport.core.progress import status_of
 from goalreport.core.results import Computation, TeamTotals
 from goalreport.core.tables import Chart, ChartSeries, Column, SheetBlock
-from goalreport.core.team import TOTAL, rank_key, team_series
+from goalreport.core.team import rank_key, team_series
 
 #: Above this many active reps, the attainment chart shows teams instead of reps.
 MAX_REP_BARS = 40
@@ -48,7 +48,7 @@ def attainment_block(computation: Computation, settings: Settings) -> SheetBlock
                      for r in ranked)
         return SheetBlock(f"Attainment by rep ({_NOTE})",
                           (Column("Rep"), *_ATTAINMENT_COLUMNS), rows)
-    teams = [t for t in computation.team if t.team != TOTAL]
+    teams = list(computation.team[:-1])  # the last row is the total (a team may be "Total")
     teams.sort(key=_team_rank_key)
     rows = tuple((t.team, t.attainment, status_of(t.attainment, t.pace, settings), GOAL)
                  for t in teams)
