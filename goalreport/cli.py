@@ -140,9 +140,16 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return DEALS_OPTION(date_options(func))
 
 
+CHARTS_OPTION = click.option(
+    "--charts/--no-charts", default=True, show_default=True,
+    help="Draw native charts on the Team Summary sheet.")
+
+
 def render_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--html, --jobs, --templates: how reports are rendered (report, run, batch)."""
+    """--charts, --html, --pdf-tags, --jobs, --templates: how the sheets' charts and the
+    reports are made (report, run, batch)."""
     options = [
+        CHARTS_OPTION,
         click.option("--html", is_flag=True,
                      help="Also write each report as self-contained HTML beside its PDF."),
         click.option("--pdf-tags/--no-pdf-tags", default=True, show_default=True,
@@ -473,9 +480,9 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
 @date_options
 @common_options
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
-          as_json: bool, html: bool, jobs: int | None, templates_dir: Path | None,
-          as_of: date | None, month: date | None, quiet: bool, verbose: bool,
-          debug: bool, **mail: Any) -> None:
+          as_json: bool, charts: bool, html: bool, pdf_tags: bool, jobs: int | None,
+          templates_dir: Path | None, as_of: date | None, month: date | None, quiet: bool,
+          verbose: bool, debug: bool, **mail: Any) -> None:
     """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
 
     Unchanged workbooks are skipped, workbooks open in Excel or still being copied are
@@ -493,7 +500,8 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     from goalreport.jobs import JobOptions
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
-                     month=month, templates_dir=templates_dir, jobs=jobs, html=html)
+                     month=month, templates_dir=templates_dir, jobs=jobs, html=html,
+                     charts=charts, pdf_tags=pdf_tags)
     stop = _stop_on_sigterm()
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,

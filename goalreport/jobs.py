@@ -54,6 +54,8 @@ class JobOptions:
     out_root: Path | None = None
     #: Tag PDFs for screen readers (``--no-pdf-tags`` switches it off).
     pdf_tags: bool = True
+    #: Native charts on Team Summary (``--no-charts`` leaves them out).
+    charts: bool = True
 
 
 @dataclass
@@ -314,7 +316,8 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions, foreign: lis
         check_report_folder(report_dir(path, options), report_month, report_root(path, options))
     tables = computed_tables(
         computation, plan=options.write_plan, progress=options.write_progress,
-        say=Formatter(data.settings.locale, data.settings.currency).say)
+        say=Formatter(data.settings.locale, data.settings.currency).say,
+        chart_settings=data.settings if options.charts else None)
     result.input_hash = input_fingerprint(opened.view)
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=as_of,

@@ -7,7 +7,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+# openxml-audit (a test dependency) brings lxml, which openpyxl prefers when it is there.
+# goalreport's own dependencies do not include lxml, so the tests read workbooks as the
+# product does: through the standard library parser and defusedxml.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+import openpyxl  # after the switch above
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent

@@ -196,7 +196,8 @@ def test_unchanged_workbook_is_skipped_untouched_and_redone_on_change_or_force(
 
 def entry(**changes: object) -> dict[str, object]:
     """A state entry as a run with --as-of 2026-06-30 leaves it."""
-    return {"version": __version__, "options": {"html": False, "templates": None},
+    return {"version": __version__,
+            "options": {"html": False, "templates": None, "charts": True, "pdf_tags": True},
             "settings_as_of": None, "as_of": "2026-06-30", "report_month": "2026-06",
             **changes}
 
@@ -212,6 +213,10 @@ def job(**changes: object) -> JobOptions:
     (entry(), job(as_of=dt.date(2026, 7, 31)), False),
     (entry(version="0.0.1"), job(), False),
     (entry(), job(html=True), False),
+    (entry(), job(charts=False), False),
+    (entry(), job(pdf_tags=False), False),
+    # A run from before the charts existed is redone once, so the workbook gets them.
+    (entry(options={"html": False, "templates": None}), job(), False),
     # No dates asked: As Of is today, so a nightly run measures progress anew each day...
     (entry(as_of="2026-11-26", report_month="2026-11"), job(as_of=None), False),
     (entry(as_of="2026-11-27", report_month="2026-11"), job(as_of=None), True),

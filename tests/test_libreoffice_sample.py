@@ -30,6 +30,7 @@ from goalreport.core.tables import Column, SheetTable
 from goalreport.reports.formatting import Formatter
 from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import SHEETS
+from goalreport.writeback.sheetlayout import sheet_layout
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 AS_OF = date(2026, 10, 31)
@@ -74,18 +75,31 @@ def _matches(column: Column, value: Any, shown: str) -> bool:
 
 
 def _differences(table: SheetTable, rows: list[list[str]]) -> list[str]:
-    """Every cell where LibreOffice disagrees with the table, as 'Sheet row N Column'."""
+    """Every cell where LibreOffice disagrees with the table or its chart-data blocks
+    (where ``sheet_layout`` puts them), as 'Sheet row N Column'."""
     found = []
+    layout = sheet_layout(table)
     if rows[0] != [column.name for column in table.columns]:
         found.append(f"{table.name} header: {rows[0]}")
-    if len(rows) - 1 != len(table.rows):
-        found.append(f"{table.name}: {len(rows) - 1} rows, expected {len(table.rows)}")
-    for number, (expected, shown) in enumerate(zip(table.rows, rows[1:], strict=False), 2):
-        padded = shown + [""] * (len(table.columns) - len(shown))
-        for column, value, text in zip(table.columns, expected, padded, strict=True):
-            if not _matches(column, value, text):
-                found.append(f"{table.name} row {number} {column.name}: LibreOffice "
-                             f"{text!r}, goalreport {value!r}")
+    if len(rows) != max(layout.last_row, len(table.rows) + 1):
+        found.append(f"{table.name}: {len(rows) - 1} rows, expected {layout.last_row - 1}")
+    parts = [(table.name, table.columns, table.rows, 2)]
+    for block, place in zip(table.blocks, layout.blocks, strict=True):
+        if rows[place.title_row - 1][0] != block.title:
+            found.append(f"{table.name} row {place.title_row}: {rows[place.title_row - 1]}")
+        if rows[place.header_row - 1][:len(block.columns)] != [c.name for c in block.columns]:
+            found.append(f"{table.name} row {place.header_row}: {rows[place.header_row - 1]}")
+        parts.append((block.title, block.columns, block.rows, place.first_data_row()))
+    for name, columns, expected_rows, first in parts:
+        shown_rows = rows[first - 1:first - 1 + len(expected_rows)]
+        for number, (expected, shown) in enumerate(zip(expected_rows, shown_rows,
+                                                       strict=True), first):
+            padded = shown + [""] * (len(columns) - len(shown))
+            for column, value, text in zip(columns, expected, padded[:len(columns)],
+                                           strict=True):
+                if not _matches(column, value, text):
+                    found.append(f"{name} row {number} {column.name}: LibreOffice "
+                                 f"{text!r}, goalreport {value!r}")
     return found
 
 
@@ -112,13 +126,15 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Shee
     as_of, month = pipeline.resolve_dates(data.settings.as_of, as_of=AS_OF, month=None,
                                           today=AS_OF)
     tables = computed_tables(compute(data, as_of=as_of, report_month=month),
-                             say=Formatter(data.settings.locale, data.settings.currency).say)
+                             say=Formatter(data.settings.locale, data.settings.currency).say,
+                             chart_settings=data.settings)
     return _to_csv(soffice, tmp_path, written, original), tables
 
 
 def test_libreoffice_reads_every_computed_number(converted) -> None:
     folder, tables = converted
     assert [t.name for t in tables] == ["Plan", "Weekly Plan", "Progress", "Team Summary"]
+    assert len(tables[3].blocks) == 2  # the charts' data, checked cell by cell too
     differences = [d for table in tables
                    for d in _differences(table, _rows(folder, "written", table.name))]
     assert not differences, "\n".join(differences[:40])

@@ -15,9 +15,10 @@ import pytest
 import report_fixtures as fx
 
 from goalreport.core.results import Assumption
+from goalreport.core.team import team_series
 from goalreport.reports.context import rep_context
 from goalreport.reports.formatting import Formatter
-from goalreport.reports.team_context import team_context, team_series
+from goalreport.reports.team_context import team_context
 
 
 @pytest.fixture

@@ -410,7 +410,8 @@ class _Batch:
 def job_key(options: JobOptions) -> dict[str, Any]:
     """The options besides the dates that change what a run writes."""
     return {"html": options.html,
-            "templates": str(options.templates_dir) if options.templates_dir else None}
+            "templates": str(options.templates_dir) if options.templates_dir else None,
+            "charts": options.charts, "pdf_tags": options.pdf_tags}
 
 
 def same_run(entry: Mapping[str, Any], options: JobOptions) -> tuple[date, date] | None:
@@ -438,7 +439,7 @@ def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
         "month": options.month.strftime("%Y-%m") if options.month else None,
         "today": options.today.isoformat(), "force": force, "html": options.html,
         "templates": str(options.templates_dir) if options.templates_dir else None,
-        "jobs": options.jobs,
+        "jobs": options.jobs, "charts": options.charts,
     }
 
 

@@ -9,8 +9,10 @@ sorts and filters as a date; the write-back picks each date format from the Loca
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from goalreport.core.model import STATUSES
+from goalreport.core.chartdata import team_summary_charts
+from goalreport.core.model import STATUSES, Settings
 from goalreport.core.phrases import Phrase
 from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
@@ -121,15 +123,22 @@ def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
 
 
 def computed_tables(
-    computation: Computation, *, plan: bool = True, progress: bool = True, say: Say = str
+    computation: Computation, *, plan: bool = True, progress: bool = True, say: Say = str,
+    chart_settings: Settings | None = None,
 ) -> list[SheetTable]:
     """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
     Team Summary. (Run Log is kept by the write-back itself.) ``say`` writes the
-    re-assess sentences; the default is the plain, locale-free rendering."""
+    re-assess sentences; the default is the plain, locale-free rendering. With
+    ``chart_settings`` (the workbook's Settings: a team's bar follows its pace thresholds),
+    Team Summary also carries its charts and their data blocks (``chartdata``); None
+    leaves them out."""
     tables: list[SheetTable] = []
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        tables += [progress_table(computation.results, say),
-                   team_summary_table(computation.team)]
+        summary = team_summary_table(computation.team)
+        if chart_settings is not None:
+            blocks, charts = team_summary_charts(computation, chart_settings)
+            summary = replace(summary, blocks=blocks, charts=charts)
+        tables += [progress_table(computation.results, say), summary]
     return tables

@@ -32,3 +32,49 @@ class SheetTable:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...]
     total_row: bool = False
+    #: Small tables below the main one (chart data), and the charts drawn from them.
+    blocks: tuple[SheetBlock, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetBlock:
+    """A small labelled table written below the main one, outside its filter and its
+    total row: e.g. the data a chart draws, so the chart can refer to real cells."""
+
+    #: One line above the block's header saying what it is.
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+SeriesRole = Literal["value", "goal", "plan", "actual", "marker"]
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series of a chart: a column of a block, named by that column's header."""
+
+    column: int
+    #: How it is drawn: "value" bars (coloured by status when the chart has a status
+    #: column), a "goal" line, the "plan" and "actual" lines, an "As Of" "marker".
+    role: SeriesRole
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of one block of the same sheet, as data: the writer decides the look.
+
+    ``kind`` "bar" draws its "value" series as columns and any "goal" series as a line
+    across them; "line" draws every series as a line over the categories.
+    """
+
+    kind: Literal["bar", "line"]
+    title: str
+    #: Index into the sheet's ``blocks``.
+    block: int
+    #: The block column holding the category labels (rep, team, month).
+    categories: int
+    series: tuple[ChartSeries, ...]
+    #: The block column whose status colours each bar, like the status cells.
+    status_column: int | None = None

@@ -6,14 +6,13 @@ rep ranked by attainment (ties in natural name order: "Rep 2" before "Rep 10").
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
-from goalreport.core.team import natural_key
+from goalreport.core.team import rank_key, team_series
 from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
 from goalreport.reports.context import (
     bar_width,
@@ -23,17 +22,6 @@ from goalreport.reports.context import (
     status_class,
 )
 from goalreport.reports.formatting import Formatter
-
-
-def team_series(results: tuple[RepResult, ...] | list[RepResult], attribute: str
-                 ) -> list[tuple[date, Decimal]]:
-    """A cumulative series summed over reps, date by date (a rep without a point on a
-    date, e.g. one who started later, adds nothing there)."""
-    totals: dict[date, Decimal] = {}
-    for result in results:
-        for day, value in getattr(result.progress, attribute):
-            totals[day] = totals.get(day, Decimal(0)) + value
-    return sorted(totals.items())
 
 
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,
@@ -54,11 +42,6 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
         c=palette)
 
 
-def _rank_key(result: RepResult) -> tuple[bool, Fraction, tuple[tuple[int, int | str], ...]]:
-    attainment = result.progress.attainment
-    return (attainment is None, -(attainment or Fraction(0)), natural_key(result.rep.name))
-
-
 def team_context(computation: Computation, settings: Settings,
                  *, company: str | None = None,
                  palette: Palette = DEFAULT_PALETTE) -> dict[str, Any]:
@@ -70,7 +53,7 @@ def team_context(computation: Computation, settings: Settings,
     The ranking is a table with one bar per row rather than one chart of every rep, so
     the summary splits cleanly across pages for any team size."""
     fmt = Formatter(settings.locale, settings.currency)
-    ranked = sorted(computation.results, key=_rank_key)
+    ranked = sorted(computation.results, key=rank_key)
     context = base_context(computation, settings, fmt, settings.company
                            if company is None else company)
     rows = []

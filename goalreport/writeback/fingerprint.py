@@ -4,8 +4,9 @@ Batch runs compare it with the Run Log's Input Hash to skip unchanged workbooks,
 must not change when goalreport rewrites its own sheets. It is SHA-256 over:
 
 - every zip entry's name and stored (compressed) bytes, except goalreport's sheets (and
-  their relationships), the parts the write-back edits (workbook.xml, its relationships,
-  ``[Content_Types].xml``, ``styles.xml``) and ``docProps/*`` (metadata only);
+  their relationships, drawings and charts), the parts the write-back edits
+  (workbook.xml, its relationships, ``[Content_Types].xml``, ``styles.xml``) and
+  ``docProps/*`` (metadata only);
 - instead of workbook.xml: the user's sheets in tab order (name, state, part), the
   defined names that are not goalreport's, and the date system.
 
@@ -20,7 +21,13 @@ import hashlib
 import struct
 from pathlib import Path
 
-from goalreport.writeback.package import FILTER_NAME, MARKER_NAME, inspect_package, rels_part_for
+from goalreport.writeback.chartparts import old_drawing_parts
+from goalreport.writeback.package import (
+    FILTER_NAME,
+    MARKER_NAME,
+    inspect_package,
+    rels_part_for,
+)
 
 
 def input_fingerprint(path: Path) -> str:
@@ -32,6 +39,8 @@ def input_fingerprint(path: Path) -> str:
     skip |= {info.workbook_rels_part.casefold()}
     for sheet in owned:
         skip |= {sheet.part.casefold(), rels_part_for(sheet.part).casefold()}
+    # Their charts too: the drawings only goalreport's sheets show, and what they reach.
+    skip |= {part.casefold() for part in old_drawing_parts(info, [s.part for s in owned])}
 
     digest = hashlib.sha256()
     by_index = {sheet.index: sheet for sheet in info.sheets}

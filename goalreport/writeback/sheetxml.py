@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.core.tables import Column, SheetTable
+from goalreport.core.tables import Column, SheetBlock, SheetTable
 from goalreport.workbook.cellnames import column_letter
 from goalreport.writeback.package import MAIN_NS, REL_NS
+from goalreport.writeback.sheetlayout import sheet_layout
 from goalreport.writeback.styles import StyleIds
 
 #: Longest text Excel keeps in a cell.
@@ -151,26 +152,40 @@ def _shown_width(kind: str, value: Any) -> int:
 
 
 def column_widths(table: SheetTable) -> list[float]:
-    """Widths fitted to the header and the content, capped at ``MAX_WIDTH``."""
+    """Widths fitted to the header and the content (the data blocks' too, but not their
+    title lines, which may run on into empty cells), capped at ``MAX_WIDTH``."""
     widths = [len(column.name) + 4 for column in table.columns]  # room for the filter button
     sample = list(table.rows[:WIDTH_SAMPLE]) + list(table.rows[-1:])
-    for row in sample:
-        for index, (column, value) in enumerate(zip(table.columns, row, strict=False)):
-            if value is not None:
-                widths[index] = max(widths[index], _shown_width(column.kind, value) + 2)
+    _fit(widths, table.columns, sample)
+    for block in table.blocks:
+        widths += [0] * (len(block.columns) - len(widths))
+        _fit(widths, block.columns, [tuple(c.name for c in block.columns)])
+        _fit(widths, block.columns, block.rows)
     return [float(min(width, MAX_WIDTH)) for width in widths]
 
 
+def _fit(widths: list[int], columns: tuple[Column, ...], rows: Iterable[tuple[Any, ...]]
+         ) -> None:
+    for row in rows:
+        for index, (column, value) in enumerate(zip(columns, row, strict=False)):
+            if value is not None:
+                widths[index] = max(widths[index], _shown_width(column.kind, value) + 2)
+
+
 def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = False,
-                     rows_per_chunk: int = 2000) -> Iterator[bytes]:
+                     rows_per_chunk: int = 2000, drawing: str | None = None) -> Iterator[bytes]:
     """The worksheet part of ``table``: bold frozen header with an autofilter, fitted
-    columns, status fills, a bold total row when ``table.total_row``."""
+    columns, status fills, a bold total row when ``table.total_row``, then its data
+    blocks (``sheetlayout``). ``drawing`` is the relationship id of the sheet's drawing
+    (its charts), if any."""
     epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
     columns = table.columns
     letters = [column_letter(i) for i in range(len(columns))]
     last_col = letters[-1] if letters else "A"
     last_row = len(table.rows) + 1
     ref = f"A1:{last_col}{last_row}"
+    layout = sheet_layout(table)
+    used = f"A1:{column_letter(max(layout.width, 1) - 1)}{max(layout.last_row, 1)}"
     body = [_encoder(c, styles.body, styles.status, epoch) for c in columns]
     bold = [_encoder(c, styles.bold, {}, epoch) for c in columns]
 
@@ -179,7 +194,9 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
     head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        f'<dimension ref="{ref}"/>'
+        # A sheet with charts prints landscape, one page wide, so no chart is cut in two.
+        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if drawing else "")
+        + f'<dimension ref="{used}"/>'
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
@@ -204,11 +221,35 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
         if number % rows_per_chunk == 0:
             yield "".join(parts).encode("utf-8")
             parts.clear()
+    for block, place in zip(table.blocks, layout.blocks, strict=True):
+        parts.append(_block_rows(block, place.title_row, styles, epoch))
     parts.append("</sheetData>")
     parts.append(f'<autoFilter ref="{ref}"/>')
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-                 'header="0.3" footer="0.3"/></worksheet>')
+                 'header="0.3" footer="0.3"/>')
+    if drawing:
+        parts.append('<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     f'<drawing r:id="{drawing}"/>')
+    parts.append("</worksheet>")
     yield "".join(parts).encode("utf-8")
+
+
+def _block_rows(block: SheetBlock, title_row: int, styles: StyleIds, epoch: date) -> str:
+    """A data block's rows: its title (bold), its header, its data (status cells coloured)."""
+    letters = [column_letter(i) for i in range(len(block.columns))]
+    body = [_encoder(c, styles.body, styles.status, epoch) for c in block.columns]
+    title = _text_cell(block.title, styles.bold["text"])
+    rows = [f'<row r="{title_row}"><c r="A{title_row}"{title}</row>',
+            f'<row r="{title_row + 1}">'
+            + "".join(f'<c r="{letter}{title_row + 1}"' + _text_cell(c.name, styles.header)
+                      for letter, c in zip(letters, block.columns, strict=True))
+            + "</row>"]
+    for number, row in enumerate(block.rows, start=title_row + 2):
+        cells = [f'<c r="{letter}{number}"{fragment}'
+                 for enc, letter, value in zip(body, letters, row, strict=False)
+                 if value is not None and (fragment := enc(value))]
+        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    return "".join(rows)
 
 
 def filter_reference(sheet_name: str, table: SheetTable) -> str:

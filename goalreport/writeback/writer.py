@@ -4,7 +4,8 @@ The new workbook is spliced, not re-saved: every zip entry is copied byte for by
 ``workbook.xml`` (new ``<sheet>`` elements and goalreport's hidden marker names),
 its relationships, ``[Content_Types].xml`` and ``styles.xml`` (appended formats), which
 are edited as text so their other content stays exactly as it was, and goalreport's own
-sheets, which are regenerated. ``docProps/app.xml`` is left as it is: its sheet list is
+sheets, which are regenerated with their charts (``chartparts``: old drawings of a
+replaced sheet are left out, new chart parts take free names). ``docProps/app.xml`` is left as it is: its sheet list is
 informational and Excel and LibreOffice rewrite it on their next save.
 """
 
@@ -21,6 +22,7 @@ from goalreport.core.tables import SheetTable
 from goalreport.errors import InputProblems, Problem, WriteRefused
 from goalreport.guard.safefs import Folder, OpenedWorkbook, open_workbook
 from goalreport.writeback import xmledit
+from goalreport.writeback.chartparts import ChartParts, plan_chart_parts
 from goalreport.writeback.package import (
     CT_NS,
     FILTER_NAME,
@@ -38,7 +40,13 @@ from goalreport.writeback.package import (
 from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
 from goalreport.writeback.safewrite import backup, ensure_not_busy
 from goalreport.writeback.sheetxml import filter_reference, worksheet_chunks
-from goalreport.writeback.styles import MINIMAL_STYLES, StyleIds, merge_styles
+from goalreport.writeback.styles import (
+    FORMAT_CODES,
+    MINIMAL_STYLES,
+    StyleIds,
+    merge_styles,
+    money_format,
+)
 from goalreport.writeback.zipcopy import RawZipWriter
 
 #: The sheets goalreport owns, in the order new ones are added at the end of the tabs.
@@ -218,6 +226,7 @@ class _Splice:
         self.new_parts: dict[str, bytes] = {}
         self.styles: StyleIds | None = None
         self.new_styles_rel: tuple[str, str] | None = None
+        self.charts = ChartParts()
 
     def plan(self, tables: list[SheetTable]) -> list[_Planned]:
         info = self.info
@@ -253,10 +262,22 @@ class _Splice:
             planned.append(_Planned(table, len(info.sheets) + offset, part, None,
                                     f"rId{rel_number}", sheet_id))
         self._edit_styles(rel_ids, taken)
+        self._plan_charts(planned, taken)
         self._edit_workbook(planned)
         self._edit_relationships(planned)
         self._edit_content_types(planned)
         return planned
+
+    def _plan_charts(self, planned: list[_Planned], taken: set[str]) -> None:
+        """Chart parts for the sheets that carry charts; old drawings of replaced sheets
+        are left out (``chartparts``)."""
+        formats = dict(FORMAT_CODES, money=money_format(self.currency, self.locale))
+        sheets = [(item.part, item.existing.name if item.existing else item.table.name,
+                   item.table) for item in planned]
+        replaced = [item.part for item in planned if item.existing is not None]
+        self.charts = plan_chart_parts(self.info, sheets, replaced, taken, formats)
+        self.dropped |= self.charts.removed
+        self.new_parts.update(self.charts.new_parts)
 
     def _edit_styles(self, rel_ids: set[str], taken: set[str]) -> None:
         info = self.info
@@ -350,16 +371,26 @@ class _Splice:
         part = next(name for name in self.info.texts if name.casefold() == "[content_types].xml")
         document = self.info.texts[part]
         p = xmledit.root_prefix(document, "Types")
-        present = set()
-        for element in xmledit.children(document, p, "Override"):
-            present.add(xmledit.attributes(element).get("PartName", "").casefold())
         wanted = [(item.part, WORKSHEET_CT) for item in planned]
+        wanted += self.charts.content_types
         if self.new_styles_rel:
             wanted.append((self.new_styles_rel[1], STYLES_CT))
+        kept = {name.casefold() for name, _ in wanted}
+        gone = {"/" + name.casefold() for name in self.charts.removed
+                if name.casefold() not in kept}
+        original = document
+        present = set()
+        for element in xmledit.children(original, p, "Override"):
+            name = xmledit.attributes(element).get("PartName", "").casefold()
+            if name in gone:
+                document = document.replace(element, "", 1)
+            else:
+                present.add(name)
         snippets = [f'<{p}Override PartName={xmledit.attr("/" + name)} ContentType="{kind}"/>'
                     for name, kind in wanted if "/" + name.casefold() not in present]
         if snippets:
             document = xmledit.append_children(document, p, "Types", snippets)
+        if document != original:
             self.changed[part] = document.encode("utf-8")
         assert CT_NS  # the namespace parsed in package.py; prefixes come from the text
 
@@ -394,6 +425,6 @@ class _Splice:
         assert self.styles is not None
         table = item.table
         large = len(table.rows) * max(len(table.columns), 1) > 20_000_000
-        writer.write_entry(item.part, worksheet_chunks(table, self.styles,
-                                                        date1904=self.info.date1904),
-                           like=like, large=large)
+        writer.write_entry(item.part, worksheet_chunks(
+            table, self.styles, date1904=self.info.date1904,
+            drawing=self.charts.drawing_ids.get(item.part)), like=like, large=large)
