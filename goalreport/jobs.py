@@ -11,18 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from goalreport import __version__
-from goalreport.errors import InputProblems, Problem
-from goalreport.core.model import WorkbookData
+from goalreport.core.model import Settings, WorkbookData
+from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
+    from goalreport.core.tables import SheetTable
+    from goalreport.writeback.package import PackageInfo
 
-#: Memory and time a workbook may use while it is read (see the README's safety section).
+#: Memory and time a workbook may use while it is read and computed (see docs/safety.md).
 READ_MEMORY_MB = 2048
 READ_SECONDS = 120.0
+#: Most active reps a workbook may have: each costs a plan, a report and its time.
+MAX_REPS = 20_000
+MAX_REPS_VARIABLE = "GOALREPORT_MAX_REPS"
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,55 @@ def load_workbook_data(path: Path) -> WorkbookData:
     return run_bounded(read_workbook, path, memory_mb=memory_mb, seconds=seconds)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What the bounded child is asked to do besides reading and computing."""
+
+    writing: bool
+    as_of: date | None
+    month: date | None
+    today: date
+    #: Build the computed sheets (plan, progress), or None for none (``check``).
+    tables: tuple[bool, bool] | None = None
+    #: Hand back the computation of these reps for rendering (all when empty), or not.
+    render: bool = False
+    rep_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the bounded child hands back: what the write-back and the reports need, not
+    the workbook's data, and the computation only when reports are rendered. The computed
+    sheets travel as columns (``guard.handback``), which is faster than the computation."""
+
+    settings: Settings
+    as_of: date
+    report_month: date
+    #: Active reps and their statuses.
+    statuses: dict[str, str]
+    #: The reader's warnings, then the engine's.
+    warnings: tuple[Problem, ...]
+    #: The package structure, read once inside the bounds after the container check.
+    package: PackageInfo
+    tables: tuple[SheetTable, ...] = ()
+    #: The reps to render (``select_reps``), when asked for.
+    selected: Computation | None = None
+
+    def __reduce__(self) -> tuple[object, ...]:
+        from goalreport.guard.handback import pack_rows
+
+        state = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        state["tables"] = tuple((replace(t, rows=()), pack_rows(t.rows)) for t in self.tables)
+        return _rebuild_loaded, (state,)
+
+
+def _rebuild_loaded(state: dict[str, Any]) -> Loaded:
+    from goalreport.guard.handback import unpack_rows
+
+    state["tables"] = tuple(replace(t, rows=unpack_rows(rows)) for t, rows in state["tables"])
+    return Loaded(**state)
+
+
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,
                    month: date | None = None) -> list[Problem]:
     """Every input problem of ``path`` (raised as ``InputProblems``); returns the warnings.
@@ -118,35 +172,73 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
     gave) show up in ``check`` and not first in the monthly run.
     """
-    from goalreport.writeback import preflight
-
-    foreign = preflight(path, writing=False)
-    computation, data = _load_and_compute(path, foreign, as_of=as_of, month=month, today=today)
-    return [*data.warnings, *computation.warnings]
+    loaded = _load_bounded(path, _Request(writing=False, as_of=as_of, month=month, today=today))
+    return list(loaded.warnings)
 
 
-def _load_and_compute(
-    path: Path, foreign: list[Problem], *, as_of: date | None, month: date | None, today: date
-) -> tuple[Computation, WorkbookData]:
-    """Read, validate and compute, raising every input problem at once: the reader's, the
-    write-back preflight's (``foreign``) and the engine's (a rep with no goal, a deal size
-    nobody gives)."""
+def _load_bounded(path: Path, request: _Request) -> Loaded:
+    """Read, validate and compute in one child process with bounded memory and time
+    (GOALREPORT_READ_MEMORY_MB / GOALREPORT_READ_SECONDS), so neither a hostile file nor
+    a huge team can exhaust the machine; raises every input problem at once."""
+    from goalreport.guard.bounded import bounds_from_env, run_bounded
+
+    memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
+    return run_bounded(_read_and_compute, path, request, memory_mb=memory_mb,
+                       seconds=seconds, doing="reading and planning it")
+
+
+def _read_and_compute(path: Path, request: _Request) -> Loaded:
+    """The bounded child's work: the container check and the reading (``read_workbook``),
+    then the package structure (once, for the fingerprint and the writer), the rep limit,
+    the engine and the computed sheets. Problems come together: the reader's, the
+    structure's (a user's sheet with a computed sheet's name) and the engine's."""
     from goalreport.core.engine import compute
+    from goalreport.core.sheets import computed_tables
+    from goalreport.workbook.reader import read_workbook
+    from goalreport.writeback.package import inspect_package
+    from goalreport.writeback.writer import structure_problems
 
+    writing = request.writing
     try:
-        data = load_workbook_data(path)
+        data = read_workbook(path)
     except InputProblems as problems:
+        foreign = structure_problems(inspect_package(path), writing=writing)
         raise InputProblems([*problems.problems, *foreign], problems.warnings) from None
-    as_of_date, report_month = resolve_dates(
-        data.settings.as_of, as_of=as_of, month=month, today=today)
+    package = inspect_package(path)
+    foreign = structure_problems(package, writing=writing)
+    check_rep_count(path, sum(rep.active for rep in data.reps))
+    as_of, report_month = resolve_dates(
+        data.settings.as_of, as_of=request.as_of, month=request.month, today=request.today)
     try:
-        computation = compute(data, as_of=as_of_date, report_month=report_month)
+        computation = compute(data, as_of=as_of, report_month=report_month)
     except InputProblems as problems:
         raise InputProblems([*foreign, *problems.problems],
                             [*data.warnings, *problems.warnings]) from None
+    warnings = (*data.warnings, *computation.warnings)
     if foreign:
-        raise InputProblems(foreign, [*data.warnings, *computation.warnings])
-    return computation, data
+        raise InputProblems(foreign, warnings)
+    selected = select_reps(computation, request.rep_ids) if request.render else None
+    tables = () if request.tables is None else tuple(computed_tables(
+        computation, plan=request.tables[0], progress=request.tables[1]))
+    return Loaded(
+        settings=data.settings, as_of=as_of, report_month=report_month,
+        statuses={r.rep.rep_id: r.progress.status for r in computation.results},
+        warnings=warnings, package=package, tables=tables, selected=selected)
+
+
+def check_rep_count(path: Path, active: int) -> None:
+    """Refuse more active reps than GOALREPORT_MAX_REPS (default ``MAX_REPS``, 'off' for
+    no limit): each costs a plan and a report, so 60,000 would run for hours."""
+    import os
+
+    from goalreport.guard.bounded import env_number
+
+    limit = env_number(os.environ, MAX_REPS_VARIABLE, MAX_REPS)
+    if limit is not None and active > limit:
+        raise UnreadableWorkbook(
+            f"{path.name}: has {active:,} active reps, more than the {int(limit):,} goalreport "
+            f"plans in one run; refusing it. If the team is really that large, raise "
+            f"{MAX_REPS_VARIABLE} (or split the workbook by region).")
 
 
 def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computation:
@@ -172,56 +264,51 @@ def run_job(
     """plan / report / run: validate, compute, write the computed sheets in one atomic
     write, then render the PDFs."""
     from goalreport.paused_gc import no_gc
-    from goalreport.writeback import preflight
+    from goalreport.writeback.safewrite import ensure_not_busy
 
-    destination = options.output_workbook
-    foreign = preflight(path, writing=destination is None)
+    if options.output_workbook is None:
+        ensure_not_busy(path)  # before any work; the write checks again
     # Up to the rendering, the job makes millions of small objects and keeps them all (the
     # workbook, its plans, the sheets): the cyclic GC would only walk them again and again.
     with no_gc():
-        result, selected, data = _compute_and_write(path, options, foreign)
-    if options.render:
+        result, selected, settings = _compute_and_write(path, options)
+    if options.render and selected is not None:
         from goalreport.reports.render import render_reports
 
         out_dir = options.out_dir or path.parent / "reports"
         rendered = render_reports(
-            selected, data.settings, out_dir, templates_dir=options.templates_dir,
+            selected, settings, out_dir, templates_dir=options.templates_dir,
             jobs=options.jobs, html=options.html, progress=progress)
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
 
 
-def _compute_and_write(path: Path, options: JobOptions, foreign: list[Problem]
-                       ) -> tuple[JobResult, Computation, WorkbookData]:
-    """``run_job`` up to the rendering: (result so far, the reps to render, the data)."""
-    from goalreport.core.sheets import computed_tables
+def _compute_and_write(path: Path, options: JobOptions
+                       ) -> tuple[JobResult, Computation | None, Settings]:
+    """``run_job`` up to the rendering: (result so far, the reps to render, the settings)."""
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
 
     destination = options.output_workbook
-    computation, data = _load_and_compute(
-        path, foreign, as_of=options.as_of, month=options.month, today=options.today)
-    as_of, report_month = computation.as_of, computation.report_month
-    selected = select_reps(computation, options.rep_ids)
-    warnings = [*data.warnings, *computation.warnings]
+    loaded = _load_bounded(path, _Request(
+        writing=destination is None, as_of=options.as_of, month=options.month,
+        today=options.today, tables=(options.write_plan, options.write_progress),
+        render=options.render, rep_ids=options.rep_ids))
+    settings, tables = loaded.settings, loaded.tables
+    reps = len(loaded.statuses)
     result = JobResult(
-        workbook=path, as_of=as_of, report_month=report_month,
-        reps=len(computation.results), warnings=warnings,
-        statuses={r.rep.rep_id: r.progress.status for r in computation.results},
-        settings_as_of=data.settings.as_of,
+        workbook=path, as_of=loaded.as_of, report_month=loaded.report_month,
+        reps=reps, warnings=list(loaded.warnings), statuses=loaded.statuses,
+        settings_as_of=settings.as_of,
     )
-
-    tables = computed_tables(
-        computation, plan=options.write_plan, progress=options.write_progress)
-    result.input_hash = input_fingerprint(path)
+    result.input_hash = input_fingerprint(path, loaded.package)
     entry = RunLogEntry(
-        when=options.now, version=__version__, as_of=as_of,
-        input_hash=result.input_hash, reps=len(computation.results),
-        warnings=len(warnings),
+        when=options.now, version=__version__, as_of=loaded.as_of,
+        input_hash=result.input_hash, reps=reps, warnings=len(loaded.warnings),
     )
     outcome = write_computed_sheets(
-        path, tables, run_log=entry, currency=data.settings.currency,
-        locale=data.settings.locale, destination=destination)
+        path, tables, run_log=entry, currency=settings.currency,
+        locale=settings.locale, destination=destination, info=loaded.package)
     result.written_workbook = outcome.path
     result.sheets = [table.name for table in tables] + ["Run Log"]
-    return result, selected, data
+    return result, loaded.selected, settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from itertools import islice
 from typing import Any
 
 from goalreport.workbook.schema import GOALS, REPS
@@ -69,7 +70,8 @@ class RepIndex:
         return rep_id
 
     def _some(self) -> str:
-        ids = [rep.rep_id for rep in self.by_key.values()][:5]
+        # islice: this runs for every row, so it must not walk all the reps (quadratic).
+        ids = [rep.rep_id for rep in islice(self.by_key.values(), 5)]
         return f" ({', '.join(ids)}{', …' if len(self.by_key) > 5 else ''})" if ids else ""
 
 

@@ -96,12 +96,18 @@ def preflight(path: Path, *, writing: bool = True, info: PackageInfo | None = No
     already read inside the bounds (else it is read in a bounded child)."""
     if writing:
         ensure_not_busy(path)
-    info = info or inspect_bounded(path)
+    return structure_problems(info or inspect_bounded(path), writing=writing)
+
+
+def structure_problems(info: PackageInfo, *, writing: bool) -> list[Problem]:
+    """``preflight`` on a structure already read: a Problem per foreign sheet with a
+    computed sheet's name; a protected structure raises ``WriteRefused`` when
+    ``writing``, else is one more Problem."""
     problems = foreign_sheet_problems(info)
     if info.structure_locked:
         if writing:
-            raise WriteRefused(_protection_message(path))
-        problems.append(Problem("Workbook structure", _protection_message(path)))
+            raise WriteRefused(_protection_message(info.path))
+        problems.append(Problem("Workbook structure", _protection_message(info.path)))
     return problems
 
 
