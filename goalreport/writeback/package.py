@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from goalreport.errors import GoalreportError, UnreadableWorkbook, WriteRefused
-from goalreport.writeback.xmledit import Node, Outline
+from goalreport.writeback.xmledit import Outline
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -292,7 +292,7 @@ def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
     sheets: list[SheetEntry] = []
     for container in wb.children("sheets"):
         for element in wb.children("sheet", container):
-            rel_id = _attribute_in(wb, element, "id", REL_NS)
+            rel_id = wb.attribute(element, "id", REL_NS)
             part = relationships.get(rel_id, ("", ""))[1]
             try:
                 sheet_id = int(element.attrs.get("sheetId", "0"))
@@ -331,13 +331,3 @@ def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
             protection.attrs.get("lockStructure")),
         texts=texts, outlines=outlines,
     )
-
-
-def _attribute_in(outline: Outline, node: Node, local: str, namespace: str) -> str:
-    """The value of ``node``'s attribute ``local`` in ``namespace`` (``r:id``), whatever
-    prefix the part binds to it."""
-    for name, value in node.attrs.items():
-        prefix, _, rest = name.rpartition(":")
-        if rest == local and prefix and outline.namespace_of(prefix, node) == namespace:
-            return value
-    return ""

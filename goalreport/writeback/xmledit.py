@@ -120,6 +120,15 @@ class Outline:
         found = self.children(local)
         return found[0] if found else None
 
+    def attribute(self, node: Node, local: str, namespace: str) -> str:
+        """The value of ``node``'s attribute ``local`` in ``namespace`` (``r:id``), whatever
+        prefix the part binds to it; "" when absent."""
+        for name, value in node.attrs.items():
+            prefix, _, rest = name.rpartition(":")
+            if rest == local and prefix and self.namespace_of(prefix, node) == namespace:
+                return value
+        return ""
+
     def namespace_of(self, prefix: str, node: Node) -> str | None:
         """The namespace ``prefix`` is bound to at ``node`` (its own attributes, then its
         ancestors')."""
