@@ -108,10 +108,10 @@ def test_libreoffice_opens_the_written_workbook_with_every_sheet(make_workbook, 
                              render=False, write_progress=False))
     out = tmp_path / "csv"
     # Filter options ending in -1: one CSV per sheet, named book-<sheet>.csv.
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,false,false,false,-1"
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,false,"
-         "false,false,-1", "--outdir", str(out), str(path)],
+         "--convert-to", every_sheet, "--outdir", str(out), str(path)],
         check=True, capture_output=True, timeout=180)
     sheets = sorted(p.name.removeprefix("book-").removesuffix(".csv") for p in out.iterdir())
     assert sheets == sorted(["Reps", "Goals", "Activity", "Settings", "Macro1", "Dialog1",
