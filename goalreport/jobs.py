@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from goalreport.core.results import Computation
     from goalreport.core.tables import SheetTable
     from goalreport.writeback.package import PackageInfo
+    from goalreport.writeback.writer import PreviousLog
 
 #: Memory and time a workbook may use while it is read and computed (see docs/safety.md).
 READ_MEMORY_MB = 2048
@@ -149,6 +150,8 @@ class Loaded:
     tables: tuple[SheetTable, ...] = ()
     #: The reps to render (``select_reps``), when asked for.
     selected: Computation | None = None
+    #: The workbook's earlier Run Log rows (``writeback.previous_run_log``), with the tables.
+    previous_log: PreviousLog | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
         from goalreport.guard.handback import pack_rows
@@ -196,7 +199,7 @@ def _read_and_compute(path: Path, request: _Request) -> Loaded:
     from goalreport.core.sheets import computed_tables
     from goalreport.workbook.reader import read_workbook
     from goalreport.writeback.package import inspect_package
-    from goalreport.writeback.writer import structure_problems
+    from goalreport.writeback.writer import previous_run_log, structure_problems
 
     writing = request.writing
     try:
@@ -218,12 +221,17 @@ def _read_and_compute(path: Path, request: _Request) -> Loaded:
     if foreign:
         raise InputProblems(foreign, warnings)
     selected = select_reps(computation, request.rep_ids) if request.render else None
-    tables = () if request.tables is None else tuple(computed_tables(
-        computation, plan=request.tables[0], progress=request.tables[1]))
+    tables: tuple[SheetTable, ...] = ()
+    previous_log: PreviousLog | None = None
+    if request.tables is not None:
+        tables = tuple(computed_tables(
+            computation, plan=request.tables[0], progress=request.tables[1]))
+        previous_log = previous_run_log(path, package)
     return Loaded(
         settings=data.settings, as_of=as_of, report_month=report_month,
         statuses={r.rep.rep_id: r.progress.status for r in computation.results},
-        warnings=warnings, package=package, tables=tables, selected=selected)
+        warnings=warnings, package=package, tables=tables, selected=selected,
+        previous_log=previous_log)
 
 
 def check_rep_count(path: Path, active: int) -> None:
@@ -308,7 +316,8 @@ def _compute_and_write(path: Path, options: JobOptions
     )
     outcome = write_computed_sheets(
         path, tables, run_log=entry, currency=settings.currency,
-        locale=settings.locale, destination=destination, info=loaded.package)
+        locale=settings.locale, destination=destination, info=loaded.package,
+        previous_log=loaded.previous_log)
     result.written_workbook = outcome.path
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, loaded.selected, settings

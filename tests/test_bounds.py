@@ -105,7 +105,10 @@ def test_a_structure_part_over_its_cap_is_refused_naming_the_variable(make_workb
 
 def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypatch):
     """The structure is read once, in the bounded child, and handed to the fingerprint
-    and the writer: the main process tokenizes no part of the package itself."""
+    and the writer; so is the old Run Log. The main process tokenizes no part of the
+    package and opens no sheet itself (the spies see only its own calls)."""
+    from goalreport.workbook import rawcells
+
     parsed: list[str] = []
     original = xmledit.Outline.of.__func__  # type: ignore[attr-defined]
 
@@ -113,13 +116,22 @@ def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypat
         parsed.append(part)
         return original(cls, document, names, part)
 
-    monkeypatch.setattr(xmledit.Outline, "of", classmethod(spy))
+    def no_calamine(path):  # type: ignore[no-untyped-def]
+        parsed.append(f"calamine {path}")
+        return opener(path)
+
+    opener = rawcells.open_calamine
     path = make_workbook()
     options = jobs.JobOptions(today=date(2026, 7, 1), now=datetime(2026, 7, 1, 9),
                               render=False)
+    jobs.run_job(path, options)  # makes the Run Log the second run reads
+    monkeypatch.setattr(xmledit.Outline, "of", classmethod(spy))
+    monkeypatch.setattr(rawcells, "open_calamine", no_calamine)
     result = jobs.run_job(path, options)
     assert result.sheets == ["Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log"]
     assert [p for p in parsed if p != "the XML part"] == []
+    log = rawcells.open_calamine(path).get_sheet_by_name("Run Log").to_python()
+    assert len(log) == 3  # the header and both runs: the child read the first run's row
 
 
 def test_an_unchecked_file_gets_its_structure_read_in_a_bounded_child(make_workbook,

@@ -111,6 +111,22 @@ def structure_problems(info: PackageInfo, *, writing: bool) -> list[Problem]:
     return problems
 
 
+#: The earlier rows of a workbook's Run Log, and a note when it could not be read.
+PreviousLog = tuple[list[tuple[object, ...]], tuple[str, ...]]
+
+
+def previous_run_log(source: Path, info: PackageInfo) -> PreviousLog:
+    """The rows of the Run Log goalreport wrote into ``source`` before (none without one);
+    an unreadable log starts afresh with a note rather than block the run."""
+    log_sheet = info.sheet_named(RUN_LOG)
+    if log_sheet is None:
+        return [], ()
+    try:
+        return read_run_log(source, log_sheet.name), ()
+    except Exception as error:  # noqa: BLE001 - an old log must not block the run
+        return [], (f"The old Run Log could not be read ({error}); it starts afresh.",)
+
+
 @dataclass
 class _Planned:
     table: SheetTable
@@ -125,6 +141,7 @@ def write_computed_sheets(
     source: Path, tables: Sequence[SheetTable], *, run_log: RunLogEntry, currency: str,
     locale: str, destination: Path | None = None, backup_dir: Path | None = None,
     keep_backups: int = 5, info: PackageInfo | None = None,
+    previous_log: PreviousLog | None = None,
 ) -> WriteOutcome:
     """Write ``tables`` and the Run Log (``run_log`` on top of the earlier rows) into
     ``source``, or into a copy at ``destination`` leaving ``source`` untouched.
@@ -136,6 +153,7 @@ def write_computed_sheets(
     ``WriteRefused`` (protected structure, unwritable folder), ``InputProblems`` (a
     user's sheet carries a computed name) and ``UnreadableWorkbook``. ``info``: the
     structure the run read (inside the bounds, once); read in a bounded child when None.
+    ``previous_log``: ``previous_run_log`` as read inside the bounds; read here when None.
     """
     target = destination or source
     ensure_not_busy(target)
@@ -150,14 +168,8 @@ def write_computed_sheets(
     if problems:
         raise InputProblems(problems)
 
-    notes: list[str] = []
-    previous: list[tuple[object, ...]] = []
-    log_sheet = info.sheet_named(RUN_LOG)
-    if log_sheet is not None:
-        try:
-            previous = read_run_log(source, log_sheet.name)
-        except Exception as error:  # noqa: BLE001 - an old log must not block the run
-            notes.append(f"The old Run Log could not be read ({error}); it starts afresh.")
+    previous, old_notes = previous_log or previous_run_log(source, info)
+    notes = list(old_notes)
     all_tables = [t for t in tables if t.name.casefold() != RUN_LOG.casefold()]
     all_tables.append(run_log_table(run_log, previous))
 
