@@ -18,7 +18,14 @@ from goalreport.errors import UnreadableWorkbook
 from goalreport.workbook.reader import read_workbook
 from goalreport.writeback import input_fingerprint, write_computed_sheets
 from goalreport.writeback.package import inspect_package
-from goalreport.writeback.xmledit import Edits, Outline, append_children, attributes
+from goalreport.writeback.xmledit import (
+    Edits,
+    Outline,
+    append_children,
+    attributes,
+    children,
+    root_prefix,
+)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -131,3 +138,12 @@ def test_only_asked_for_elements_are_kept() -> None:
     document = "<r>" + "<junk/>" * 10_000 + "<sheets><sheet/><junk/></sheets></r>"
     outline = Outline.of(document, {"sheets", "sheet"})
     assert [n.name for n in outline.nodes] == ["r", "sheets", "sheet"]
+
+
+def test_one_call_helpers_ignore_markup_in_comments() -> None:
+    document = ('<!-- <x:Types> --><Types xmlns="ct"><!-- <Override PartName="/no"/> -->'
+                '<Override PartName="/a"/><Default Extension="xml"/></Types>')
+    assert root_prefix(document, "Types") == ""
+    assert children(document, "", "Override") == ['<Override PartName="/a"/>']
+    out = append_children(document, "", "Types", ['<Override PartName="/b"/>'])
+    assert out == document.replace("</Types>", '<Override PartName="/b"/></Types>')

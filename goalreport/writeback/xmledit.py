@@ -315,7 +315,8 @@ def _with_count(start_tag: str, count: int) -> str:
     return start_tag[:-len(closing)].rstrip() + f' count="{count}"' + closing
 
 
-# --- one-call helpers (each tokenizes its document once) ------------------------------
+# --- one-call helpers: each tokenizes its document once; for a single edit of a part ---
+# (several edits of one part go through one Outline and one Edits instead).
 
 
 def attributes(element: str) -> dict[str, str]:
