@@ -189,13 +189,17 @@ def test_60000_reps_are_refused_with_the_count_and_the_variable(tmp_path):
     assert outcome["seconds"] < 60, outcome
 
 
-def test_the_planning_runs_inside_the_memory_bound(tmp_path):
-    path = many_reps(tmp_path / "big-team.xlsx", 30_000)
-    outcome = probe(path, GOALREPORT_MAX_REPS="off", GOALREPORT_READ_MEMORY_MB="400")
+def test_the_planning_runs_inside_the_memory_bound(tmp_path, monkeypatch):
+    """Was: the plans were computed in the main process, with no bound at all. Reading
+    12,000 reps fits in 250 MB; planning them does not (about 800 MB)."""
+    path = many_reps(tmp_path / "big-team.xlsx", 12_000)
+    monkeypatch.setenv("GOALREPORT_READ_MEMORY_MB", "250")
+    assert len(jobs.load_workbook_data(path).reps) == 12_000  # the reading alone fits
+    outcome = probe(path, GOALREPORT_READ_MEMORY_MB="250")
     assert outcome["message"] == (
-        "big-team.xlsx: reading and planning it needed more than 400 MB of memory; the file is "
+        "big-team.xlsx: reading and planning it needed more than 250 MB of memory; the file is "
         "too large or malformed. If it is a genuine workbook, raise GOALREPORT_READ_MEMORY_MB.")
-    assert outcome["peak_mb"] < 700, outcome
+    assert outcome["peak_mb"] < 450, outcome
 
 
 def test_the_limit_counts_active_reps_and_can_be_changed(tmp_path, monkeypatch):
@@ -211,3 +215,11 @@ def test_the_limit_counts_active_reps_and_can_be_changed(tmp_path, monkeypatch):
         jobs.check_workbook(path, today=date(2026, 11, 1))
     assert str(raised.value) == ("GOALREPORT_MAX_REPS='many' is not a positive number; set it "
                                  "to a number such as 20000, to 'off', or unset it.")
+
+
+def test_a_bad_structure_limit_names_the_variable(make_workbook, monkeypatch):
+    monkeypatch.setenv("GOALREPORT_MAX_STRUCTURE_MB", "lots")
+    with pytest.raises(GoalreportError) as raised:
+        jobs.check_workbook(make_workbook(), today=date(2026, 11, 1))
+    assert str(raised.value) == ("GOALREPORT_MAX_STRUCTURE_MB='lots' is not a positive number; "
+                                 "set it to a number of megabytes such as 32 or unset it.")
