@@ -349,7 +349,7 @@ def _small_zip(path: Path) -> Path:
 
 
 def test_corrupt_deflate_data_is_a_damaged_zip(tmp_path) -> None:
-    """zlib.error escaped the package reader (preflight runs before the safety scan)."""
+    """zlib.error escaped the package reader (which once ran before the safety scan)."""
     path = _small_zip(tmp_path / "broken.xlsx")
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("_rels/.rels")
