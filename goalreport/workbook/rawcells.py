@@ -20,7 +20,7 @@ from typing import Any
 
 from defusedxml.ElementTree import iterparse, parse
 
-from goalreport.errors import UnreadableWorkbook
+from goalreport.errors import GoalreportError, UnreadableWorkbook
 from goalreport.guard.container import open_part_limited
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -42,7 +42,10 @@ def open_calamine(path: Path) -> Any:
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except Exception:
-        readable = _without_foreign_sheets(path)
+        try:
+            readable = _without_foreign_sheets(path)
+        except (GoalreportError, zipfile.BadZipFile, OSError, ValueError):
+            readable = None  # calamine's own error says best what is wrong
         if readable is None:
             raise
         return calamine.CalamineWorkbook.from_filelike(readable)
@@ -51,7 +54,7 @@ def open_calamine(path: Path) -> Any:
 def _without_foreign_sheets(path: Path) -> io.BytesIO | None:
     """A copy of the package without the ``<sheet>`` entries calamine cannot open, or
     None when there are none. Parts are copied as stored; only workbook.xml changes."""
-    from goalreport.writeback.package import REL_NS, RELS_NAMES
+    from goalreport.writeback.package import REL_NS, RELS_NAMES, decode_xml
     from goalreport.writeback.xmledit import Edits, Outline
     from goalreport.writeback.zipcopy import RawZipWriter
 
@@ -62,9 +65,10 @@ def _without_foreign_sheets(path: Path) -> io.BytesIO | None:
         if workbook_part is None or rels_part is None:
             return None
         with open_part_limited(archive, workbook_part) as stream:
-            workbook = Outline.of(stream.read(), {"sheets", "sheet"}, workbook_part)
+            text = decode_xml(stream.read(), workbook_part)
+        workbook = Outline.of(text, {"sheets", "sheet"}, workbook_part)
         with open_part_limited(archive, rels_part) as stream:
-            rels = Outline.of(stream.read(), RELS_NAMES, rels_part)
+            rels = Outline.of(decode_xml(stream.read(), rels_part), RELS_NAMES, rels_part)
         targets = {rel.attrs.get("Id", ""): rel.attrs.get("Target", "")
                    for rel in rels.children("Relationship")}
         edits = Edits(workbook)
