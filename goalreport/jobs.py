@@ -127,7 +127,7 @@ class _Request:
     today: date
     #: Build the computed sheets (plan, progress), or None for none (``check``).
     tables: tuple[bool, bool] | None = None
-    #: Hand back the computation of these reps for rendering (all when empty), or not.
+    #: Hand back the computation of the reps to render: ``rep_ids`` (--rep), all when empty.
     render: bool = False
     rep_ids: tuple[str, ...] = ()
 
@@ -136,7 +136,8 @@ class _Request:
 class Loaded:
     """What the bounded child hands back: what the write-back and the reports need, not
     the workbook's data, and the computation only when reports are rendered. The computed
-    sheets travel as columns (``guard.handback``), which is faster than the computation."""
+    sheets travel as columns (``guard.handback.pack_rows``): for ``plan`` that is less to
+    hand back than the workbook's data was."""
 
     settings: Settings
     as_of: date
