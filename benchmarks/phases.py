@@ -92,12 +92,16 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
         out_dir.mkdir(parents=True, exist_ok=True)
 
         def write_back() -> Any:
+            from goalreport.writeback.package import inspect_package
+
+            info = inspect_package(workbook)  # read once, as the job's bounded child does
             entry = RunLogEntry(when=datetime.now().astimezone(), version=__version__,
-                                as_of=as_of, input_hash=input_fingerprint(workbook),
+                                as_of=as_of, input_hash=input_fingerprint(workbook, info),
                                 reps=len(computation.results), warnings=0)
             return write_computed_sheets(
                 workbook, tables, run_log=entry, currency=data.settings.currency,
-                locale=data.settings.locale, destination=out_dir / f"written-{workbook.name}")
+                locale=data.settings.locale, destination=out_dir / f"written-{workbook.name}",
+                info=info)
 
         rec.phase("write-back", write_back)
     if render_cap < 0 or rec.error:

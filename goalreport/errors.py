@@ -60,8 +60,9 @@ class InputProblems(GoalreportError):
 
 class UnreadableWorkbook(GoalreportError):
     """Raised when a file is not a workbook goalreport can open: empty, not a zip, corrupt,
-    encrypted, an .xls/.ods, over the safety limits, or an XML attack; or a workbook with
-    none of goalreport's input sheets (the wrong file, not a list of fixes)."""
+    encrypted, an .xls/.ods, over the safety limits (docs/safety.md: sizes, memory, time,
+    GOALREPORT_MAX_REPS active reps), or an XML attack; or a workbook with none of
+    goalreport's input sheets (the wrong file, not a list of fixes)."""
 
 
 class WorkbookBusy(GoalreportError):

@@ -89,8 +89,9 @@ def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
     bogus.write_text("just some text, not a workbook\n")
     result = goalreport("run", bogus)
     assert result.exit_code == 1
-    assert result.stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (File is not a " \
-                            "zip file).\n"
+    assert result.stderr == ("Error: notes.xlsx: is a text file (CSV or similar), not an Excel "
+                             "workbook. Open it in Excel and save it as 'Excel Workbook "
+                             "(.xlsx)', and run again.\n")
     assert bogus.read_text() == "just some text, not a workbook\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.xlsx"]
 
@@ -189,8 +190,9 @@ def test_json_failure_is_json_on_stdout(tmp_path: Path) -> None:
     assert result.exit_code == 1
     failure = json.loads(result.stdout)
     assert (failure["ok"], failure["problems"], failure["warnings"]) == (False, [], [])
-    assert failure["error"] == "notes.xlsx is not an .xlsx/.xlsm workbook (File is not a zip " \
-                               "file)."
+    assert failure["error"] == ("notes.xlsx: is a text file (CSV or similar), not an Excel "
+                                "workbook. Open it in Excel and save it as 'Excel Workbook "
+                                "(.xlsx)', and run again.")
 
 
 def _break_run_log(book: Path) -> None:

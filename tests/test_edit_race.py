@@ -2,7 +2,7 @@
 
 Excel and LibreOffice save by writing a temporary file and renaming it over the original;
 the tests do exactly that (``os.replace``) at a real seam of the job: right after the
-bounded reader returned the data (``jobs.read_bounded``), before the computed sheets
+bounded reader returned the data (``jobs.load_bounded``), before the computed sheets
 are written. Nothing computed from the old data may end up in the new file.
 """
 
@@ -53,17 +53,17 @@ def save_new_versions(monkeypatch: pytest.MonkeyPatch, path: Path,
                       versions: list[Path]) -> list[int]:
     """After each read, rename the next of ``versions`` over ``path`` (as Excel saves).
     Returns the number of reps each read saw."""
-    read = jobs.read_bounded
+    read = jobs.load_bounded
     seen: list[int] = []
 
     def read_then_save(view: Path, *args):  # type: ignore[no-untyped-def]
         data = read(view, *args)
-        seen.append(len(data[0].reps))
+        seen.append(len(data.statuses))
         if versions:
             os.replace(versions.pop(0), path)
         return data
 
-    monkeypatch.setattr(jobs, "read_bounded", read_then_save)
+    monkeypatch.setattr(jobs, "load_bounded", read_then_save)
     return seen
 
 
@@ -110,12 +110,12 @@ def test_an_edit_in_place_with_the_same_size_and_mtime_is_caught_by_the_content(
     edited = team(tmp_path / "edited.xlsx", [("R1", "Ana"), ("R9", "Bob")])
     same_size(path, edited)
     body = edited.read_bytes()
-    read = jobs.read_bounded
+    read = jobs.load_bounded
     seen: list[int] = []
 
     def read_then_edit(view: Path, *args):  # type: ignore[no-untyped-def]
         data = read(view, *args)
-        seen.append(len(data[0].reps))
+        seen.append(len(data.statuses))
         if len(seen) == 1:
             before = path.stat()
             with open(path, "r+b") as handle:  # same inode, same size
@@ -126,7 +126,7 @@ def test_an_edit_in_place_with_the_same_size_and_mtime_is_caught_by_the_content(
                 (before.st_ino, before.st_size, before.st_mtime_ns)
         return data
 
-    monkeypatch.setattr(jobs, "read_bounded", read_then_edit)
+    monkeypatch.setattr(jobs, "load_bounded", read_then_edit)
     result = run_job(path, OPTIONS)
 
     assert seen == [2, 2]

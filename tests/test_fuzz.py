@@ -355,7 +355,7 @@ def _small_zip(path: Path) -> Path:
 
 
 def test_corrupt_deflate_data_is_a_damaged_zip(tmp_path) -> None:
-    """zlib.error escaped the package reader (preflight runs before the safety scan)."""
+    """zlib.error escaped the package reader (which once ran before the safety scan)."""
     path = _small_zip(tmp_path / "broken.xlsx")
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("_rels/.rels")
@@ -382,7 +382,10 @@ def test_missing_root_relationships_name_the_file(tmp_path) -> None:
         archive.writestr("[Content_Types].xml", "<Types/>")
     with pytest.raises(UnreadableWorkbook) as raised:
         pipeline.check_workbook(path, today=date(2026, 11, 1))
-    assert str(raised.value).startswith("norels.xlsx has no _rels/.rels part")
+    # The container is checked before any structure part is parsed (issue 15 item 7).
+    assert str(raised.value) == (
+        "norels.xlsx: is a zip archive, not an Excel workbook (it has no xl/workbook.xml). "
+        "Open the goals workbook in Excel, save it as 'Excel Workbook (.xlsx)', and run again.")
 
 
 def test_a_workbook_with_none_of_the_input_sheets_is_one_line(make_workbook) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,11 @@ REPS = 100_000
 
 
 def goalreport(*args: object) -> subprocess.CompletedProcess[str]:
+    """The CLI, with the rep limit off: 100,000 reps are the point here, and the limit
+    (GOALREPORT_MAX_REPS, tests/test_bounds.py) would refuse them first."""
     return subprocess.run([sys.executable, "-m", "goalreport", *map(str, args)],
-                          capture_output=True, text=True, timeout=600, check=False)
+                          capture_output=True, text=True, timeout=600, check=False,
+                          env={**os.environ, "GOALREPORT_MAX_REPS": "off"})
 
 
 @pytest.fixture(scope="module")

@@ -396,16 +396,18 @@ def test_encrypted_workbook_made_with_msoffcrypto(make_workbook, tmp_path: Path)
 
 
 def test_goalreports_own_xml_parsing_refuses_an_entity_bomb_too(make_workbook) -> None:
-    """The second line of defence, should a part slip past the scan: every XML part
-    goalreport parses itself goes through defusedxml (openpyxl is not used to read)."""
-    from goalreport.writeback.package import parse_xml
+    """The second line of defence, should a part slip past the scan: the structure parts
+    goalreport reads itself go through its expat tokenizer, which refuses any document
+    type declaration (openpyxl is not used to read)."""
+    from goalreport.writeback.xmledit import Outline
 
     with zipfile.ZipFile(make_workbook()) as archive:
         body = archive.read("xl/workbook.xml").split(b"?>", 1)[-1].decode()
     with pytest.raises(UnreadableWorkbook) as caught:
-        parse_xml(BILLION_LAUGHS + body, "xl/workbook.xml")
-    assert str(caught.value) == ("xl/workbook.xml uses XML entities or a DTD "
-                                 "(EntitiesForbidden); goalreport refuses them as unsafe.")
+        Outline.of(BILLION_LAUGHS + body, None, "xl/workbook.xml")
+    assert str(caught.value) == (
+        "xl/workbook.xml contains an XML document type declaration, which Excel never "
+        "writes; refusing it as a possible XML entity attack.")
 
 
 def test_limits_from_environment() -> None:

@@ -37,10 +37,12 @@ _INTERRUPTED = 130
 
 
 def run_bounded(fn: Callable[..., T], *args: Any, memory_mb: int | None = 1024,
-                seconds: float | None = 60, label: str | None = None, **kwargs: Any) -> T:
+                seconds: float | None = 60, label: str | None = None,
+                doing: str = "reading it", **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` run in a child limited to ``memory_mb`` MB more memory than
     the parent uses and ``seconds`` of time; ``None`` lifts a bound (both ``None``: run
-    in-process). ``label`` names the file in messages (default: the first argument).
+    in-process). ``label`` names the file in messages (default: the first argument);
+    ``doing`` says what took too long or too much ("reading it").
 
     Raises what ``fn`` raises when it is a ``GoalreportError``; ``UnreadableWorkbook`` when
     the child runs out of memory or time or dies from a signal; other exceptions from the
@@ -53,7 +55,7 @@ def run_bounded(fn: Callable[..., T], *args: Any, memory_mb: int | None = 1024,
     name = label if label is not None else _label(args)
     with tempfile.TemporaryFile() as stderr:
         outcome = _fork_and_wait(fn, args, kwargs, memory_mb, seconds, stderr)
-        return _settle(outcome, name, memory_mb, seconds, stderr)
+        return _settle(outcome, name, memory_mb, seconds, stderr, doing)
 
 
 def bounds_from_env(memory_mb: int | None, seconds: float | None,
@@ -63,12 +65,14 @@ def bounds_from_env(memory_mb: int | None, seconds: float | None,
     Raises ``GoalreportError`` naming the variable when its value is not a number.
     """
     env = os.environ if environ is None else environ
-    memory = _env_number(env, MEMORY_VARIABLE, memory_mb)
-    limit = _env_number(env, SECONDS_VARIABLE, seconds)
+    memory = env_number(env, MEMORY_VARIABLE, memory_mb)
+    limit = env_number(env, SECONDS_VARIABLE, seconds)
     return (None if memory is None else max(1, int(memory))), limit
 
 
-def _env_number(env: Mapping[str, str], name: str, default: float | None) -> float | None:
+def env_number(env: Mapping[str, str], name: str, default: float | None) -> float | None:
+    """A positive number from variable ``name``: ``default`` when unset, None for
+    '0'/'off' (no bound). Raises ``GoalreportError`` naming the variable otherwise."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -228,14 +232,14 @@ def _read_all(fd: int, seconds: float | None) -> tuple[bytes, bool]:
 
 
 def _settle(outcome: tuple[str, Any, int], name: str, memory_mb: int | None,
-            seconds: float | None, stderr: Any) -> Any:
+            seconds: float | None, stderr: Any, doing: str = "reading it") -> Any:
     """Turn the child's outcome into a return value or the right exception."""
     kind, value, status = outcome
     too_slow = UnreadableWorkbook(
-        f"{name}: reading it took longer than {seconds:g} s; the file is too large or "
+        f"{name}: {doing} took longer than {seconds:g} s; the file is too large or "
         f"malformed. If it is a genuine workbook, raise {SECONDS_VARIABLE}.")
     too_big = UnreadableWorkbook(
-        f"{name}: reading it needed more than {memory_mb} MB of memory; the file is too "
+        f"{name}: {doing} needed more than {memory_mb} MB of memory; the file is too "
         f"large or malformed. If it is a genuine workbook, raise {MEMORY_VARIABLE}.")
     if kind in ("ok", "error", "crash"):
         _replay(stderr)

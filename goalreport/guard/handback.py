@@ -83,6 +83,25 @@ def unpack(packed: Packed) -> tuple[Any, ...]:
     return build(cls, [_unpack_column(column) for column in columns])
 
 
+def pack_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[int, tuple[Column, ...] | None, Any]:
+    """Rows of equal width (a computed sheet's) as one packed column per position; rows
+    of uneven width travel as they are. ``unpack_rows`` gives back equal rows."""
+    width = len(rows[0]) if rows else 0
+    if any(len(row) != width for row in rows):
+        return len(rows), None, rows
+    return len(rows), tuple(_pack_column(list(column)) for column in zip(*rows)), None
+
+
+def unpack_rows(packed: tuple[int, tuple[Column, ...] | None, Any]) -> tuple[tuple[Any, ...], ...]:
+    """The rows ``pack_rows`` was given."""
+    count, columns, rows = packed
+    if columns is None:
+        return tuple(rows)
+    if not columns:
+        return ((),) * count
+    return tuple(zip(*map(_unpack_column, columns), strict=True))  # under the job's no_gc
+
+
 def build(cls: type[R], columns: Sequence[Sequence[Any]]) -> tuple[R, ...]:
     """Records of dataclass ``cls`` from one column of values per field, in field order:
     ``tuple(map(cls, *columns))``, only faster for a slotted class without

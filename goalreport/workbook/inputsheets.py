@@ -13,6 +13,7 @@ import re
 import statistics
 from decimal import Decimal
 from fractions import Fraction
+from itertools import islice
 from typing import Any
 
 from goalreport.core.calendar import goal_year_span
@@ -105,7 +106,8 @@ class RepIndex:
         return ""
 
     def _some(self) -> str:
-        ids = [rep.rep_id for rep in self.by_key.values()][:5]
+        # islice: this runs for every row, so it must not walk all the reps (quadratic).
+        ids = [rep.rep_id for rep in islice(self.by_key.values(), 5)]
         return f" ({', '.join(ids)}{', …' if len(self.by_key) > 5 else ''})" if ids else ""
 
 

@@ -10,6 +10,7 @@ and found empty: nothing extra is read for a clean workbook.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from typing import Any
 
 from defusedxml.ElementTree import iterparse, parse
 
-from goalreport.errors import UnreadableWorkbook
+from goalreport.errors import GoalreportError, UnreadableWorkbook
 from goalreport.guard.container import open_part_limited
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -27,17 +28,81 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
+#: The folders of sheet parts python-calamine can open. Any other kind of sheet (an
+#: Excel 4 macro sheet in xl/macrosheets/) makes it refuse the whole workbook.
+CALAMINE_SHEET_FOLDERS = frozenset(("worksheets", "chartsheets", "dialogsheets"))
+
+
+def open_calamine(path: Path) -> Any:
+    """A ``CalamineWorkbook`` of ``path``. A workbook with sheets calamine cannot open
+    (macro sheets) is opened from an in-memory copy whose workbook.xml lists only the
+    sheets it can: goalreport never reads the others, and the file itself is untouched."""
+    import python_calamine as calamine
+
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:
+        try:
+            readable = _without_foreign_sheets(path)
+        except (GoalreportError, zipfile.BadZipFile, OSError, ValueError):
+            readable = None  # calamine's own error says best what is wrong
+        if readable is None:
+            raise
+        return calamine.CalamineWorkbook.from_filelike(readable)
+
+
+def _without_foreign_sheets(path: Path) -> io.BytesIO | None:
+    """A copy of the package without the ``<sheet>`` entries calamine cannot open, or
+    None when there are none. Parts are copied as stored; only workbook.xml changes."""
+    from goalreport.writeback.package import REL_NS, RELS_NAMES, decode_xml
+    from goalreport.writeback.xmledit import Edits, Outline
+    from goalreport.writeback.zipcopy import RawZipWriter
+
+    with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
+        names = {name.casefold(): name for name in archive.namelist()}
+        workbook_part = names.get("xl/workbook.xml")
+        rels_part = names.get("xl/_rels/workbook.xml.rels")
+        if workbook_part is None or rels_part is None:
+            return None
+        with open_part_limited(archive, workbook_part) as stream:
+            text = decode_xml(stream.read(), workbook_part)
+        workbook = Outline.of(text, {"sheets", "sheet"}, workbook_part)
+        with open_part_limited(archive, rels_part) as stream:
+            rels = Outline.of(decode_xml(stream.read(), rels_part), RELS_NAMES, rels_part)
+        targets = {rel.attrs.get("Id", ""): rel.attrs.get("Target", "")
+                   for rel in rels.children("Relationship")}
+        edits = Edits(workbook)
+        dropped = 0
+        for container in workbook.children("sheets"):
+            for sheet in workbook.children("sheet", container):
+                target = targets.get(workbook.attribute(sheet, "id", REL_NS), "")
+                # calamine's own rule: the folder after xl/ says what kind of sheet it is.
+                folder = target.lstrip("/").removeprefix("xl/").partition("/")[0]
+                if folder not in CALAMINE_SHEET_FOLDERS:
+                    edits.remove(sheet)
+                    dropped += 1
+        if not dropped:
+            return None
+        copy = io.BytesIO()
+        writer = RawZipWriter(copy, handle)
+        for info in archive.infolist():
+            if info.filename == workbook_part:
+                writer.write_entry(info.filename, [edits.apply().encode("utf-8")], like=info)
+            else:
+                writer.copy_entry(info)
+        writer.close()
+    copy.seek(0)
+    return copy
+
+
 class Book:
     """An open workbook: sheet names and rows with their true positions."""
 
     def __init__(self, path: Path):
-        import python_calamine as calamine
-
         self.path = path
-        self._calamine = calamine
         self._prefetched: dict[str, Future[Any]] = {}
         try:
-            self._workbook = calamine.CalamineWorkbook.from_path(str(path))
+            self._workbook = open_calamine(path)
             self.sheet_names: list[str] = list(self._workbook.sheet_names)
         except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types
             raise UnreadableWorkbook(_one_line(path, error)) from None
@@ -51,11 +116,10 @@ class Book:
         """
         if sheet_name in self._prefetched:
             return
-        path = str(self.path)
+        path = self.path
 
         def load() -> Any:
-            return self._calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(
-                sheet_name)
+            return open_calamine(path).get_sheet_by_name(sheet_name)
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goalreport-sheet")
         self._prefetched[sheet_name] = pool.submit(load)

@@ -12,7 +12,6 @@ archive copy of a computed sheet, which goalreport no longer owns) is never touc
 from __future__ import annotations
 
 import posixpath
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,14 +26,8 @@ from goalreport.writeback.drawings import (
     relationships_xml,
 )
 from goalreport.writeback.package import (
-    PKG_REL_NS,
     PackageInfo,
-    decode_xml,
-    open_archive,
-    parse_xml,
-    read_part,
     rels_part_for,
-    resolve_target,
 )
 from goalreport.writeback.sheetlayout import sheet_layout
 from goalreport.writeback.sheetxml import column_widths
@@ -55,37 +48,16 @@ class ChartParts:
     drawing_ids: dict[str, str] = field(default_factory=dict)
 
 
-def _source_of(rels_part: str) -> str:
-    """``xl/worksheets/_rels/sheet1.xml.rels`` → ``xl/worksheets/sheet1.xml``."""
-    folder, name = posixpath.split(rels_part)
-    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
-
-
 class _Relations:
-    """Internal relationship targets of the package's parts, read on demand, each once."""
+    """Internal relationship targets of the package's parts (``PackageInfo.part_relations``,
+    read inside the bounds)."""
 
-    def __init__(self, archive: zipfile.ZipFile, names: dict[str, str]):
-        self.archive = archive
-        self.names = names
-        self.cache: dict[str, list[tuple[str, str]]] = {}
+    def __init__(self, info: PackageInfo):
+        self.relations = info.part_relations
 
-    def of(self, source: str) -> list[tuple[str, str]]:
+    def of(self, source: str) -> tuple[tuple[str, str], ...]:
         """(type, existing part) for each internal relationship of ``source``."""
-        if source in self.cache:
-            return self.cache[source]
-        found: list[tuple[str, str]] = []
-        rels = self.names.get(rels_part_for(source).casefold())
-        if rels is not None:
-            root = parse_xml(decode_xml(read_part(self.archive, rels), rels), rels)
-            for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship"):
-                if rel.get("TargetMode", "") == "External":
-                    continue
-                target = resolve_target(source, rel.get("Target", ""))
-                part = self.names.get(target.casefold())
-                if part is not None:
-                    found.append((rel.get("Type", ""), part))
-        self.cache[source] = found
-        return found
+        return self.relations.get(source.casefold(), ())
 
     def closure(self, roots: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -104,23 +76,19 @@ def old_drawing_parts(info: PackageInfo, sheet_parts: Sequence[str]) -> set[str]
     regenerated): each drawing, what it reaches, and their relationship parts, minus
     anything another part still refers to."""
     names = {entry.filename.casefold(): entry.filename for entry in info.entries}
-    with open_archive(info.path) as archive:
-        relations = _Relations(archive, names)
-        roots = [target for sheet in sheet_parts for kind, target in relations.of(sheet)
-                 if kind == DRAWING_REL]
-        if not roots:
-            return set()
-        removal = relations.closure(roots)
-        sheets = set(sheet_parts)
-        protected: set[str] = set()
-        for name in names.values():
-            if not name.casefold().endswith(".rels"):
-                continue
-            source = _source_of(name)
-            if source in removal or source in sheets or source == "":
-                continue
-            protected |= {target for _, target in relations.of(source) if target in removal}
-        removal -= relations.closure(protected)
+    relations = _Relations(info)
+    roots = [target for sheet in sheet_parts for kind, target in relations.of(sheet)
+             if kind == DRAWING_REL]
+    if not roots:
+        return set()
+    removal = relations.closure(roots)
+    skipped = {part.casefold() for part in (*removal, *sheet_parts)} | {""}
+    protected: set[str] = set()
+    for source, targets in info.part_relations.items():
+        if source in skipped:
+            continue
+        protected |= {target for _, target in targets if target in removal}
+    removal -= relations.closure(protected)
     rels = {names[r.casefold()] for part in removal
             if (r := rels_part_for(part)).casefold() in names}
     return removal | rels

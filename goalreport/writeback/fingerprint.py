@@ -25,14 +25,16 @@ from goalreport.writeback.chartparts import old_drawing_parts
 from goalreport.writeback.package import (
     FILTER_NAME,
     MARKER_NAME,
-    inspect_package,
+    PackageInfo,
+    inspect_bounded,
     rels_part_for,
 )
 
 
-def input_fingerprint(path: Path) -> str:
-    """Hex SHA-256 of ``path``'s input (raises ``UnreadableWorkbook``)."""
-    info = inspect_package(path)
+def input_fingerprint(path: Path, info: PackageInfo | None = None) -> str:
+    """Hex SHA-256 of ``path``'s input (raises ``UnreadableWorkbook``). ``info``: the
+    structure the run already read inside the bounds; read in a bounded child when None."""
+    info = info or inspect_bounded(path)
     owned = info.owned_sheets
     owned_indexes = {sheet.index for sheet in owned}
     skip = {name.casefold() for name in info.texts}

@@ -2,24 +2,27 @@
 
 Only the small parts that describe the workbook are parsed (the root relationships, the
 workbook part and its relationships, ``[Content_Types].xml``, ``styles.xml``), each with
-defusedxml and a size cap, so a hostile file ends in ``UnreadableWorkbook`` instead of an
+a size cap (``GOALREPORT_MAX_STRUCTURE_MB``) and tokenized once by ``xmledit.Outline``
+(expat, no tree, no DTD), so a hostile file ends in ``UnreadableWorkbook`` instead of an
 entity bomb or a zip bomb. Sheet data is never decompressed here.
+
+A run reads the structure once, inside the bounded reading process after the container
+check (``jobs``), and hands the ``PackageInfo`` to the fingerprint and the writer; the
+standalone entry points (``inspect_bounded``) run the same reading in a bounded child.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
-from goalreport.errors import UnreadableWorkbook, WriteRefused
+from goalreport.errors import GoalreportError, UnreadableWorkbook, WriteRefused
+from goalreport.writeback.xmledit import Outline
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -36,8 +39,23 @@ STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+
 MARKER_NAME = "_goalreport"
 FILTER_NAME = "_xlnm._FilterDatabase"
 
-#: Largest structural part (workbook.xml, rels, content types, styles) read, uncompressed.
-MAX_STRUCTURE_PART = 64 * 1024 * 1024
+#: Largest structural part (workbook.xml, rels, content types, styles) read, uncompressed;
+#: GOALREPORT_MAX_STRUCTURE_MB overrides it. Real ones are kilobytes; a bloated styles.xml
+#: (Excel's 64,000 cell formats) is about 10 MB.
+MAX_STRUCTURE_PART = 32 * 1024 * 1024
+STRUCTURE_VARIABLE = "GOALREPORT_MAX_STRUCTURE_MB"
+#: Memory and time for ``inspect_bounded``: far above what a capped structure needs.
+INSPECT_MEMORY_MB = 1024
+INSPECT_SECONDS = 60.0
+
+#: The elements an outline of each structure part keeps (local names, depth 1 and 2).
+WORKBOOK_NAMES = frozenset((
+    "fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+    "sheet", "functionGroups", "externalReferences", "definedNames", "definedName", "calcPr",
+    "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
+    "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"))
+RELS_NAMES = frozenset(("Relationship",))
+CONTENT_TYPES_NAMES = frozenset(("Default", "Override"))
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,12 @@ class PackageInfo:
     date1904: bool
     structure_locked: bool
     texts: dict[str, str] = field(default_factory=dict)
+    #: Each part of ``texts`` tokenized once (``xmledit.Outline``), for the writer.
+    outlines: dict[str, Outline] = field(default_factory=dict)
+    #: Casefolded source part → its internal relationships ((type, target part), …), for
+    #: every part with a relationships part: read here, inside the bounds, so that the
+    #: chart parts (``chartparts``) need not parse anything in the main process.
+    part_relations: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def owned_indexes(self) -> set[int]:
@@ -88,6 +112,16 @@ class PackageInfo:
     def owned_sheets(self) -> list[SheetEntry]:
         owned = self.owned_indexes
         return [sheet for sheet in self.sheets if sheet.index in owned]
+
+    def outline(self, part: str) -> Outline:
+        """``part`` of ``texts`` tokenized (once, at reading; or now for a hand-made info)."""
+        if part not in self.outlines:
+            from goalreport.writeback.styles import STYLES_NAMES
+
+            keep = {self.workbook_part: WORKBOOK_NAMES, self.styles_part: STYLES_NAMES,
+                    self.workbook_rels_part: RELS_NAMES}.get(part, CONTENT_TYPES_NAMES)
+            self.outlines[part] = Outline.of(self.texts[part], keep, part)
+        return self.outlines[part]
 
     def sheet_named(self, name: str) -> SheetEntry | None:
         """The sheet called ``name``, compared case-insensitively as Excel does."""
@@ -110,16 +144,37 @@ def resolve_target(source_part: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def read_part(archive: zipfile.ZipFile, name: str, limit: int = MAX_STRUCTURE_PART) -> bytes:
-    """A part's bytes, refusing parts that inflate beyond ``limit``."""
+def structure_limit(environ: dict[str, str] | None = None) -> int:
+    """``MAX_STRUCTURE_PART``, or GOALREPORT_MAX_STRUCTURE_MB megabytes when set."""
+    raw = (os.environ if environ is None else environ).get(STRUCTURE_VARIABLE, "").strip()
+    if not raw:
+        return MAX_STRUCTURE_PART
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < 1e6:
+        raise GoalreportError(f"{STRUCTURE_VARIABLE}={raw!r} is not a positive number; set it "
+                              f"to a number of megabytes such as "
+                              f"{MAX_STRUCTURE_PART >> 20} or unset it.")
+    return int(megabytes * 1024 * 1024)
+
+
+def read_part(archive: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes:
+    """A part's bytes, refusing parts that inflate beyond ``limit`` (default:
+    ``structure_limit()``)."""
+    limit = structure_limit() if limit is None else limit
     info = archive.getinfo(name)
+    too_big = UnreadableWorkbook(
+        f"part {name!r} unpacks to more than {limit / 1048576:,.0f} MB, far more than the "
+        "structure of any real workbook; refusing it as damaged or hostile. If the file is "
+        f"genuine, raise {STRUCTURE_VARIABLE}.")
     if info.file_size > limit:
-        raise UnreadableWorkbook(f"part {name} is {info.file_size:,} bytes; "
-                                 f"the limit is {limit:,}. The file looks like a zip bomb.")
+        raise too_big
     with archive.open(info) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UnreadableWorkbook(f"part {name} inflates beyond {limit:,} bytes.")
+        raise too_big
     return data
 
 
@@ -132,17 +187,6 @@ def decode_xml(data: bytes, part: str) -> str:
     except UnicodeDecodeError as error:
         raise WriteRefused(f"{part} is not UTF-8 ({error}); open the workbook in Excel or "
                            "LibreOffice, save it as .xlsx and run again.") from None
-
-
-def parse_xml(text: str, part: str) -> Element:
-    """Parse with defusedxml: DTDs and entities are refused."""
-    try:
-        return SafeET.fromstring(text)
-    except DefusedXmlException as error:
-        raise UnreadableWorkbook(f"{part} uses XML entities or a DTD ({type(error).__name__}); "
-                                 "goalreport refuses them as unsafe.") from None
-    except SafeET.ParseError as error:
-        raise UnreadableWorkbook(f"{part} is not well-formed XML: {error}.") from None
 
 
 def open_archive(path: Path) -> zipfile.ZipFile:
@@ -170,7 +214,8 @@ def open_archive(path: Path) -> zipfile.ZipFile:
                                  ) from None
 
 
-def _text_of(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> tuple[str, Element]:
+def _outline_of(archive: zipfile.ZipFile, names: dict[str, str], part: str,
+                keep: frozenset[str]) -> tuple[str, Outline]:
     real = names.get(part.casefold())
     if real is None:
         name = Path(archive.filename or "the workbook").name
@@ -178,7 +223,7 @@ def _text_of(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> tupl
                                  "it in Excel, save it as 'Excel Workbook (.xlsx)' and run "
                                  "again.")
     text = decode_xml(read_part(archive, real), real)
-    return text, parse_xml(text, real)
+    return text, Outline.of(text, keep, real)
 
 
 def _truthy(value: str | None) -> bool:
@@ -186,7 +231,9 @@ def _truthy(value: str | None) -> bool:
 
 
 def inspect_package(path: Path) -> PackageInfo:
-    """Read the package structure of ``path`` (raises ``UnreadableWorkbook``)."""
+    """Read the package structure of ``path`` (raises ``UnreadableWorkbook``) in this
+    process: call it after ``check_container``, inside the bounds (or use
+    ``inspect_bounded``)."""
     with open_archive(path) as archive:
         try:
             return _inspect(path, archive)
@@ -200,72 +247,117 @@ def inspect_package(path: Path) -> PackageInfo:
             raise type(error)(f"{path.name}: {error}") from None
 
 
+def inspect_bounded(path: Path) -> PackageInfo:
+    """``inspect_package`` in a child process with bounded memory and time, for callers
+    that have not read the workbook inside the bounds (``preflight``, the batch's
+    unchanged-workbook check)."""
+    from goalreport.guard.bounded import run_bounded
+
+    return run_bounded(inspect_package, path, memory_mb=INSPECT_MEMORY_MB,
+                       seconds=INSPECT_SECONDS)
+
+
 def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
     entries = archive.infolist()
     names = {info.filename.casefold(): info.filename for info in entries}
     texts: dict[str, str] = {}
-    _, root = _text_of(archive, names, "_rels/.rels")
+    outlines: dict[str, Outline] = {}
+    _, root = _outline_of(archive, names, "_rels/.rels", RELS_NAMES)
     workbook_part = ""
-    for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship"):
-        if rel.get("Type", "").endswith("/officeDocument"):
-            workbook_part = resolve_target("", rel.get("Target", ""))
+    for rel in root.children("Relationship"):
+        if rel.attrs.get("Type", "").endswith("/officeDocument"):
+            workbook_part = resolve_target("", rel.attrs.get("Target", ""))
             break
     if not workbook_part or workbook_part.casefold() not in names:
         raise UnreadableWorkbook(f"{path.name} has no workbook part: it is not an Excel workbook.")
     workbook_part = names[workbook_part.casefold()]
-    wb_text, wb = _text_of(archive, names, workbook_part)
-    texts[workbook_part] = wb_text
-    if wb.tag == f"{{{STRICT_MAIN_NS}}}workbook":
+    texts[workbook_part], wb = _outline_of(archive, names, workbook_part, WORKBOOK_NAMES)
+    outlines[workbook_part] = wb
+    namespace = wb.namespace_of(wb.prefix[:-1], wb.root)
+    if wb.root.local == "workbook" and namespace == STRICT_MAIN_NS:
         raise WriteRefused(f"{path.name} is saved as 'Strict Open XML'. Save it in Excel as "
                            "'Excel Workbook (.xlsx)' and run again.")
-    if wb.tag != f"{{{MAIN_NS}}}workbook":
+    if wb.root.local != "workbook" or namespace != MAIN_NS:
         raise UnreadableWorkbook(f"{path.name}: {workbook_part} is not a spreadsheet workbook.")
 
     rels_part = rels_part_for(workbook_part)
     relationships: dict[str, tuple[str, str]] = {}
     if rels_part.casefold() in names:
         rels_part = names[rels_part.casefold()]
-        rels_text, rels = _text_of(archive, names, rels_part)
-        texts[rels_part] = rels_text
-        for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
-            target = rel.get("Target", "")
-            external = rel.get("TargetMode", "") == "External"
+        texts[rels_part], rels = _outline_of(archive, names, rels_part, RELS_NAMES)
+        outlines[rels_part] = rels
+        for rel in rels.children("Relationship"):
+            target = rel.attrs.get("Target", "")
+            external = rel.attrs.get("TargetMode", "") == "External"
             resolved = target if external else resolve_target(workbook_part, target)
             resolved = names.get(resolved.casefold(), resolved)
-            relationships[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
+            relationships[rel.attrs.get("Id", "")] = (rel.attrs.get("Type", ""), resolved)
 
-    sheets = []
-    for index, element in enumerate(wb.iter(f"{{{MAIN_NS}}}sheet")):
-        rel_id = element.get(f"{{{REL_NS}}}id", "")
-        part = relationships.get(rel_id, ("", ""))[1]
-        try:
-            sheet_id = int(element.get("sheetId", "0"))
-        except ValueError:
-            sheet_id = 0
-        sheets.append(SheetEntry(index, element.get("name", ""), sheet_id, rel_id, part,
-                                 element.get("state", "visible")))
+    sheets: list[SheetEntry] = []
+    for container in wb.children("sheets"):
+        for element in wb.children("sheet", container):
+            rel_id = wb.attribute(element, "id", REL_NS)
+            part = relationships.get(rel_id, ("", ""))[1]
+            try:
+                sheet_id = int(element.attrs.get("sheetId", "0"))
+            except ValueError:
+                sheet_id = 0
+            sheets.append(SheetEntry(len(sheets), element.attrs.get("name", ""), sheet_id,
+                                     rel_id, part, element.attrs.get("state", "visible")))
 
     defined = []
-    for element in wb.iter(f"{{{MAIN_NS}}}definedName"):
-        local = element.get("localSheetId")
-        defined.append(DefinedName(
-            element.get("name", ""), int(local) if local and local.isdigit() else None,
-            _truthy(element.get("hidden")), element.text or ""))
+    for container in wb.children("definedNames"):
+        for element in wb.children("definedName", container):
+            local = element.attrs.get("localSheetId")
+            defined.append(DefinedName(
+                element.attrs.get("name", ""),
+                int(local) if local and local.isdigit() else None,
+                _truthy(element.attrs.get("hidden")), element.text))
 
-    pr = wb.find(f"{{{MAIN_NS}}}workbookPr")
-    protection = wb.find(f"{{{MAIN_NS}}}workbookProtection")
+    pr = wb.child("workbookPr")
+    protection = wb.child("workbookProtection")
     styles_part = next((target for kind, target in relationships.values()
                         if kind == STYLES_REL and target.casefold() in names), None)
     if styles_part is not None:
-        styles_text, _ = _text_of(archive, names, styles_part)
-        texts[styles_part] = styles_text
-    ct_text, _ = _text_of(archive, names, "[Content_Types].xml")
-    texts[names["[content_types].xml"]] = ct_text
+        from goalreport.writeback.styles import STYLES_NAMES
+
+        texts[styles_part], outlines[styles_part] = _outline_of(
+            archive, names, styles_part, STYLES_NAMES)
+    content_types = names.get("[content_types].xml", "[Content_Types].xml")
+    texts[content_types], outlines[content_types] = _outline_of(
+        archive, names, content_types, CONTENT_TYPES_NAMES)
     return PackageInfo(
         path=path, entries=entries, workbook_part=workbook_part, workbook_rels_part=rels_part,
         sheets=sheets, defined_names=defined, relationships=relationships,
         styles_part=styles_part,
-        date1904=pr is not None and _truthy(pr.get("date1904")),
-        structure_locked=protection is not None and _truthy(protection.get("lockStructure")),
-        texts=texts,
+        date1904=pr is not None and _truthy(pr.attrs.get("date1904")),
+        structure_locked=protection is not None and _truthy(
+            protection.attrs.get("lockStructure")),
+        texts=texts, outlines=outlines, part_relations=_part_relations(archive, names),
     )
+
+
+def source_of(rels_part: str) -> str:
+    """``xl/worksheets/_rels/sheet1.xml.rels`` → ``xl/worksheets/sheet1.xml``."""
+    folder, name = posixpath.split(rels_part)
+    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+
+def _part_relations(archive: zipfile.ZipFile, names: dict[str, str]
+                    ) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``PackageInfo.part_relations``: each ``.rels`` part read with the size cap."""
+    relations: dict[str, tuple[tuple[str, str], ...]] = {}
+    for real in names.values():
+        if not real.casefold().endswith(".rels") or real.endswith("/"):
+            continue
+        source = source_of(real)
+        _, outline = _outline_of(archive, names, real, RELS_NAMES)
+        found = []
+        for rel in outline.children("Relationship"):
+            if rel.attrs.get("TargetMode", "") == "External":
+                continue
+            part = names.get(resolve_target(source, rel.attrs.get("Target", "")).casefold())
+            if part is not None:
+                found.append((rel.attrs.get("Type", ""), part))
+        relations[source.casefold()] = tuple(found)
+    return relations

@@ -38,9 +38,9 @@ class RunLogEntry:
 def read_run_log(path: Path, sheet_name: str) -> list[tuple[Any, ...]]:
     """The data rows of an existing Run Log sheet (written by goalreport), read with
     python-calamine so that a copy re-saved by Excel (shared strings) reads the same."""
-    from python_calamine import CalamineWorkbook
+    from goalreport.workbook.rawcells import open_calamine
 
-    workbook = CalamineWorkbook.from_path(str(path))
+    workbook = open_calamine(path)
     rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     width = len(RUN_LOG_COLUMNS)
     kept = []

@@ -138,17 +138,46 @@ class StyleIds:
     status: dict[str, int]
 
 
-def merge_styles(document: str, currency: str, locale: str) -> tuple[str, StyleIds]:
-    """``document`` (styles.xml text) with the computed sheets' formats appended or reused."""
-    p = xmledit.root_prefix(document, "styleSheet")
+#: Local names a styles.xml outline keeps: the sections and their entries.
+STYLES_NAMES = frozenset((*_ORDER, "numFmt", "font", "fill", "xf"))
+
+
+def merge_styles(document: str | xmledit.Outline, currency: str, locale: str
+                 ) -> tuple[str, StyleIds]:
+    """``document`` (styles.xml, as text or tokenized once by ``xmledit.Outline``) with the
+    computed sheets' formats appended or reused. Every edit refers to the original
+    offsets and is made in one pass, so the time is linear in the part's size."""
+    outline = document if isinstance(document, xmledit.Outline) else \
+        xmledit.Outline.of(document, STYLES_NAMES, "styles.xml")
+    edits = xmledit.Edits(outline)
+    p = outline.prefix
     codes = dict(FORMAT_CODES, **date_formats(locale), money=money_format(currency, locale),
                  text="General", status="General")
+
+    def entries(container: str, child: str) -> list[str]:
+        """The texts of a section's entries, original then appended."""
+        node = outline.child(container)
+        found = [outline.slice(n) for n in outline.children(child, node)] if node else []
+        return found + edits.pending(container)
+
+    def append(container: str, child: str, snippets: list[str]) -> None:
+        position = _ORDER.index(container)
+        edits.append(container, snippets, count_child=child, after=_ORDER[:position],
+                     before=_ORDER[position + 1:])
+
+    def reuse_or_append(container: str, child: str, snippet: str) -> int:
+        existing = entries(container, child)
+        if snippet in existing:
+            return existing.index(snippet)
+        append(container, child, [snippet])
+        return len(existing)
 
     numfmt_ids: dict[str, int] = {}
     new_numfmts: list[str] = []
     existing = {}
-    for element in xmledit.children(_section(document, p, "numFmts"), p, "numFmt"):
-        values = xmledit.attributes(element)
+    numfmts = outline.child("numFmts")
+    for element in outline.children("numFmt", numfmts) if numfmts else []:
+        values = element.attrs
         if values.get("numFmtId", "").isdigit():
             existing[values.get("formatCode", "")] = int(values["numFmtId"])
     next_id = max([163, *existing.values()]) + 1
@@ -162,68 +191,44 @@ def merge_styles(document: str, currency: str, locale: str) -> tuple[str, StyleI
             new_numfmts.append(f'<{p}numFmt numFmtId="{next_id}" formatCode={xmledit.attr(code)}/>')
             next_id += 1
     if new_numfmts:
-        document = xmledit.append_children(document, p, "numFmts", new_numfmts,
-                                           count_child="numFmt", before=_ORDER[1:])
+        append("numFmts", "numFmt", new_numfmts)
 
-    fonts = xmledit.children(_section(document, p, "fonts"), p, "font")
+    fonts = entries("fonts", "font")
     if not fonts:  # a font 0 must exist: every format below refers to it
         fonts = [f'<{p}font><{p}sz val="11"/><{p}name val="Calibri"/></{p}font>']
-        document = xmledit.append_children(document, p, "fonts", fonts, count_child="font",
-                                           after=_ORDER[:1], before=_ORDER[2:])
-    base_font = fonts[0]
-    bold_font = _bold(base_font, p)
-    document, bold_id = _reuse_or_append(document, p, "fonts", "font", bold_font)
+        append("fonts", "font", fonts)
+    bold_id = reuse_or_append("fonts", "font", _bold(fonts[0], p))
 
-    fills = xmledit.children(_section(document, p, "fills"), p, "fill")
+    fills = entries("fills", "fill")
     if len(fills) < 2:  # indexes 0 and 1 are reserved by Excel (none, gray125)
         reserved = [f'<{p}fill><{p}patternFill patternType="none"/></{p}fill>',
                     f'<{p}fill><{p}patternFill patternType="gray125"/></{p}fill>']
-        document = xmledit.append_children(document, p, "fills", reserved[len(fills):],
-                                           count_child="fill", after=_ORDER[:2],
-                                           before=_ORDER[3:])
+        append("fills", "fill", reserved[len(fills):])
     fill_ids = {}
     for status, rgb in STATUS_FILLS.items():
         snippet = (f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="{rgb}"/>'
                    f'<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
-        document, fill_ids[status] = _reuse_or_append(document, p, "fills", "fill", snippet)
+        fill_ids[status] = reuse_or_append("fills", "fill", snippet)
 
-    has_style_xfs = bool(xmledit.children(_section(document, p, "cellStyleXfs"), p, "xf"))
+    has_style_xfs = bool(entries("cellStyleXfs", "xf"))
 
     def xf(numfmt: int, font: int, fill: int) -> int:
-        nonlocal document
         parent = ' xfId="0"' if has_style_xfs else ""
         snippet = (f'<{p}xf numFmtId="{numfmt}" fontId="{font}" fillId="{fill}" borderId="0"'
                    f'{parent} applyNumberFormat="1" applyFont="1" applyFill="1"/>')
-        document, index = _reuse_or_append(document, p, "cellXfs", "xf", snippet)
-        return index
+        return reuse_or_append("cellXfs", "xf", snippet)
 
     body = {kind: xf(numfmt_ids[kind], 0, 0) for kind in codes}
     bold = {kind: xf(numfmt_ids[kind], bold_id, 0) for kind in codes}
     status_ids = {name: xf(0, 0, fill) for name, fill in fill_ids.items()}
-    return document, StyleIds(body=body, bold=bold, header=bold["text"], status=status_ids)
-
-
-def _section(document: str, p: str, container: str) -> str:
-    match = xmledit.find_container(document, p, container)
-    return match.group(0) if match else ""
+    return edits.apply(), StyleIds(body=body, bold=bold, header=bold["text"], status=status_ids)
 
 
 def _bold(font: str, p: str) -> str:
     """The workbook's default font with bold switched on."""
-    if re.search(r"<" + re.escape(p) + r"b(?=[\s/>])", font):
+    if xmledit.Outline.of(font, {"b"}).children("b"):
         return font
     if font.endswith("/>"):
         return font[:-2].rstrip() + f"><{p}b/></{p}font>"
     start, rest = font.split(">", 1)
     return f"{start}><{p}b/>{rest}"
-
-
-def _reuse_or_append(document: str, p: str, container: str, child: str,
-                     snippet: str) -> tuple[str, int]:
-    existing = xmledit.children(_section(document, p, container), p, child)
-    if snippet in existing:
-        return document, existing.index(snippet)
-    position = _ORDER.index(container)
-    document = xmledit.append_children(document, p, container, [snippet], count_child=child,
-                                       after=_ORDER[:position], before=_ORDER[position + 1:])
-    return document, len(existing)

@@ -24,17 +24,19 @@ from goalreport.guard.safefs import Folder, OpenedWorkbook, open_workbook
 from goalreport.writeback import xmledit
 from goalreport.writeback.chartparts import ChartParts, plan_chart_parts
 from goalreport.writeback.package import (
+    CONTENT_TYPES_NAMES,
     CT_NS,
     FILTER_NAME,
     MARKER_NAME,
     REL_NS,
+    RELS_NAMES,
     STYLES_CT,
     STYLES_REL,
     WORKSHEET_CT,
     WORKSHEET_REL,
     PackageInfo,
     SheetEntry,
-    inspect_package,
+    inspect_bounded,
     rels_part_for,
 )
 from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
@@ -96,23 +98,47 @@ def _protection_message(path: Path) -> str:
             "or use --output-workbook after saving an unprotected copy.")
 
 
-def preflight(path: Path, *, writing: bool = True, read_from: Path | None = None
+def preflight(path: Path, *, writing: bool = True, info: PackageInfo | None = None,
+              read_from: Path | None = None
               ) -> list[Problem]:
     """Checks before any computation. Returns a Problem per foreign sheet with a computed
     sheet's name (and, when not ``writing``, one for a protected structure). When
     ``writing`` (the workbook itself will be written): raises ``WorkbookBusy`` while it is
     open in Excel and ``WriteRefused`` when its structure is protected. Raises
-    ``UnreadableWorkbook`` for files that are not workbooks. ``read_from`` is where the
-    workbook is read (an ``OpenedWorkbook.view``), when not ``path`` itself."""
+    ``UnreadableWorkbook`` for files that are not workbooks. ``info``: the structure
+    already read inside the bounds (else it is read in a bounded child from ``read_from``,
+    an ``OpenedWorkbook.view``, or ``path`` itself)."""
     if writing:
         ensure_not_busy(path)
-    info = inspect_package(read_from or path)
+    return structure_problems(info or inspect_bounded(read_from or path), writing=writing)
+
+
+def structure_problems(info: PackageInfo, *, writing: bool) -> list[Problem]:
+    """``preflight`` on a structure already read: a Problem per foreign sheet with a
+    computed sheet's name; a protected structure raises ``WriteRefused`` when
+    ``writing``, else is one more Problem."""
     problems = foreign_sheet_problems(info)
     if info.structure_locked:
         if writing:
-            raise WriteRefused(_protection_message(path))
-        problems.append(Problem("Workbook structure", _protection_message(path)))
+            raise WriteRefused(_protection_message(info.path))
+        problems.append(Problem("Workbook structure", _protection_message(info.path)))
     return problems
+
+
+#: The earlier rows of a workbook's Run Log, and a note when it could not be read.
+PreviousLog = tuple[list[tuple[object, ...]], tuple[str, ...]]
+
+
+def previous_run_log(source: Path, info: PackageInfo) -> PreviousLog:
+    """The rows of the Run Log goalreport wrote into ``source`` before (none without one);
+    an unreadable log starts afresh with a note rather than block the run."""
+    log_sheet = info.sheet_named(RUN_LOG)
+    if log_sheet is None:
+        return [], ()
+    try:
+        return read_run_log(source, log_sheet.name), ()
+    except Exception as error:  # noqa: BLE001 - an old log must not block the run
+        return [], (f"The old Run Log could not be read ({error}); it starts afresh.",)
 
 
 @dataclass
@@ -128,7 +154,8 @@ class _Planned:
 def write_computed_sheets(
     source: Path | OpenedWorkbook, tables: Sequence[SheetTable], *, run_log: RunLogEntry,
     currency: str, locale: str, destination: Path | None = None,
-    backup_dir: Path | None = None, keep_backups: int = 5,
+    backup_dir: Path | None = None, keep_backups: int = 5, info: PackageInfo | None = None,
+    previous_log: PreviousLog | None = None,
 ) -> WriteOutcome:
     """Write ``tables`` and the Run Log (``run_log`` on top of the earlier rows) into
     ``source``, or into a copy at ``destination`` leaving ``source`` untouched.
@@ -142,17 +169,20 @@ def write_computed_sheets(
     Raises ``WorkbookBusy`` (open in Excel), ``WorkbookChanged`` (replaced or changed
     since it was read; nothing written), ``WriteRefused`` (protected structure,
     unwritable folder), ``UnsafePath``, ``InputProblems`` (a user's sheet carries a
-    computed name) and ``UnreadableWorkbook``.
+    computed name) and ``UnreadableWorkbook``. ``info``: the structure the run read
+    (inside the bounds, once); read in a bounded child when None. ``previous_log``:
+    ``previous_run_log`` as read inside the bounds; read here when None.
     """
     if not isinstance(source, OpenedWorkbook):
         with open_workbook(source) as opened:
             return write_computed_sheets(
                 opened, tables, run_log=run_log, currency=currency, locale=locale,
-                destination=destination, backup_dir=backup_dir, keep_backups=keep_backups)
+                destination=destination, backup_dir=backup_dir, keep_backups=keep_backups,
+                info=info, previous_log=previous_log)
     target = destination or source.path
     ensure_not_busy(target)
     read_from = source.view
-    info = inspect_package(read_from)
+    info = info or inspect_bounded(read_from)
     if info.structure_locked:
         raise WriteRefused(_protection_message(source.path))
     names = [table.name for table in tables if table.name.casefold() != RUN_LOG.casefold()]
@@ -162,14 +192,8 @@ def write_computed_sheets(
     if problems:
         raise InputProblems(problems)
 
-    notes: list[str] = []
-    previous: list[tuple[object, ...]] = []
-    log_sheet = info.sheet_named(RUN_LOG)
-    if log_sheet is not None:
-        try:
-            previous = read_run_log(read_from, log_sheet.name)
-        except Exception as error:  # noqa: BLE001 - an old log must not block the run
-            notes.append(f"The old Run Log could not be read ({error}); it starts afresh.")
+    previous, old_notes = previous_log or previous_run_log(read_from, info)
+    notes = list(old_notes)
     all_tables = [t for t in tables if t.name.casefold() != RUN_LOG.casefold()]
     all_tables.append(run_log_table(run_log, previous))
 
@@ -282,8 +306,9 @@ class _Splice:
     def _edit_styles(self, rel_ids: set[str], taken: set[str]) -> None:
         info = self.info
         new_part = ""
+        text: str | xmledit.Outline
         if info.styles_part is not None:
-            text = info.texts[info.styles_part]
+            text = info.outline(info.styles_part)
         else:
             folder = posixpath.dirname(info.workbook_part)
             part = posixpath.join(folder, "styles.xml")
@@ -297,40 +322,33 @@ class _Splice:
             new_part, text = part, MINIMAL_STYLES
         merged, self.styles = merge_styles(text, self.currency, self.locale)
         if info.styles_part is not None:
-            if merged != text:
+            if merged != info.texts[info.styles_part]:
                 self.changed[info.styles_part] = merged.encode("utf-8")
         else:
             self.new_parts[new_part] = merged.encode("utf-8")
 
     def _edit_workbook(self, planned: list[_Planned]) -> None:
         info = self.info
-        document = info.texts[info.workbook_part]
-        p = xmledit.root_prefix(document, "workbook")
-        start = xmledit.root_start_tag(document, p, "workbook")
-        r = xmledit.declared_prefix(start, REL_NS)
+        outline = info.outline(info.workbook_part)
+        edits = xmledit.Edits(outline)
+        p = outline.prefix
+        r = next((name.partition(":")[2] for name, value in outline.root.attrs.items()
+                  if name.startswith("xmlns:") and value == REL_NS), None)
         binding = "" if r else f' xmlns:r="{REL_NS}"'
         r = r or "r"
         new_sheets = [
             f'<{p}sheet{binding} name={xmledit.attr(item.table.name)} '
             f'sheetId="{item.sheet_id}" {r}:id="{item.rel_id}"/>'
             for item in planned if item.existing is None]
-        if new_sheets:
-            document = xmledit.append_children(document, p, "sheets", new_sheets,
-                                               after=("bookViews", "workbookProtection",
-                                                      "workbookPr", "fileSharing"),
-                                               before=_DEFINED_NAMES_AFTER[1:]
-                                               + ("definedNames",) + _DEFINED_NAMES_BEFORE)
+        edits.append("sheets", new_sheets,
+                     after=("bookViews", "workbookProtection", "workbookPr", "fileSharing"),
+                     before=_DEFINED_NAMES_AFTER[1:] + ("definedNames",) + _DEFINED_NAMES_BEFORE)
         indexes = {str(item.index) for item in planned}
-        container = xmledit.find_container(document, p, "definedNames")
-        if container is not None:
-            old = container.group(0)
-            kept = old
-            for element in xmledit.children(old, p, "definedName"):
-                values = xmledit.attributes(element.split(">", 1)[0])
-                if (values.get("name") in (MARKER_NAME, FILTER_NAME)
-                        and values.get("localSheetId") in indexes):
-                    kept = kept.replace(element, "", 1)
-            document = document[:container.start()] + kept + document[container.end():]
+        for container in outline.children("definedNames"):
+            for element in outline.children("definedName", container):
+                if (element.attrs.get("name") in (MARKER_NAME, FILTER_NAME)
+                        and element.attrs.get("localSheetId") in indexes):
+                    edits.remove(element)
         names = []
         for item in planned:
             sheet_name = item.existing.name if item.existing else item.table.name
@@ -339,20 +357,21 @@ class _Splice:
                          f'</{p}definedName>')
             names.append(f'<{p}definedName name="{MARKER_NAME}" localSheetId="{item.index}" '
                          f'hidden="1">"goalreport"</{p}definedName>')
-        document = xmledit.append_children(document, p, "definedNames", names,
-                                           after=_DEFINED_NAMES_AFTER,
-                                           before=_DEFINED_NAMES_BEFORE)
-        self.changed[info.workbook_part] = document.encode("utf-8")
+        edits.append("definedNames", names, after=_DEFINED_NAMES_AFTER,
+                     before=_DEFINED_NAMES_BEFORE)
+        self.changed[info.workbook_part] = edits.apply().encode("utf-8")
 
     def _edit_relationships(self, planned: list[_Planned]) -> None:
         info = self.info
         part = info.workbook_rels_part
-        document = info.texts.get(part)
-        if document is None:
-            document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                        '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
-                        '2006/relationships"></Relationships>')
-        p = xmledit.root_prefix(document, "Relationships")
+        if part in info.texts:
+            outline = info.outline(part)
+        else:
+            outline = xmledit.Outline.of(
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/relationships"></Relationships>', RELS_NAMES)
+        p = outline.prefix
         folder = posixpath.dirname(info.workbook_part)
         new = [(item.rel_id, WORKSHEET_REL, item.part) for item in planned if item.existing is None]
         if self.new_styles_rel:
@@ -361,16 +380,18 @@ class _Splice:
                     f'Target={xmledit.attr(posixpath.relpath(target, folder or "."))}/>'
                     for rel_id, kind, target in new]
         if snippets:
-            document = xmledit.append_children(document, p, "Relationships", snippets)
+            edits = xmledit.Edits(outline)
+            edits.append(None, snippets)
+            document = edits.apply().encode("utf-8")
             if part in info.texts:
-                self.changed[part] = document.encode("utf-8")
+                self.changed[part] = document
             else:
-                self.new_parts[part] = document.encode("utf-8")
+                self.new_parts[part] = document
 
     def _edit_content_types(self, planned: list[_Planned]) -> None:
         part = next(name for name in self.info.texts if name.casefold() == "[content_types].xml")
-        document = self.info.texts[part]
-        p = xmledit.root_prefix(document, "Types")
+        outline = self.info.outline(part)
+        p = outline.prefix
         wanted = [(item.part, WORKSHEET_CT) for item in planned]
         wanted += self.charts.content_types
         if self.new_styles_rel:
@@ -378,21 +399,21 @@ class _Splice:
         kept = {name.casefold() for name, _ in wanted}
         gone = {"/" + name.casefold() for name in self.charts.removed
                 if name.casefold() not in kept}
-        original = document
+        edits = xmledit.Edits(outline)
         present = set()
-        for element in xmledit.children(original, p, "Override"):
-            name = xmledit.attributes(element).get("PartName", "").casefold()
+        for element in outline.children("Override"):
+            name = element.attrs.get("PartName", "").casefold()
             if name in gone:
-                document = document.replace(element, "", 1)
+                edits.remove(element)
             else:
                 present.add(name)
         snippets = [f'<{p}Override PartName={xmledit.attr("/" + name)} ContentType="{kind}"/>'
                     for name, kind in wanted if "/" + name.casefold() not in present]
         if snippets:
-            document = xmledit.append_children(document, p, "Types", snippets)
-        if document != original:
-            self.changed[part] = document.encode("utf-8")
-        assert CT_NS  # the namespace parsed in package.py; prefixes come from the text
+            edits.append(None, snippets)
+        if snippets or len(present) != len(outline.children("Override")):
+            self.changed[part] = edits.apply().encode("utf-8")
+        assert CT_NS and CONTENT_TYPES_NAMES  # the namespace and names read in package.py
 
     def write(self, source, out, planned: list[_Planned]) -> None:  # type: ignore[no-untyped-def]
         """Stream the new package to ``out``."""
