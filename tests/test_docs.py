@@ -144,9 +144,8 @@ def test_every_setting_and_input_column_is_in_the_contract() -> None:
                 assert column.title in CONTRACT, f"{sheet.title} column {column.title!r}"
 
 
-def _option_rows() -> list[tuple[set[str], set[str]]]:
-    """(options, commands) of each row of the options table in contract §6."""
-    section = CONTRACT[CONTRACT.index("## 6. Commands"):CONTRACT.index("## 7. ")]
+def _option_rows(section: str) -> list[tuple[set[str], set[str]]]:
+    """(options, commands) of each row of the options table in ``section``."""
     rows = []
     for line in section.splitlines():
         if line.startswith("| `-"):
@@ -156,16 +155,38 @@ def _option_rows() -> list[tuple[set[str], set[str]]]:
     return rows
 
 
+def _takes(name: str) -> set[str]:
+    """Every option of command ``name``, as its --help shows them (--help included)."""
+    command = cli.commands[name]
+    context = click.Context(command, info_name=name,
+                            parent=click.Context(cli, **cli.context_settings))
+    return {opt for param in command.get_params(context)
+            for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")}
+
+
+def _listed(section: str, name: str) -> set[str]:
+    return set().union(*(options for options, commands in _option_rows(section)
+                         if name in commands or "all" in commands))
+
+
 @pytest.mark.parametrize("name", COMMANDS)
 def test_the_contracts_options_table_is_each_commands_help(name: str) -> None:
     """Every option of every command is in contract §6 with that command, and the table
     names no option a command does not take."""
-    command = cli.commands[name]
-    context = click.Context(command, info_name=name,
-                            parent=click.Context(cli, **cli.context_settings))
-    takes = {opt for param in command.get_params(context)  # --help included
-             for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")}
-    listed = set().union(*(options for options, commands in _option_rows()
-                           if name in commands or "all" in commands))
+    section = CONTRACT[CONTRACT.index("## 6. Commands"):CONTRACT.index("## 7. ")]
+    takes, listed = _takes(name), _listed(section, name)
     assert sorted(takes - listed) == [], f"contract §6 does not list these for {name}"
     assert sorted(listed - takes - {"--version"}) == [], f"{name} does not take these"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_the_readmes_options_table_names_each_commands_options(name: str) -> None:
+    """README's table of common options: the long options of each command (but --help
+    and init's --example; an on-by-default flag by its --no- form), each with the
+    commands that really take it."""
+    section = README[README.index("## Commands"):README.index("## The workbook")]
+    takes = {opt for opt in _takes(name) if opt.startswith("--")} - {"--help", "--example"}
+    listed = _listed(section, name)
+    takes -= {opt for opt in takes if "--no-" + opt[2:] in listed}
+    assert sorted(takes - listed) == [], f"README's options table misses these for {name}"
+    assert sorted(listed - takes) == [], f"{name} does not take these"
