@@ -160,3 +160,18 @@ def test_iso_code_ignores_case_and_spaces(text: str, code: str | None) -> None:
 
     assert iso_code(text) == code
 
+
+
+def test_a_bad_settings_currency_is_one_problem_and_exports_are_not_checked_against_it(
+        tmp_path: Path) -> None:
+    """As for Activity: with the Currency cell wrong, amounts are not compared with the
+    default USD (a euro team's every deal would be named for a typo in one cell)."""
+    rows = export_rows("zoho")
+    for row in rows[1:]:
+        row[9] = "EUR"
+    sheets = base_sheets()
+    sheets["Settings"].append(["Currency", "Euro"])
+    sheets[ZOHO] = rows
+    assert problems_of(write_workbook(tmp_path / "euro.xlsx", sheets)) == (Problem(
+        "Settings!B4", "'Euro' is not an ISO 4217 currency code. Write a code such as "
+        "USD, EUR, GBP or JPY."),)

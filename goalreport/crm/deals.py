@@ -17,23 +17,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from goalreport.crm.amounts import amount_cents
 from goalreport.crm.formats import CrmFormat
 from goalreport.crm.owners import OwnerIndex
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import cell_name
-from goalreport.workbook.currencies import (
-    CONVERT_FIX,
-    foreign_currency,
-    not_a_code,
-    stated_currency,
-)
 from goalreport.workbook.schema import CLIENT_TYPES, normalize
 from goalreport.workbook.table import Collector
 from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
     parse_date,
-    parse_money,
     parse_text,
     parse_yes_no,
 )
@@ -52,13 +46,6 @@ DEAL_TYPES = {
     "existingbusiness": "repeat", "existing customer": "repeat", "renewal": "repeat",
     "upsell": "repeat", "upgrade": "repeat", "cross sell": "repeat",
 }
-#: Amount columns a CRM writes converted to the company's currency (so the deal's own
-#: currency column does not apply to them).
-CONVERTED_AMOUNTS = frozenset({normalize("Amount in company currency")})
-#: What an export's amount in another currency is told to do: Activity's fix, plus where
-#: the CRM has the converted amounts.
-CRM_CURRENCY_FIX = (f"{CONVERT_FIX} Salesforce and HubSpot can export the amounts "
-                    "converted to the company currency.")
 #: Pipedrive's Status column.
 STATUSES = {"won": "won", "lost": "lost", "open": "open", "deleted": "open"}
 
@@ -160,7 +147,8 @@ class DealRules:
 
     owners: OwnerIndex
     locale: str
-    currency: str
+    #: The workbook's Currency; None when its cell is wrong (amounts are not checked).
+    currency: str | None
     won_stages: frozenset[str] = WON_STAGES
     lost_stages: frozenset[str] = LOST_STAGES
 
@@ -323,7 +311,7 @@ def _deal(row: ExportRow, won: bool, rules: DealRules, out: Collector,
     cents = 0
     client_type: str | None = None
     if won:
-        amount = _amount(row, rules, out)
+        amount = amount_cents(row, rules, out)
         client_type = _client_type(row, out)
         if amount is None or client_type == "":
             return None
@@ -353,55 +341,6 @@ def owner(row: ExportRow, owners: OwnerIndex, found: Findings) -> str | None:
     role = "owner" if "owner" in row.cols else "owner_id"
     found.owners.setdefault((role, ""), []).append(row.cell(role))
     return None
-
-
-def _amount(row: ExportRow, rules: DealRules, out: Collector) -> int | None:
-    """The won amount in cents, in the workbook's currency; None after a problem.
-
-    The one currency rule of Activity (``currencies``): a currency column's cell is read
-    as an ISO code (case and spaces ignored), and text amounts (``'$1,200'``, ``'USD
-    1,200.00'``, ``'€500'``) by the signs and codes written in them, shared signs following
-    the Locale. A converted column (HubSpot's Amount in company currency) is in the
-    workbook's currency whatever the deal's currency column says."""
-    if "amount" not in row.cols:
-        out.error(f"{row.export.label} header", "has no amount column. Export the deal "
-                  "amount with the deals.", kind="crm no amount")
-        return None
-    raw = row.get("amount")
-    if is_blank(raw):
-        out.error(row.cell("amount"), "the amount of this won deal is missing. Fill it in "
-                  "the CRM and export again, or type it here.", kind="crm amount")
-        return None
-    shown = parse_text(raw)
-    stated: tuple[str, ...] | None = ()
-    if "currency" in row.cols and not _converted(row):
-        stated = stated_currency(row.text("currency"), rules.locale, rules.currency)
-        if stated is None:
-            out.error(row.cell("currency"), not_a_code(row.text("currency")),
-                      kind="crm currency code")
-            return None
-    problem = None
-    if stated:  # the currency column, then what the amount's own text says
-        said = f" ({row.cell('currency')} says {row.text('currency')!r})"
-        problem = foreign_currency(shown, rules.locale, rules.currency, codes=stated,
-                                   said=said, fix=CRM_CURRENCY_FIX)
-    if problem is None and isinstance(raw, str):
-        problem = foreign_currency(shown, rules.locale, rules.currency, fix=CRM_CURRENCY_FIX)
-    if problem:
-        out.error(row.cell("amount"), problem, kind="crm currency")
-        return None
-    try:
-        return int(parse_money(raw, rules.locale).scaleb(2))
-    except ValueProblem as bad:
-        out.error(row.cell("amount"), bad.message, kind="crm amount")
-        return None
-
-
-def _converted(row: ExportRow) -> bool:
-    """True when the amount column read is a CRM's converted one (not the deal's
-    currency)."""
-    title = row.export.header[row.cols["amount"]]
-    return isinstance(title, str) and normalize(title) in CONVERTED_AMOUNTS
 
 
 def _client_type(row: ExportRow, out: Collector) -> str | None:
