@@ -277,8 +277,12 @@ def _read_and_compute(path: Path, request: _Request) -> Loaded:
     if data is None:
         raise InputProblems(condense([*cell_problems, *foreign]), condense(read_warnings))
     check_rep_count(path, sum(rep.active for rep in data.reps))
-    as_of, report_month = resolve_dates(
-        data.settings.as_of, as_of=request.as_of, month=request.month, today=request.today)
+    try:  # a --month not yet begun is listed with the cell problems, not instead of them
+        as_of, report_month = resolve_dates(
+            data.settings.as_of, as_of=request.as_of, month=request.month, today=request.today)
+    except InputProblems as problems:
+        raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
+                            condense(read_warnings)) from None
     warnings = [*read_warnings, *history_warnings(data, as_of)]
     try:
         computation = compute(data, as_of=as_of, report_month=report_month)

@@ -185,9 +185,9 @@ def test_another_currency_is_a_problem_naming_the_cells(tmp_path: Path) -> None:
     with pytest.raises(InputProblems) as raised:
         read_workbook(write_workbook(tmp_path / "eur.xlsx", sheets))
     assert raised.value.problems == (Problem(
-        "Deals!J2", "this deal is in EUR (Deals!I2 is '1200') but the workbook's Currency is "
-        "USD; goalreport does not convert money. Export the amounts in USD (Salesforce and "
-        "HubSpot can add a converted amount column) or set Currency in Settings."),)
+        "Deals!I2", "'1200' is in EUR (Deals!J2 says 'EUR'); this workbook counts USD "
+        "(Settings Currency). Convert it, or change Currency. Salesforce and HubSpot can "
+        "export the amounts converted to the company currency."),)
 
 
 def test_a_deal_typed_and_pasted_counts_once_with_a_warning(
@@ -369,16 +369,6 @@ def test_csv_delimiter_is_the_one_the_header_holds_most_of(text: str, mark: str)
     from goalreport.crm.csvfile import delimiter
 
     assert delimiter(text) == mark
-
-
-@pytest.mark.parametrize(("cell", "code"), [
-    ("EUR", "EUR"), ("usd", "USD"), ("US Dollar (USD)", "USD"), ("EUR 1.200,00", "EUR"),
-    ("Euro", None), ("", None), ("ABC", None),
-])
-def test_currency_codes_of_crm_currency_cells(cell: str, code: str | None) -> None:
-    from goalreport.crm.deals import currency_code
-
-    assert currency_code(cell) == code
 
 
 MEETINGS = [  # (owner, day, client, Pipedrive type, done, HubSpot outcome, held)

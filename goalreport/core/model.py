@@ -19,6 +19,7 @@ from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Literal
 
+from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
 
 RevenueType = Literal["new", "repeat"]
@@ -42,7 +43,7 @@ class Settings:
 
     company: str = ""
     currency: str = "USD"
-    locale: str = "en_US"
+    locale: str = FALLBACK
     fiscal_year_start: int = 1
     #: Weekdays that are working days, Monday = 0 … Sunday = 6.
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from goalreport.crm.amounts import amount_cents
 from goalreport.crm.formats import CrmFormat
 from goalreport.crm.owners import OwnerIndex
 from goalreport.errors import Problem
@@ -27,7 +28,6 @@ from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
     parse_date,
-    parse_money,
     parse_text,
     parse_yes_no,
 )
@@ -147,7 +147,8 @@ class DealRules:
 
     owners: OwnerIndex
     locale: str
-    currency: str
+    #: The workbook's Currency; None when its cell is wrong (amounts are not checked).
+    currency: str | None
     won_stages: frozenset[str] = WON_STAGES
     lost_stages: frozenset[str] = LOST_STAGES
 
@@ -310,7 +311,7 @@ def _deal(row: ExportRow, won: bool, rules: DealRules, out: Collector,
     cents = 0
     client_type: str | None = None
     if won:
-        amount = _amount(row, rules, out)
+        amount = amount_cents(row, rules, out)
         client_type = _client_type(row, out)
         if amount is None or client_type == "":
             return None
@@ -339,47 +340,6 @@ def owner(row: ExportRow, owners: OwnerIndex, found: Findings) -> str | None:
         return None
     role = "owner" if "owner" in row.cols else "owner_id"
     found.owners.setdefault((role, ""), []).append(row.cell(role))
-    return None
-
-
-def _amount(row: ExportRow, rules: DealRules, out: Collector) -> int | None:
-    """The won amount in cents, in the workbook's currency; None after a problem."""
-    if "amount" not in row.cols:
-        out.error(f"{row.export.label} header", "has no amount column. Export the deal "
-                  "amount with the deals.", kind="crm no amount")
-        return None
-    raw = row.get("amount")
-    if is_blank(raw):
-        out.error(row.cell("amount"), "the amount of this won deal is missing. Fill it in "
-                  "the CRM and export again, or type it here.", kind="crm amount")
-        return None
-    currency = currency_code(row.text("currency")) if "currency" in row.cols else None
-    where = row.cell("currency") if currency else row.cell("amount")
-    if currency is None and isinstance(raw, str):
-        currency = currency_code(raw)
-    if currency is not None and currency != rules.currency:
-        out.error(where, f"this deal is in {currency} ({row.cell('amount')} is "
-                  f"{parse_text(raw)!r}) but the workbook's Currency is {rules.currency}; "
-                  "goalreport does not convert money. Export the amounts in "
-                  f"{rules.currency} (Salesforce and HubSpot can add a converted amount "
-                  "column) or set Currency in Settings.", kind="crm currency")
-        return None
-    try:
-        return int(parse_money(raw, rules.locale).scaleb(2))
-    except ValueProblem as problem:
-        out.error(row.cell("amount"), problem.message, kind="crm amount")
-        return None
-
-
-def currency_code(text: str) -> str | None:
-    """The ISO 4217 code in a CRM currency cell: 'EUR', 'usd', 'US Dollar (USD)',
-    'EUR 1.200,00'; None when it names none. (Symbols are left to ``values``.)"""
-    from goalreport.workbook.values import currency_codes
-
-    codes = currency_codes()
-    for word in re.findall(r"[A-Za-z]{3}", text or ""):
-        if word.upper() in codes and (word.isupper() or len(text.strip()) == 3):
-            return word.upper()
     return None
 
 

@@ -133,7 +133,8 @@ def join_exports(exports: Sequence[ExportRows], activity: tuple[DayActivity, ...
     """Activity with every export's deals added, one ``check`` line per export, and the
     reps some of whose won deals were made new or repeat by inference."""
     owners = OwnerIndex(reps)
-    rules = DealRules(owners, settings.locale, settings.currency,
+    currency = None if "currency" in out.unsure else settings.currency  # a bad Currency cell
+    rules = DealRules(owners, settings.locale, currency,
                       stage_set(WON_STAGES, settings.won_stages),
                       stage_set(LOST_STAGES, settings.lost_stages))
     found = Findings()

@@ -1,9 +1,11 @@
 """Which currency a money text is written in (issue 12): ``'$6,800'`` in an en_GB
 workbook is dollars, not pounds. Pure: Babel's locale data, no I/O.
 
-``currency_in`` is the one place that answers it; ``values.parse_money`` uses it to refuse
-amounts in a currency the workbook does not count, and CRM imports can reuse it. The rule
-for symbols several currencies share is in docs/input.md.
+``currency_in`` is the one place that answers it, for Activity and the other sheets
+(``values.parse_money``) and for CRM exports (``crm.deals``) alike; ``iso_code`` is the one
+place an ISO 4217 code is read (Settings Currency, a CRM currency column), and
+``foreign_currency`` the one message. The rule for symbols several currencies share is in
+docs/input.md.
 """
 
 from __future__ import annotations
@@ -16,10 +18,39 @@ from babel import Locale
 from babel.core import UnknownLocaleError
 from babel.numbers import get_territory_currencies, list_currencies
 
+from goalreport.core.locales import FALLBACK
+
+#: What a money text in another currency is told to do (Activity, Goals, Settings).
+CONVERT_FIX = "Convert it, or change Currency."
+
 
 @lru_cache(maxsize=1)
 def currency_codes() -> frozenset[str]:
     return frozenset(code.upper() for code in list_currencies())
+
+
+def iso_code(text: str) -> str | None:
+    """The ISO 4217 code ``text`` is, ignoring case and spaces (``'usd '`` → ``'USD'``);
+    None when it is not one (``'US Dollar'``)."""
+    code = text.strip().upper()
+    return code if code in currency_codes() else None
+
+
+def not_a_code(shown: str) -> str:
+    """The message for a currency cell that is not an ISO 4217 code."""
+    return (f"{shown!r} is not an ISO 4217 currency code. Write a code such as USD, EUR, "
+            "GBP or JPY.")
+
+
+def stated_currency(text: str, locale: str, currency: str | None) -> tuple[str, ...] | None:
+    """The currency a currency cell (a CRM export's currency column) names: its ISO code
+    (``' usd '``), else the sign or code written in it (``'€'``, ``'US Dollar (USD)'``, read
+    as ``currency_in`` reads money); ``()`` when empty; None when it names none
+    (``'Euro'``, ``'US Dollar'``)."""
+    if not text.strip():
+        return ()
+    code = iso_code(text)
+    return (code,) if code else currency_in(text, locale, currency) or None
 
 
 #: Symbols several currencies share. The Locale settles which one is meant where it writes
@@ -60,8 +91,8 @@ def _locale_symbols(locale: str) -> tuple[dict[str, tuple[str, ...]], str | None
 
 def _codes_of(mark: str, locale: str, currency: str | None) -> tuple[str, ...]:
     mark = mark.replace("￥", "¥").casefold()
-    if mark.upper() in currency_codes():
-        return (mark.upper(),)
+    if code := iso_code(mark):
+        return (code,)
     by_locale, home = _locale_symbols(locale)
     if mark in by_locale:
         codes = by_locale[mark]
@@ -75,7 +106,7 @@ def _codes_of(mark: str, locale: str, currency: str | None) -> tuple[str, ...]:
     return (OTHER_SYMBOLS[mark],) if mark in OTHER_SYMBOLS else ()
 
 
-def currency_in(text: str, locale: str = "en_US", currency: str | None = None
+def currency_in(text: str, locale: str = FALLBACK, currency: str | None = None
                 ) -> tuple[str, ...]:
     """The ISO 4217 codes a money text is written in: ``()`` when it names no currency,
     one code when it is clear (``'$6,800'`` in en_US → ``('USD',)``, ``'EUR 500'`` →
@@ -115,17 +146,23 @@ def strip_currency(text: str) -> str:
     return f"{body}{scale}"
 
 
-def foreign_currency(shown: str, locale: str, currency: str) -> str | None:
+def foreign_currency(shown: str, locale: str, currency: str, *, codes: tuple[str, ...] = (),
+                     said: str = "", fix: str = CONVERT_FIX) -> str | None:
     """The problem message when money text ``shown`` is written in another currency than
-    ``currency`` (the workbook's), else None."""
-    if number_only(shown):
-        return None
-    codes = currency_in(shown, locale, currency)
+    ``currency`` (the workbook's), else None: "'$6,800' is in USD; this workbook counts
+    GBP (Settings Currency). Convert it, or change Currency."
+
+    ``codes`` are the currencies another cell states for it (a CRM currency column, named
+    by ``said``: " (Deals!J2 says 'EUR')"); without them, the text itself is read."""
+    if not codes:
+        if number_only(shown):
+            return None
+        codes = currency_in(shown, locale, currency)
     if not codes or currency in codes:
         return None
     what = codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} or {codes[-1]}"
-    return (f"{shown!r} is in {what}; this workbook counts {currency} (Settings Currency). "
-            "Convert it, or change Currency.")
+    return (f"{shown!r} is in {what}{said}; this workbook counts {currency} (Settings "
+            f"Currency). {fix}")
 
 
 def number_only(text: str) -> bool:
@@ -133,5 +170,6 @@ def number_only(text: str) -> bool:
     return not text.strip("0123456789 .,+-()\u2212\u00a0\u202f'")
 
 
-__all__ = ["OTHER_SYMBOLS", "SHARED_SYMBOLS", "USUAL_READING", "currency_codes", "currency_in",
-           "foreign_currency", "number_only", "strip_currency"]
+__all__ = ["CONVERT_FIX", "OTHER_SYMBOLS", "SHARED_SYMBOLS", "USUAL_READING", "currency_codes",
+           "currency_in", "foreign_currency", "iso_code", "not_a_code", "number_only",
+           "stated_currency", "strip_currency"]

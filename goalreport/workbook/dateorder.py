@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import column_letter, compact_cells, row_spans
 from goalreport.workbook.values import date_order, date_readings, parse_text
@@ -27,7 +28,7 @@ class TextDates:
 
     def __init__(self) -> None:
         self.columns: dict[tuple[str, int], dict[str, list[int]]] = {}
-        self.locale = "en_US"
+        self.locale = FALLBACK
         #: Single date cells (Settings As Of): cell name → text.
         self.cells: dict[str, str] = {}
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from goalreport.core.locales import FALLBACK
+
 
 def normalize(name: object) -> str:
     """The form names are compared in: 'Rep_ID ' → 'rep id', 'Amount ($)' → 'amount'."""
@@ -163,7 +165,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "Your company's name, shown on every report."),
     SettingSpec("currency", "Currency", "USD", ("Currency Code",),
                 "ISO 4217 code of the money in this workbook, such as USD, EUR or GBP."),
-    SettingSpec("locale", "Locale", "en_US", ("Language",),
+    SettingSpec("locale", "Locale", FALLBACK, ("Language",),
                 "How numbers and dates are written, such as en_US, en_GB, de_DE, fr_FR."),
     SettingSpec("fiscal_year_start", "Fiscal Year Start", "1",
                 ("Fiscal Year Start Month", "Financial Year Start"),

@@ -15,14 +15,15 @@ from babel import Locale
 from babel.core import UnknownLocaleError
 
 from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
+from goalreport.core.locales import FALLBACK
 from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
+from goalreport.workbook.currencies import iso_code, not_a_code
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SETTING_SPECS, find_setting
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,
-    currency_codes,
     is_blank,
     month_from_word,
     parse_date,
@@ -52,14 +53,14 @@ def parse_locale(value: Any) -> str:
 
 
 def parse_currency(value: Any) -> str:
-    text = parse_text(value).upper()
-    if text not in currency_codes():
-        raise ValueProblem(f"{quote(value)} is not an ISO 4217 currency code. Write "
-                           "a code such as USD, EUR, GBP or JPY.")
-    return text
+    """An ISO 4217 code, read as a CRM export's currency column is (``currencies``)."""
+    code = iso_code(parse_text(value))
+    if code is None:
+        raise ValueProblem(not_a_code(parse_text(value)))
+    return code
 
 
-def parse_month(value: Any, locale: str = "en_US") -> int:
+def parse_month(value: Any, locale: str = FALLBACK) -> int:
     """1–12 or a month name ('April', 'apr')."""
     if isinstance(value, str) and not value.strip().isdigit():
         month = month_from_word(value, locale)
@@ -177,7 +178,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         elif not is_blank(value):
             raw[spec.key] = (where, value)
 
-    locale = _one(raw, "locale", parse_locale, out) or "en_US"
+    locale = _one(raw, "locale", parse_locale, out) or FALLBACK
     if "as_of" in raw and isinstance(raw["as_of"][1], str):
         out.text_dates.note_cell(raw["as_of"][0], raw["as_of"][1], locale)
     currency = _one(raw, "currency", parse_currency, out)

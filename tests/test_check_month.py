@@ -1,0 +1,46 @@
+"""`check --month` naming a month not yet begun lists that problem beside the workbook's
+cell problems, not instead of them (issue 12's note)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import minimal_sheets, write_workbook
+
+from goalreport.cli import cli
+
+
+def next_month(today: date) -> date:
+    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
+def test_check_lists_a_future_month_beside_the_cell_problems(tmp_path: Path) -> None:
+    sheets = minimal_sheets()
+    sheets["Activity"][2][5] = "lots"  # Activity!F3: the won amount
+    path = write_workbook(tmp_path / "book.xlsx", sheets)
+    today = date.today()
+    month = next_month(today)
+    result = CliRunner().invoke(cli, ["check", str(path), "--month", f"{month:%Y-%m}"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        ("Error: Activity!F3: 'lots' is not an amount of money. Write a number such as 1000 "
+        "or $1,000.50."),
+        (f"Error: --month: {month:%Y-%m} has not started yet (today is {today}). Give a "
+        "month that has begun, or --as-of to plan ahead."),
+        "2 input problems; nothing was written. Fix them and run again.",
+    ]
+
+
+def test_check_with_only_a_future_month_names_it_alone(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "book.xlsx", minimal_sheets())
+    month = next_month(date.today())
+    result = CliRunner().invoke(cli, ["check", str(path), "--month", f"{month:%Y-%m}"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == ("1 input problem; nothing was written. Fix "
+                                              "them and run again.")
+    assert result.output.splitlines()[0].startswith(f"Error: --month: {month:%Y-%m} has not "
+                                                   "started yet")
