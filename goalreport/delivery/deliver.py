@@ -140,10 +140,12 @@ def open_month(folder: Path, root: Path | None = None) -> Folder:
     shared folder only folders this user made. Raises ``UnsafePath`` and
     ``DeliveryError``."""
     try:
-        return Folder.open_below(folder.parent if root is None else root, folder)
+        month = Folder.open_below(folder.parent if root is None else root, folder)
     except OSError as error:
         raise DeliveryError(f"cannot open the report folder {folder}: "
                             f"{error.strerror or error}") from None
+    month.path = Path(os.path.abspath(folder))  # messages name files in full, for cron logs
+    return month
 
 
 def stale_reports(computation: Computation, folder: Path, since_ns: int,
