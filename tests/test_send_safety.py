@@ -254,3 +254,29 @@ def test_dry_run_replaces_a_linked_eml_and_removes_old_links(team: Path, tmp_pat
         "R1-Ana-Lima.eml", "R2-Ben-Ode.eml", "R4-Dee-Park.eml", "team-summary.eml"]
     assert not (outbox / "R1-Ana-Lima.eml").is_symlink()
     assert b"To: ana@example.com" in (outbox / "R1-Ana-Lima.eml").read_bytes()
+
+
+def test_batch_send_refuses_a_planted_send_log_and_records_why(team: Path,
+                                                               tmp_path: Path) -> None:
+    """In a batch, the workbook's month folder is DIR/<workbook>/<YYYY-MM>: a link planted
+    there as the send log stops that workbook's mail with one line in the manifest."""
+    inbox = team.parent
+    shutil.rmtree(inbox / "reports")
+    month = inbox / "reports" / "team" / "2026-06"
+    month.mkdir(parents=True)
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({"format": 1, "sent": {}}))
+    os.symlink(forged, month / LOG_NAME)
+    with MailServer(tmp_path) as server:
+        result = invoke(["batch", str(inbox), *MONTH, "--send", "--settle", "0", "--json",
+                         "-j", "1"], server.env)
+    assert result.exit_code == 1, result.output
+    assert server.messages == []
+    delivery = json.loads(result.stdout)["workbooks"][0]["delivery"]
+    assert delivery["ok"] is False
+    assert delivery["error"] == (
+        f"{str(month / LOG_NAME)!r} is a symbolic link: goalreport opens only plain files "
+        "there, never through a link. Replace it with the file itself, or remove it, and "
+        "run again.")
+    assert (month / LOG_NAME).is_symlink()
+    assert forged.read_text() == json.dumps({"format": 1, "sent": {}})
