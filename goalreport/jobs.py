@@ -468,7 +468,9 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     select_reps(computation, sending.rep_ids)  # an unknown --rep is an input problem
     out_dir = report_dir(path, options)
     folder = out_dir / f"{computation.report_month:%Y-%m}"
-    reps, team = stale_reports(computation, folder, path.stat().st_mtime_ns, sending.rep_ids)
+    root = report_root(path, options)  # below it, no link is followed (a shared inbox)
+    reps, team = stale_reports(computation, folder, path.stat().st_mtime_ns, sending.rep_ids,
+                               root=root)
     if reps:
         subset = replace(computation, results=tuple(reps))
         stems = report_stems(computation)
@@ -476,10 +478,11 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
                 [stems[r.rep.rep_id] for r in reps]:
             subset = computation  # names that collide are numbered over every rep
         render_reports(subset, settings, out_dir, jobs=options.jobs, html=options.html,
-                       templates_dir=options.templates_dir, out_root=report_root(path, options),
+                       templates_dir=options.templates_dir, out_root=root,
                        pdf_tags=options.pdf_tags)
     elif team:
         render_team_summary(computation, settings, out_dir, html=options.html,
-                            templates_dir=options.templates_dir, pdf_tags=options.pdf_tags)
-    return deliver(computation, settings, folder.resolve(), sending, now=options.now,
-                   templates_dir=options.templates_dir)
+                            templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
+                            out_root=root)
+    return deliver(computation, settings, folder, sending, now=options.now,
+                   templates_dir=options.templates_dir, root=root)

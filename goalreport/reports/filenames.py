@@ -90,9 +90,11 @@ def report_filenames(reps: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def inside(folder: Path, name: str) -> Path:
-    """``folder / name``, refusing (ValueError) anything that would resolve elsewhere."""
+    """``folder / name`` for a plain file name, refusing (ValueError) anything that would
+    land elsewhere (a separator, ``..``). A link planted under ``name`` itself is not
+    followed here: the file is written through the folder's descriptor and renamed over
+    it (``safefs.Folder.atomic_file``), which replaces the link, never writes through it."""
     root = folder.resolve()
-    target = (root / name).resolve()
-    if target.parent != root:
+    if name in ("", ".", "..") or "/" in name or "\0" in name:
         raise ValueError(f"refusing to write {name!r} outside {root}")
-    return target
+    return root / name

@@ -269,13 +269,14 @@ def render_team_summary(
     html: bool = False,
     company: str | None = None,
     pdf_tags: bool = True,
+    out_root: Path | None = None,
 ) -> RenderOutcome:
     """Only ``team-summary.pdf`` (and its HTML copy), in this process: ``send`` re-renders
-    the manager's summary when it alone is missing or stale. Raises as ``render_reports``
-    does."""
+    the manager's summary when it alone is missing or stale. ``out_root`` and the errors
+    raised are as for ``render_reports``."""
     load_weasyprint()
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    with _report_folder(out_dir, computation.report_month, None) as folder:
+    with _report_folder(out_dir, computation.report_month, out_root) as folder:
         task = _Task((_Item(TEAM_STEM, None),), computation, settings,
                      settings.company if company is None else company, folder.path,
                      templates_dir, html, folder.fd, pdf_tags)
