@@ -90,3 +90,18 @@ def test_weekly_streak_follows_the_teams_week() -> None:
     activity = (won(date(2026, 1, 15), "50"), won(date(2026, 1, 18), "50"))
     result = compute(_workbook(SUN_THU, activity), as_of=date(2026, 1, 24)).results[0]
     assert result.progress.achievements.weekly_streak == 2
+
+
+def test_focus_blocks_of_a_sun_thu_team_fall_in_its_own_weeks() -> None:
+    # The calendar attachment of `send` (delivery/ics.py) follows the same weeks. February
+    # 2026 for a Sun–Thu team with 2 focus hours a week (the default), in one block on the
+    # first working day of each week: Sun 1, 8, 15 and 22 Feb. Thu 26 Feb opens no block:
+    # its week (from Sun 22) already has one.
+    from goalreport.delivery.ics import focus_blocks
+    from goalreport.reports.formatting import Formatter
+
+    computation = compute(_workbook(SUN_THU), as_of=date(2026, 1, 31))
+    blocks = focus_blocks(computation.results[0], date(2026, 1, 1), Formatter("en_US", "USD"))
+    assert [block.day for block in blocks] == [
+        date(2026, 2, 1), date(2026, 2, 8), date(2026, 2, 15), date(2026, 2, 22)]
+    assert {block.day.weekday() for block in blocks} == {6}

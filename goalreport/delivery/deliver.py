@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from goalreport.core.calendar import add_months
 from goalreport.core.model import Settings
+from goalreport.core.model import rep_key as same_rep
 from goalreport.core.results import Computation, RepResult
 from goalreport.delivery import compose, ics
 from goalreport.delivery.sendlog import (
@@ -156,14 +157,14 @@ def stale_reports(computation: Computation, folder: Path, since_ns: int,
     a link or not a plain file counts as missing (rendering replaces it); the folder is
     opened as ``open_month`` does."""
     stems = report_stems(computation)
-    wanted = {rep_id.strip().casefold() for rep_id in rep_ids}
+    wanted = {same_rep(rep_id) for rep_id in rep_ids}
     with open_month(folder, root) as month:
         def stale(name: str) -> bool:
             st = month.lstat(name)
             return st is None or not stat.S_ISREG(st.st_mode) or st.st_mtime_ns < since_ns
 
         reps = [r for r in computation.results
-                if (not wanted or r.rep.rep_id.casefold() in wanted)
+                if (not wanted or same_rep(r.rep.rep_id) in wanted)
                 and stale(f"{stems[r.rep.rep_id]}.pdf")]
         return reps, not wanted and stale(TEAM_FILE)
 
@@ -217,9 +218,9 @@ class _Session:
 
     def run(self) -> None:
         stems = report_stems(self.computation)
-        wanted = {rep_id.strip().casefold() for rep_id in self.options.rep_ids}
+        wanted = {same_rep(rep_id) for rep_id in self.options.rep_ids}
         for result in self.computation.results:
-            if not wanted or result.rep.rep_id.casefold() in wanted:
+            if not wanted or same_rep(result.rep.rep_id) in wanted:
                 self.report.deliveries.append(self.rep(result, stems[result.rep.rep_id]))
         if not wanted:
             self.report.deliveries.append(self.manager(list(self.report.deliveries)))

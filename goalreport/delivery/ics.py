@@ -24,6 +24,7 @@ from decimal import Decimal
 from icalendar import Calendar, Event
 
 from goalreport.core.calendar import add_months, month_end, week_start
+from goalreport.core.model import rep_key as same_rep
 from goalreport.core.results import RepResult, WeekPlan
 from goalreport.reports.formatting import Formatter
 
@@ -53,15 +54,17 @@ def focus_blocks(result: RepResult, report_month: date, fmt: Formatter, *,
     last = month_end(first)
     if first > plan.year_end:
         return ()
+    # The team's weeks, as the Weekly Plan has them (they start after its weekend).
+    weekday = plan.weeks[0].week_start.weekday() if plan.weeks else 0
     weeks: dict[date, list[date]] = {}
     for day, _ in plan.daily_targets:
-        if week_start(first) <= day <= last + timedelta(days=6):
-            weeks.setdefault(week_start(day), []).append(day)
+        if week_start(first, weekday) <= day <= last + timedelta(days=6):
+            weeks.setdefault(week_start(day, weekday), []).append(day)
     plans = {week.week_start: week for week in plan.weeks}
     hours = plan.goal.focus_hours_per_week or DEFAULT_FOCUS_HOURS
     blocks = []
-    for monday, days in sorted(weeks.items()):
-        week = plans.get(monday)
+    for starting, days in sorted(weeks.items()):
+        week = plans.get(starting)
         if week is None or week.target <= 0:
             continue
         count = min(math.ceil(hours / MAX_BLOCK_HOURS), len(days))
@@ -100,7 +103,7 @@ def _description(week: WeekPlan, fmt: Formatter, company: str) -> str:
 
 
 def _uid(company: str, rep_id: str, day: date, index: int) -> str:
-    key = "\x00".join((company.strip().casefold(), rep_id.strip().casefold(),
+    key = "\x00".join((company.strip().casefold(), same_rep(rep_id),
                        day.isoformat(), str(index)))
     return f"focus-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@goalreport"
 

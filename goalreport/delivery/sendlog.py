@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from goalreport.batch.inbox import write_json_atomic
+from goalreport.core.model import rep_key as same_rep
 from goalreport.errors import DeliveryError
 from goalreport.guard.safefs import Folder
 
@@ -38,7 +39,7 @@ Verdict = Literal["send", "already sent", "changed"]
 
 def rep_key(rep_id: str) -> str:
     """The log key of a rep's message (Rep IDs match ignoring case and spaces)."""
-    return "rep:" + rep_id.strip().casefold()
+    return "rep:" + same_rep(rep_id)
 
 
 @dataclass(frozen=True)
