@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from goalreport.guard.handback import PackedWorkbook
     from goalreport.guard.safefs import FileIdentity, OpenedWorkbook
     from goalreport.writeback.package import PackageInfo
-    from goalreport.writeback.writer import PreviousLog
+    from goalreport.writeback.runlog import PreviousLog
 
 #: Memory and time a workbook may use while it is read and computed (see docs/safety.md).
 READ_MEMORY_MB = 2048
@@ -208,7 +208,7 @@ class Loaded:
     tables: tuple[SheetTable, ...] = ()
     #: The reps to render (``select_reps``), when asked for.
     selected: Computation | None = None
-    #: The workbook's earlier Run Log rows (``writeback.previous_run_log``), with the tables.
+    #: The workbook's earlier Run Log rows (``writeback.runlog.previous_run_log``), with the tables.
     previous_log: PreviousLog | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -269,7 +269,8 @@ def _read_and_compute(path: Path, request: _Request) -> Loaded:
     from goalreport.workbook.problemlist import condense
     from goalreport.workbook.reader import read_for_check
     from goalreport.writeback.package import inspect_package
-    from goalreport.writeback.writer import previous_run_log, structure_problems
+    from goalreport.writeback.runlog import previous_run_log
+    from goalreport.writeback.structure import structure_problems
 
     data, cell_problems, read_warnings = read_for_check(path, request.deals)
     package = inspect_package(path)
