@@ -17,6 +17,7 @@ from babel.core import UnknownLocaleError
 from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
 from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
+from goalreport.workbook.dates import month_from_word, parse_date
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SETTING_SPECS, find_setting
 from goalreport.workbook.table import Collector, setting_pairs
@@ -24,8 +25,6 @@ from goalreport.workbook.values import (
     ValueProblem,
     currency_codes,
     is_blank,
-    month_from_word,
-    parse_date,
     parse_email,
     parse_int,
     parse_money,
