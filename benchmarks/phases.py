@@ -72,7 +72,7 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
     from goalreport import __version__
     from goalreport.core.engine import compute
     from goalreport.core.sheets import computed_tables
-    from goalreport.jobs import resolve_dates, select_reps
+    from goalreport.loading import resolve_dates, select_reps
     from goalreport.paused_gc import no_gc
     from goalreport.workbook.reader import read_workbook
     from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets

@@ -1,6 +1,8 @@
 """The jobs behind the commands: load a workbook, compute, write sheets back, render.
 
-Each command in ``cli.py`` is a few lines around one of these functions. Nothing here
+Each command in ``cli/`` is a few lines around one of these functions. The reading and
+computing happen in a bounded child (``loading.load_bounded``); this module opens the
+workbook, pauses the GC around the job, writes the sheets and renders. Nothing here
 prints or exits; failures are raised from ``errors.py``. The clock is passed in.
 """
 
@@ -10,28 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from goalreport import __version__
-from goalreport.core.calendar import month_end
-from goalreport.core.model import Settings, WorkbookData, rep_key
-from goalreport.errors import InputProblems, Problem, UnreadableWorkbook, WorkbookChanged
+from goalreport.core.model import Settings
+from goalreport.errors import Problem, WorkbookChanged
+from goalreport.loading import ReadRequest, load_bounded, select_reps
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
-    from goalreport.core.tables import SheetTable
     from goalreport.delivery.deliver import DeliveryReport, SendOptions
-    from goalreport.guard.handback import PackedWorkbook
     from goalreport.guard.safefs import FileIdentity, OpenedWorkbook
-    from goalreport.writeback.package import PackageInfo
-    from goalreport.writeback.writer import PreviousLog
-
-#: Memory and time a workbook may use while it is read and computed (see docs/safety.md).
-READ_MEMORY_MB = 2048
-READ_SECONDS = 120.0
-#: Most active reps a workbook may have: each costs a plan, a report and its time.
-MAX_REPS = 20_000
-MAX_REPS_VARIABLE = "GOALREPORT_MAX_REPS"
 
 
 @dataclass(frozen=True)
@@ -113,119 +104,6 @@ class JobResult:
         }
 
 
-def resolve_dates(
-    settings_as_of: date | None, *, as_of: date | None, month: date | None, today: date
-) -> tuple[date, date]:
-    """(As Of, first day of the report month) per SPEC §6: --as-of beats Settings; --month
-    makes As Of its last day, or today while that month is not over."""
-    if as_of is None and month is not None:
-        if month > today:
-            raise InputProblems([Problem(
-                "--month", f"{month:%Y-%m} has not started yet (today is {today}). "
-                "Give a month that has begun, or --as-of to plan ahead.")])
-        as_of = min(month_end(month), today)
-    if as_of is None:
-        as_of = settings_as_of or today
-    report_month = month or as_of.replace(day=1)
-    return as_of, report_month
-
-
-def load_workbook_data(path: Path, deals: tuple[Path, ...] = ()) -> WorkbookData:
-    """The validated data of ``path`` and the ``deals`` exports, read in the bounded child
-    (``read_bounded``); ``InputProblems`` with every cell problem when there are any."""
-    from goalreport.workbook.problemlist import condense
-
-    data, problems, warnings = read_bounded(path, deals)
-    if problems or data is None:
-        raise InputProblems(condense(problems), condense(warnings))
-    return data
-
-
-def read_bounded(path: Path, deals: tuple[Path, ...] = ()
-                 ) -> tuple[WorkbookData | None, tuple[Problem, ...], tuple[Problem, ...]]:
-    """``reader.read_for_check`` of ``path`` (an ``OpenedWorkbook.view``) and the ``deals``
-    exports in a child process with bounded memory and time: (data, problems, warnings);
-    the data comes back through ``guard.handback``. Call it with the GC paused
-    (``no_gc``): the forked child inherits that, and the parent rebuilds hundreds of
-    thousands of records."""
-    from goalreport.guard.bounded import bounds_from_env, run_bounded
-    from goalreport.guard.handback import unpack_workbook
-
-    memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
-    packed, problems, warnings = run_bounded(read_for_handback, path, tuple(deals),
-                                             memory_mb=memory_mb, seconds=seconds)
-    return (None if packed is None else unpack_workbook(packed)), problems, warnings
-
-
-def read_for_handback(path: Path, deals: tuple[Path, ...] = ()
-                      ) -> tuple[PackedWorkbook | None, tuple[Problem, ...],
-                                 tuple[Problem, ...]]:
-    """The bounded child's work: read and validate ``path``, packed for the trip back."""
-    from goalreport.guard.handback import pack_workbook
-    from goalreport.workbook.reader import read_for_check
-
-    data, problems, warnings = read_for_check(path, deals)
-    return (None if data is None else pack_workbook(data)), problems, warnings
-
-
-@dataclass(frozen=True)
-class _Request:
-    """What the bounded child is asked to do besides reading and computing."""
-
-    writing: bool
-    as_of: date | None
-    month: date | None
-    today: date
-    #: Build the computed sheets (plan, progress), or None for none (``check``).
-    tables: tuple[bool, bool] | None = None
-    #: Hand back the computation of the reps to render: ``rep_ids`` (--rep), all when empty.
-    render: bool = False
-    rep_ids: tuple[str, ...] = ()
-    #: CRM deal exports read with the workbook (--deals).
-    deals: tuple[Path, ...] = ()
-    #: Native charts on Team Summary (--no-charts: none).
-    charts: bool = True
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """What the bounded child hands back: what the write-back and the reports need, not
-    the workbook's data, and the computation only when reports are rendered. The computed
-    sheets travel as columns (``guard.handback.pack_rows``): for ``plan`` that is less to
-    hand back than the workbook's data was."""
-
-    settings: Settings
-    as_of: date
-    report_month: date
-    #: Active reps and their statuses.
-    statuses: dict[str, str]
-    #: The reader's warnings, then the engine's.
-    warnings: tuple[Problem, ...]
-    #: What the reader recognised (CRM exports), for ``check``.
-    notes: tuple[Problem, ...]
-    #: The package structure, read once inside the bounds after the container check.
-    package: PackageInfo
-    tables: tuple[SheetTable, ...] = ()
-    #: The reps to render (``select_reps``), when asked for.
-    selected: Computation | None = None
-    #: The workbook's earlier Run Log rows (``writeback.previous_run_log``), with the tables.
-    previous_log: PreviousLog | None = None
-
-    def __reduce__(self) -> tuple[object, ...]:
-        from goalreport.guard.handback import pack_rows
-
-        state = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        state["tables"] = tuple((replace(t, rows=()), pack_rows(t.rows)) for t in self.tables)
-        return _rebuild_loaded, (state,)
-
-
-def _rebuild_loaded(state: dict[str, Any]) -> Loaded:
-    from goalreport.guard.handback import unpack_rows
-
-    state["tables"] = tuple(replace(t, rows=unpack_rows(rows)) for t, rows in state["tables"])
-    return Loaded(**state)
-
-
 def check_workbook(path: Path, *, today: date, as_of: date | None = None,
                    month: date | None = None, deals: tuple[Path, ...] = ()) -> list[Problem]:
     """Every input problem of ``path`` (raised as ``InputProblems``); returns the "info"
@@ -238,108 +116,9 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     from goalreport.paused_gc import no_gc
 
     with open_workbook(path) as opened, no_gc():  # the child inherits the pause (run_job)
-        loaded = load_bounded(opened.view, _Request(
+        loaded = load_bounded(opened.view, ReadRequest(
             writing=False, as_of=as_of, month=month, today=today, deals=deals))
     return [*loaded.notes, *loaded.warnings]
-
-
-def load_bounded(path: Path, request: _Request) -> Loaded:
-    """Read, validate and compute in one child process with bounded memory and time
-    (GOALREPORT_READ_MEMORY_MB / GOALREPORT_READ_SECONDS), so neither a hostile file nor
-    a huge team can exhaust the machine; raises every input problem at once. ``path`` is
-    an ``OpenedWorkbook.view``."""
-    from goalreport.guard.bounded import bounds_from_env, run_bounded
-
-    memory_mb, seconds = bounds_from_env(READ_MEMORY_MB, READ_SECONDS)
-    return run_bounded(_read_and_compute, path, request, memory_mb=memory_mb,
-                       seconds=seconds, doing="reading and planning it")
-
-
-def _read_and_compute(path: Path, request: _Request) -> Loaded:
-    """The bounded child's work: the container check and the reading (``read_for_check``,
-    with the CRM exports), then the package structure (once, for the fingerprint and the
-    writer), the rep limit, the engine and the computed sheets. Problems come together:
-    the reader's, the structure's (a user's sheet with a computed sheet's name) and the
-    engine's (a rep with no goal, a deal size nobody gives): the engine runs on the sound
-    rows even when cells have problems, so that ``check`` lists everything in one run."""
-    from goalreport.core.engine import compute
-    from goalreport.core.sheets import computed_tables
-    from goalreport.reports.formatting import Formatter
-    from goalreport.workbook.activity import history_warnings
-    from goalreport.workbook.problemlist import condense
-    from goalreport.workbook.reader import read_for_check
-    from goalreport.writeback.package import inspect_package
-    from goalreport.writeback.writer import previous_run_log, structure_problems
-
-    data, cell_problems, read_warnings = read_for_check(path, request.deals)
-    package = inspect_package(path)
-    foreign = structure_problems(package, writing=request.writing)
-    if data is None:
-        raise InputProblems(condense([*cell_problems, *foreign]), condense(read_warnings))
-    check_rep_count(path, sum(rep.active for rep in data.reps))
-    try:  # a --month not yet begun is listed with the cell problems, not instead of them
-        as_of, report_month = resolve_dates(
-            data.settings.as_of, as_of=request.as_of, month=request.month, today=request.today)
-    except InputProblems as problems:
-        raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
-                            condense(read_warnings)) from None
-    warnings = [*read_warnings, *history_warnings(data, as_of)]
-    try:
-        computation = compute(data, as_of=as_of, report_month=report_month)
-    except InputProblems as problems:
-        raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
-                            condense([*warnings, *problems.warnings])) from None
-    if foreign or cell_problems:
-        raise InputProblems(condense([*foreign, *cell_problems]),
-                            condense([*warnings, *computation.warnings]))
-    if data.inferred_client_types:
-        computation = replace(computation, inferred_client_types=data.inferred_client_types)
-    selected = select_reps(computation, request.rep_ids) if request.render else None
-    tables: tuple[SheetTable, ...] = ()
-    previous_log: PreviousLog | None = None
-    if request.tables is not None:
-        tables = tuple(computed_tables(
-            computation, plan=request.tables[0], progress=request.tables[1],
-            say=Formatter(data.settings.locale, data.settings.currency).say,
-            chart_settings=data.settings if request.charts else None))
-        previous_log = previous_run_log(path, package)
-    return Loaded(
-        settings=data.settings, as_of=as_of, report_month=report_month,
-        statuses={r.rep.rep_id: r.progress.status for r in computation.results},
-        warnings=tuple(condense([*warnings, *computation.warnings])), notes=data.notes,
-        package=package, tables=tables, selected=selected, previous_log=previous_log)
-
-
-def check_rep_count(path: Path, active: int) -> None:
-    """Refuse more active reps than GOALREPORT_MAX_REPS (default ``MAX_REPS``, 'off' for
-    no limit): each costs a plan and a report, so 60,000 would run for hours."""
-    import os
-
-    from goalreport.guard.bounded import env_number
-
-    limit = env_number(os.environ, MAX_REPS_VARIABLE, MAX_REPS)
-    if limit is not None and active > limit:
-        raise UnreadableWorkbook(
-            f"{path.name}: has {active:,} active reps, more than the {int(limit):,} goalreport "
-            f"plans in one run; refusing it. If the team is really that large, raise "
-            f"{MAX_REPS_VARIABLE} (or split the workbook by region).")
-
-
-def select_reps(computation: Computation, rep_ids: tuple[str, ...]) -> Computation:
-    """The computation limited to ``rep_ids`` (--rep) for rendering; the sheets always
-    cover every active rep so that a partial run never drops rows from Plan or Progress."""
-    if not rep_ids:
-        return computation
-    known = {rep_key(r.rep.rep_id): r.rep.rep_id for r in computation.results}
-    unknown = [rep_id for rep_id in rep_ids if rep_key(rep_id) not in known]
-    if unknown:
-        choices = ", ".join(sorted(known.values())) or "none"
-        raise InputProblems([Problem(
-            "--rep", f"{rep_id!r} is not an active rep of this workbook. Active reps: {choices}.")
-            for rep_id in unknown])
-    wanted = {rep_key(rep_id) for rep_id in rep_ids}
-    results = tuple(r for r in computation.results if rep_key(r.rep.rep_id) in wanted)
-    return replace(computation, results=results)
 
 
 def run_job(
@@ -408,7 +187,7 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
 
     path = opened.path
     destination = options.output_workbook
-    loaded = load_bounded(opened.view, _Request(
+    loaded = load_bounded(opened.view, ReadRequest(
         writing=destination is None, as_of=options.as_of, month=options.month,
         today=options.today, tables=(options.write_plan, options.write_progress),
         render=options.render, rep_ids=options.rep_ids, deals=options.deals,
@@ -460,7 +239,7 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
         from goalreport.paused_gc import no_gc
 
         with open_workbook(path) as opened, no_gc():  # no link, a regular file, read once
-            loaded = load_bounded(opened.view, _Request(
+            loaded = load_bounded(opened.view, ReadRequest(
                 writing=False, as_of=options.as_of, month=options.month,
                 today=options.today, render=True, deals=options.deals))
         assert loaded.selected is not None  # render=True hands back every active rep

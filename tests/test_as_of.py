@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from goalreport.errors import InputProblems
-from goalreport.jobs import resolve_dates
+from goalreport.loading import resolve_dates
 
 TODAY = date(2026, 11, 27)
 

@@ -22,6 +22,8 @@ from writeback_helpers import zip_parts
 
 from goalreport import jobs
 from goalreport.errors import GoalreportError, UnreadableWorkbook
+from goalreport.guard.bounded import run_bounded
+from goalreport.workbook.reader import read_workbook
 from goalreport.writeback import xmledit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -194,7 +196,8 @@ def test_the_planning_runs_inside_the_memory_bound(tmp_path, monkeypatch):
     12,000 reps fits in 250 MB; planning them does not (about 800 MB)."""
     path = many_reps(tmp_path / "big-team.xlsx", 12_000)
     monkeypatch.setenv("GOALREPORT_READ_MEMORY_MB", "250")
-    assert len(jobs.load_workbook_data(path).reps) == 12_000  # the reading alone fits
+    reps = run_bounded(lambda: len(read_workbook(path).reps), memory_mb=250)
+    assert reps == 12_000  # the reading alone fits
     outcome = probe(path, GOALREPORT_READ_MEMORY_MB="250")
     assert outcome["message"] == (
         "big-team.xlsx: reading and planning it needed more than 250 MB of memory; the file is "

@@ -64,11 +64,11 @@ def test_check_names_a_malformed_email_and_manager_email(make_workbook) -> None:
 
 
 def test_manager_email_is_read_from_settings(make_workbook) -> None:
-    from goalreport.jobs import load_workbook_data
+    from goalreport.workbook.reader import read_workbook
 
     sheets = minimal_sheets()
     sheets["Settings"].append(["Manager E-mail", " <boss@example.com> "])
-    assert load_workbook_data(make_workbook(sheets)).settings.manager_email == \
+    assert read_workbook(make_workbook(sheets)).settings.manager_email == \
         "boss@example.com"
 
 
@@ -197,10 +197,10 @@ def test_a_server_that_stays_unreachable_stops_the_run(tmp_path: Path) -> None:
 def test_no_focus_blocks_after_the_goal_year_and_the_email_says_so(make_workbook) -> None:
     from goalreport.core.engine import compute
     from goalreport.delivery import compose, ics
-    from goalreport.jobs import load_workbook_data
     from goalreport.reports.formatting import Formatter
+    from goalreport.workbook.reader import read_workbook
 
-    data = load_workbook_data(make_workbook())
+    data = read_workbook(make_workbook())
     computation = compute(data, as_of=dt.date(2026, 12, 31), report_month=dt.date(2026, 12, 1))
     result = computation.results[0]
     fmt = Formatter("en_US", "USD")

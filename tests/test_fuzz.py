@@ -36,6 +36,7 @@ from goalreport.cli import cli
 from goalreport.core.engine import compute
 from goalreport.core.sheets import computed_tables
 from goalreport.errors import GoalreportError, InputProblems, Problem, UnreadableWorkbook
+from goalreport.loading import resolve_dates
 from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -173,7 +174,7 @@ def _read_compute_tables(path: Path, as_of: date) -> None:
     """What ``run`` does in memory: read, compute, build every computed sheet."""
     try:
         data = read_workbook(path)
-        when, month = pipeline.resolve_dates(data.settings.as_of, as_of=None, month=None,
+        when, month = resolve_dates(data.settings.as_of, as_of=None, month=None,
                                              today=as_of)
         computation = compute(data, as_of=when, report_month=month)
         tables = computed_tables(computation)

@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from goalreport import jobs as pipeline
 from goalreport.core.engine import compute
 from goalreport.core.sheets import computed_tables
 from goalreport.core.tables import Column, SheetTable
+from goalreport.loading import resolve_dates
 from goalreport.reports.formatting import Formatter
 from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import SHEETS
@@ -123,7 +123,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Shee
     assert result.returncode == 0, result.stderr
 
     data = read_workbook(original)
-    as_of, month = pipeline.resolve_dates(data.settings.as_of, as_of=AS_OF, month=None,
+    as_of, month = resolve_dates(data.settings.as_of, as_of=AS_OF, month=None,
                                           today=AS_OF)
     tables = computed_tables(compute(data, as_of=as_of, report_month=month),
                              say=Formatter(data.settings.locale, data.settings.currency).say,

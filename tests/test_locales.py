@@ -10,7 +10,8 @@ from babel import Locale
 
 from goalreport.core.locales import babel_locale
 from goalreport.reports.formatting import Formatter
-from goalreport.workbook.values import month_from_word, parse_date, parse_money
+from goalreport.workbook.dates import month_from_word, parse_date
+from goalreport.workbook.values import parse_money
 from goalreport.writeback.styles import money_format
 
 UNUSABLE = ["", "   ", "zz_ZZ", "not a locale", "en_US_POSIX_EXTRA_NONSENSE_"]

@@ -17,8 +17,10 @@ from writeback_helpers import WHEN, entry, plan_table
 
 from goalreport.core.tables import Column, SheetTable
 from goalreport.errors import WorkbookBusy
-from goalreport.writeback import preflight, write_computed_sheets
-from goalreport.writeback.safewrite import owner_files
+from goalreport.writeback import write_computed_sheets
+from goalreport.writeback.package import inspect_package
+from goalreport.writeback.safewrite import ensure_not_busy, owner_files
+from goalreport.writeback.structure import structure_problems
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,8 +37,8 @@ def test_excel_owner_file_blocks_the_write(make_workbook, owner):
     before = path.read_bytes()
     assert owner_files(path) == [path.parent / owner]
     with pytest.raises(WorkbookBusy, match=r"open in Excel .*Close it in Excel and run again"):
-        preflight(path)
-    assert preflight(path, writing=False) == []
+        ensure_not_busy(path)
+    assert structure_problems(inspect_package(path), writing=False) == []  # check goes on
     with pytest.raises(WorkbookBusy):
         write(path)
     assert path.read_bytes() == before

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from goalreport.workbook.dates import parse_date
 from goalreport.workbook.values import (
     ValueProblem,
-    parse_date,
     parse_int,
     parse_money,
     parse_ratio,

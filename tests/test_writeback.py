@@ -13,7 +13,9 @@ from python_calamine import CalamineWorkbook
 from writeback_helpers import WHEN, entry, plan_table, summary_table, zip_parts
 
 from goalreport.errors import InputProblems, WriteRefused
-from goalreport.writeback import input_fingerprint, preflight, write_computed_sheets
+from goalreport.writeback import input_fingerprint, write_computed_sheets
+from goalreport.writeback.package import inspect_package
+from goalreport.writeback.structure import structure_problems
 from goalreport.writeback.styles import money_format
 
 
@@ -109,7 +111,7 @@ def test_users_own_plan_sheet_is_refused_and_file_untouched(make_workbook):
     sheets["PLAN"] = sheets.pop("plan ")
     path = make_workbook(sheets, name="mine.xlsx")
     before = path.read_bytes()
-    problems = preflight(path)
+    problems = structure_problems(inspect_package(path), writing=True)
     assert [p.where for p in problems] == ["PLAN sheet"]
     assert "was not made by goalreport" in problems[0].message
     assert "'My PLAN'" in problems[0].message
@@ -150,8 +152,9 @@ def test_structure_protected_workbook_is_refused(make_workbook):
     book.save(path)
     before = path.read_bytes()
     with pytest.raises(WriteRefused, match="structure protected.*Protect Workbook"):
-        preflight(path)
-    assert [p.where for p in preflight(path, writing=False)] == ["Workbook structure"]
+        structure_problems(inspect_package(path), writing=True)
+    assert [p.where for p in structure_problems(inspect_package(path), writing=False)] == [
+        "Workbook structure"]
     with pytest.raises(WriteRefused):
         write(path)
     assert path.read_bytes() == before

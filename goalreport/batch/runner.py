@@ -50,7 +50,8 @@ from goalreport.errors import (
     WriteRefused,
 )
 from goalreport.guard.safefs import Folder, open_workbook, shown
-from goalreport.jobs import JobOptions, JobResult, resolve_dates, run_job
+from goalreport.jobs import JobOptions, JobResult, run_job
+from goalreport.loading import resolve_dates
 
 Status = Literal["done", "skipped", "not ready", "failed"]
 Level = Literal["error", "warning", "info", "debug"]

@@ -11,9 +11,10 @@ Canceled. Other rows are counted and ignored. Leads and focus time stay on Activ
 from __future__ import annotations
 
 from goalreport.crm.deals import Deal, DealRules, ExportRow, Findings, client_key, owner
+from goalreport.workbook.dates import parse_date
 from goalreport.workbook.schema import TYPE_WORDS, normalize
 from goalreport.workbook.table import Collector
-from goalreport.workbook.values import ValueProblem, parse_date
+from goalreport.workbook.values import ValueProblem
 
 #: Pipedrive's Done column.
 DONE = frozenset({"done", "yes", "true", "1", "completed"})

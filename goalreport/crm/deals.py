@@ -22,12 +22,12 @@ from goalreport.crm.formats import CrmFormat
 from goalreport.crm.owners import OwnerIndex
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import cell_name
+from goalreport.workbook.dates import parse_date
 from goalreport.workbook.schema import CLIENT_TYPES, normalize
 from goalreport.workbook.table import Collector
 from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
-    parse_date,
     parse_text,
     parse_yes_no,
 )

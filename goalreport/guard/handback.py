@@ -1,15 +1,17 @@
-"""Many small records pickled as columns: how a workbook's activity leaves the bounded
-reading process (``bounded.run_bounded``). ``pack_workbook`` in the child and
-``unpack_workbook`` in the parent are the whole transport; the model knows nothing of it.
+"""Many rows pickled as columns: how the computed sheets leave the bounded child
+(``loading.Loaded``, ``bounded.run_bounded``). ``pack_rows`` in the child and
+``unpack_rows`` in the parent are the whole transport; the tables know nothing of it.
 
-A million activity rows become a few hundred thousand ``DayActivity`` records in the
-reading child. Pickled one by one (Decimals as text, dates as bytes, a ``__setstate__`` per
-record) they take 30 MB and seconds each way; as columns they are a few MB of ``array``
-bytes. ``pack`` turns records into one column per field: integers and day ordinals as
-arrays, strings and Decimals as codes into a list of distinct values. Decimals are told
-apart by their text, so ``Decimal("0")`` and ``Decimal("0.00")`` come back as they went.
-A field whose values are of any other type travels as a plain list. ``unpack`` rebuilds
-records equal to the originals, in the same order.
+A Weekly Plan of thousands of reps has hundreds of thousands of rows. Pickled one by one
+(Decimals as text, dates as bytes) they take more than twice the bytes, and time, that
+they take as columns of ``array`` bytes (tests/test_handback_rows.py). Each column becomes one of: integers and
+day ordinals as arrays, strings and Decimals as codes into a list of distinct values.
+Decimals are told apart by their text, so ``Decimal("0")`` and ``Decimal("0.00")`` come
+back as they went. A column whose values are of any other type travels as a plain list.
+``unpack_rows`` rebuilds rows equal to the originals, in the same order.
+
+``build`` makes many records of a slotted dataclass from columns quickly (the reader's
+Activity aggregation uses it).
 """
 
 from __future__ import annotations
@@ -17,70 +19,20 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
 from types import MemberDescriptorType
 from typing import Any, TypeVar
-
-from goalreport.core.model import DayActivity, WorkbookData
 
 R = TypeVar("R")
 
 #: One packed column: (kind, payload). Kinds: "int" (array), "date" (array of ordinals),
 #: "codes" (distinct values, array of indices into them), "list" (the values as they are).
 Column = tuple[str, Any]
-#: A packed sequence of records: (record class, number of records, one column per field).
-Packed = tuple[type, int, tuple[Column, ...]]
 
 #: Signed array type codes from the narrowest, with the largest value each holds.
 _TYPECODES = (("b", 2 ** 7 - 1), ("h", 2 ** 15 - 1), ("i", 2 ** 31 - 1), ("q", 2 ** 63 - 1))
-
-
-@dataclass(frozen=True)
-class PackedWorkbook:
-    """A ``WorkbookData`` ready for the trip back from the reading child: every field as it
-    is but the activity, which travels as columns (or as records when it cannot)."""
-
-    state: dict[str, Any]
-    #: The activity as columns, or None when it is not plain ``DayActivity`` records ...
-    columns: Packed | None
-    #: ... and then the records as they are.
-    records: tuple[Any, ...] = ()
-
-
-def pack_workbook(data: WorkbookData) -> PackedWorkbook:
-    """``data`` with its activity as columns, for pickling (run in the reading child)."""
-    state = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "activity"}
-    packed = pack(DayActivity, data.activity)
-    return PackedWorkbook(state, packed, data.activity if packed is None else ())
-
-
-def unpack_workbook(packed: PackedWorkbook) -> WorkbookData:
-    """The ``WorkbookData`` that ``pack_workbook`` was given, equal to it."""
-    activity = packed.records if packed.columns is None else unpack(packed.columns)
-    return WorkbookData(**packed.state, activity=activity)
-
-
-def pack(cls: type[R], records: Sequence[R]) -> Packed | None:
-    """``records`` (all exactly of dataclass ``cls``) as columns; None when they are not
-    records of ``cls`` built from their fields alone (then pickle them as they are)."""
-    if not is_dataclass(cls) or not all(f.init for f in fields(cls)):
-        return None
-    if set(map(type, records)) - {cls}:
-        return None
-    columns = tuple(_pack_column(list(map(attrgetter(f.name), records)))
-                    for f in fields(cls))
-    return cls, len(records), columns
-
-
-def unpack(packed: Packed) -> tuple[Any, ...]:
-    """The records ``pack`` was given, equal to them and in the same order."""
-    cls, count, columns = packed
-    if not columns:
-        return tuple(cls() for _ in range(count))
-    return build(cls, [_unpack_column(column) for column in columns])
 
 
 def pack_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[int, tuple[Column, ...] | None, Any]:

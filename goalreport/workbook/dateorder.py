@@ -16,7 +16,8 @@ from datetime import date
 from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import column_letter, compact_cells, row_spans
-from goalreport.workbook.values import date_order, date_readings, parse_text
+from goalreport.workbook.dates import date_order, date_readings
+from goalreport.workbook.values import parse_text
 
 _DIGITS = re.compile(r"\d+")
 #: Texts quoted in a message before the rest are only counted.

@@ -19,14 +19,13 @@ from goalreport.core.locales import FALLBACK
 from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.currencies import iso_code, not_a_code
+from goalreport.workbook.dates import month_from_word, parse_date
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SETTING_SPECS, find_setting
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,
     is_blank,
-    month_from_word,
-    parse_date,
     parse_email,
     parse_int,
     parse_money,

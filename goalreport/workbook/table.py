@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import cell_name, column_letter
 from goalreport.workbook.dateorder import TextDates
+from goalreport.workbook.dates import OtherOrderDate, parse_date
 from goalreport.workbook.problemlist import Condenser
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import SheetSpec, normalize
-from goalreport.workbook.values import OtherOrderDate, ValueProblem, is_blank, parse_date
+from goalreport.workbook.values import ValueProblem, is_blank
 
 T = TypeVar("T")
 

@@ -1,18 +1,15 @@
 """Lossless write-back of the computed sheets (SPEC §4, §7).
 
 ``write_computed_sheets`` splices goalreport's sheets into a workbook without re-saving
-it; ``preflight`` checks a workbook before any computation; ``input_fingerprint`` says
-whether a workbook's input changed since the last run.
+it; ``structure.structure_problems`` checks a workbook's structure before any
+computation; ``input_fingerprint`` says whether a workbook's input changed since the
+last run.
 """
 
 from goalreport.writeback.fingerprint import input_fingerprint
 from goalreport.writeback.runlog import RunLogEntry
-from goalreport.writeback.writer import (
-           COMPUTED_SHEETS,
-           WriteOutcome,
-           preflight,
-           write_computed_sheets,
-)
+from goalreport.writeback.structure import COMPUTED_SHEETS
+from goalreport.writeback.writer import WriteOutcome, write_computed_sheets
 
 __all__ = ["COMPUTED_SHEETS", "RunLogEntry", "WriteOutcome", "input_fingerprint",
-           "preflight", "write_computed_sheets"]
+           "write_computed_sheets"]

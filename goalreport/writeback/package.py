@@ -249,7 +249,7 @@ def inspect_package(path: Path) -> PackageInfo:
 
 def inspect_bounded(path: Path) -> PackageInfo:
     """``inspect_package`` in a child process with bounded memory and time, for callers
-    that have not read the workbook inside the bounds (``preflight``, the batch's
+    that have not read the workbook inside the bounds (the batch's
     unchanged-workbook check)."""
     from goalreport.guard.bounded import run_bounded
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goalreport.core.tables import Column, SheetTable
+
+if TYPE_CHECKING:
+    from goalreport.writeback.package import PackageInfo
 
 RUN_LOG = "Run Log"
 RUN_LOG_COLUMNS = (
@@ -68,3 +71,19 @@ def run_log_table(entry: RunLogEntry, previous: list[tuple[Any, ...]]) -> SheetT
     """The Run Log with ``entry`` on top."""
     rows = (entry.row(), *previous)[:MAX_RUN_LOG_ROWS]
     return SheetTable(RUN_LOG, RUN_LOG_COLUMNS, tuple(rows))
+
+
+#: The earlier rows of a workbook's Run Log, and a note when it could not be read.
+PreviousLog = tuple[list[tuple[object, ...]], tuple[str, ...]]
+
+
+def previous_run_log(source: Path, info: PackageInfo) -> PreviousLog:
+    """The rows of the Run Log goalreport wrote into ``source`` before (none without one);
+    an unreadable log starts afresh with a note rather than block the run."""
+    log_sheet = info.sheet_named(RUN_LOG)
+    if log_sheet is None:
+        return [], ()
+    try:
+        return read_run_log(source, log_sheet.name), ()
+    except Exception as error:  # noqa: BLE001 - an old log must not block the run
+        return [], (f"The old Run Log could not be read ({error}); it starts afresh.",)

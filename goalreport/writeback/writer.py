@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 import posixpath
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from goalreport.core.tables import SheetTable
-from goalreport.errors import InputProblems, Problem, WriteRefused
+from goalreport.errors import InputProblems, WriteRefused
 from goalreport.guard.safefs import Folder, OpenedWorkbook, open_workbook
 from goalreport.writeback import xmledit
 from goalreport.writeback.chartparts import ChartParts, plan_chart_parts
@@ -39,9 +39,20 @@ from goalreport.writeback.package import (
     inspect_bounded,
     rels_part_for,
 )
-from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, read_run_log, run_log_table
+from goalreport.writeback.runlog import (
+    RUN_LOG,
+    PreviousLog,
+    RunLogEntry,
+    previous_run_log,
+    run_log_table,
+)
 from goalreport.writeback.safewrite import backup, ensure_not_busy
 from goalreport.writeback.sheetxml import filter_reference, worksheet_chunks
+from goalreport.writeback.structure import (
+    COMPUTED_SHEETS,
+    foreign_sheet_problems,
+    protection_message,
+)
 from goalreport.writeback.styles import (
     FORMAT_CODES,
     MINIMAL_STYLES,
@@ -51,8 +62,6 @@ from goalreport.writeback.styles import (
 )
 from goalreport.writeback.zipcopy import RawZipWriter
 
-#: The sheets goalreport owns, in the order new ones are added at the end of the tabs.
-COMPUTED_SHEETS = ("Plan", "Weekly Plan", "Progress", "Team Summary", RUN_LOG)
 _DEFINED_NAMES_AFTER = ("sheets", "functionGroups", "externalReferences")
 _DEFINED_NAMES_BEFORE = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches",
                          "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
@@ -74,71 +83,6 @@ class WriteOutcome:
     notes: tuple[str, ...] = field(default=())
     #: ``stat`` of the file written, taken on it once in place (a batch knows its own write).
     written: os.stat_result | None = None
-
-
-def foreign_sheet_problems(info: PackageInfo,
-                           names: Iterable[str] = COMPUTED_SHEETS) -> list[Problem]:
-    """A Problem for each sheet that has a computed sheet's name but is not goalreport's."""
-    owned = info.owned_indexes
-    problems = []
-    for name in names:
-        sheet = info.sheet_named(name)
-        if sheet is not None and sheet.index not in owned:
-            problems.append(Problem(
-                f"{sheet.name} sheet",
-                f"Sheet {sheet.name!r} was not made by goalreport and would be overwritten. "
-                f"Rename it (e.g. 'My {sheet.name}') and run again; goalreport then adds its "
-                f"own {name!r} sheet and never touches yours."))
-    return problems
-
-
-def _protection_message(path: Path) -> str:
-    return (f"{path.name} has its workbook structure protected, so no sheet can be added. "
-            "In Excel: Review > Protect Workbook (enter the password) to unprotect it, "
-            "or use --output-workbook after saving an unprotected copy.")
-
-
-def preflight(path: Path, *, writing: bool = True, info: PackageInfo | None = None,
-              read_from: Path | None = None
-              ) -> list[Problem]:
-    """Checks before any computation. Returns a Problem per foreign sheet with a computed
-    sheet's name (and, when not ``writing``, one for a protected structure). When
-    ``writing`` (the workbook itself will be written): raises ``WorkbookBusy`` while it is
-    open in Excel and ``WriteRefused`` when its structure is protected. Raises
-    ``UnreadableWorkbook`` for files that are not workbooks. ``info``: the structure
-    already read inside the bounds (else it is read in a bounded child from ``read_from``,
-    an ``OpenedWorkbook.view``, or ``path`` itself)."""
-    if writing:
-        ensure_not_busy(path)
-    return structure_problems(info or inspect_bounded(read_from or path), writing=writing)
-
-
-def structure_problems(info: PackageInfo, *, writing: bool) -> list[Problem]:
-    """``preflight`` on a structure already read: a Problem per foreign sheet with a
-    computed sheet's name; a protected structure raises ``WriteRefused`` when
-    ``writing``, else is one more Problem."""
-    problems = foreign_sheet_problems(info)
-    if info.structure_locked:
-        if writing:
-            raise WriteRefused(_protection_message(info.path))
-        problems.append(Problem("Workbook structure", _protection_message(info.path)))
-    return problems
-
-
-#: The earlier rows of a workbook's Run Log, and a note when it could not be read.
-PreviousLog = tuple[list[tuple[object, ...]], tuple[str, ...]]
-
-
-def previous_run_log(source: Path, info: PackageInfo) -> PreviousLog:
-    """The rows of the Run Log goalreport wrote into ``source`` before (none without one);
-    an unreadable log starts afresh with a note rather than block the run."""
-    log_sheet = info.sheet_named(RUN_LOG)
-    if log_sheet is None:
-        return [], ()
-    try:
-        return read_run_log(source, log_sheet.name), ()
-    except Exception as error:  # noqa: BLE001 - an old log must not block the run
-        return [], (f"The old Run Log could not be read ({error}); it starts afresh.",)
 
 
 @dataclass
@@ -184,7 +128,7 @@ def write_computed_sheets(
     read_from = source.view
     info = info or inspect_bounded(read_from)
     if info.structure_locked:
-        raise WriteRefused(_protection_message(source.path))
+        raise WriteRefused(protection_message(source.path))
     names = [table.name for table in tables if table.name.casefold() != RUN_LOG.casefold()]
     if len({name.casefold() for name in names}) != len(names):
         raise ValueError(f"duplicate sheet names in {names}")

@@ -1,6 +1,7 @@
-"""The command line: thin wrappers that parse options, call the core and report.
+"""The commands: ``goalreport init``, ``check``, ``plan``, ``report``, ``run``, ``send``
+and ``batch``, each a thin wrapper that reads its options, calls one job (``jobs.py``,
+``batch/runner.py``) and prints what happened (``output.py``).
 
-Only this module imports click, and only ``main_errors`` decides how an error looks.
 Heavy modules (WeasyPrint, the engine) are imported inside the commands so that
 ``goalreport --help`` stays fast.
 """
@@ -9,8 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,224 +18,26 @@ from typing import Any
 import click
 
 from goalreport import __version__
-from goalreport.errors import GoalreportError, InputProblems, Problem
-
-WORKBOOK = click.Path(path_type=Path, dir_okay=False)
-
-
-class MonthType(click.ParamType):
-    """A report month written ``YYYY-MM``."""
-
-    name = "YYYY-MM"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return datetime.strptime(str(value).strip(), "%Y-%m").date()
-        except ValueError:
-            self.fail(f"{value!r} is not a month. Write it as YYYY-MM, e.g. 2026-10.", param, ctx)
-
-
-class DateType(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a date. Write it as YYYY-MM-DD, e.g. 2026-10-31.",
-                      param, ctx)
-
-
-def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
-    """Each problem on its own line, sorted by sheet, row and column, each kind cut to its
-    first few lines plus one line naming the rest of its cells (workbook/problemlist);
-    "info" lines (what check recognised, such as a CRM export) stand alone."""
-    from goalreport.workbook.problemlist import condense
-
-    for problem in condense(problems):
-        click.echo(str(problem) if problem.severity == "info" else f"{label}: {problem}",
-                   err=True)
-
-
-@contextmanager
-def main_errors(debug: bool, as_json: bool = False, quiet: bool = False) -> Iterator[None]:
-    """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug.
-    With --json the failure is also described on stdout, so scripts always get JSON.
-    With --quiet only errors are printed, not warnings."""
-    try:
-        yield
-    except InputProblems as error:
-        if debug:
-            raise
-        if as_json:
-            _echo_json_failure(error, error.problems, error.warnings)
-        if not quiet:
-            echo_problems(error.warnings, "Warning")
-        echo_problems(error.problems, "Error")
-        count = error.count
-        _exit(error.exit_code, f"{count:,} input problem{'s' if count != 1 else ''}; "
-                               "nothing was written. Fix them and run again.")
-    except GoalreportError as error:
-        if debug:
-            raise
-        if as_json:
-            _echo_json_failure(error)
-        _exit(error.exit_code, f"Error: {error}")
-    except KeyboardInterrupt:
-        _exit(130, "Interrupted; the workbook was left as it was.")
-
-
-def _echo_json_failure(error: GoalreportError, problems: tuple[Problem, ...] = (),
-                       warnings: tuple[Problem, ...] = ()) -> None:
-    click.echo(json.dumps({"ok": False, "error": str(error),
-                           "problems": [str(p) for p in problems],
-                           "warnings": [str(w) for w in warnings]}, indent=2))
-
-
-def _exit(code: int, message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--quiet, --verbose, --debug: on every command."""
-    func = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")(func)
-    func = click.option("--verbose", "-v", is_flag=True, help="Say more about what is done.")(func)
-    func = click.option("--quiet", "-q", is_flag=True, help="Print only errors.")(func)
-    return func
-
-
-#: --deals FILE: CRM exports read with the workbook as if pasted into it (crm/sources.py).
-DEALS_OPTION = click.option(
-    "--deals", "deals", multiple=True, metavar="FILE",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A CRM deals export (CSV or XLSX: Salesforce, HubSpot, Pipedrive, Zoho, Odoo) "
-         "counted like Activity's won and lost rows (repeatable).")
-
-
-def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--month", type=MonthType(),
-        help="Report month (YYYY-MM); As Of becomes its last day, or today while it is "
-             "not over.")(func)
-    func = click.option(
-        "--as-of", type=DateType(),
-        help="Measure progress as of this date (YYYY-MM-DD); overrides Settings.")(func)
-    return func
-
-
-def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option("--json", "as_json", is_flag=True,
-                     help="Print a machine-readable summary on stdout."),
-        click.option("--output-workbook", type=WORKBOOK,
-                     help="Write the computed sheets to this copy; the original is untouched."),
-    ]
-    for option in options:
-        func = option(func)
-    return DEALS_OPTION(date_options(func))
-
-
-CHARTS_OPTION = click.option(
-    "--charts/--no-charts", default=True, show_default=True,
-    help="Draw native charts on the Team Summary sheet.")
-
-
-def render_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--charts, --html, --pdf-tags, --jobs, --templates: how the sheets' charts and the
-    reports are made (report, run, batch)."""
-    options = [
-        CHARTS_OPTION,
-        click.option("--html", is_flag=True,
-                     help="Also write each report as self-contained HTML beside its PDF."),
-        click.option("--pdf-tags/--no-pdf-tags", default=True, show_default=True,
-                     help="Tag PDFs for screen readers (PDF/UA); --no-pdf-tags renders "
-                          "faster, untagged."),
-        click.option("--jobs", "-j", type=click.IntRange(1, 64),
-                     help="Render in this many processes (default: CPU count)."),
-        click.option("--templates", "templates_dir",
-                     type=click.Path(path_type=Path, file_okay=False, exists=True),
-                     help="Folder of templates overriding the packaged ones by name."),
-    ]
-    for option in reversed(options):  # shown in this order
-        func = option(func)
-    return func
-
-
-def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--rep, --out and the render options (report, run)."""
-    options = [
-        click.option("--rep", "rep_ids", multiple=True, metavar="ID",
-                     help="Render only this rep's report (repeatable)."),
-        click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Reports folder (default: 'reports' beside the workbook)."),
-    ]
-    func = render_options(func)
-    for option in options:
-        func = option(func)
-    return func
-
-
-class EmailType(click.ParamType):
-    """One email address, checked like an Email cell."""
-
-    name = "ADDRESS"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from goalreport.workbook.values import ValueProblem, parse_email
-
-        try:
-            return parse_email(value)
-        except ValueProblem as problem:
-            self.fail(problem.message, param, ctx)
-
-
-def mail_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--smtp-config and --no-calendar: for send and for --send on run and batch."""
-    func = click.option(
-        "--smtp-config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-        help="File of GOALREPORT_SMTP_* settings (chmod 600 when it holds a password).")(func)
-    func = click.option("--no-calendar", is_flag=True,
-                        help="Leave out the .ics of the rep's focus blocks for next month.")(func)
-    return func
-
-
-def send_flag(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--send on run and batch: mail the reports once they are rendered."""
-    func = click.option("--send", is_flag=True,
-                        help="Then mail each rep their report and the manager the team "
-                             "summary (see 'goalreport send').")(func)
-    return mail_options(func)
-
-
-def _send_options(options: dict[str, Any], *, rep_ids: tuple[str, ...] = ()) -> Any:
-    """Pop the mail options out of ``options``; SendOptions when --send was given."""
-    send = options.pop("send", False)
-    smtp_config, no_calendar = options.pop("smtp_config", None), options.pop("no_calendar", False)
-    if not send:
-        return None
-    from goalreport.delivery.deliver import SendOptions
-
-    return SendOptions(calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
-
-
-def _echo_delivery(report: Any, quiet: bool) -> None:
-    """Who got what, one line each on stderr; then the totals."""
-    for level, line in report.lines():
-        if quiet and level != "error":
-            continue
-        label = {"error": "Error: ", "warning": "Warning: "}.get(level, "")
-        click.echo(f"{label}{line}", err=True)
-    if report.error:
-        click.echo(f"Error: {report.error}", err=True)
-    if not quiet:
-        where = f" (written to {report.folder / 'outbox'})" if report.dry_run else ""
-        click.echo(f"{'Dry run: ' if report.dry_run else ''}{report.summary()}{where}.",
-                   err=True)
+from goalreport.cli.options import (
+    DEALS_OPTION,
+    WORKBOOK,
+    EmailType,
+    common_options,
+    date_options,
+    job_options,
+    mail_options,
+    render_options,
+    report_options,
+    send_flag,
+    send_options,
+)
+from goalreport.cli.output import (
+    batch_log,
+    echo_delivery,
+    echo_problems,
+    main_errors,
+    progress_bar,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -304,7 +106,7 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
 
     quiet, verbose, debug, as_json = (options.pop(k) for k in ("quiet", "verbose", "debug",
                                                                "as_json"))
-    sending = _send_options(options, rep_ids=tuple(options.get("rep_ids", ()) or ()))
+    sending = send_options(options, rep_ids=tuple(options.get("rep_ids", ()) or ()))
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=plan,
                      write_progress=progress, render=render,
                      rep_ids=tuple(options.pop("rep_ids", ()) or ()), **options)
@@ -337,30 +139,9 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
     for failure in result.failures:
         click.echo(f"Error: {failure}", err=True)
     if delivery is not None:
-        _echo_delivery(delivery, quiet)
+        echo_delivery(delivery, quiet)
     if result.failures or (delivery is not None and not delivery.ok):
         sys.exit(1)
-
-
-@contextmanager
-def progress_bar(silent: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress callback drawing a bar on a terminal; None in cron or with --quiet."""
-    if silent or not sys.stderr.isatty():
-        yield None
-        return
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
-            state["bar"].__enter__()
-        state["bar"].update(done - state["bar"].pos)
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
 
 
 @cli.command()
@@ -460,7 +241,7 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
         report = send_job(workbook, job, sending)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
-    _echo_delivery(report, quiet)
+    echo_delivery(report, quiet)
     sys.exit(0 if report.ok else 1)
 
 
@@ -505,8 +286,8 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     stop = _stop_on_sigterm()
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,
-                             log=_batch_log(quiet, verbose or debug), stop=stop,
-                             send=_send_options(mail))
+                             log=batch_log(quiet, verbose or debug), stop=stop,
+                             send=send_options(mail))
     if as_json:
         click.echo(json.dumps(manifest.to_json(), indent=2))
     sys.exit(manifest.exit_code)
@@ -533,22 +314,3 @@ def _stop_on_sigterm() -> Callable[[], bool]:
     return lambda: bool(asked)
 
 
-def _batch_log(quiet: bool, verbose: bool) -> Callable[[str, str], None]:
-    """Log lines for a batch: plain on a terminal, timestamped for cron's log file."""
-    import os
-
-    stamped = not sys.stderr.isatty()
-    shown = {"error"} if quiet else {"error", "warning", "info"} | ({"debug"} if verbose else set())
-
-    def log(level: str, message: str) -> None:
-        if level not in shown:
-            return
-        for line in message.splitlines() or [""]:
-            if stamped:
-                when = datetime.now().astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
-                click.echo(f"{when} goalreport[{os.getpid()}] {level.upper()} {line}", err=True)
-            else:
-                label = "" if level in ("info", "debug") else f"{level.capitalize()}: "
-                click.echo(f"{label}{line}", err=True)
-
-    return log

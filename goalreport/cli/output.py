@@ -1,0 +1,126 @@
+"""What the command line prints: problems, errors and their exit codes, the progress
+bar, who was sent what, and the batch's log lines.
+
+Only ``main_errors`` decides how an error looks and which exit code it gets.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import click
+
+from goalreport.errors import GoalreportError, InputProblems, Problem
+
+
+def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
+    """Each problem on its own line, sorted by sheet, row and column, each kind cut to its
+    first few lines plus one line naming the rest of its cells (workbook/problemlist);
+    "info" lines (what check recognised, such as a CRM export) stand alone."""
+    from goalreport.workbook.problemlist import condense
+
+    for problem in condense(problems):
+        click.echo(str(problem) if problem.severity == "info" else f"{label}: {problem}",
+                   err=True)
+
+
+@contextmanager
+def main_errors(debug: bool, as_json: bool = False, quiet: bool = False) -> Iterator[None]:
+    """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug.
+    With --json the failure is also described on stdout, so scripts always get JSON.
+    With --quiet only errors are printed, not warnings."""
+    try:
+        yield
+    except InputProblems as error:
+        if debug:
+            raise
+        if as_json:
+            _echo_json_failure(error, error.problems, error.warnings)
+        if not quiet:
+            echo_problems(error.warnings, "Warning")
+        echo_problems(error.problems, "Error")
+        count = error.count
+        _exit(error.exit_code, f"{count:,} input problem{'s' if count != 1 else ''}; "
+                               "nothing was written. Fix them and run again.")
+    except GoalreportError as error:
+        if debug:
+            raise
+        if as_json:
+            _echo_json_failure(error)
+        _exit(error.exit_code, f"Error: {error}")
+    except KeyboardInterrupt:
+        _exit(130, "Interrupted; the workbook was left as it was.")
+
+
+def _echo_json_failure(error: GoalreportError, problems: tuple[Problem, ...] = (),
+                       warnings: tuple[Problem, ...] = ()) -> None:
+    click.echo(json.dumps({"ok": False, "error": str(error),
+                           "problems": [str(p) for p in problems],
+                           "warnings": [str(w) for w in warnings]}, indent=2))
+
+
+def _exit(code: int, message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def echo_delivery(report: Any, quiet: bool) -> None:
+    """Who got what, one line each on stderr; then the totals."""
+    for level, line in report.lines():
+        if quiet and level != "error":
+            continue
+        label = {"error": "Error: ", "warning": "Warning: "}.get(level, "")
+        click.echo(f"{label}{line}", err=True)
+    if report.error:
+        click.echo(f"Error: {report.error}", err=True)
+    if not quiet:
+        where = f" (written to {report.folder / 'outbox'})" if report.dry_run else ""
+        click.echo(f"{'Dry run: ' if report.dry_run else ''}{report.summary()}{where}.",
+                   err=True)
+
+
+@contextmanager
+def progress_bar(silent: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on a terminal; None in cron or with --quiet."""
+    if silent or not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+def batch_log(quiet: bool, verbose: bool) -> Callable[[str, str], None]:
+    """Log lines for a batch: plain on a terminal, timestamped for cron's log file."""
+    import os
+
+    stamped = not sys.stderr.isatty()
+    shown = {"error"} if quiet else {"error", "warning", "info"} | ({"debug"} if verbose else set())
+
+    def log(level: str, message: str) -> None:
+        if level not in shown:
+            return
+        for line in message.splitlines() or [""]:
+            if stamped:
+                when = datetime.now().astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
+                click.echo(f"{when} goalreport[{os.getpid()}] {level.upper()} {line}", err=True)
+            else:
+                label = "" if level in ("info", "debug") else f"{level.capitalize()}: "
+                click.echo(f"{label}{line}", err=True)
+
+    return log
