@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,10 @@ os.environ.setdefault("OPENPYXL_LXML", "False")
 
 import openpyxl  # after the switch above
 import pytest
+
+from goalreport.errors import Problem
+from goalreport.workbook.problemlist import sort_problems
+from goalreport.workbook.reader import read_for_check
 
 REPO = Path(__file__).resolve().parent.parent
 #: Real-world workbooks nobody on this project wrote, from other projects' test data
@@ -74,3 +78,18 @@ def corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(CORPUS_ABSENT)
     return SHARED_CORPUS
+
+
+def find_problems(path: Path, deals: tuple[Path, ...] = ()
+                  ) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of a workbook as ``check`` reads them (``reader.read_for_check``,
+    the product's own path, in this process)."""
+    _data, problems, warnings = read_for_check(path, deals)
+    return list(problems), list(warnings)
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    """One line per problem in the order ``check`` lists them (``sort_problems``);
+    warnings marked ``warning:``."""
+    return "\n".join(f"warning: {p}" if p.severity == "warning" else str(p)
+                     for p in sort_problems(problems))

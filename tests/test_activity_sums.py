@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from conftest import minimal_sheets
+from conftest import find_problems, minimal_sheets
 
 from goalreport.core.model import DayActivity
 from goalreport.errors import Problem
-from goalreport.workbook.reader import find_problems, read_workbook
+from goalreport.workbook.reader import read_workbook
 
 
 def with_activity(rows: list[list[object]]) -> dict[str, list[list[object]]]:

@@ -9,7 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import write_workbook
+from conftest import find_problems, write_workbook
 from crm_exports import (
     DEALS,
     EXPORTS,
@@ -23,7 +23,7 @@ from crm_exports import (
 from goalreport.cli import cli
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.jobs import JobOptions, check_workbook, run_job
-from goalreport.workbook.reader import find_problems, read_workbook
+from goalreport.workbook.reader import read_workbook
 
 TODAY = dt.date(2026, 11, 27)
 

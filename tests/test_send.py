@@ -349,3 +349,23 @@ def test_reports_older_than_the_workbook_are_rendered_again(team: Path, tmp_path
     assert pdf.stat().st_mtime_ns > before
     assert len(server.messages) == 4
     assert again.output.splitlines()[-1] == "4 already sent, 1 not sent."
+
+
+def test_send_counts_the_deals_files_when_it_renders(team: Path, tmp_path: Path) -> None:
+    """`run --deals x.csv` then `send`: a report `send` renders again (here: missing) counts
+    the same CRM export, else the rep would be mailed numbers without those deals. Ana
+    has $10,000 typed on Activity; the Pipedrive export adds a $50,000 deal won in May."""
+    from pypdf import PdfReader
+
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal - ID,Deal - Title,Deal - Owner,Deal - Organization,Deal - Value,"
+                     "Deal - Currency of Value,Deal - Status,Deal - Won time\n"
+                     "77,Big one,Ana Lima,Globex,50000,USD,Won,2026-05-05 10:00\n",
+                     encoding="utf-8")
+    pdf = month_dir(team) / PDFS["ana@example.com"]
+    pdf.unlink()
+    result = invoke(["send", str(team), *MONTH, "--dry-run", "--rep", "R1", "--deals",
+                     str(deals)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "$60,000" in text and "$10,000 of" not in text

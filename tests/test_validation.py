@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import minimal_sheets
+from conftest import find_problems, format_problems, minimal_sheets
 
 from goalreport.errors import InputProblems
-from goalreport.workbook.reader import find_problems, format_problems, read_workbook
+from goalreport.workbook.reader import read_workbook
 
 Sheets = dict[str, list[list[Any]]]
 

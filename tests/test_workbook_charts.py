@@ -48,9 +48,10 @@ REPS = [("R1", "Ana Lima", "East", 1000), ("R2", "Ben Ode", "West", 950),
 GREEN, AMBER, ORANGE, RED = "1A7F37", "C99A06", "D9640A", "C0392B"
 
 
-def team_book(path: Path, reps: list[tuple[str, str, str, int]] = REPS) -> Path:
+def team_book(path: Path, reps: list[tuple[str, str, str, int]] = REPS,
+              settings: tuple[list[object], ...] = ()) -> Path:
     """A goalreport workbook of ``reps`` (id, name, team, amount won), each with a $1,000
-    new-business goal."""
+    new-business goal; ``settings``: more Settings rows."""
     return write_workbook(path, {
         "Reps": [["Rep ID", "Name", "Team"], *[[i, n, t] for i, n, t, _ in reps]],
         "Goals": [["Rep ID", "Year", "New Client Target", "Repeat Client Target",
@@ -58,7 +59,8 @@ def team_book(path: Path, reps: list[tuple[str, str, str, int]] = REPS) -> Path:
         "Activity": [["Date", "Rep ID", "Type", "Client", "Client Type", "Amount"],
                      *[[dt.date(2026, 3, 10), i, "won", "Acme", "new", won]
                        for i, _, _, won in reps]],
-        "Settings": [["Setting", "Value"], ["Company", "Acme"], ["As Of", AS_OF]],
+        "Settings": [["Setting", "Value"], ["Company", "Acme"], ["As Of", AS_OF],
+                     *settings],
     })
 
 
@@ -75,9 +77,20 @@ def written(tmp_path: Path) -> Path:
     return path
 
 
+def test_titles_say_as_of_in_the_workbooks_locale(tmp_path: Path) -> None:
+    """A British team reads its dates the British way, as in the reports and the sheets."""
+    path = team_book(tmp_path / "team.xlsx", settings=(["Locale", "en_GB"], ["Currency", "GBP"]))
+    report(path)
+    bar, line = charts_of(path)
+    assert bar.findtext(".//c:title//a:t", "", NS) == "Attainment by rep, as of 31 Dec 2026"
+    assert line.findtext(".//c:title//a:t", "", NS) == (
+        "Team cumulative actual against plan, as of 31 Dec 2026")
+    assert series(line)[2]["name"] == "As Of 31 Dec 2026"
+
+
 def test_bar_chart_ranks_reps_coloured_by_status_with_the_goal_line(written: Path) -> None:
     bar, _ = charts_of(written)
-    assert bar.findtext(".//c:title//a:t", "", NS) == "Attainment by rep, as of 2026-12-31"
+    assert bar.findtext(".//c:title//a:t", "", NS) == "Attainment by rep, as of Dec 31, 2026"
     assert bar.find(".//c:barChart/c:barDir", NS).get("val") == "col"  # type: ignore[union-attr]
     value, goal = series(bar)
     assert value["categories"] == ["Eve Stone", "Ana Lima", "Ben Ode", "Cy Park", "Di Sá"]
@@ -114,7 +127,7 @@ def test_every_chart_reference_holds_its_cached_values(written: Path) -> None:
 def test_line_chart_is_the_team_cumulative_against_plan_with_as_of(written: Path) -> None:
     _, line = charts_of(written)
     assert line.findtext(".//c:title//a:t", "", NS) == (
-        "Team cumulative actual against plan, as of 2026-12-31")
+        "Team cumulative actual against plan, as of Dec 31, 2026")
     plan, actual, marker = series(line)
     months = [f"2026-{m:02d}" for m in range(1, 13)]
     assert plan["categories"] == months
@@ -122,7 +135,7 @@ def test_line_chart_is_the_team_cumulative_against_plan_with_as_of(written: Path
     values = plan["values"]
     assert all(a < b for a, b in pairwise(values))  # type: ignore[operator, arg-type]
     assert actual["values"] == [0.0, 0.0] + [4450.0] * 10
-    assert marker["name"] == "As Of 2026-12-31"
+    assert marker["name"] == "As Of Dec 31, 2026"
     assert marker["values"] == [None] * 11 + [4450.0]
     assert actual["cat_ref"] == "'Team Summary'!$A$58:$A$69"
 
@@ -134,7 +147,7 @@ def test_the_actual_line_stops_at_as_of(tmp_path: Path) -> None:
     _plan, actual, marker = series(line)
     assert actual["values"] == [0.0, 0.0, 4450.0, 4450.0, 4450.0] + [None] * 7
     assert marker["values"] == [None] * 4 + [4450.0] + [None] * 7
-    assert marker["name"] == "As Of 2026-05-20"
+    assert marker["name"] == "As Of May 20, 2026"
 
 
 def test_more_than_40_reps_chart_the_teams(tmp_path: Path) -> None:
@@ -145,7 +158,7 @@ def test_more_than_40_reps_chart_the_teams(tmp_path: Path) -> None:
     report(path)
     bar, _ = charts_of(path)
     value, _goal = series(bar)
-    assert bar.findtext(".//c:title//a:t", "", NS) == "Attainment by team, as of 2026-12-31"
+    assert bar.findtext(".//c:title//a:t", "", NS) == "Attainment by team, as of Dec 31, 2026"
     assert value["categories"] == ["East", "North", "West"]
     assert value["values"] == [1.0, 0.8, 0.5]
     assert value["colours"] == [GREEN, ORANGE, RED]
@@ -257,9 +270,9 @@ def test_libreoffice_draws_both_charts(written: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "pdf" / "team.pdf"
     words = _words(pdf)
-    page, _bar_top, bar_title_bottom = _find(words, "Attainment by rep, as of 2026-12-31")
+    page, _bar_top, bar_title_bottom = _find(words, "Attainment by rep, as of Dec 31, 2026")
     line_page, line_top, line_title_bottom = _find(
-        words, "Team cumulative actual against plan, as of 2026-12-31")
+        words, "Team cumulative actual against plan, as of Dec 31, 2026")
     block_page, block_top, _ = _find(words, "Attainment by rep (chart data,")
     assert page == line_page == block_page, "Team Summary prints on one page wide"
     dpi = 72

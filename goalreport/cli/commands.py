@@ -211,13 +211,14 @@ def run(workbook: Path, **options: Any) -> None:
               help="Send only this rep's report (repeatable); the manager gets nothing.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Reports folder (default: 'reports' beside the workbook).")
+@DEALS_OPTION
 @date_options
 @common_options
 def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
          smtp_config: Path | None, no_calendar: bool, as_json: bool, jobs: int | None,
          templates_dir: Path | None, rep_ids: tuple[str, ...], out_dir: Path | None,
-         as_of: date | None, month: date | None, quiet: bool, verbose: bool,
-         debug: bool) -> None:
+         deals: tuple[Path, ...], as_of: date | None, month: date | None, quiet: bool,
+         verbose: bool, debug: bool) -> None:
     """Mail each rep their report of the month, and the manager the team summary.
 
     Reports come from DIR/<YYYY-MM>/ (missing or outdated ones are rendered first).
@@ -234,10 +235,11 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
     from goalreport.jobs import JobOptions, send_job
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
-                     month=month, out_dir=out_dir, templates_dir=templates_dir, jobs=jobs)
+                     month=month, out_dir=out_dir, templates_dir=templates_dir, jobs=jobs,
+                     deals=deals)
     sending = SendOptions(dry_run=dry_run, resend=resend, redirect_to=redirect_to,
                           calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
-    with main_errors(debug, as_json):
+    with main_errors(debug, as_json, quiet):
         report = send_job(workbook, job, sending)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))

@@ -23,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.model import Settings
+from goalreport.core.phrases import Day, Phrase, Say
 from goalreport.core.progress import status_of
 from goalreport.core.results import Computation, TeamTotals
 from goalreport.core.tables import Chart, ChartSeries, Column, SheetBlock
@@ -64,7 +65,7 @@ def _month_label(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def cumulative_block(computation: Computation) -> SheetBlock:
+def cumulative_block(computation: Computation, say: Say = str) -> SheetBlock:
     """One row per month of the goal year: cumulative plan, cumulative actual up to As
     Of, and the As Of marker (the actual at As Of, in its month's row only)."""
     as_of = computation.as_of
@@ -82,23 +83,26 @@ def cumulative_block(computation: Computation) -> SheetBlock:
         for month, value in plan.items())
     columns = (Column("Month"), Column("Plan (cumulative)", "money"),
                Column("Actual (cumulative)", "money"),
-               Column(f"As Of {as_of.isoformat()}", "money"))
+               Column(say(Phrase.of("As Of {as_of}", as_of=Day(as_of))), "money"))
     return SheetBlock(f"Team cumulative actual against plan ({_NOTE})", columns, rows)
 
 
-def team_summary_charts(computation: Computation, settings: Settings
+def team_summary_charts(computation: Computation, settings: Settings, say: Say = str
                         ) -> tuple[tuple[SheetBlock, ...], tuple[Chart, ...]]:
-    """The blocks and charts of Team Summary (none when there is no active rep)."""
+    """The blocks and charts of Team Summary (none when there is no active rep); ``say``
+    writes the As Of date of the titles in the workbook's Locale (plain ISO by default)."""
     if not computation.results:
         return (), ()
     bars = attainment_block(computation, settings)
-    line = cumulative_block(computation)
+    line = cumulative_block(computation, say)
+    as_of = Day(computation.as_of)
     by = "rep" if bars.columns[0].name == "Rep" else "team"
     charts: Sequence[Chart] = (
-        Chart("bar", f"Attainment by {by}, as of {computation.as_of.isoformat()}", 0, 0,
+        Chart("bar", say(Phrase.of("Attainment by {by}, as of {as_of}", by=by, as_of=as_of)),
+              0, 0,
               (ChartSeries(1, "value"), ChartSeries(3, "goal")), status_column=2),
-        Chart("line", f"Team cumulative actual against plan, as of "
-                      f"{computation.as_of.isoformat()}", 1, 0,
+        Chart("line", say(Phrase.of("Team cumulative actual against plan, as of {as_of}",
+                                    as_of=as_of)), 1, 0,
               (ChartSeries(1, "plan"), ChartSeries(2, "actual"), ChartSeries(3, "marker"))),
     )
     return (bars, line), tuple(charts)

@@ -12,6 +12,7 @@ that do not care about the locale.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -95,3 +96,8 @@ def _plain(value: Value) -> str:
     if isinstance(value, Count):
         return f"{value.value:,}"
     return str(value)
+
+
+#: Writes a sentence as text: ``reports.formatting.Formatter.say`` in the workbook's
+#: Locale, or ``str`` for the plain, locale-free rendering.
+Say = Callable[[Phrase], str]

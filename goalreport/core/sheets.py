@@ -8,12 +8,12 @@ sorts and filters as a date; the write-back picks each date format from the Loca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from goalreport.core.chartdata import team_summary_charts
 from goalreport.core.model import STATUSES, Settings
-from goalreport.core.phrases import Phrase
+from goalreport.core.phrases import Say
 from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
 
@@ -84,8 +84,6 @@ def weekly_plan_table(results: Sequence[RepResult]) -> SheetTable:
     return SheetTable("Weekly Plan", WEEKLY_PLAN_COLUMNS, tuple(rows))
 
 
-#: Writes one of the engine's sentences as text (``Formatter.say`` in the workbook's locale).
-Say = Callable[[Phrase], str]
 
 
 def _reassess_text(result: RepResult, say: Say) -> str:
@@ -138,7 +136,7 @@ def computed_tables(
     if progress:
         summary = team_summary_table(computation.team)
         if chart_settings is not None:
-            blocks, charts = team_summary_charts(computation, chart_settings)
+            blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)
         tables += [progress_table(computation.results, say), summary]
     return tables

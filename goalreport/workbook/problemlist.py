@@ -51,12 +51,6 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=_sort_key)
 
 
-def format_problems(problems: Iterable[Problem]) -> str:
-    """One line per problem, sorted; warnings are marked ``warning:``."""
-    return "\n".join(
-        f"warning: {p}" if p.severity == "warning" else str(p) for p in sort_problems(problems))
-
-
 def kind_of(problem: Problem) -> str:
     """What groups ``problem`` with others of its kind: its sheet and its reader's kind,
     else its message without the values that vary (quotes, numbers, brackets)."""
@@ -147,4 +141,4 @@ def condense(problems: Iterable[Problem], keep: int = KEEP) -> list[Problem]:
     return sort_problems([*kept, *condenser.summaries()])
 
 
-__all__ = ["KEEP", "Condenser", "condense", "format_problems", "kind_of", "sort_problems"]
+__all__ = ["KEEP", "Condenser", "condense", "kind_of", "sort_problems"]

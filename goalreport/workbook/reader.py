@@ -32,7 +32,6 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
-from goalreport.workbook.problemlist import format_problems, sort_problems
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -70,20 +69,6 @@ def read_for_check(path: Path, deals: Sequence[Path] = ()
     not be read. Raises ``UnreadableWorkbook`` only."""
     data, out = _read(Path(path), deals)
     return data, tuple(out.problems), tuple(out.warnings)
-
-
-def find_problems(path: Path, deals: Sequence[Path] = ()
-                  ) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of ``path`` for ``goalreport check``; an unreadable file is one
-    error. Never raises for bad input."""
-    try:
-        _data, out = _read(Path(path), deals)
-    except UnreadableWorkbook as error:
-        message = str(error)
-        for prefix in (f"{path}: ", f"{Path(path).name}: "):
-            message = message.removeprefix(prefix)
-        return [Problem(Path(path).name, message)], []
-    return list(out.problems), list(out.warnings)
 
 
 def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, Collector]:
@@ -190,5 +175,4 @@ def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:
             "or add those sheets.")
 
 
-__all__ = ["find_problems", "format_problems", "read_for_check", "read_workbook",
-           "sort_problems"]
+__all__ = ["read_for_check", "read_workbook"]
