@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import os
+import shutil
 import socket
 import ssl
 import threading
@@ -18,6 +20,10 @@ from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from click.testing import CliRunner, Result
+from conftest import write_workbook
+
+from goalreport.cli import cli
 
 
 def free_port() -> int:
@@ -136,3 +142,29 @@ def send_sheets() -> dict[str, list[list[Any]]]:
         "Settings": [["Setting", "Value"], ["Company", "Acme & Co"],
                      ["As Of", d(2026, 6, 30)], ["Manager Email", "boss@example.com"]],
     }
+
+
+#: The report month of ``send_sheets`` and the environment with no SMTP settings.
+MONTH = ["--month", "2026-06"]
+CLEAN_ENV = {key: None for key in os.environ if key.startswith("GOALREPORT_SMTP_")}
+
+
+def invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
+    """The CLI in this process, with only the SMTP settings of ``env``."""
+    return CliRunner().invoke(cli, args, env={**CLEAN_ENV, **(env or {})},
+                              catch_exceptions=False)
+
+
+def render_team(folder: Path) -> Path:
+    """``send_sheets`` written into ``folder`` and its June 2026 reports rendered."""
+    book = write_workbook(folder / "team.xlsx", send_sheets())
+    result = invoke(["report", str(book), *MONTH, "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def copy_team(rendered: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a ``render_team`` folder (modification times kept, so the copy
+    looks as `report` left it); returns the workbook's path."""
+    shutil.copytree(rendered, tmp_path / "team", copy_function=shutil.copy2)
+    return tmp_path / "team" / "team.xlsx"

@@ -14,38 +14,34 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_workbook
 from icalendar import Calendar
-from smtp_helpers import MailServer, attachments, plain_text, send_sheets
+from smtp_helpers import (
+    CLEAN_ENV,
+    MONTH,
+    MailServer,
+    attachments,
+    copy_team,
+    invoke,
+    plain_text,
+    render_team,
+)
 
 from goalreport.cli import cli
 from goalreport.delivery.sendlog import LOG_NAME
 
-MONTH = ["--month", "2026-06"]
 PDFS = {"ana@example.com": "R1-Ana-Lima.pdf", "ben@example.com": "R2-Ben-Ode.pdf",
         "dee@example.com": "R4-Dee-Park.pdf"}
-CLEAN_ENV = {key: None for key in os.environ if key.startswith("GOALREPORT_SMTP_")}
-
-
-def invoke(args: list[str], env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, args, env={**CLEAN_ENV, **(env or {})},
-                              catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("rendered")
-    book = write_workbook(folder / "team.xlsx", send_sheets())
-    result = invoke(["report", str(book), *MONTH, "-j", "1", "-q"])
-    assert result.exit_code == 0, result.output
-    return folder
+    return render_team(tmp_path_factory.mktemp("rendered"))
 
 
 @pytest.fixture
 def team(rendered: Path, tmp_path: Path) -> Path:
     """A fresh copy of the rendered workbook folder; returns the workbook's path."""
-    shutil.copytree(rendered, tmp_path / "team", copy_function=shutil.copy2)
-    return tmp_path / "team" / "team.xlsx"
+    return copy_team(rendered, tmp_path)
 
 
 def month_dir(book: Path) -> Path:

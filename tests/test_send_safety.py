@@ -17,19 +17,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import write_workbook
-from smtp_helpers import MailServer, attachments, send_sheets
+from smtp_helpers import (
+    MONTH,
+    MailServer,
+    attachments,
+    copy_team,
+    invoke,
+    render_team,
+)
 
-from goalreport.cli import cli
 from goalreport.core.engine import compute
 from goalreport.delivery.deliver import SendOptions, deliver
 from goalreport.delivery.sendlog import LOCK_NAME, LOG_NAME
 from goalreport.errors import DeliveryError, UnsafePath
 from goalreport.workbook.reader import read_workbook
 
-MONTH = ["--month", "2026-06"]
-CLEAN_ENV = {key: None for key in os.environ if key.startswith("GOALREPORT_SMTP_")}
 SECRET = b"%PDF-1.4 the cron user's private file\n"
 NOW = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
 HOLD_LOCK = """import fcntl, os, sys, time
@@ -40,25 +42,15 @@ time.sleep(60)
 """
 
 
-def invoke(args: list[str], env: dict[str, str] | None = None):
-    return CliRunner().invoke(cli, args, env={**CLEAN_ENV, **(env or {})},
-                              catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("rendered")
-    book = write_workbook(folder / "team.xlsx", send_sheets())
-    result = invoke(["report", str(book), *MONTH, "-j", "1", "-q"])
-    assert result.exit_code == 0, result.output
-    return folder
+    return render_team(tmp_path_factory.mktemp("rendered"))
 
 
 @pytest.fixture
 def team(rendered: Path, tmp_path: Path) -> Path:
     """A fresh copy of the rendered workbook folder; returns the workbook's path."""
-    shutil.copytree(rendered, tmp_path / "team", copy_function=shutil.copy2)
-    return tmp_path / "team" / "team.xlsx"
+    return copy_team(rendered, tmp_path)
 
 
 @pytest.fixture
