@@ -233,7 +233,7 @@ def build(path: Path) -> None:
             ("Company", "Acme Corp"), ("Currency", "USD"), ("Locale", "en_US"),
             ("Fiscal Year Start", 1), ("Working Days", "Mon-Fri"), ("Holiday Country", "US"),
             ("As Of", AS_OF), ("Default Close Rate", "1/3"), ("Default Meetings per Lead", 1.5),
-            ("Realism Threshold", 1.5)], start=1):
+            ("Realism Threshold", 1.5), ("Manager Email", "maya.chen@acme.example")], start=1):
         settings.write(row, 0, name)
         if isinstance(value, date):
             settings.write_datetime(row, 1, datetime.combine(value, datetime.min.time()),
