@@ -70,22 +70,27 @@ def bounds_from_env(memory_mb: int | None, seconds: float | None,
     return (None if memory is None else max(1, int(memory))), limit
 
 
-def env_number(env: Mapping[str, str], name: str, default: float | None) -> float | None:
-    """A positive number from variable ``name``: ``default`` when unset, None for
-    '0'/'off' (no bound). Raises ``GoalreportError`` naming the variable otherwise."""
+def env_number(env: Mapping[str, str], name: str, default: float | None, *,
+               off: bool = True, unit: str = "", example: str | None = None) -> float | None:
+    """A positive number from variable ``name``: ``default`` when unset, and with ``off``
+    None for '0'/'off' (no bound). Raises ``GoalreportError`` naming the variable
+    otherwise, with ``example`` (default: ``default``) as a number to write. The one
+    reader of goalreport's numeric environment variables (limits and bounds)."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if raw.lower() in ("0", "off", "none", "no"):
+    if off and raw.lower() in ("0", "off", "none", "no"):
         return None
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
     if not 0 < value < math.inf:
+        shown = example or f"{default if default is not None else 1024:g}"
         raise GoalreportError(
-            f"{name}={raw!r} is not a positive number; set it to a number such as "
-            f"{default if default is not None else 1024:g}, to 'off', or unset it.")
+            f"{name}={raw!r} is not a positive number; set it to a number"
+            f"{' of ' + unit if unit else ''} such as {shown}"
+            f"{', to ' + repr('off') + ',' if off else ''} or unset it.")
     return value
 
 

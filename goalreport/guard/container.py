@@ -24,7 +24,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Self
 
-from goalreport.errors import GoalreportError, UnreadableWorkbook
+from goalreport.errors import UnreadableWorkbook
+from goalreport.guard.bounded import env_number
 from goalreport.guard.zipscan import CHUNK, PartScanner, damaged, inflate_entry, zip_reason
 
 MiB = 1024 * 1024
@@ -69,17 +70,9 @@ class ZipLimits:
         env = os.environ if environ is None else environ
         values: dict[str, float | int] = {}
         for name, field_name, scale in _ENV_VARIABLES:
-            raw = env.get(name, "").strip()
-            if not raw:
+            number = env_number(env, name, None, off=False, example=_example(field_name))
+            if number is None:
                 continue
-            try:
-                number = float(raw)
-            except ValueError:
-                number = -1.0
-            if not number > 0 or number == float("inf"):
-                raise GoalreportError(
-                    f"{name}={raw!r} is not a positive number; set it to a number such as "
-                    f"{_example(field_name)} or unset it to use the default.")
             kind = next(f.type for f in fields(cls) if f.name == field_name)
             values[field_name] = number if kind == "float" else int(number * scale)
         return cls(**values)  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from goalreport.errors import GoalreportError, UnreadableWorkbook, WriteRefused
+from goalreport.errors import UnreadableWorkbook, WriteRefused
 from goalreport.writeback.xmledit import Outline
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -146,18 +146,12 @@ def resolve_target(source_part: str, target: str) -> str:
 
 def structure_limit(environ: dict[str, str] | None = None) -> int:
     """``MAX_STRUCTURE_PART``, or GOALREPORT_MAX_STRUCTURE_MB megabytes when set."""
-    raw = (os.environ if environ is None else environ).get(STRUCTURE_VARIABLE, "").strip()
-    if not raw:
-        return MAX_STRUCTURE_PART
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        megabytes = -1.0
-    if not 0 < megabytes < 1e6:
-        raise GoalreportError(f"{STRUCTURE_VARIABLE}={raw!r} is not a positive number; set it "
-                              f"to a number of megabytes such as "
-                              f"{MAX_STRUCTURE_PART >> 20} or unset it.")
-    return int(megabytes * 1024 * 1024)
+    from goalreport.guard.bounded import env_number
+
+    megabytes = env_number(os.environ if environ is None else environ, STRUCTURE_VARIABLE,
+                           None, off=False, unit="megabytes",
+                           example=str(MAX_STRUCTURE_PART >> 20))
+    return MAX_STRUCTURE_PART if megabytes is None else int(megabytes * 1024 * 1024)
 
 
 def read_part(archive: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes:
