@@ -302,7 +302,9 @@ class _Batch:
                 return item
             self.state.forget(name)
             options = replace(self.options, out_dir=report_dir, out_root=self.folders.root)
-            result = run_isolated(run_job, candidate.path, options, expect=first.identity)
+            keep = self.send is not None  # the computation crosses back only to be mailed
+            result = run_isolated(lambda: run_job(candidate.path, options,
+                                                  expect=first.identity).handed_back(keep))
             if self.send is not None:
                 item.delivery = deliver_in_batch(candidate.path, options, self.send, result,
                                                  self.log)
