@@ -19,6 +19,7 @@ import pytest
 from goalreport.errors import GoalreportError, UnreadableWorkbook
 from goalreport.guard.bounded import run_bounded
 from goalreport.guard.container import DEFAULT_LIMITS, ZipLimits, check_container, open_part_limited
+from hostile_files import write_ole
 
 BOUNDS = {"memory_mb": 256, "seconds": 30}
 
@@ -330,36 +331,6 @@ def test_zip_without_workbook_part(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("holiday.jpg", b"\xff\xd8\xff")
     assert_refused(path, "is a zip archive, not an Excel workbook (it has no xl/workbook.xml)")
-
-
-def write_ole(path: Path, stream_name: str, data: bytes) -> Path:
-    """A minimal OLE2 compound file (512-byte sectors) holding one stream of 4096 bytes."""
-    assert len(data) == 4096
-    end, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
-    header = bytearray(512)
-    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end, 0)
-    struct.pack_into("<I", header, 76, 0)
-    for index in range(1, 109):
-        struct.pack_into("<I", header, 76 + 4 * index, free)
-    fat = [fat_sector, end, 3, 4, 5, 6, 7, 8, 9, end] + [free] * 118
-    directory = bytearray(512)
-
-    def entry(slot: int, name: str, kind: int, child: int, start: int, size: int) -> None:
-        encoded = (name + "\0").encode("utf-16-le")
-        base = slot * 128
-        directory[base:base + len(encoded)] = encoded
-        struct.pack_into("<HBB", directory, base + 64, len(encoded), kind, 1)
-        struct.pack_into("<III", directory, base + 68, no_stream, no_stream, child)
-        struct.pack_into("<IQ", directory, base + 116, start, size)
-
-    entry(0, "Root Entry", 5, 1, end, 0)
-    entry(1, stream_name, 2, no_stream, 2, 4096)
-    for slot in (2, 3):
-        struct.pack_into("<III", directory, slot * 128 + 68, no_stream, no_stream, no_stream)
-    path.write_bytes(bytes(header) + struct.pack("<128I", *fat) + bytes(directory) + data)
-    return path
 
 
 def test_ole_helper_writes_a_real_compound_file(tmp_path: Path) -> None:
