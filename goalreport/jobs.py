@@ -86,10 +86,11 @@ class JobResult:
     #: batch does not mistake its own write for someone's fresh change.
     written_snapshot: tuple[int, int, int, int] | None = None
 
-    def handed_back(self, keep_computation: bool) -> JobResult:
-        """This result as a batch's job process returns it: the computation (every active
-        rep's plan and progress, large) crosses back only when it is to be mailed."""
-        return self if keep_computation else replace(self, computation=None)
+    def handed_back(self) -> JobResult:
+        """This result as a batch's job process returns it: without the computation (every
+        active rep's plan and progress, large), which is used, mail included, in that
+        process (``batch/workbook_job.py``)."""
+        return replace(self, computation=None)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -19,7 +19,8 @@ import openpyxl
 import pytest
 
 from goalreport import __version__
-from goalreport.batch.runner import run_batch, same_run
+from goalreport.batch.runner import run_batch
+from goalreport.batch.state import same_run
 from goalreport.jobs import JobOptions
 from tests.conftest import REPO, minimal_sheets, write_workbook
 

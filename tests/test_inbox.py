@@ -22,11 +22,11 @@ from goalreport.batch.inbox import (
     owner_files,
     remove_stale_temps,
     scan_inbox,
-    write_json_atomic,
 )
 from goalreport.batch.runner import report_folders
 from goalreport.errors import BatchLocked
 from goalreport.guard.safefs import Folder
+from goalreport.guard.statefile import write_json_atomic
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")
 #: The smallest complete zip: an end-of-central-directory record and nothing else.

@@ -6,10 +6,16 @@ works on its own copy, modification times kept, so a copy looks as `report` left
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +35,7 @@ from smtp_helpers import (
 from goalreport.cli import cli
 from goalreport.delivery.sendlog import LOG_NAME
 
+GOALREPORT = Path(sys.executable).with_name("goalreport")
 PDFS = {"ana@example.com": "R1-Ana-Lima.pdf", "ben@example.com": "R2-Ben-Ode.pdf",
         "dee@example.com": "R4-Dee-Park.pdf"}
 
@@ -291,6 +298,49 @@ def test_batch_send_records_deliveries_in_the_manifest(team: Path, tmp_path: Pat
         assert len(server.messages) == 4
     last = json.loads((inbox / "reports" / "last-run.json").read_text())
     assert last["workbooks"][0]["status"] == "skipped"
+
+
+def test_batch_stopped_while_mailing_finishes_that_workbooks_mail(team: Path,
+                                                                  tmp_path: Path) -> None:
+    """systemd's stop and timeout(1) send SIGTERM to the whole process group, the job
+    process that is sending included: the workbook in hand, mail and all, is finished
+    (a message cut off after its body could go twice), and the next is left."""
+    inbox = team.parent
+    shutil.copy2(team, inbox / "zz-later.xlsx")  # sorted after team.xlsx: never started
+    with MailServer(tmp_path) as server:
+        arrived, release = threading.Event(), threading.Event()
+        accept = server.handler.handle_DATA
+
+        async def hold_the_first(*args: object) -> str:
+            arrived.set()
+            await asyncio.get_running_loop().run_in_executor(None, release.wait, 120)
+            return await accept(*args)
+
+        server.handler.handle_DATA = hold_the_first  # type: ignore[method-assign]
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith("GOALREPORT_SMTP_")}
+        batch = subprocess.Popen(
+            [str(GOALREPORT), "batch", str(inbox), *MONTH, "--send", "--settle", "0", "-j", "1"],
+            env={**env, **server.env}, start_new_session=True, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert arrived.wait(240), "the batch never sent its first message"
+            os.killpg(batch.pid, signal.SIGTERM)  # while the first message waits for 250
+            time.sleep(1)  # time to act on it; the test cannot fail by waiting longer
+            release.set()
+            _, stderr = batch.communicate(timeout=240)
+        finally:
+            release.set()
+            if batch.poll() is None:
+                os.killpg(batch.pid, signal.SIGKILL)
+        assert sorted(m["To"] for m in server.messages) == [
+            "ana@example.com", "ben@example.com", "boss@example.com", "dee@example.com"]
+    assert batch.returncode == 1, stderr
+    last = json.loads((inbox / "reports" / "last-run.json").read_text())
+    assert last["interrupted"] is True
+    assert [(w["name"], w["status"], w["delivery"]["ok"]) for w in last["workbooks"]] == [
+        ("team.xlsx", "done", True)]
+    assert "stopped before 'zz-later.xlsx' as asked (stop requested)" in stderr
 
 
 def test_templates_folder_overrides_the_email(team: Path, tmp_path: Path) -> None:

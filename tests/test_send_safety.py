@@ -40,6 +40,15 @@ fcntl.lockf(fd, fcntl.LOCK_EX)
 print('locked', flush=True)
 time.sleep(60)
 """
+TRY_LOCK = """import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except OSError:
+    print('held')
+else:
+    print('free')
+"""
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +224,40 @@ def test_the_lock_still_keeps_two_sends_apart(team: Path, tmp_path: Path) -> Non
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_second_send_in_the_same_process_is_refused_and_the_first_keeps_the_lock(
+        team: Path, tmp_path: Path) -> None:
+    """``lockf`` does not exclude its own process, and closing any descriptor of the file
+    drops the lock: a second send of the same month in this process (a script calling
+    ``deliver`` twice, a batch sending in the process that holds the lock) must be refused
+    before it opens the lock file, and the first send must still hold it afterwards."""
+    from goalreport.delivery.deliver import open_month
+    from goalreport.delivery.sendlog import send_lock
+
+    with MailServer(tmp_path) as server, open_month(month_dir(team)) as month, \
+            send_lock(month):
+        with pytest.raises(DeliveryError, match="another 'goalreport send' is sending"):
+            send_directly(team, server.env)
+        assert server.messages == []
+        other = subprocess.run([sys.executable, "-c", TRY_LOCK, str(month_dir(team) / LOCK_NAME)],
+                               capture_output=True, text=True, check=True, timeout=60)
+        assert other.stdout == "held\n"  # the old code's second send had dropped it: "free"
+
+
+def test_a_lock_planted_as_a_hard_link_is_refused_and_its_target_untouched(
+        team: Path, tmp_path: Path, secret: Path) -> None:
+    """The lock file records its holder's pid, so it is never a second name of someone's
+    file."""
+    os.link(secret, month_dir(team) / LOCK_NAME)
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 1
+    assert server.messages == []
+    assert result.output.splitlines()[-1] == (
+        f"Error: {str(month_dir(team) / LOCK_NAME)!r} is a second name (a hard link) of "
+        "another file; goalreport does not write into it. Remove it and run again.")
+    assert secret.read_bytes() == SECRET
 
 
 def test_dry_run_never_writes_or_clears_through_a_linked_outbox(team: Path,

@@ -1,4 +1,5 @@
-"""A shared inbox cannot reach outside itself (issue 15, items 1-6, 12 and 13).
+"""A shared inbox cannot reach outside itself, and one hostile or broken workbook there
+cannot stop the batch (the sections are numbered by attack, the tests after them).
 
 The cron job may run with more rights than the managers who drop files into the inbox.
 Each test first plants what such a manager could plant (real symlinks, hard links, a
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from writeback_helpers import WHEN, entry, plan_table
 
-from goalreport.batch import runner
+from goalreport.batch import runner, workbook_job
 from goalreport.batch.runner import run_batch
 from goalreport.errors import UnsafePath, WorkbookBusy
 from goalreport.guard.safefs import FileIdentity, open_workbook
@@ -222,7 +223,7 @@ def test_4_workbook_swapped_for_a_link_after_the_scan_is_refused(
     private = write_workbook(outside / "salaries.xlsx", minimal_sheets())
     private_before = private.read_bytes()
     write_workbook(inbox / "team.xlsx", minimal_sheets())
-    job = runner.run_job
+    job = workbook_job.run_job
 
     def swap_then_run(path: Path, options: JobOptions, **kwargs):  # type: ignore[no-untyped-def]
         staged = inbox / ".staged"
@@ -230,7 +231,7 @@ def test_4_workbook_swapped_for_a_link_after_the_scan_is_refused(
         os.replace(staged, path)  # after every check the batch made
         return job(path, options, **kwargs)
 
-    monkeypatch.setattr(runner, "run_job", swap_then_run)
+    monkeypatch.setattr(workbook_job, "run_job", swap_then_run)
     manifest, _ = batch(inbox)
 
     assert items(manifest)["team.xlsx"] == ("failed", (
@@ -306,15 +307,15 @@ def test_6_a_newline_in_a_file_name_cannot_forge_a_log_line(inbox: Path) -> None
 CRASH_ONE = """
 import datetime as dt, json, os, signal, sys
 from pathlib import Path
-from goalreport.batch import runner
+from goalreport.batch import runner, workbook_job
 from goalreport.jobs import JobOptions
 
-job = runner.run_job
+job = workbook_job.run_job
 def crash_on_a(path, options, **kwargs):
     if path.name == "a.xlsx":
         os.kill(os.getpid(), signal.SIGSEGV)  # a real segmentation fault signal
     return job(path, options, **kwargs)
-runner.run_job = crash_on_a
+workbook_job.run_job = crash_on_a
 options = JobOptions(today=dt.date(2026, 7, 1), now=dt.datetime(2026, 7, 1),
                      as_of=dt.date(2026, 6, 30), render=False)
 manifest = runner.run_batch(Path(sys.argv[1]), None, options, settle_seconds=0)
@@ -335,6 +336,57 @@ def test_12_a_job_that_crashes_fails_alone_and_the_batch_goes_on(inbox: Path) ->
         "the job crashed (signal SIGSEGV) and wrote nothing further; the other workbooks were "
         "not affected. Run it on its own with 'goalreport run' and --debug to see why.")]
     assert outcome["b.xlsx"][0] == "done"
+
+
+CRASH_WHILE_MAILING = """
+import datetime as dt, json, os, signal, sys
+from pathlib import Path
+from goalreport.batch import runner
+from goalreport.delivery.deliver import SendOptions
+from goalreport.jobs import JobOptions
+from goalreport.reports import render
+
+real = render.render_reports
+def crash_on_a(computation, settings, out_dir, **kwargs):
+    if out_dir.name == "a":
+        os.kill(os.getpid(), signal.SIGSEGV)  # as Pango does on a font it cannot handle
+    return real(computation, settings, out_dir, **kwargs)
+render.render_reports = crash_on_a
+# No PDFs from the job: the mail renders every report it attaches.
+options = JobOptions(today=dt.date(2026, 7, 1), now=dt.datetime(2026, 7, 1),
+                     as_of=dt.date(2026, 6, 30), render=False, jobs=1)
+manifest = runner.run_batch(Path(sys.argv[1]), None, options, settle_seconds=0,
+                            send=SendOptions(dry_run=True))
+print(json.dumps({i.name: [i.status, i.why, i.delivery] for i in manifest.items}))
+"""
+
+
+def test_12_a_crash_while_rendering_for_the_mail_fails_that_workbook_alone(inbox: Path
+                                                                           ) -> None:
+    """The reports a workbook's mail needs are rendered in its own job process too."""
+    sheets = minimal_sheets()
+    sheets["Reps"] = [["Rep ID", "Name", "Email", "Team"],
+                      ["R1", "Ana Lima", "ana@example.com", "East"]]
+    sheets["Settings"].append(["Manager Email", "boss@example.com"])
+    for name in ("a", "b"):
+        write_workbook(inbox / f"{name}.xlsx", sheets)
+
+    done = subprocess.run([sys.executable, "-c", CRASH_WHILE_MAILING, str(inbox)],
+                          check=False, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stderr  # the old batch died here: it rendered itself
+    outcome = json.loads(done.stdout)
+    assert outcome["a.xlsx"] == ["failed", (
+        "the job crashed (signal SIGSEGV) and wrote nothing further; the other workbooks were "
+        "not affected. Run it on its own with 'goalreport run' and --debug to see why."),
+        None]
+    status, _, delivery = outcome["b.xlsx"]
+    assert status == "done" and delivery["ok"] is True
+    outbox = inbox / "reports" / "b" / "2026-06" / "outbox"
+    assert {d["file"]: d["state"] for d in delivery["deliveries"]} == {
+        "R1-Ana-Lima.pdf": "would send", "team-summary.pdf": "would send"}
+    assert sorted(p.name for p in outbox.iterdir()) == ["R1-Ana-Lima.eml",
+                                                        "team-summary.eml"]
 
 
 # --- 13. the batch knows its own write ------------------------------------------------

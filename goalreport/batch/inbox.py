@@ -1,5 +1,5 @@
 """The files side of a batch run: which files in an inbox are workbooks, whether each is
-ready to be processed, the one-batch-at-a-time lock, and atomic JSON files.
+ready to be processed, and the one-batch-at-a-time lock.
 
 Nothing here reads a workbook's contents beyond the last bytes of its zip container, so a
 hostile file costs a ``stat`` and one small read until the bounded reader sees it. Every
@@ -9,19 +9,15 @@ name in the inbox is reached through the inbox's descriptor and never followed a
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import json
 import os
-import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from goalreport.errors import BatchLocked, UnsafePath, WriteRefused
+from goalreport.errors import BatchLocked, WriteRefused
+from goalreport.guard.locks import hold_lock
 from goalreport.guard.safefs import FileIdentity, Folder
 
 #: The lock file in the inbox; it stays there between runs (removing it would race).
@@ -202,89 +198,21 @@ def _zip_complete(path: Path, size: int) -> bool:
         return _EOCD in handle.read(_ZIP_TAIL)
 
 
-#: Lock files this process holds, by (device, inode): POSIX locks do not exclude the
-#: process that holds them, so a second ``inbox_lock`` here is refused by this set.
-_HELD: set[tuple[int, int]] = set()
+def inbox_lock(inbox: Folder) -> AbstractContextManager[None]:
+    """Hold the inbox's batch lock on ``INBOX/.goalreport.lock`` (``guard/locks.hold_lock``:
+    released when the process ends, even by SIGKILL, and never by its forked children).
+    Raises ``BatchLocked`` at once when another batch holds it, ``UnsafePath`` when the
+    lock's name is a link, not a regular file, or a second name of another file (a hard
+    link), and ``WriteRefused`` when it cannot be created."""
+    def cannot_create(error: OSError) -> WriteRefused:
+        return WriteRefused(
+            f"cannot create the batch lock {str(inbox.path / LOCK_NAME)!r}: {error.strerror}. "
+            "The inbox must be writable by the user running goalreport.")
 
-
-@contextmanager
-def inbox_lock(inbox: Folder) -> Iterator[None]:
-    """Hold the inbox's batch lock on ``INBOX/.goalreport.lock``; the kernel releases it
-    when the process ends, even by SIGKILL. Raises ``BatchLocked`` at once when another
-    batch holds it, and ``UnsafePath`` when the lock's name is a link, not a regular file,
-    or a second name of another file (a hard link): goalreport never truncates or writes
-    a file someone pointed it to.
-
-    A POSIX record lock (``lockf``) rather than ``flock``: an ``flock`` is shared with
-    every forked child (the bounded reader, render workers), so after a SIGKILL of the
-    batch a still-running child would keep the inbox locked; a ``lockf`` lock belongs to
-    this process alone. The file is never closed elsewhere while held (closing any
-    descriptor of it would drop the lock), and it is left in place after the run.
-    """
-    path = inbox.path / LOCK_NAME
-    st = inbox.lstat(LOCK_NAME)
-    if st is not None and (st.st_dev, st.st_ino) in _HELD:  # checked before opening: above
-        raise _locked(inbox.path, str(os.getpid()))
-    try:
-        fd = inbox.open_regular(LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
-                                | os.O_CLOEXEC, 0o644)
-    except OSError as error:
-        raise WriteRefused(
-            f"cannot create the batch lock {str(path)!r}: {error.strerror}. The inbox must "
-            "be writable by the user running goalreport.") from None
-    try:
-        if os.fstat(fd).st_nlink != 1:
-            raise UnsafePath(f"{str(path)!r} is a second name (a hard link) of another file; "
-                             "goalreport does not write into it. Remove it and run again.")
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            if error.errno not in (errno.EWOULDBLOCK, errno.EACCES):
-                raise
-            holder = "".join(c for c in os.pread(fd, 32, 0).decode("ascii", "replace")
-                             if c.isdigit()) or "unknown"
-            raise _locked(inbox.path, holder) from None
-        st = os.fstat(fd)
-        key = (st.st_dev, st.st_ino)
-        _HELD.add(key)
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-            yield
-        finally:
-            _HELD.discard(key)
-    finally:
-        os.close(fd)
-
-
-def _locked(inbox: Path, holder: str) -> BatchLocked:
-    return BatchLocked(f"another goalreport batch is already running on {inbox} "
-                       f"(pid {holder}); this run did nothing")
-
-
-def write_json_atomic(folder: Folder, name: str, data: Any) -> None:
-    """Write ``data`` as JSON to ``name`` in ``folder`` so that readers see the old file
-    or the new one, never a part (``Folder.atomic_file``). Characters that are not
-    printable (a newline or a direction override in a file name) are written as JSON
-    escapes, so whoever reads the file sees them for what they are."""
-    text = _escape_unprintable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
-    try:
-        folder.write_atomic(name, text.encode("utf-8"))
-    except OSError as error:
-        raise WriteRefused(f"cannot write {str(folder.path / name)!r}: {error.strerror}. The "
-                           "reports folder must be writable by the user running goalreport."
-                           ) from None
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _escape_unprintable(text: str) -> str:
-    """JSON text with every non-printable non-ASCII character as a ``\\uXXXX`` escape
-    (the ASCII ones ``json`` escapes itself; all of them sit inside strings)."""
-    return _NON_ASCII.sub(
-        lambda m: m.group(0) if m.group(0).isprintable() else json.dumps(m.group(0))[1:-1],
-        text)
+    return hold_lock(inbox, LOCK_NAME, mode=0o644, cannot_create=cannot_create,
+                     busy=lambda holder: BatchLocked(
+                         f"another goalreport batch is already running on {inbox.path} "
+                         f"(pid {holder}); this run did nothing"))
 
 
 def remove_stale_temps(folder: Folder) -> list[str]:

@@ -22,7 +22,7 @@ import os
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -37,11 +37,11 @@ from goalreport.batch.inbox import (
     inbox_lock,
     remove_stale_temps,
     scan_inbox,
-    write_json_atomic,
 )
 from goalreport.batch.isolated import run_isolated
-from goalreport.batch.state import BatchState, manifest_name, prune_manifests
-from goalreport.delivery.deliver import SendOptions, deliver_in_batch
+from goalreport.batch.state import BatchState, job_key, manifest_name, prune_manifests, same_run
+from goalreport.batch.workbook_job import WorkbookOutcome, run_workbook
+from goalreport.delivery.deliver import SendOptions
 from goalreport.errors import (
     GoalreportError,
     InputProblems,
@@ -50,8 +50,8 @@ from goalreport.errors import (
     WriteRefused,
 )
 from goalreport.guard.safefs import Folder, open_workbook, shown
-from goalreport.jobs import JobOptions, JobResult, run_job
-from goalreport.loading import resolve_dates
+from goalreport.guard.statefile import write_json_atomic
+from goalreport.jobs import JobOptions, JobResult
 
 Status = Literal["done", "skipped", "not ready", "failed"]
 Level = Literal["error", "warning", "info", "debug"]
@@ -300,15 +300,13 @@ class _Batch:
                 item.status = "not ready"
                 item.why = "changed while being checked; left for the next run."
                 return item
-            self.state.forget(name)
+            self.state.drop(name)
             options = replace(self.options, out_dir=report_dir, out_root=self.folders.root)
-            keep = self.send is not None  # the computation crosses back only to be mailed
-            result = run_isolated(lambda: run_job(candidate.path, options,
-                                                  expect=first.identity).handed_back(keep))
+            outcome = run_isolated(run_workbook, candidate.path, options, first.identity,
+                                   self.send)
             if self.send is not None:
-                item.delivery = deliver_in_batch(candidate.path, options, self.send, result,
-                                                 self.log)
-            self._record(item, result)
+                item.delivery = self._mailed(name, outcome)
+            self._record(item, outcome.result)
         except InputProblems as error:
             count = error.count
             item.why = f"{count:,} input problem{'s' if count != 1 else ''}; nothing was written"
@@ -327,6 +325,20 @@ class _Batch:
                        "report it with the detail from the run manifest)"
             item.detail = traceback.format_exc()
         return item
+
+    def _mailed(self, name: str, outcome: WorkbookOutcome) -> dict[str, Any]:
+        """Log who was sent what (each message at debug level, failures as errors) and
+        return the manifest's record of it."""
+        mail, name = outcome.mail, shown(name)
+        if mail is None:
+            self.log("error", f"{name}: nothing was sent: {outcome.unsent}")
+            return outcome.mail_record()
+        for level, line in mail.lines():
+            self.log("debug" if level == "info" else level, f"{name}: {line}")
+        if mail.error:
+            self.log("error", f"{name}: {mail.error}")
+        self.log("info" if mail.ok else "error", f"{name}: mail: {mail.summary()}")
+        return outcome.mail_record()
 
     def _snapshot(self, name: str) -> Snapshot:
         st = self.folders.inbox.lstat(name)
@@ -371,12 +383,12 @@ class _Batch:
             item.why = (f"{len(result.failures)} report{'s' if len(result.failures) != 1 else ''}"
                         " could not be rendered; the sheets were written")
             if written:  # known as our own write, but never skipped as done
-                self.state.remember(item.name, {"written": written})
+                self.state.put(item.name, {"written": written})
             return
         item.status = "done"
         item.why = f"{result.reps} reps as of {result.as_of.isoformat()}, " \
                    f"{len(result.files)} report files"
-        self.state.remember(item.name, {
+        self.state.put(item.name, {
             "fingerprint": result.input_hash, "version": __version__,
             "options": job_key(self.options),
             "settings_as_of": result.settings_as_of.isoformat()
@@ -410,32 +422,6 @@ class _Batch:
             prune_manifests(self.folders.runs)
 
 
-def job_key(options: JobOptions) -> dict[str, Any]:
-    """The options besides the dates that change what a run writes."""
-    return {"html": options.html,
-            "templates": str(options.templates_dir) if options.templates_dir else None,
-            "charts": options.charts, "pdf_tags": options.pdf_tags}
-
-
-def same_run(entry: Mapping[str, Any], options: JobOptions) -> tuple[date, date] | None:
-    """(As Of, report month) when a run with ``options`` today would redo exactly the
-    workbook's last successful run ``entry`` (same goalreport version, same options, same
-    dates), else None. The input fingerprint is compared by the caller. The Settings As Of
-    recorded in ``entry`` stands for the workbook's, since an unchanged input has the same."""
-    if entry.get("version") != __version__ or entry.get("options") != job_key(options):
-        return None
-    try:
-        settings_as_of = _date(entry.get("settings_as_of"))
-        as_of, month = resolve_dates(settings_as_of, as_of=options.as_of,
-                                     month=options.month, today=options.today)
-    except (InputProblems, ValueError, TypeError):
-        return None
-    if (as_of.isoformat(), month.strftime("%Y-%m")) != \
-            (entry.get("as_of"), entry.get("report_month")):
-        return None
-    return as_of, month
-
-
 def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
     return {
         "as_of": options.as_of.isoformat() if options.as_of else None,
@@ -444,7 +430,3 @@ def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
         "templates": str(options.templates_dir) if options.templates_dir else None,
         "jobs": options.jobs, "charts": options.charts,
     }
-
-
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None

@@ -5,23 +5,22 @@ that its own write is not taken for someone's fresh change); and the run manifes
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any, Literal
 
-from goalreport.batch.inbox import write_json_atomic
+from goalreport import __version__
+from goalreport.errors import InputProblems
 from goalreport.guard.safefs import Folder
+from goalreport.guard.statefile import JsonState
+from goalreport.jobs import JobOptions
+from goalreport.loading import resolve_dates
 
-STATE_NAME = ".goalreport-state.json"
-STATE_FORMAT = 1
-#: A state file larger than this is not read (a few KB per workbook is normal).
-MAX_STATE_BYTES = 32 << 20
 #: Manifests kept in DIR/runs; older ones are deleted (about a year of nightly runs).
 KEEP_MANIFESTS = 400
 
 
-class BatchState:
+class BatchState(JsonState):
     """``DIR/.goalreport-state.json``: per workbook name, its last successful run.
 
     Read defensively: a missing file is a first run; one that is too large, not a regular
@@ -29,40 +28,52 @@ class BatchState:
     a warning, and every workbook is simply redone.
     """
 
+    name = ".goalreport-state.json"
+    section = "workbooks"
+    format = 1
+    #: A few KB per workbook is normal.
+    limit = 32 << 20
+    unreadable = "start afresh"
+
     def __init__(self, folder: Folder, log: Callable[[Literal["warning"], str], None]):
-        self.folder, self.log = folder, log
-        self.path = folder.path / STATE_NAME
-        self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            raw = folder.read_small(STATE_NAME, MAX_STATE_BYTES)
-            if raw is None:
-                return
-            data = json.loads(raw.decode("utf-8"))
-            if isinstance(data, dict) and data.get("format") == STATE_FORMAT \
-                    and isinstance(data.get("workbooks"), dict):
-                self.entries = data["workbooks"]
-            else:
-                log("warning", f"{self.path}: unknown state format; every workbook is redone")
-        except Exception as error:  # noqa: BLE001 - any damage means: start afresh
-            log("warning", f"{self.path} is unreadable ({type(error).__name__}: "
-                           f"{str(error)[:200]}); every workbook is redone")
+        super().__init__(folder, warn=lambda line: log("warning", line))
 
-    def get(self, name: str) -> dict[str, Any] | None:
-        entry = self.entries.get(name)
-        return entry if isinstance(entry, dict) else None
+    def damaged(self, error: Exception) -> str:
+        return (f"{self.path} is unreadable ({type(error).__name__}: {str(error)[:200]}); "
+                "every workbook is redone")
 
-    def remember(self, name: str, entry: dict[str, Any]) -> None:
-        self.entries[name] = entry
-        self._save()
+    def unknown_format(self) -> str:
+        return f"{self.path}: unknown state format; every workbook is redone"
 
-    def forget(self, name: str) -> None:
-        """Drop the entry before a run, so a run that fails or is killed is redone."""
-        if self.entries.pop(name, None) is not None:
-            self._save()
 
-    def _save(self) -> None:
-        write_json_atomic(self.folder, STATE_NAME,
-                          {"format": STATE_FORMAT, "workbooks": self.entries})
+def job_key(options: JobOptions) -> dict[str, Any]:
+    """The options besides the dates that change what a run writes."""
+    return {"html": options.html,
+            "templates": str(options.templates_dir) if options.templates_dir else None,
+            "charts": options.charts, "pdf_tags": options.pdf_tags}
+
+
+def same_run(entry: Mapping[str, Any], options: JobOptions) -> tuple[date, date] | None:
+    """(As Of, report month) when a run with ``options`` today would redo exactly the
+    workbook's last successful run ``entry`` (same goalreport version, same options, same
+    dates), else None. The input fingerprint is compared by the caller. The Settings As Of
+    recorded in ``entry`` stands for the workbook's, since an unchanged input has the same."""
+    if entry.get("version") != __version__ or entry.get("options") != job_key(options):
+        return None
+    try:
+        settings_as_of = _date(entry.get("settings_as_of"))
+        as_of, month = resolve_dates(settings_as_of, as_of=options.as_of,
+                                     month=options.month, today=options.today)
+    except (InputProblems, ValueError, TypeError):
+        return None
+    if (as_of.isoformat(), month.strftime("%Y-%m")) != \
+            (entry.get("as_of"), entry.get("report_month")):
+        return None
+    return as_of, month
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def manifest_name(runs: Folder, now: datetime) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -39,12 +39,14 @@ from goalreport.delivery.sendlog import (
     send_lock,
 )
 from goalreport.delivery.smtp import PREFIX, Mailer, load_settings
-from goalreport.errors import DeliveryError, GoalreportError, UnsafePath
+from goalreport.errors import DeliveryError, UnsafePath
 from goalreport.guard.safefs import Folder
 from goalreport.reports.filenames import report_filenames
 from goalreport.reports.formatting import Formatter
 
 State = Literal["sent", "would send", "already sent", "not sent", "held back", "failed"]
+#: How loud a message's line is (``DeliveryReport.lines``).
+Level = Literal["error", "warning", "info"]
 #: States that make the run exit 1: someone who should have mail has none.
 FAILED_STATES = ("failed", "held back")
 TEAM_FILE = "team-summary.pdf"
@@ -110,11 +112,12 @@ class DeliveryReport:
         return ", ".join(f"{count} {state}" for state, count in self.counts().items()) \
             or "nothing to send"
 
-    def lines(self) -> list[tuple[str, str]]:
+    def lines(self) -> list[tuple[Level, str]]:
         """(level, text) per message for the terminal or the batch log: failures and
         held-back reports are errors, reps without an address warnings."""
-        levels = {"failed": "error", "held back": "error", "not sent": "warning"}
-        out = []
+        levels: dict[State, Level] = {"failed": "error", "held back": "error",
+                                      "not sent": "warning"}
+        out: list[tuple[Level, str]] = []
         for d in self.deliveries:
             to = f" <{d.recipient}>" if d.recipient else ""
             what = f": {d.file}" if d.file else ""
@@ -350,28 +353,9 @@ class _Session:
         if redirect:
             return Delivery(who, recipient, file, "sent", f"redirected to {redirect}")
         if key is not None:
-            self.log.record(key, {"who": who, "recipient": recipient, "file": file,
+            self.log.put(key, {"who": who, "recipient": recipient, "file": file,
                                   "sha256": sha256, "message_id": message["Message-ID"],
                                   "sent": self.now.isoformat(timespec="seconds")})
         return Delivery(who, recipient, file, "sent",
                         f"after {attempt.tries} tries" if attempt.tries > 1 else "")
 
-
-def deliver_in_batch(path: Path, options: Any, sending: SendOptions, done: Any,
-                     log: Callable[[Any, str], None]) -> dict[str, Any]:
-    """``batch --send`` for one workbook just run: send, log each line, and return the
-    manifest's record; a failure to send at all is recorded, never raised."""
-    from goalreport.guard.safefs import shown
-    from goalreport.jobs import send_job
-
-    try:
-        report = send_job(path, options, sending, done=done)
-    except GoalreportError as error:
-        log("error", f"{shown(path.name)}: nothing was sent: {error}")
-        return {"ok": False, "error": str(error), "counts": {}, "deliveries": []}
-    for level, line in report.lines():
-        log("debug" if level == "info" else level, f"{shown(path.name)}: {line}")
-    if report.error:
-        log("error", f"{shown(path.name)}: {report.error}")
-    log("info" if report.ok else "error", f"{shown(path.name)}: mail: {report.summary()}")
-    return report.to_json()

@@ -13,25 +13,18 @@ the lock are reached only through its ``Folder`` descriptor, never through a lin
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from goalreport.batch.inbox import write_json_atomic
 from goalreport.core.model import rep_key as same_rep
 from goalreport.errors import DeliveryError
+from goalreport.guard.locks import hold_lock
 from goalreport.guard.safefs import Folder
+from goalreport.guard.statefile import JsonState, reason
 
 LOG_NAME = ".goalreport-sent.json"
 LOCK_NAME = ".goalreport-sent.lock"
-LOG_FORMAT = 1
-#: A log of 20,000 reps is about 8 MiB; anything much larger is not one goalreport wrote.
-LOG_LIMIT = 32 << 20
 MANAGER_KEY = "manager"
 
 Verdict = Literal["send", "already sent", "changed"]
@@ -66,62 +59,36 @@ def decide(entry: dict[str, Any] | None, recipient: str, sha256: str) -> Decisio
                                f"is now {recipient}; use --resend to send it there")
 
 
-class SendLog:
-    """The log of one month's folder (an open ``Folder``); ``record`` saves it at once.
+class SendLog(JsonState):
+    """The log of one month's folder (an open ``Folder``); ``put`` saves it at once.
     Raises ``UnsafePath`` when the log is a link or not a plain file, and
     ``DeliveryError`` when it is too large, not JSON, or not in this format: starting
     afresh would send everything again."""
 
-    def __init__(self, folder: Folder) -> None:
-        self.folder = folder
-        self.path = folder.path / LOG_NAME
-        self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            raw = folder.read_small(LOG_NAME, LOG_LIMIT)
-            if raw is None:
-                return
-            data = json.loads(raw.decode("utf-8"))
-        except RecursionError:
-            raise self._unreadable("too deeply nested") from None
-        except (OSError, ValueError) as error:
-            raise self._unreadable(str(error)) from None
-        if not isinstance(data, dict) or data.get("format") != LOG_FORMAT or \
-                not isinstance(data.get("sent"), dict):
-            raise DeliveryError(
-                f"the send log {str(self.path)!r} is not in a format this goalreport knows. "
+    name = LOG_NAME
+    section = "sent"
+    format = 1
+    #: A log of 20,000 reps is about 8 MiB; anything much larger is not one goalreport wrote.
+    limit = 32 << 20
+    unreadable = "stop"
+    #: An entry that is not an object is taken as never sent.
+    bad_entry = "start afresh"
+    error = DeliveryError
+
+    def damaged(self, error: Exception) -> str:
+        return (f"the send log {str(self.path)!r} cannot be read ({reason(error)}), so "
+                "goalreport cannot tell what was already sent. Move it away to send "
+                "everything again.")
+
+    def unknown_format(self) -> str:
+        return (f"the send log {str(self.path)!r} is not in a format this goalreport knows. "
                 "Move it away to send everything again.")
-        self.entries = data["sent"]
-
-    def _unreadable(self, reason: str) -> DeliveryError:
-        return DeliveryError(
-            f"the send log {str(self.path)!r} cannot be read ({reason}), so goalreport "
-            "cannot tell what was already sent. Move it away to send everything again.")
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        entry = self.entries.get(key)
-        return entry if isinstance(entry, dict) else None
-
-    def record(self, key: str, entry: dict[str, Any]) -> None:
-        self.entries[key] = entry
-        write_json_atomic(self.folder, LOG_NAME, {"format": LOG_FORMAT, "sent": self.entries})
 
 
-@contextmanager
-def send_lock(folder: Folder) -> Iterator[None]:
-    """Hold ``.goalreport-sent.lock`` in ``folder`` (a ``lockf`` lock, gone when the
-    process ends; opened ``O_NOFOLLOW``, a plain file, never truncated); ``DeliveryError``
-    at once when another send holds it, ``UnsafePath`` when it is a link."""
-    fd = folder.open_regular(LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC,
-                             0o600)
-    try:
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            if error.errno not in (errno.EWOULDBLOCK, errno.EACCES):
-                raise
-            raise DeliveryError(
-                f"another 'goalreport send' is sending the reports in {folder.path}; wait for "
-                "it to finish and run again (nothing it sent will be sent twice).") from None
-        yield
-    finally:
-        os.close(fd)
+def send_lock(folder: Folder) -> AbstractContextManager[None]:
+    """Hold ``.goalreport-sent.lock`` in ``folder`` while one ``send`` works on its month
+    (``guard/locks.hold_lock``): ``DeliveryError`` at once when another send holds it,
+    ``UnsafePath`` when it is a link or a second name of another file."""
+    return hold_lock(folder, LOCK_NAME, busy=lambda holder: DeliveryError(
+        f"another 'goalreport send' is sending the reports in {folder.path}; wait for it to "
+        "finish and run again (nothing it sent will be sent twice)."))
