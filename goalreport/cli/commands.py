@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -38,6 +38,10 @@ from goalreport.cli.output import (
     main_errors,
     progress_bar,
 )
+
+if TYPE_CHECKING:
+    from goalreport.delivery.deliver import SendOptions
+    from goalreport.jobs import JobOptions
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,16 +104,11 @@ def check(workbook: Path, as_of: date | None, month: date | None, deals: tuple[P
                       if warnings else "."), err=True)
 
 
-def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: dict[str, Any]
-         ) -> None:
-    from goalreport.jobs import JobOptions, run_job
+def _run(workbook: Path, job: JobOptions, sending: SendOptions | None, *, as_json: bool,
+         quiet: bool, verbose: bool, debug: bool) -> None:
+    """plan, report and run: the job, then with ``sending`` the mail, then what happened."""
+    from goalreport.jobs import run_job
 
-    quiet, verbose, debug, as_json = (options.pop(k) for k in ("quiet", "verbose", "debug",
-                                                               "as_json"))
-    sending = send_options(options, rep_ids=tuple(options.get("rep_ids", ()) or ()))
-    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=plan,
-                     write_progress=progress, render=render,
-                     rep_ids=tuple(options.pop("rep_ids", ()) or ()), **options)
     with main_errors(debug, as_json, quiet), progress_bar(quiet or as_json, "Rendering reports") as bar:
         result = run_job(workbook, job, progress=bar)
     delivery = None
@@ -133,7 +132,7 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
         written = result.written_workbook or workbook
         summary = f"{written}: wrote {', '.join(result.sheets)} for {result.reps} reps " \
                   f"as of {result.as_of.isoformat()}"
-        if render:
+        if job.render:
             summary += f"; {len(result.files)} report files"
         click.echo(summary + ".", err=True)
     for failure in result.failures:
@@ -148,14 +147,21 @@ def _run(workbook: Path, *, plan: bool, progress: bool, render: bool, options: d
 @click.argument("workbook", type=WORKBOOK)
 @job_options
 @common_options
-def plan(workbook: Path, **options: Any) -> None:
+def plan(workbook: Path, as_json: bool, output_workbook: Path | None,
+         deals: tuple[Path, ...], as_of: date | None, month: date | None, quiet: bool,
+         verbose: bool, debug: bool) -> None:
     """Write the Plan and Weekly Plan sheets into WORKBOOK.
 
     \b
     Example:
         goalreport plan team.xlsx --as-of 2026-10-31
     """
-    _run(workbook, plan=True, progress=False, render=False, options=options)
+    from goalreport.jobs import JobOptions
+
+    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_progress=False,
+                     render=False, as_of=as_of, month=month, deals=deals,
+                     output_workbook=output_workbook)
+    _run(workbook, job, None, as_json=as_json, quiet=quiet, verbose=verbose, debug=debug)
 
 
 @cli.command()
@@ -163,7 +169,11 @@ def plan(workbook: Path, **options: Any) -> None:
 @report_options
 @job_options
 @common_options
-def report(workbook: Path, **options: Any) -> None:
+def report(workbook: Path, rep_ids: tuple[str, ...], out_dir: Path | None, charts: bool,
+           html: bool, pdf_tags: bool, jobs: int | None, templates_dir: Path | None,
+           as_json: bool, output_workbook: Path | None, deals: tuple[Path, ...],
+           as_of: date | None, month: date | None, quiet: bool, verbose: bool,
+           debug: bool) -> None:
     """Write Progress and Team Summary into WORKBOOK and render the PDF reports.
 
     PDFs go to DIR/<year>-<month>/ (default DIR: 'reports' beside the workbook).
@@ -172,7 +182,14 @@ def report(workbook: Path, **options: Any) -> None:
     Example:
         goalreport report team.xlsx --month 2026-10 --out reports/
     """
-    _run(workbook, plan=False, progress=True, render=True, options=options)
+    from goalreport.jobs import JobOptions
+
+    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), write_plan=False,
+                     as_of=as_of, month=month, rep_ids=rep_ids, out_dir=out_dir,
+                     templates_dir=templates_dir, jobs=jobs, html=html,
+                     output_workbook=output_workbook, deals=deals, pdf_tags=pdf_tags,
+                     charts=charts)
+    _run(workbook, job, None, as_json=as_json, quiet=quiet, verbose=verbose, debug=debug)
 
 
 @cli.command()
@@ -181,7 +198,11 @@ def report(workbook: Path, **options: Any) -> None:
 @report_options
 @job_options
 @common_options
-def run(workbook: Path, **options: Any) -> None:
+def run(workbook: Path, send: bool, smtp_config: Path | None, no_calendar: bool,
+        rep_ids: tuple[str, ...], out_dir: Path | None, charts: bool, html: bool,
+        pdf_tags: bool, jobs: int | None, templates_dir: Path | None, as_json: bool,
+        output_workbook: Path | None, deals: tuple[Path, ...], as_of: date | None,
+        month: date | None, quiet: bool, verbose: bool, debug: bool) -> None:
     """The monthly job: plan + report in one write, then the PDFs (and with --send,
     mail them).
 
@@ -189,7 +210,16 @@ def run(workbook: Path, **options: Any) -> None:
     Example:
         goalreport run team.xlsx --out reports/ --html
     """
-    _run(workbook, plan=True, progress=True, render=True, options=options)
+    from goalreport.jobs import JobOptions
+
+    job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
+                     month=month, rep_ids=rep_ids, out_dir=out_dir,
+                     templates_dir=templates_dir, jobs=jobs, html=html,
+                     output_workbook=output_workbook, deals=deals, pdf_tags=pdf_tags,
+                     charts=charts)
+    sending = send_options(send, smtp_config=smtp_config, no_calendar=no_calendar,
+                           rep_ids=rep_ids)
+    _run(workbook, job, sending, as_json=as_json, quiet=quiet, verbose=verbose, debug=debug)
 
 
 @cli.command()
@@ -265,7 +295,8 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
           as_json: bool, charts: bool, html: bool, pdf_tags: bool, jobs: int | None,
           templates_dir: Path | None, as_of: date | None, month: date | None, quiet: bool,
-          verbose: bool, debug: bool, **mail: Any) -> None:
+          verbose: bool, debug: bool, send: bool, smtp_config: Path | None,
+          no_calendar: bool) -> None:
     """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
 
     Unchanged workbooks are skipped, workbooks open in Excel or still being copied are
@@ -289,7 +320,8 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,
                              log=batch_log(quiet, verbose or debug), stop=stop,
-                             send=send_options(mail))
+                             send=send_options(send, smtp_config=smtp_config,
+                                               no_calendar=no_calendar))
     if as_json:
         click.echo(json.dumps(manifest.to_json(), indent=2))
     sys.exit(manifest.exit_code)

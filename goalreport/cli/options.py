@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from goalreport.delivery.deliver import SendOptions
 
 #: The WORKBOOK argument of the commands: a file path (it need not exist for ``init``).
 WORKBOOK = click.Path(path_type=Path, dir_okay=False)
@@ -156,10 +159,9 @@ def send_flag(func: Callable[..., Any]) -> Callable[..., Any]:
     return mail_options(func)
 
 
-def send_options(options: dict[str, Any], *, rep_ids: tuple[str, ...] = ()) -> Any:
-    """Pop the mail options out of ``options``; SendOptions when --send was given."""
-    send = options.pop("send", False)
-    smtp_config, no_calendar = options.pop("smtp_config", None), options.pop("no_calendar", False)
+def send_options(send: bool, *, smtp_config: Path | None, no_calendar: bool,
+                 rep_ids: tuple[str, ...] = ()) -> SendOptions | None:
+    """The SendOptions of --send and the mail options; None without --send."""
     if not send:
         return None
     from goalreport.delivery.deliver import SendOptions

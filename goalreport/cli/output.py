@@ -11,11 +11,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from goalreport.errors import GoalreportError, InputProblems, Problem
+
+if TYPE_CHECKING:
+    from goalreport.delivery.deliver import DeliveryReport
 
 
 def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
@@ -69,7 +72,7 @@ def _exit(code: int, message: str) -> None:
     sys.exit(code)
 
 
-def echo_delivery(report: Any, quiet: bool) -> None:
+def echo_delivery(report: DeliveryReport, quiet: bool) -> None:
     """Who got what, one line each on stderr; then the totals."""
     for level, line in report.lines():
         if quiet and level != "error":

@@ -15,7 +15,6 @@ recipient so the caller can carry on with the others. Failures that stop every m
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 import stat
@@ -320,7 +319,3 @@ def _reply(code: int, text: bytes | str) -> str:
 def _os_reason(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
-
-def environment() -> Mapping[str, str]:
-    """The process environment (a function, so callers can pass their own in tests)."""
-    return os.environ
