@@ -15,11 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hostile_files import write_ole
 
 from goalreport.errors import GoalreportError, UnreadableWorkbook
 from goalreport.guard.bounded import run_bounded
 from goalreport.guard.container import DEFAULT_LIMITS, ZipLimits, check_container, open_part_limited
-from hostile_files import write_ole
 
 BOUNDS = {"memory_mb": 256, "seconds": 30}
 
