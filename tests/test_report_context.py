@@ -74,12 +74,24 @@ def test_next_month_plan_lists_weeks_with_working_days_in_it(ana_context: dict) 
     assert plan["label"] == "November 2026"
     assert not plan["ends_year"]
     assert plan["target"] == "$15,000"
-    assert (plan["deals"], plan["leads"], plan["meetings"]) == ("3", "9", "9")
+    # Below 10, counts keep a decimal (issue 29): 3 deals, 9 leads, 9 meetings.
+    assert (plan["deals"], plan["leads"], plan["meetings"]) == ("3.0", "9.0", "9.0")
     # Oct 26 – Nov 1 has no working day in November (Nov 1 is a Sunday): not listed.
     assert [w["starting_iso"] for w in plan["weeks"]] == [
         "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30"]
-    assert plan["weeks"][-1]["spans_months"] is True  # Nov 30 – Dec 4
-    assert plan["weeks"][0]["target"] == "$3,571"  # 15,000 / 21 days × 5
+    # Nov 30 – Dec 4 has one of its days in November: it counts that one.
+    assert plan["weeks"][-1]["spans_months"] is True
+    assert plan["weeks"][-1]["days_here"] == "the rest in December"
+    assert [w["working_days"] for w in plan["weeks"]] == ["5", "5", "5", "5", "1"]
+    # The month's $15,000 by largest remainder over 5, 5, 5, 5 and 1 of its 21 days:
+    # 3,571.43 × 4 and 714.29 → 3,571 × 4 + 714 = 14,998; the two units left go to the
+    # largest remainders (0.43, the earlier weeks first).
+    assert [w["target"] for w in plan["weeks"]] == ["$3,572", "$3,572", "$3,571", "$3,571",
+                                                    "$714"]
+    # 3.0 deals in tenths, 30 × 5/21 = 7.14 (×4) and 1.43: 7, 7, 7, 7, 1 and the tenth
+    # left to the last (0.43); 9.0 leads: 21.43 (×4) and 4.29 → 22, 22, 21, 21, 4.
+    assert [w["deals"] for w in plan["weeks"]] == ["0.7", "0.7", "0.7", "0.7", "0.2"]
+    assert [w["leads"] for w in plan["weeks"]] == ["2.2", "2.2", "2.1", "2.1", "0.4"]
     # 0.6 deals a week would round up to 1; per day 3 deals / 21 days = 0.14 → one decimal.
     assert plan["daily"]["deals"] == "0.1"
     assert plan["daily"]["leads"] == "0.4"  # 9 / 21
@@ -100,7 +112,7 @@ def test_funnel_against_assumptions_with_sources(ana_context: dict) -> None:
     assert rows["Leads"]["year"] == "60"
     # Annual leads 180,000 / 5,000 × 3 = 108; to date × 150,000 / 180,000 = 90.
     assert rows["Leads"]["objective"] == "90"
-    assert rows["Deals won"]["month_objective"] == "3"  # 15,000 / 5,000
+    assert rows["Deals won"]["month_objective"] == "3.0"  # 15,000 / 5,000, below 10
     assert rows["Close rate (won ÷ leads)"]["year"] == "30.0%"  # 18 / 60
     assert rows["Close rate (won ÷ leads)"]["source"] == "default: 1 in 3"
     sources = {a["name"]: a["source"] for a in ana_context["funnel"]["assumptions"]}

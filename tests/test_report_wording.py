@@ -58,7 +58,8 @@ EXPECTED = {
         ("Low close rate: you won 0 of 10 leads (0%) against the 33% the plan counts on. "
          "Qualify leads before you meet them and follow up every proposal."),
         "Focus time skipped: 7.5 hours logged against 77.4 planned (3 a week).",
-        "Measurable — Activity is being logged (since May 4, 2026 in the last 90 days).",
+        ("Measurable — You logged 10 leads, 5 meetings and 7.5 focus hours in the last 90 "
+         "days."),
         "Timed — Goal year 2026: Jan 1, 2026 – Dec 31, 2026.",
         "Specific — $100,000 from new clients and $0 from repeat clients.",
     ],
@@ -68,7 +69,7 @@ EXPECTED = {
         "the gap closes with about 1.6 meetings a week for the rest of the year.",
         "you won 0 of 10 leads (0%) against the 33% the plan counts on.",
         "Focus time skipped: 7.5 hours logged against 77.4 planned (3 a week).",
-        "(since 4 May 2026 in the last 90 days).",
+        "You logged 10 leads, 5 meetings and 7.5 focus hours in the last 90 days.",
         "Timed — Goal year 2026: 1 Jan 2026 – 31 Dec 2026.",
         "Specific — £100,000 from new clients and £0 from repeat clients.",
     ],
@@ -78,7 +79,7 @@ EXPECTED = {
         "the gap closes with about 1,6 meetings a week for the rest of the year.",
         "you won 0 of 10 leads (0 %) against the 33 % the plan counts on.",
         "Focus time skipped: 7,5 hours logged against 77,4 planned (3 a week).",
-        "(since 04.05.2026 in the last 90 days).",
+        "You logged 10 leads, 5 meetings and 7,5 focus hours in the last 90 days.",
         "Timed — Goal year 2026: 01.01.2026 – 31.12.2026.",
         "Specific — 100.000 € from new clients and 0 € from repeat clients.",
     ],

@@ -114,7 +114,10 @@ def test_every_chart_reference_holds_its_cached_values(written: Path) -> None:
         "Achieved", "Achieved", "Slightly behind", "At risk", "Behind"]
     for chart in charts_of(written):
         for s in series(chart):
-            assert cells(ws, str(s["cat_ref"])) == s["categories"]
+            # Names are text cells; months are dates, cached as the Locale shows them.
+            shown_categories = [f"{c:%b %Y}" if isinstance(c, dt.datetime) else c
+                                for c in cells(ws, str(s["cat_ref"]))]
+            assert shown_categories == s["categories"]
             assert cells(ws, str(s["name_ref"])) == [s["name"]]
             shown = [None if v is None else float(v) for v in cells(ws, str(s["ref"]))]
             assert shown == s["values"]
@@ -129,8 +132,17 @@ def test_line_chart_is_the_team_cumulative_against_plan_with_as_of(written: Path
     assert line.findtext(".//c:title//a:t", "", NS) == (
         "Team cumulative actual against plan, as of Dec 31, 2026")
     plan, actual, marker = series(line)
-    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    # Issue 29: the months are real dates in the cells, shown as month and year like
+    # Plan's Month, and the chart labels them in the Locale ("Jan 2026"), not "2026-01".
+    months = [dt.date(2026, m, 1).strftime("%b %Y") for m in range(1, 13)]
     assert plan["categories"] == months
+    assert line.find(".//c:catAx/c:numFmt", NS).attrib == {  # type: ignore[union-attr]
+        "formatCode": "mmm yyyy", "sourceLinked": "0"}
+    ws = openpyxl.load_workbook(written)["Team Summary"]
+    month_cells = ws[str(actual["cat_ref"]).split("!")[1].replace("$", "")]
+    assert [row[0].value for row in month_cells] == [
+        dt.datetime(2026, m, 1) for m in range(1, 13)]
+    assert {row[0].number_format for row in month_cells} == {"mmmm yyyy"}
     assert plan["name"] == "Plan (cumulative)" and plan["values"][-1] == 5000.0
     values = plan["values"]
     assert all(a < b for a, b in pairwise(values))  # type: ignore[operator, arg-type]

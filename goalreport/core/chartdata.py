@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.model import Settings
-from goalreport.core.phrases import Day, Phrase, Say
+from goalreport.core.phrases import Day, Month, Phrase, Say
 from goalreport.core.progress import status_of
 from goalreport.core.results import Computation, TeamTotals
 from goalreport.core.tables import Chart, ChartSeries, Column, SheetBlock
@@ -61,27 +61,24 @@ def _team_rank_key(team: TeamTotals) -> tuple[bool, Fraction, str]:
     return (team.attainment is None, -(team.attainment or Fraction(0)), team.team.casefold())
 
 
-def _month_label(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def cumulative_block(computation: Computation, say: Say = str) -> SheetBlock:
-    """One row per month of the goal year: cumulative plan, cumulative actual up to As
-    Of, and the As Of marker (the actual at As Of, in its month's row only)."""
+    """One row per month of the goal year: the month (a real date, its first day, shown
+    as month and year like Plan's Month), cumulative plan, cumulative actual up to As Of,
+    and the As Of marker (the actual at As Of, in its month's row only)."""
     as_of = computation.as_of
-    plan: dict[str, Decimal] = {}
+    plan: dict[date, Decimal] = {}
     for day, value in team_series(computation.results, "cumulative_plan"):
-        plan[_month_label(day)] = value  # the year end may repeat the last month end
-    actual: dict[str, Decimal] = {}
+        plan[day.replace(day=1)] = value  # the year end may repeat the last month end
+    actual: dict[date, Decimal] = {}
     for day, value in team_series(computation.results, "cumulative_actual"):
         if day <= as_of:
-            actual[_month_label(day)] = value
-    marker_month = _month_label(as_of)
+            actual[day.replace(day=1)] = value
+    marker_month = as_of.replace(day=1)
     rows = tuple(
         (month, value, actual.get(month),
          actual.get(month) if month == marker_month else None)
         for month, value in plan.items())
-    columns = (Column("Month"), Column("Plan (cumulative)", "money"),
+    columns = (Column("Month", "month"), Column("Plan (cumulative)", "money"),
                Column("Actual (cumulative)", "money"),
                Column(say(Phrase.of("As Of {as_of}", as_of=Day(as_of))), "money"))
     return SheetBlock(f"Team cumulative actual against plan ({_NOTE})", columns, rows)
@@ -103,6 +100,8 @@ def team_summary_charts(computation: Computation, settings: Settings, say: Say =
               (ChartSeries(1, "value"), ChartSeries(3, "goal")), status_column=2),
         Chart("line", say(Phrase.of("Team cumulative actual against plan, as of {as_of}",
                                     as_of=as_of)), 1, 0,
-              (ChartSeries(1, "plan"), ChartSeries(2, "actual"), ChartSeries(3, "marker"))),
+              (ChartSeries(1, "plan"), ChartSeries(2, "actual"), ChartSeries(3, "marker")),
+              category_labels=tuple(say(Phrase.of("{month}", month=Month(row[0])))
+                                    for row in line.rows)),
     )
     return (bars, line), tuple(charts)

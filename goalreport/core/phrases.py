@@ -38,6 +38,14 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Month:
+    """A month (its first day), abbreviated with its year as the Locale writes it
+    ("Jan 2026", "Jan. 2026"): a chart's month labels."""
+
+    value: date
+
+
+@dataclass(frozen=True)
 class Percent:
     """A share (0.95 → "95%"), whole percent in the Locale's pattern."""
 
@@ -60,7 +68,7 @@ class Count:
     value: int
 
 
-Value = Money | Day | Percent | Number | Count | str | int
+Value = Money | Day | Month | Percent | Number | Count | str | int
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,15 @@ class Phrase:
             return self.template
         return self.template.format(**{name: show(value) for name, value in self.values})
 
+    def headed(self) -> tuple[str, Phrase]:
+        """(heading, rest): the literal words before the first ": " ("Too few leads") and
+        the sentence after them, so a report can set the heading in bold instead of
+        writing a label of its own before it; ("", self) when the sentence has none."""
+        head, colon, rest = self.template.partition(": ")
+        if not colon or "{" in head or not head.strip():
+            return "", self
+        return head, Phrase(rest, self.values)
+
     def __str__(self) -> str:
         return self.fill(_plain)
 
@@ -89,6 +106,8 @@ def _plain(value: Value) -> str:
         return f"{float(value.amount):,.2f}" if value.daily else f"{float(value.amount):,.0f}"
     if isinstance(value, Day):
         return value.value.isoformat()
+    if isinstance(value, Month):
+        return f"{value.value.year:04d}-{value.value.month:02d}"
     if isinstance(value, Percent):
         return f"{float(value.value):.0%}"
     if isinstance(value, Number):

@@ -29,15 +29,31 @@ def specific(goal: Goal) -> SmartItem:
 
 
 def measurable(recent: Tally, as_of: date) -> SmartItem:
-    """Activity is being logged: anything logged in the 90 days up to As Of."""
+    """Activity is being logged: anything logged in the 90 days up to As Of, said as what
+    was logged ("You logged 21 leads, 45 meetings and 10 closed deals in the last 90
+    days.")."""
     if recent.first_day is None:
         return SmartItem("Measurable", False, Phrase.of(
             "Nothing was logged in the {days} days up to {as_of}: log every lead, meeting "
             "and closed sale so progress can be measured.", days=MEASURABLE_DAYS,
             as_of=Day(as_of)))
+    closed = recent.won_new + recent.won_repeat + recent.lost
+    logged = [(name, value, f"{{{name}}} {word}{'' if amount == 1 else 's'}")
+              for name, value, word, amount in (
+                  ("leads", Count(recent.leads), "lead", recent.leads),
+                  ("meetings", Count(recent.meetings), "meeting", recent.meetings),
+                  ("closed", Count(closed), "closed deal", closed),
+                  ("hours", Number(recent.focus_hours, hours=True), "focus hour",
+                   recent.focus_hours))
+              if amount]
+    if not logged:
+        return SmartItem("Measurable", True, Phrase.of(
+            "Activity was logged in the last {days} days.", days=MEASURABLE_DAYS))
+    items = [text for _, _, text in logged]
+    listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
     return SmartItem("Measurable", True, Phrase.of(
-        "Activity is being logged (since {first} in the last {days} days).",
-        first=Day(recent.first_day), days=MEASURABLE_DAYS))
+        "You logged " + listed + " in the last {days} days.", days=MEASURABLE_DAYS,
+        **{name: value for name, value, _ in logged}))
 
 
 def achievable(

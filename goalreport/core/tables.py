@@ -78,3 +78,6 @@ class Chart:
     series: tuple[ChartSeries, ...]
     #: The block column whose status colours each bar, like the status cells.
     status_column: int | None = None
+    #: The category labels as shown (months in the Locale: "Jan 2026"), for the chart's
+    #: cached values when the category cells are not text; empty: the cells' own text.
+    category_labels: tuple[str, ...] = ()

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -22,7 +23,8 @@ from typing import Any
 
 import jinja2
 
-from goalreport.core.calendar import add_months, month_end
+from goalreport.core.calendar import add_months
+from goalreport.core.monthweeks import month_weeks
 from goalreport.core.results import Computation, RepResult
 from goalreport.errors import TemplateError
 from goalreport.reports.context import goal_year_label
@@ -94,28 +96,25 @@ def first_name(name: str) -> str:
     return (name.split() or [""])[0]
 
 
-def _count(count: int, word: str, fmt: Formatter) -> str:
-    return f"{fmt.count(count)} {word}{'' if count == 1 else 's'}"
+def _count(count: Decimal, word: str, fmt: Formatter) -> str:
+    """"1 deal", "0.8 deals", "3 deals": a figure with a decimal takes the plural."""
+    return f"{fmt.count_shown(count)} {word}{'' if str(count) == '1' else 's'}"
 
 
 def _typical_week(result: RepResult, first: date, fmt: Formatter) -> dict[str, str] | None:
     """The first week of next month with the most of its working days in that month: the
-    week a rep reads as "a normal week"."""
-    last = month_end(first)
-    working = {day for day, _ in result.plan.daily_targets if first <= day <= last}
-    best, best_days = None, 0
-    for week in result.plan.weeks:
-        days = sum(week.week_start + timedelta(days=i) in working for i in range(7))
-        if days > best_days:
-            best, best_days = week, days
-    if best is None:
+    week a rep reads as "a normal week", with the figures the report's plan shows for it
+    (``core.monthweeks``: small counts keep a decimal, the weeks add up to the month)."""
+    month = next((m for m in result.plan.months if m.month == first), None)
+    parts = month_weeks(result.plan, month) if month is not None else ()
+    if not parts:
         return None
-    goal = best.objectives
+    best = max(parts, key=lambda part: len(part.days))  # the first of the longest
     return {"target": fmt.money_whole(best.target),
-            "deals": _count(goal.deals_shown, "deal", fmt),
-            "leads": _count(goal.leads_shown, "lead", fmt),
-            "meetings": _count(goal.meetings_shown, "meeting", fmt),
-            "starting": fmt.short_date(best.week_start)}
+            "deals": _count(best.deals, "deal", fmt),
+            "leads": _count(best.leads, "lead", fmt),
+            "meetings": _count(best.meetings, "meeting", fmt),
+            "starting": fmt.short_date(best.week.week_start)}
 
 
 def rep_email_context(result: RepResult, computation: Computation, fmt: Formatter, *,

@@ -85,17 +85,30 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def nice_ceiling(value: float, ticks: int = 4) -> tuple[float, float]:
-    """(axis maximum, tick step) with a 1/2/2.5/5 × 10^n step covering ``value``."""
+#: Steps of a value axis: 1, 2, 2.5 and 5 × 10^n.
+STEP_FACTORS = (1, 2, 2.5, 5, 10, 20, 25, 50)
+#: An axis has this many steps at least and at most (4 to 8 labels, 0 included).
+FEWEST_STEPS, MOST_STEPS = 3, 7
+
+
+def nice_ceiling(value: float) -> tuple[float, float]:
+    """(axis maximum, tick step) for data up to ``value``: the lowest maximum at or above
+    it that is a whole number of 1/2/2.5/5 × 10^n steps, ``FEWEST_STEPS`` to
+    ``MOST_STEPS`` of them (ties: the count nearer five). So a $240k goal gets a $250k
+    axis in steps of $50k, not $400k, and the top is never more than a fifth empty."""
     if value <= 0:
         return 1.0, 0.25
-    raw = value / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    magnitude = 10 ** math.floor(math.log10(value / MOST_STEPS))
+    best: tuple[tuple[float, int], float, float] | None = None
+    for factor in STEP_FACTORS:
         step = factor * magnitude
-        if step * ticks >= value:
-            return step * ticks, step
-    return 10 * magnitude * ticks, 10 * magnitude  # pragma: no cover - loop always returns
+        steps = math.ceil(value / step - 1e-9)
+        if FEWEST_STEPS <= steps <= MOST_STEPS:
+            key = (steps * step, abs(steps - 5))
+            if best is None or key < best[0]:
+                best = (key, steps * step, step)
+    assert best is not None  # some factor of STEP_FACTORS always gives 3 to 7 steps
+    return best[1], best[2]
 
 
 def _svg(width: int, height: int, body: list[str], title: str) -> Markup:

@@ -5,9 +5,10 @@ Locale and Currency here, so a template override cannot get a figure wrong and t
 golden-file test pins the words a rep reads. Charts arrive as ready ``Markup`` SVG.
 
 Choices the SPEC leaves open (also in the README):
-- Per-period counts (month, week) are rounded up as SPEC §2 says; per-day deals, leads
-  and meetings are shown with one decimal, since rounding 0.3 leads a day up to 1 would
-  triple the ask.
+- Counts needed below 10 keep one decimal, rounded up to the tenth, larger ones are
+  rounded up (``core.monthweeks``), so no deal-and-lead pair contradicts the close rate;
+  per-day deals, leads and meetings have one decimal. Next month's weeks show their days
+  in that month and shares of its figures that add up to them.
 - Objectives to date for the funnel are the annual objectives × expected-to-date ÷ annual
   target: the new/repeat mix is the same every month, so this is exact up to cents.
 - The next month's plan is the original plan; the catch-up amount for that month is shown
@@ -16,13 +17,15 @@ Choices the SPEC leaves open (also in the README):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from goalreport.core.calendar import add_months, month_end
+from goalreport.core.calendar import add_months
 from goalreport.core.model import Settings
+from goalreport.core.monthweeks import MonthWeek, month_weeks, shown_count
+from goalreport.core.phrases import Phrase
 from goalreport.core.results import (
     Assumption,
     Computation,
@@ -97,8 +100,13 @@ def base_context(computation: Computation, settings: Settings, fmt: Formatter,
 
 
 def _objectives(objectives: Objectives, fmt: Formatter) -> dict[str, str]:
-    return {"deals": fmt.count_up(objectives.deals), "leads": fmt.count_up(objectives.leads),
-            "meetings": fmt.count_up(objectives.meetings)}
+    return {"deals": _needed(objectives.deals, fmt), "leads": _needed(objectives.leads, fmt),
+            "meetings": _needed(objectives.meetings, fmt)}
+
+
+def _needed(count: Fraction, fmt: Formatter) -> str:
+    """A count needed as the rep reads it: one decimal below 10 (``core.monthweeks``)."""
+    return fmt.count_shown(shown_count(count))
 
 
 def _month_plan(plan: tuple[MonthPlan, ...], first: date) -> MonthPlan | None:
@@ -114,22 +122,20 @@ def _next_month(result: RepResult, computation: Computation, fmt: Formatter) -> 
                 "message": f"Your goal year ends on {fmt.date(plan.year_end)}. "
                            "Next month's plan comes with next year's goals.",
                 "weeks": []}
-    last = month_end(first)
     days = month.working_days
-    working = {day for day, _ in plan.daily_targets if first <= day <= last}
     weeks = []
-    for week in plan.weeks:
-        in_month = sum(week.week_start + timedelta(days=i) in working for i in range(7))
-        if in_month:
-            spans = in_month < week.working_days
-            weeks.append({
-                "starting": fmt.short_date(week.week_start),
-                "starting_iso": week.week_start.isoformat(),
-                "spans_months": spans,
-                "working_days": str(week.working_days),
-                "target": fmt.money_whole(week.target),
-                **_objectives(week.objectives, fmt),
-            })
+    for part in month_weeks(plan, month):
+        weeks.append({
+            "starting": fmt.short_date(part.week.week_start),
+            "starting_iso": part.week.week_start.isoformat(),
+            "spans_months": part.spans_months,
+            # A week running into another month says which of its days are this one's.
+            "days_here": _days_here(part, first, fmt) if part.spans_months else "",
+            "working_days": str(len(part.days)),
+            "target": fmt.money_whole(part.target),
+            "deals": fmt.count_shown(part.deals), "leads": fmt.count_shown(part.leads),
+            "meetings": fmt.count_shown(part.meetings),
+        })
     catch_up = next((amount for day, amount in progress.catch_up if day == first), None)
     return {
         "label": fmt.month(first),
@@ -152,6 +158,14 @@ def _next_month(result: RepResult, computation: Computation, fmt: Formatter) -> 
     }
 
 
+def _days_here(part: MonthWeek, first: date, fmt: Formatter) -> str:
+    """The note of a week that spans two months: "Dec 1 – 4 in December" for one that
+    started in the month before, "the rest in December" for one that runs into the next."""
+    if part.week.week_start < first:
+        return f"{fmt.day_range(part.days[0], part.days[-1])} in {fmt.month_name(first)}"
+    return f"the rest in {fmt.month_name(add_months(first, 1))}"
+
+
 def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict[str, Any]:
     plan, progress = result.plan, result.progress
     year, month = progress.funnel_year, progress.funnel_month
@@ -164,9 +178,9 @@ def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict
         return {
             "stage": label,
             "month": fmt.count(month_value),
-            "month_objective": fmt.count_up(getattr(month_obj, field)) if month_obj else fmt.BLANK,
+            "month_objective": _needed(getattr(month_obj, field), fmt) if month_obj else fmt.BLANK,
             "year": fmt.count(year_value),
-            "objective": fmt.count_up(getattr(to_date, field) * share),
+            "objective": _needed(getattr(to_date, field) * share, fmt),
             "source": "",
         }
 
@@ -374,7 +388,7 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
         "funnel": _funnel(result, computation, fmt),
         "focus": _focus(result, fmt),
         "achievements": _achievements(result, fmt),
-        "suggestions": [{"stage": s.stage, "message": fmt.say(s.message)}
+        "suggestions": [_suggestion(s.stage, s.message, fmt)
                         for s in progress.suggestions[:TOP_SUGGESTIONS]],
         "more_suggestions": [s.stage for s in progress.suggestions[TOP_SUGGESTIONS:]],
         "reassess": _reassess(result, fmt),
@@ -382,6 +396,16 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                   for item in plan.smart],
     })
     return context
+
+
+def _suggestion(stage: str, message: Phrase | str, fmt: Formatter) -> dict[str, str]:
+    """A suggestion as the report lists it: its own heading in bold ("Too few leads"),
+    then the rest of the sentence; never a label of ours before its heading. A sentence
+    without a heading is headed by its stage ("Leads")."""
+    heading, rest = (message if isinstance(message, Phrase) else Phrase(message)).headed()
+    return {"stage": stage, "heading": heading or stage[:1].upper() + stage[1:],
+            "message": fmt.say(rest),
+            "text": fmt.say(message)}
 
 
 def cumulative_description(actual: Decimal, expected: Decimal, forecast: Decimal,

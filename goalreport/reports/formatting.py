@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import re
 from datetime import date as Date
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton, get_month_names
 from babel.numbers import (
     format_compact_currency,
     format_currency,
@@ -44,6 +45,32 @@ def _decimal(value: Number) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
+
+
+#: A locale's month abbreviations are cut to one width when at least this many of the
+#: twelve already have it (en_GB: eleven of three letters, and "Sept").
+SAME_WIDTH = 9
+
+
+@lru_cache(maxsize=64)
+def _axis_months(locale: str) -> tuple[str, ...]:
+    """The twelve abbreviated month names of ``locale`` for an axis. Where all but a few
+    have one width of three or more and the longer ones, cut to it, are still the start
+    of their month's name and still tell the months apart ("Sept" → "Sep"), they are cut;
+    otherwise (fr: "janv.", "mars", "juil."; ja: "9月", "10月") the locale's own
+    abbreviations stay."""
+    short = [format_skeleton("MMM", Date(2026, month, 1), locale=locale)
+             for month in range(1, 13)]
+    full = list(get_month_names("wide", "stand-alone", locale=locale).values())
+    widths = [len(name) for name in short]
+    width = max(set(widths), key=lambda w: (widths.count(w), -w))
+    if width < 3 or widths.count(width) < SAME_WIDTH or min(widths) < width:
+        return tuple(short)
+    cut = [name[:width] for name in short]
+    if len(set(cut)) < 12 or not all(
+            name.casefold().startswith(c.casefold()) for c, name in zip(cut, full, strict=True)):
+        return tuple(short)
+    return tuple(cut)
 
 
 class Formatter:
@@ -108,11 +135,15 @@ class Formatter:
             return self.BLANK
         return format_decimal(_decimal(value).quantize(Decimal(1)), locale=self.locale)
 
-    def count_up(self, value: Number | None) -> str:
-        """A count rounded up, as SPEC §2 says counts needed are shown."""
+    def count_shown(self, value: Decimal | None) -> str:
+        """A count as the core rounded it (``core.monthweeks``): whole (``12``) or with
+        its one decimal (``0.8``, ``0,8``)."""
         if value is None:
             return self.BLANK
-        return self.count(math.ceil(value))
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            return format_decimal(value, format="#,##0.0", locale=self.locale)
+        return self.count(value)
 
     def rate(self, value: Number | None) -> str:
         """A small per-day rate with one decimal: ``0.4``."""
@@ -146,6 +177,8 @@ class Formatter:
                 self.money_whole(value.amount)
         if isinstance(value, phrases.Day):
             return self.date(value.value)
+        if isinstance(value, phrases.Month):
+            return self.month_year_short(value.value)
         if isinstance(value, phrases.Percent):
             return self.percent_whole(value.value)
         if isinstance(value, phrases.Count):
@@ -164,10 +197,28 @@ class Formatter:
         """Day and month only, for week rows: ``Oct 5``."""
         return format_skeleton("MMMd", value, locale=self.locale)
 
+    def day_range(self, first: Date, last: Date) -> str:
+        """Days without the year, for the part of a week in a month: ``Dec 1 – 4``,
+        ``1–4 Dec``, ``1.–4. Dez.``; one day alone when ``first`` is ``last``."""
+        return format_interval(first, last, "MMMd", locale=self.locale)
+
     def month(self, value: Date) -> str:
         """Month and year: ``October 2026`` / ``Oktober 2026``."""
         return format_skeleton("yMMMM", value, locale=self.locale)
 
+    def month_name(self, value: Date) -> str:
+        """The month alone: ``December`` / ``Dezember``."""
+        return format_date(value, "LLLL", locale=self.locale)
+
+    def month_year_short(self, value: Date) -> str:
+        """Abbreviated month and year, the month as on the axes: ``Sep 2026`` (en_GB's
+        own is "Sept 2026", de_DE's "Sept. 2026"), ``2026年9月``."""
+        pattern = self.locale.datetime_skeletons["yMMM"].pattern
+        month = "'" + self.month_short(value).replace("'", "''") + "'"
+        return format_date(value, re.sub(r"(?<!')\b[ML]{3}\b(?!')", month, pattern, count=1),
+                           locale=self.locale)
+
     def month_short(self, value: Date) -> str:
-        """Abbreviated month for chart axes: ``Oct``."""
-        return format_skeleton("MMM", value, locale=self.locale)
+        """Abbreviated month for chart axes, all twelve of one width where the locale
+        nearly has it: ``Oct``; en_GB's ``Sept`` is ``Sep`` beside ``Aug`` and ``Oct``."""
+        return _axis_months(str(self.locale))[value.month - 1]

@@ -66,6 +66,9 @@ class ChartData:
     series: tuple[SeriesData, ...]
     #: Number format of the value axis.
     axis_format: str
+    #: Number format of the category axis for categories that are numbers (months as
+    #: dates: "mmm yyyy"); "General" takes the cells' own (names, text).
+    category_format: str = "General"
 
 
 def sheet_reference(sheet: str, column: int, first: int, last: int | None = None) -> str:
@@ -93,8 +96,9 @@ def resolve(table: SheetTable, chart: Chart, layout: SheetLayout, sheet_name: st
     place = layout.blocks[chart.block]
     first = place.first_data_row()
     last = max(first + len(block.rows) - 1, first)
-    categories = tuple("" if row[chart.categories] is None else str(row[chart.categories])
-                       for row in block.rows)
+    categories = chart.category_labels or tuple(
+        "" if row[chart.categories] is None else str(row[chart.categories])
+        for row in block.rows)
     statuses = ([str(row[chart.status_column]) for row in block.rows]
                 if chart.status_column is not None else [])
     series = []
@@ -113,9 +117,13 @@ def resolve(table: SheetTable, chart: Chart, layout: SheetLayout, sheet_name: st
         axis = "0%"
     elif value_kind == "money":
         axis = axis.replace(".00", "")  # whole currency units on the axis
+    category_kind = block.columns[chart.categories].kind
+    # Month cells are dates: the axis shows them abbreviated, like the cached labels.
+    category_format = (formats.get("month", "mmm yyyy").replace("mmmm", "mmm")
+                       if category_kind == "month" else "General")
     return ChartData(chart.kind, chart.title,
                      sheet_reference(sheet_name, chart.categories, first, last),
-                     categories, tuple(series), axis)
+                     categories, tuple(series), axis, category_format)
 
 
 def _esc(text: str) -> str:
@@ -225,7 +233,9 @@ def _axes(data: ChartData) -> str:
     return (
         f'<c:catAx><c:axId val="{cat_id}"/><c:scaling><c:orientation val="minMax"/>'
         '</c:scaling><c:delete val="0"/><c:axPos val="b"/>'
-        '<c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/>'
+        f'<c:numFmt formatCode="{_esc(data.category_format)}" '
+        f'sourceLinked="{1 if data.category_format == "General" else 0}"/>'
+        '<c:majorTickMark val="none"/>'
         '<c:minorTickMark val="none"/><c:tickLblPos val="low"/>'
         f'<c:spPr><a:ln w="9525">{_fill(MUTED)}</a:ln></c:spPr>'
         f'{_text_props(8, INK, rotation=rotation)}<c:crossAx val="{val_id}"/>'

@@ -27,10 +27,11 @@ STATUS_FILLS = {
     "Behind": "FFFFC7CE",
 }
 #: Number format codes by column kind (money and dates are built from the locale).
+#: "number" (Focus Hours) is General: 29 hours show as 29 and 12.5 as 12.5, not 29.00.
 FORMAT_CODES = {
     "percent": "0.0%",
     "integer": "#,##0",
-    "number": "#,##0.00",
+    "number": "General",
 }
 #: Dates when the locale's pattern cannot be written as an Excel format code.
 ISO_DATE = "yyyy-mm-dd"
