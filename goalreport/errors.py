@@ -30,6 +30,9 @@ class Problem:
     #: How many problems this line stands for: more than 1 for the line naming the rest
     #: of a kind compactly ("Reps rows 8-100001: 99,994 more rows …").
     count: int = field(default=1, compare=False)
+    #: The long version, shown only with --verbose (every region's holidays), so the
+    #: line itself stays short enough to read on every run.
+    detail: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"

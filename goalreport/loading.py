@@ -134,7 +134,7 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     from goalreport.core.engine import compute
     from goalreport.core.sheets import computed_tables
     from goalreport.reports.formatting import Formatter
-    from goalreport.workbook.activity import history_warnings
+    from goalreport.workbook.activity import history_warnings, inactive_activity_warnings
     from goalreport.workbook.problemlist import condense
     from goalreport.workbook.reader import read_for_check
     from goalreport.writeback.package import inspect_package
@@ -153,7 +153,8 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     except InputProblems as problems:
         raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
                             condense(read_warnings)) from None
-    warnings = [*read_warnings, *history_warnings(data, as_of)]
+    warnings = [*read_warnings, *history_warnings(data, as_of),
+                *inactive_activity_warnings(data, report_month)]
     try:
         computation = compute(data, as_of=as_of, report_month=report_month)
     except InputProblems as problems:

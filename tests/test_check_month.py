@@ -30,7 +30,7 @@ def test_check_lists_a_future_month_beside_the_cell_problems(tmp_path: Path) -> 
         "or $1,000.50."),
         (f"Error: --month: {month:%Y-%m} has not started yet (today is {today}). Give a "
         "month that has begun, or --as-of to plan ahead."),
-        "2 input problems; nothing was written. Fix them and run again.",
+        "2 input problems. Fix them and run check again.",
     ]
 
 
@@ -40,7 +40,6 @@ def test_check_with_only_a_future_month_names_it_alone(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(path), "--month", f"{month:%Y-%m}"],
                                 catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == ("1 input problem; nothing was written. Fix "
-                                              "them and run again.")
+    assert result.output.splitlines()[-1] == "1 input problem. Fix it and run check again."
     assert result.output.splitlines()[0].startswith(f"Error: --month: {month:%Y-%m} has not "
                                                    "started yet")

@@ -23,6 +23,9 @@ from goalreport.workbook.values import ValueProblem, parse_email
     ("<ana@example.com>", "ana@example.com"),
     ("mailto:ana@example.com", "ana@example.com"),
     ("chloé.5@exämple.com", "chloé.5@exämple.com"),
+    # Issue 29: as Outlook copies it; the display name is left out.
+    ("Ana Lima <ana@example.com>", "ana@example.com"),
+    ('"Lima, Ana" <ana@example.com>', "ana@example.com"),
 ])
 def test_email_cells_that_are_one_address(cell: str, address: str) -> None:
     assert parse_email(cell) == address
@@ -35,9 +38,11 @@ def test_email_cells_that_are_one_address(cell: str, address: str) -> None:
                     "ana@example.com, or leave it empty.")),
     ("ana@example.com; ben@example.com", ("'ana@example.com; ben@example.com' holds more than "
      "one address: write one address per cell, or leave it empty.")),
-    ("Ana Lima <ana@example.com>", ("'Ana Lima <ana@example.com>' is not an email address: "
-                                   "write one address such as ana@example.com, or leave it "
-                                   "empty.")),
+    ("Ana Lima <ana@example.com>, Ben <ben@example.com>", (
+        "'Ana Lima <ana@example.com>, Ben <ben@example.com>' holds more than one address: "
+        "write one address per cell, or leave it empty.")),
+    ("ana@example.com <ben@example.com>", ("'ana@example.com <ben@example.com>' holds more "
+     "than one address: write one address per cell, or leave it empty.")),
     ("ana@example.com\nBcc: x@evil.com", ("'ana@example.com Bcc: x@evil.com' holds more than "
      "one address: write one address per cell, or leave it empty.")),
 ])
@@ -59,7 +64,7 @@ def test_check_names_a_malformed_email_and_manager_email(make_workbook) -> None:
         "as ana@example.com, or leave it empty."),
         ("Error: Settings!B4: 'boss@' is not an email address: write one address such as "
         "ana@example.com, or leave it empty."),
-        "2 input problems; nothing was written. Fix them and run again.",
+        "2 input problems. Fix them and run check again.",
     ]
 
 

@@ -59,7 +59,7 @@ def test_check_of_100000_reps_with_no_goal_prints_a_few_lines(no_goals: Path) ->
         *(no_goal.format(row=row, rep=row - 1) for row in range(3, 8)),
         ("Error: Reps rows 8-100001: 99,994 more rows with the same kind of problem as Reps "
          "row 3 above."),
-        "99,999 input problems; nothing was written. Fix them and run again.",
+        "99,999 input problems. Fix them and run check again.",
     ]
 
 
@@ -104,4 +104,4 @@ def test_quiet_check_prints_errors_only(make_workbook) -> None:
     assert broken.returncode == 1
     assert broken.stderr == (
         "Error: Goals!D3: 'many' is not an amount of money. Write a number such as 1000 or "
-        "$1,000.50.\n1 input problem; nothing was written. Fix them and run again.\n")
+        "$1,000.50.\n1 input problem. Fix it and run check again.\n")

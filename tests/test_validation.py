@@ -121,7 +121,7 @@ CASES = [
         id="locale"),
     pytest.param(
         setting("Holiday Country", "ZZ"),
-        "Settings!B4: 'ZZ' is not a country with known public holidays. Write an ISO country code such as US, GB, DE or FR, or leave it empty.",
+        "Settings!B4: 'ZZ' is not a country with known public holidays. Write an ISO country code, with its region where the regions differ, such as US, GB-ENG, DE-BY or FR, or leave it empty.",
         id="country"),
     pytest.param(
         setting("Holiday Country", "US-XX"),
@@ -247,9 +247,8 @@ def test_warnings_do_not_stop_a_read(make_workbook):
     sheets["Activity"].append([dt.date(2025, 3, 2), "R1", "lead", None, None, None, None])
     sheets["Settings"].append(["Favourite Colour", "blue"])
     data = read_workbook(make_workbook(sheets))
+    # R2's March lead is old news by June (issue 29): the reader says nothing about it.
     assert format_problems(data.warnings).splitlines() == [
-        ("warning: Activity sheet: activity of inactive rep R2 (1 day) counts in team "
-         "history only."),
         ("warning: Settings!A4: 'Favourite Colour' is not a setting goalreport knows, so it is "
         "ignored. Known settings: Company, Currency, Locale, Fiscal Year Start, Working Days, "
         "Holiday Country, As Of, Default Close Rate, Default Meetings per Lead, Default Avg "

@@ -139,9 +139,9 @@ def test_month_weeks_split_by_largest_remainder() -> None:
     weights = [5, 4, 5, 3, 1]
     assert split_count(Decimal("3.6"), weights) == tuple(
         Decimal(x) for x in ("1.0", "0.8", "1.0", "0.6", "0.2"))
-    assert split_count(Decimal("13"), weights) == tuple(
+    assert split_count(Decimal(13), weights) == tuple(
         Decimal(x) for x in ("3.6", "2.9", "3.6", "2.2", "0.7"))
-    assert split_count(Decimal("60"), [5, 5, 5, 5]) == (Decimal(15),) * 4
+    assert split_count(Decimal(60), [5, 5, 5, 5]) == (Decimal(15),) * 4
     assert [str(shown_count(x)) for x in (Fraction(21, 10), Fraction(201, 100),
                                           Fraction(1233, 100), Fraction(10), Fraction(1, 30))
             ] == ["2.1", "2.1", "13", "10", "0.1"]

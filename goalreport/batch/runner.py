@@ -403,14 +403,14 @@ class _Batch:
     def _report(self, item: BatchItem, prefix: str) -> None:
         levels: dict[Status, Level] = {"done": "info", "skipped": "info",
                                        "not ready": "warning", "failed": "error"}
-        level = levels[item.status]
-        why = f": {item.why}" if item.why else ""
-        name = shown(item.name)
-        self.log(level, f"{prefix}{name}: {item.status}{why} ({item.seconds:.1f} s)")
+        why, name = (f": {item.why}" if item.why else ""), shown(item.name)
+        self.log(levels[item.status], f"{prefix}{name}: {item.status}{why} ({item.seconds:.1f} s)")
         for problem in item.problems:
             self.log("error", f"{name}: {problem}")
-        for warning in item.warnings:
-            self.log("debug", f"{name}: warning: {warning}")
+        if item.warnings:  # one line in every log (issue 29), each warning with --verbose
+            from goalreport.workbook.problemlist import warnings_line
+            self.log("warning", f"{name}: {warnings_line(item.warnings)}")
+            self.log("debug", "\n".join(f"{name}: warning: {w}" for w in item.warnings))
         if item.detail:
             self.log("debug", item.detail.rstrip())
 

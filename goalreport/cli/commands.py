@@ -93,12 +93,12 @@ def check(workbook: Path, as_of: date | None, month: date | None, deals: tuple[P
     """
     from goalreport.jobs import check_workbook
 
-    with main_errors(debug, quiet=quiet):
+    with main_errors(debug, quiet=quiet, verbose=verbose, wrote=False):
         notes = check_workbook(workbook, today=date.today(), as_of=as_of, month=month,
                                deals=deals)
     warnings = [note for note in notes if note.severity != "info"]
     if not quiet:
-        echo_problems(notes, "Warning")
+        echo_problems(notes, "Warning", verbose)
         click.echo(f"{workbook}: no problems found"
                    + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''})."
                       if warnings else "."), err=True)
@@ -109,7 +109,8 @@ def _run(workbook: Path, job: JobOptions, sending: SendOptions | None, *, as_jso
     """plan, report and run: the job, then with ``sending`` the mail, then what happened."""
     from goalreport.jobs import run_job
 
-    with main_errors(debug, as_json, quiet), progress_bar(quiet or as_json, "Rendering reports") as bar:
+    with main_errors(debug, as_json, quiet, verbose), \
+            progress_bar(quiet or as_json, "Rendering reports") as bar:
         result = run_job(workbook, job, progress=bar)
     delivery = None
     if sending is not None:
@@ -121,7 +122,7 @@ def _run(workbook: Path, job: JobOptions, sending: SendOptions | None, *, as_jso
         click.echo(json.dumps({**result.to_json(), **({"delivery": delivery.to_json()}
                                                        if delivery else {})}, indent=2))
     if not quiet:
-        echo_problems(result.warnings, "Warning")
+        echo_problems(result.warnings, "Warning", verbose)
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
         if verbose:
@@ -269,7 +270,7 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
                      deals=deals)
     sending = SendOptions(dry_run=dry_run, resend=resend, redirect_to=redirect_to,
                           calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
-    with main_errors(debug, as_json, quiet):
+    with main_errors(debug, as_json, quiet, verbose):
         report = send_job(workbook, job, sending)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))

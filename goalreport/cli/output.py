@@ -21,22 +21,31 @@ if TYPE_CHECKING:
     from goalreport.delivery.deliver import DeliveryReport
 
 
-def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str) -> None:
+def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str,
+                  verbose: bool = False) -> None:
     """Each problem on its own line, sorted by sheet, row and column, each kind cut to its
     first few lines plus one line naming the rest of its cells (workbook/problemlist);
-    "info" lines (what check recognised, such as a CRM export) stand alone."""
+    "info" lines (what check recognised, such as a CRM export) stand alone, in the order
+    they were read. With ``verbose``, a problem's long version (``Problem.detail``)
+    follows it, indented."""
     from goalreport.workbook.problemlist import condense
 
-    for problem in condense(problems):
+    infos = [problem for problem in problems if problem.severity == "info"]
+    for problem in [*infos, *condense(p for p in problems if p.severity != "info")]:
         click.echo(str(problem) if problem.severity == "info" else f"{label}: {problem}",
                    err=True)
+        if verbose and problem.detail:
+            click.echo(f"  {problem.detail}", err=True)
 
 
 @contextmanager
-def main_errors(debug: bool, as_json: bool = False, quiet: bool = False) -> Iterator[None]:
+def main_errors(debug: bool, as_json: bool = False, quiet: bool = False,
+                verbose: bool = False, wrote: bool = True) -> Iterator[None]:
     """Turn goalreport's errors into messages and exit codes; tracebacks only with --debug.
     With --json the failure is also described on stdout, so scripts always get JSON.
-    With --quiet only errors are printed, not warnings."""
+    With --quiet only errors are printed, not warnings; with --verbose their long
+    versions too. ``wrote``: the command writes, so its closing line says nothing was
+    written (``check`` never writes, and says so no more)."""
     try:
         yield
     except InputProblems as error:
@@ -45,11 +54,13 @@ def main_errors(debug: bool, as_json: bool = False, quiet: bool = False) -> Iter
         if as_json:
             _echo_json_failure(error, error.problems, error.warnings)
         if not quiet:
-            echo_problems(error.warnings, "Warning")
-        echo_problems(error.problems, "Error")
+            echo_problems(error.warnings, "Warning", verbose)
+        echo_problems(error.problems, "Error", verbose)
         count = error.count
-        _exit(error.exit_code, f"{count:,} input problem{'s' if count != 1 else ''}; "
-                               "nothing was written. Fix them and run again.")
+        problems = f"{count:,} input problem{'s' if count != 1 else ''}"
+        _exit(error.exit_code, f"{problems}; nothing was written. Fix them and run again."
+              if wrote else f"{problems}. Fix {'it' if count == 1 else 'them'} and run "
+                            "check again.")
     except GoalreportError as error:
         if debug:
             raise

@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-
-from goalreport.core.calendar import month_end
 from math import ceil
 
+from goalreport.core.calendar import month_end
 from goalreport.core.money import largest_remainder_int, round_half_up
 from goalreport.core.results import MonthPlan, RepPlan, WeekPlan
 

@@ -112,6 +112,8 @@ class ExportSummary:
     #: Rows of an activities export that are not held meetings (calls to do, tasks, …).
     other: int = 0
     duplicates: int = 0
+    #: Rows that repeat deals an export read before held: its label → how many.
+    overlaps: dict[str, int] = field(default_factory=dict)
     typed: int = 0
     inferred: int = 0
 
@@ -119,6 +121,10 @@ class ExportSummary:
         """'Salesforce opportunities report, 412 rows: 96 won, 51 lost, 12 open (ignored)'
         and whatever else was done to the rows (shown after the label)."""
         text = f"{self.title}, {self.rows} row{'s' if self.rows != 1 else ''}: "
+        repeated = sum(self.overlaps.values())
+        if repeated == self.rows and len(self.overlaps) == 1:
+            # A file and a sheet holding the same deals: said once, on the second.
+            return text + f"the same deals as {next(iter(self.overlaps))}, counted once."
         if self.meetings or self.other:
             text += (f"{self.meetings} meeting{'s' if self.meetings != 1 else ''} held, "
                      f"{self.other} other (ignored)")
@@ -126,6 +132,8 @@ class ExportSummary:
             text += f"{self.won} won, {self.lost} lost, {self.open} open (ignored)"
         if self.duplicates:
             text += f"; {self.duplicates} repeated (record already read) counted once"
+        for label, count in self.overlaps.items():
+            text += f"; {count} the same as in {label}, counted once"
         if self.typed:
             text += f"; {self.typed} also typed on the Activity sheet counted once"
         if self.inferred:
@@ -161,7 +169,8 @@ class Findings:
     owners: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: stage text → cells.
     stages: dict[str, list[str]] = field(default_factory=dict)
-    #: (format key, record ID or the whole row) → where first read.
+    #: (format key, record ID or the whole row) → the label of the export it was first
+    #: read in ("Sheet 'SF export Nov'").
     seen: dict[tuple[str, Any], str] = field(default_factory=dict)
 
 
@@ -187,9 +196,13 @@ def read_export(export: ExportRows, rules: DealRules, out: Collector,
         record = row.text("record_id")
         key = (fmt.key, record) if record else (fmt.key, tuple(map(parse_text, values)))
         if key in found.seen:
-            summary.duplicates += 1
+            origin = found.seen[key]
+            if origin == export.label:
+                summary.duplicates += 1
+            else:
+                summary.overlaps[origin] = summary.overlaps.get(origin, 0) + 1
             continue
-        found.seen[key] = row.where
+        found.seen[key] = export.label
         if fmt.activities:
             from goalreport.crm.activities import meeting
 

@@ -7,12 +7,11 @@ run: the reader validates Locale, and this keeps rendering robust if it did not.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date as Date
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, get_month_names

@@ -14,7 +14,7 @@ from typing import Any
 
 from goalreport.core.calendar import goal_year_of, goal_year_span
 from goalreport.core.history import HISTORY_DAYS
-from goalreport.core.model import DayActivity, Rep, WorkbookData
+from goalreport.core.model import DayActivity, WorkbookData
 from goalreport.errors import Problem
 from goalreport.guard.handback import build
 from goalreport.workbook.inputsheets import RepIndex, rep_key
@@ -279,18 +279,27 @@ def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, De
     return (WON_NEW if client_type == "new" else WON_REPEAT), amount
 
 
-def inactive_activity_warning(activity: tuple[DayActivity, ...], reps: tuple[Rep, ...],
-                              sheet: str, out: Collector) -> None:
-    """One warning for all activity of inactive reps (it counts in team history only)."""
-    inactive = {rep.rep_id for rep in reps if not rep.active}
+def inactive_activity_warnings(data: WorkbookData, report_month: date,
+                               sheet: str = "Activity") -> list[Problem]:
+    """One warning for activity of inactive reps dated in the report month or later.
+
+    A rep who left keeps their old activity, and it rightly counts in team history: that
+    is normal, and a warning about it on every run (the sample's R10) teaches a manager
+    to skip warnings. Activity in the report month or later is news: the rep may still
+    sell (Active should be yes), or a Rep ID was mistyped."""
+    inactive = {rep.rep_id for rep in data.reps if not rep.active}
     days: dict[str, int] = defaultdict(int)
-    for record in activity:
-        if record.rep_id in inactive:
+    for record in data.activity:
+        if record.rep_id in inactive and record.day >= report_month:
             days[record.rep_id] += 1
-    if days:
-        listed = _reps_with_days(days)
-        out.warn(f"{sheet} sheet", f"activity of inactive rep{'s' if len(days) > 1 else ''} "
-                 f"{listed} counts in team history only.")
+    if not days:
+        return []
+    many = len(days) > 1
+    return [Problem(f"{sheet} sheet", (
+        f"inactive rep{'s' if many else ''} {_reps_with_days(days)} logged activity from "
+        f"{_day(report_month)} (the report month) on; it counts in team history only. If "
+        f"{'they still sell' if many else 'the rep still sells'}, set Active to yes."),
+        "warning", kind="inactive rep activity")]
 
 
 def history_warnings(data: WorkbookData, as_of: date, sheet: str = "Activity"

@@ -24,14 +24,15 @@ from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
     parse_decimal_amount,
-    parse_email,
     parse_int,
+    parse_mailbox,
     parse_money,
     parse_number,
     parse_ratio,
     parse_text,
     parse_yes_no,
     quote,
+    same_person,
 )
 
 MAX_RAMP_MONTHS = 24
@@ -146,7 +147,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
                      "Start Date, so no ramp is applied. Write the Start Date to ramp them up.")
         reps.append(Rep(
             rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
-            email=row.parse("email", parse_email, out, default="") or "",
+            email=_email(row, name, out),
             team=row.parse("team", parse_text, out, default="") or "",
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,
@@ -156,6 +157,21 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "
                   "header, with at least a Rep ID and a Name.")
     return RepIndex(tuple(reps), rows > 0, frozenset(flawed - {rep_key(r.rep_id) for r in reps}))
+
+
+def _email(row: Row, name: str, out: Collector) -> str:
+    """The rep's address. A display name copied with it ("Olivia Bennett <olivia@…>")
+    is left out, but when it names someone else than the rep's Name the address may be
+    someone else's: a warning, since that rep's numbers would be mailed there."""
+    mailbox = row.parse("email", parse_mailbox, out, default=None)
+    if mailbox is None:
+        return ""
+    shown, address = mailbox
+    if shown and not same_person(shown, name):
+        out.warn(row.cell("email"), f"the address {address} is labelled {shown!r}, but the "
+                 f"rep is {name!r}: their report is mailed there. Check it is their address, "
+                 "and write the address alone to say so.", kind="email of another name")
+    return address
 
 
 def _ramp_months(value: Any) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from goalreport.errors import Problem
 from goalreport.workbook.cellnames import compact_cells
@@ -141,4 +142,46 @@ def condense(problems: Iterable[Problem], keep: int = KEEP) -> list[Problem]:
     return sort_problems([*kept, *condenser.summaries()])
 
 
-__all__ = ["KEEP", "Condenser", "condense", "kind_of", "sort_problems"]
+#: A condensed line: "Goals!C3:C9: 7 more cells with the same kind of warning as Goals!C2 above."
+_REST = re.compile(r"(?P<count>[\d,]+) more \w+ with the same kind of warning as (?P<first>.+) "
+                   r"above\.$")
+#: Kinds a log line names before "and N more kinds".
+LOG_KINDS = 4
+
+
+def warnings_line(warnings: Iterable[str]) -> str:
+    """How many warnings and of which kinds, for one line of a log: each kind as its
+    first warning's place and opening words, ``2 warnings: Settings!B6: Holiday Country
+    GB has no region; Activity sheet: inactive rep R10 logged activity from 1 October
+    2026 (--verbose lists them)``. ``warnings`` are the manifest's texts (``where:
+    message``); a condensed line counts for the warnings it stands for."""
+    kinds: dict[str, list[Any]] = {}  # kind → [its first warning, count]
+    firsts: dict[str, str] = {}  # where → kind
+    total = 0
+    for text in warnings:
+        where, _, message = text.partition(": ")
+        rest = _REST.match(message)
+        if rest:
+            count = int(rest["count"].replace(",", ""))
+            total += count
+            kind = firsts.get(rest["first"])
+            if kind is not None:
+                kinds[kind][1] += count
+                continue
+        total += 0 if rest else 1
+        opening = re.split(r"[:;.]\s|,\s|\s\(|\.$", message, maxsplit=1)[0].strip()
+        words = opening.split()
+        if len(words) > 12:
+            opening = " ".join(words[:12]) + " …"
+        kind = f"{where.partition('!')[0]}\n{_VARYING.sub('…', opening)}"
+        entry = kinds.setdefault(kind, [f"{where}: {opening}", 0])
+        entry[1] += int(rest["count"].replace(",", "")) if rest else 1
+        firsts.setdefault(where, kind)
+    shown = [first + (f" (×{count:,})" if count > 1 else "") for first, count in kinds.values()]
+    more = len(shown) - LOG_KINDS
+    listed = "; ".join(shown[:LOG_KINDS]) + (f"; and {more} more kind{'s' if more != 1 else ''}"
+                                              if more > 0 else "")
+    return f"{total:,} warning{'s' if total != 1 else ''}: {listed} (--verbose lists them)"
+
+
+__all__ = ["KEEP", "Condenser", "condense", "kind_of", "sort_problems", "warnings_line"]

@@ -5,7 +5,8 @@ be opened at all raise ``UnreadableWorkbook``. Warnings (things worth saying tha
 stop a run) travel on ``WorkbookData.warnings`` or on the ``InputProblems``.
 
 What is a warning rather than an error:
-- activity of an inactive rep (it still counts in team history);
+- activity of an inactive rep in the report month or later (``loading`` says so: the
+  reader does not know the report month);
 - activity outside every goal year of its rep (it counts in history only);
 - an active rep with no goal (the engine decides whether the year it needs is missing);
 - unknown setting names, a second sheet or column matching the same name;
@@ -23,7 +24,7 @@ from goalreport.core.model import DayActivity, Goal, Holiday, Settings, TimeOff,
 from goalreport.crm.merge import TypedRow
 from goalreport.crm.sources import export_files, export_sheets, join_exports
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
-from goalreport.workbook.activity import inactive_activity_warning, read_activity
+from goalreport.workbook.activity import read_activity
 from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
@@ -128,7 +129,6 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
         if exports:
             activity, notes, inferred = join_exports(exports, activity, typed or [], reps,
                                                      settings, table.name, out)
-        inactive_activity_warning(activity, reps, table.name, out)
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
             table := read_table(book, SEASONALITY, sheets["seasonality"], out)):

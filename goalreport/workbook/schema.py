@@ -174,7 +174,8 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "Days your team works, such as Mon-Fri or Sun-Thu or Mon,Tue,Thu."),
     SettingSpec("holiday_country", "Holiday Country", "",
                 ("Country", "Holidays Country", "Public Holidays"),
-                "Country whose public holidays are days off, such as US, GB or US-CA."),
+                "Country whose public holidays are days off, with its region where the "
+                "regions differ: US, US-CA, GB-ENG (England), GB-SCT, DE-BY, FR."),
     SettingSpec("as_of", "As Of", "", ("As Of Date", "Report Date"),
                 "Date progress is measured at; leave empty for today."),
     SettingSpec("default_close_rate", "Default Close Rate", "1/3", (),

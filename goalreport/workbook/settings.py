@@ -35,8 +35,6 @@ from goalreport.workbook.values import (
     quote,
 )
 
-#: Groups of regions (with the same extra holidays) spelt out in the region warning.
-REGION_GROUPS = 4
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKING_DAYS_FIX = "Write the days such as Mon-Fri, Sun-Thu or Mon,Tue,Wed,Thu,Fri."
 
@@ -121,8 +119,9 @@ def parse_country(value: Any) -> tuple[str, str | None]:
     known = _countries()
     if country not in known:
         raise ValueProblem(f"{quote(value)} is not a country with known public "
-                           "holidays. Write an ISO country code such as US, GB, DE or FR, "
-                           "or leave it empty.")
+                           "holidays. Write an ISO country code, with its region where the "
+                           "regions differ, such as US, GB-ENG, DE-BY or FR, or leave it "
+                           "empty.")
     if subdivision:
         valid = {s.upper(): s for s in known[country]}
         if subdivision not in valid:
@@ -226,8 +225,9 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
 
 def holiday_region_warning(settings: Settings, year: int | None, out: Collector) -> None:
     """Warn when Holiday Country names a country without its region and the regions'
-    public holidays differ (GB leaves out England's Easter Monday): say which holidays
-    each region adds in goal ``year`` and the codes to write."""
+    public holidays differ (GB leaves out England's Easter Monday). The line itself fits
+    two lines of a terminal, for every run: what is missed and a code to write; what each
+    region adds in goal ``year`` and every code are its ``detail`` (``--verbose``)."""
     country = settings.holiday_country
     if country is None or settings.holiday_subdivision is not None or year is None:
         return
@@ -239,20 +239,21 @@ def holiday_region_warning(settings: Settings, year: int | None, out: Collector)
     for region, added in extras.items():
         groups.setdefault(added, []).append(region)
     shown = []
-    for added, regions in list(groups.items())[:REGION_GROUPS]:
-        days = ", ".join(f"{name} ({day.day} {day:%B %Y})" for day, name in added[:4])
-        more = f" and {len(added) - 4} more" if len(added) > 4 else ""
-        shown.append(f"{_listed(regions)} {'adds' if len(regions) == 1 else 'add'} "
-                     f"{days}{more}")
-    rest = sum(len(regions) for regions in list(groups.values())[REGION_GROUPS:])
+    for added, regions in groups.items():
+        days = ", ".join(f"{name} ({day.day} {day:%B %Y})" for day, name in added)
+        shown.append(f"{_listed(regions)} {'adds' if len(regions) == 1 else 'add'} {days}")
     codes = sorted(extras)
-    out.warn(out.setting_cells.get("holiday_country", "Settings sheet"), (
-        f"Holiday Country {country} has regions whose public holidays differ, and without "
-        f"a region only the holidays all of {country} keeps are days off. In goal year "
-        f"{year} ({_span(start, end)}): {'; '.join(shown)}"
-        f"{f'; {rest} more region{_s(rest)} add{_s(rest, False)} others' if rest else ''}. "
-        f"Write the region, such as "
-        f"{_listed(codes, 'or') if len(codes) <= 8 else ', '.join(codes[:8]) + ', …'}."))
+    # An ISO 3166-2 code to suggest (GB-ENG), not one of the package's city aliases.
+    example = next((c for c in codes if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", c)), codes[0])
+    most = max(len(added) for added in extras.values())
+    message = (f"Holiday Country {country} has no region: up to {most} regional day{_s(most)} "
+               f"off a year {'are' if most != 1 else 'is a'} working day{_s(most)}. Write one, "
+               f"such as {example} (--verbose lists them).")
+    out.warn(out.setting_cells.get("holiday_country", "Settings sheet"), message,
+             kind="holiday region", detail=(
+        f"Without a region only the holidays all of {country} keeps are days off. In goal "
+        f"year {year} ({_span(start, end)}): {'; '.join(shown)}. The regions: "
+        f"{', '.join(codes)}."))
 
 
 def _s(count: int, plural: bool = True) -> str:

@@ -54,8 +54,9 @@ class Collector:
         if self._errors.add(problem):
             self.problems.append(problem)
 
-    def warn(self, where: str, message: str, *, kind: str | None = None) -> None:
-        problem = Problem(where, message, "warning", kind=kind or "")
+    def warn(self, where: str, message: str, *, kind: str | None = None,
+             detail: str = "") -> None:
+        problem = Problem(where, message, "warning", kind=kind or "", detail=detail)
         if self._warnings.add(problem):
             self.warnings.append(problem)
 

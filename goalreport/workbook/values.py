@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -255,13 +256,16 @@ __all__ = [
     "currency_in",
     "is_blank",
     "parse_decimal_amount",
+    "parse_email",
     "parse_int",
+    "parse_mailbox",
     "parse_money",
     "parse_number",
     "parse_ratio",
     "parse_text",
     "parse_yes_no",
     "quote",
+    "same_person",
 ]
 
 
@@ -274,17 +278,50 @@ _EMAIL = re.compile(
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
 
 
-def parse_email(value: Any) -> str:
-    """One plain email address (``ana@example.com``, ``chloé@example.com``;
-    ``<ana@example.com>`` and ``mailto:`` are unwrapped). Several addresses, a display name or anything else is refused rather
-    than guessed at: goalreport mails each rep's own numbers to this address."""
+#: ``Olivia Bennett <olivia@uk.example.com>``, ``"Bennett, Olivia" <…>``: RFC 5322's
+#: name-addr, as Outlook and other mail programs copy an address with its display name.
+_NAMED = re.compile(r'(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>')
+
+
+def parse_mailbox(value: Any) -> tuple[str, str]:
+    """(display name, address) of one mailbox: a plain address (``ana@example.com``,
+    ``chloé@example.com``), one in angle brackets or after ``mailto:``, or one with its
+    display name as mail programs copy it (``Olivia Bennett <olivia@uk.example.com>``;
+    the name may be quoted, and is "" when there is none). Several addresses or anything
+    else is refused rather than guessed at: goalreport mails each rep's own numbers to
+    this address."""
     text = parse_text(value)
     bare = text.removeprefix("mailto:").removeprefix("MAILTO:").strip()
-    if bare.startswith("<") and bare.endswith(">"):
-        bare = bare[1:-1].strip()
+    name = ""
+    named = _NAMED.fullmatch(bare)
+    if named:
+        name = named["name"].strip().strip('"').strip()
+        bare = named["address"].strip().removeprefix("mailto:").removeprefix("MAILTO:")
+        if "@" in name and name.casefold() != bare.casefold():
+            bare = ""  # "ana@x.com <ben@y.com>": two addresses, not a name
+        name = "" if "@" in name else name  # "ana@x.com <ana@x.com>": no name given
     if _EMAIL.fullmatch(bare) and len(bare) <= 254 and len(bare.partition("@")[0]) <= 64:
-        return bare
-    several = any(mark in text for mark in (",", ";")) or text.count("@") > 1
+        return name, bare
+    several = text.count("@") > 1 or (not named and any(mark in text for mark in ",;"))
     why = "holds more than one address: write one address per cell" if several else \
         "is not an email address: write one address such as ana@example.com"
     raise ValueProblem(f"{quote(value)} {why}, or leave it empty.")
+
+
+def parse_email(value: Any) -> str:
+    """The address of ``parse_mailbox``; a display name is left out (the address is
+    where mail goes; the Reps sheet compares the name with the rep's Name)."""
+    return parse_mailbox(value)[1]
+
+
+def same_person(display_name: str, name: str) -> bool:
+    """Whether an address's display name names the rep of ``name``: the words of one are
+    all among the other's, ignoring case, accents, punctuation, order and a bracketed
+    remark ("Bennett, Olivia", "Olivia Bennett (Sales UK)" are Olivia Bennett)."""
+    def words(text: str) -> set[str]:
+        plain = unicodedata.normalize("NFKD", re.sub(r"\([^)]*\)", " ", text))
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+        return set(re.findall(r"\w+", plain))
+
+    shown, own = words(display_name), words(name)
+    return bool(shown and own) and (shown <= own or own <= shown)
