@@ -211,6 +211,7 @@ def test_calendar_blocks_keep_the_close_rate_and_agree_with_the_report(british) 
         assert title == f"Focus time: {row[3]} deals, {row[4]} leads, {row[5]} meetings this week"
         shown = re.search(r"— (\S+) deals? from (\S+) leads? and", description)
         assert shown and consistent(shown[1], shown[2], Fraction(1, 3)), description
+        assert f": {row[2]} to win — " in description  # the row's money, to the pound
     assert december[0][2].startswith("Week of 7 Dec 2026: £1,932 to win — 0.5 deals from "
                                      "1.4 leads and 1.4 meetings.")
     november = _titles(alice, dt.date(2026, 10, 1), fmt)

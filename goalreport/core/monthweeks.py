@@ -105,19 +105,19 @@ def month_weeks(plan: RepPlan, month: MonthPlan) -> tuple[MonthWeek, ...]:
         for i, index in enumerate(order))
 
 
-def week_counts(plan: RepPlan, week: WeekPlan) -> tuple[Decimal, Decimal, Decimal]:
-    """(deals, leads, meetings) of a whole week: the sum of its shares in each month it
-    has working days in, as those months' plans show them, so a calendar block for the
-    week agrees with the reports of both months."""
+def week_figures(plan: RepPlan, week: WeekPlan) -> tuple[int, Decimal, Decimal, Decimal]:
+    """(target in whole units, deals, leads, meetings) of a whole week: the sums of its
+    shares in each month it has working days in, as those months' plans show them, so a
+    calendar block for the week agrees with the reports of both months."""
     months = {day.replace(day=1) for day, _ in plan.daily_targets
               if week.week_start <= day < week.week_start + _WEEK}
-    totals = [Decimal(0)] * 3
+    target, deals, leads, meetings = 0, Decimal(0), Decimal(0), Decimal(0)
     for month in plan.months:
         if month.month not in months:
             continue
         for part in month_weeks(plan, month):
             if part.week.week_start == week.week_start:
-                totals = [totals[0] + part.deals, totals[1] + part.leads,
-                          totals[2] + part.meetings]
-    return totals[0], totals[1], totals[2]
-
+                target += part.target
+                deals, leads, meetings = (deals + part.deals, leads + part.leads,
+                                          meetings + part.meetings)
+    return target, deals, leads, meetings

@@ -5,10 +5,10 @@ Focus Hours per Week (2 hours when the goal gives none) as blocks of at most 4 h
 from 09:00, on the first of the rep's working days of that week — working days from the
 plan itself, so weekends, holidays, Time Off and days before the Start Date are skipped.
 A week that spans two months keeps its blocks on the same days in both months' files, so
-nothing is booked twice. Each block is titled with that week's objective: its deals, leads
-and meetings are the sums of its parts in the reports' month plans (``core.monthweeks``),
-with one decimal when small, so "0.7 deals from 2.1 leads" never reads as "1 deal from 1
-lead" against a report built on closing one lead in three.
+nothing is booked twice. Each block is titled with that week's objective: its money,
+deals, leads and meetings are the sums of its parts in the reports' month plans
+(``core.monthweeks``), with one decimal when small, so "0.7 deals from 2.1 leads" never
+reads as "1 deal from 1 lead" against a report built on closing one lead in three.
 
 Times are floating (no time zone): 09:00 wherever the rep's calendar is, which Outlook,
 Google Calendar and Apple Calendar all import as local time. UIDs are derived from the
@@ -28,7 +28,7 @@ from icalendar import Calendar, Event
 
 from goalreport.core.calendar import add_months, month_end, week_start
 from goalreport.core.model import rep_key as same_rep
-from goalreport.core.monthweeks import week_counts
+from goalreport.core.monthweeks import week_figures
 from goalreport.core.results import RepResult, WeekPlan
 from goalreport.reports.formatting import Formatter
 
@@ -77,11 +77,11 @@ def focus_blocks(result: RepResult, report_month: date, fmt: Formatter, *,
         for index, day in enumerate(days[:count]):
             if first <= day <= last:
                 start = datetime.combine(day, START)
-                counts = week_counts(plan, week)
+                target, *counts = week_figures(plan, week)
                 blocks.append(FocusBlock(
                     day=day, start=start, end=start + timedelta(minutes=minutes),
                     title=_title(counts, fmt),
-                    description=_description(week, counts, fmt, company),
+                    description=_description(week, target, counts, fmt, company),
                     uid=_uid(company, result.rep.rep_id, day, index)))
     return tuple(blocks)
 
@@ -91,16 +91,16 @@ def _plural(count: Decimal, word: str, fmt: Formatter) -> str:
     return f"{fmt.count_shown(count)} {word}{'' if str(count) == '1' else 's'}"
 
 
-def _title(counts: tuple[Decimal, Decimal, Decimal], fmt: Formatter) -> str:
+def _title(counts: list[Decimal], fmt: Formatter) -> str:
     deals, leads, meetings = counts
     return (f"Focus time: {_plural(deals, 'deal', fmt)}, {_plural(leads, 'lead', fmt)}, "
             f"{_plural(meetings, 'meeting', fmt)} this week")
 
 
-def _description(week: WeekPlan, counts: tuple[Decimal, Decimal, Decimal], fmt: Formatter,
+def _description(week: WeekPlan, target: int, counts: list[Decimal], fmt: Formatter,
                  company: str) -> str:
     deals, leads, meetings = counts
-    return (f"Week of {fmt.date(week.week_start)}: {fmt.money_whole(week.target)} to win — "
+    return (f"Week of {fmt.date(week.week_start)}: {fmt.money_whole(target)} to win — "
             f"{_plural(deals, 'deal', fmt)} from {_plural(leads, 'lead', fmt)} and "
             f"{_plural(meetings, 'meeting', fmt)}.\n"
             "Set this time aside each week and keep it sacred: follow up leads, book "
