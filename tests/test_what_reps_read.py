@@ -350,3 +350,20 @@ def test_team_summary_pdf_reads_its_headers_whole(sample) -> None:
     text = flat(text_of(sample[2] / "team-summary.pdf"))
     assert "# REP TEAM TARGET ACTUAL ATTAINMENT PACE FORECAST STATUS" in text
     assert "ATTAIN‐" not in text and "FORE‐" not in text
+
+
+def test_the_mail_reads_the_reports_full_week(sample) -> None:
+    """The rep's mail: "a full week means 0.9 deals, 3.3 leads and 5.3 meetings
+    ($7,359)", the report's row for the week of Nov 2 (before: "1 deal, 4 leads")."""
+    from goalreport.delivery.compose import rep_email_context
+
+    computation, settings, folder = sample
+    dev = computation.results[3]
+    context = rep_email_context(dev, computation, Formatter(settings.locale, settings.currency),
+                                company="Acme Corp", file_name="R04-Dev-Patel.pdf",
+                                calendar=None)
+    _card, rows = _week_rows(folder / "R04-Dev-Patel.pdf")
+    week = context["next_month"]["week"]
+    assert (week["target"], week["deals"], week["leads"], week["meetings"]) == (
+        rows[0][2], f"{rows[0][3]} deals", f"{rows[0][4]} leads", f"{rows[0][5]} meetings")
+    assert week["deals"] == "0.9 deals" and week["leads"] == "3.3 leads"
