@@ -52,6 +52,7 @@ from goalreport.errors import (
 from goalreport.guard.safefs import Folder, open_workbook, shown
 from goalreport.guard.statefile import write_json_atomic
 from goalreport.jobs import JobOptions, JobResult
+from goalreport.workbook.problemlist import warnings_line
 
 Status = Literal["done", "skipped", "not ready", "failed"]
 Level = Literal["error", "warning", "info", "debug"]
@@ -403,14 +404,16 @@ class _Batch:
     def _report(self, item: BatchItem, prefix: str) -> None:
         levels: dict[Status, Level] = {"done": "info", "skipped": "info",
                                        "not ready": "warning", "failed": "error"}
-        why, name = (f": {item.why}" if item.why else ""), shown(item.name)
-        self.log(levels[item.status], f"{prefix}{name}: {item.status}{why} ({item.seconds:.1f} s)")
+        level = levels[item.status]
+        why = f": {item.why}" if item.why else ""
+        name = shown(item.name)
+        self.log(level, f"{prefix}{name}: {item.status}{why} ({item.seconds:.1f} s)")
         for problem in item.problems:
             self.log("error", f"{name}: {problem}")
-        if item.warnings:  # one line in every log (issue 29), each warning with --verbose
-            from goalreport.workbook.problemlist import warnings_line
+        if item.warnings:  # one line in every log (issue 29); each warning with --verbose
             self.log("warning", f"{name}: {warnings_line(item.warnings)}")
-            self.log("debug", "\n".join(f"{name}: warning: {w}" for w in item.warnings))
+        for warning in item.warnings:
+            self.log("debug", f"{name}: warning: {warning}")
         if item.detail:
             self.log("debug", item.detail.rstrip())
 
