@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -96,11 +95,6 @@ def first_name(name: str) -> str:
     return (name.split() or [""])[0]
 
 
-def _count(count: Decimal, word: str, fmt: Formatter) -> str:
-    """"1 deal", "0.8 deals", "3 deals": a figure with a decimal takes the plural."""
-    return f"{fmt.count_shown(count)} {word}{'' if str(count) == '1' else 's'}"
-
-
 def _typical_week(result: RepResult, first: date, fmt: Formatter) -> dict[str, str] | None:
     """The first week of next month with the most of its working days in that month: the
     week a rep reads as "a normal week", with the figures the report's plan shows for it
@@ -111,9 +105,9 @@ def _typical_week(result: RepResult, first: date, fmt: Formatter) -> dict[str, s
         return None
     best = max(parts, key=lambda part: len(part.days))  # the first of the longest
     return {"target": fmt.money_whole(best.target),
-            "deals": _count(best.deals, "deal", fmt),
-            "leads": _count(best.leads, "lead", fmt),
-            "meetings": _count(best.meetings, "meeting", fmt),
+            "deals": fmt.count_of(best.deals, "deal"),
+            "leads": fmt.count_of(best.leads, "lead"),
+            "meetings": fmt.count_of(best.meetings, "meeting"),
             "starting": fmt.short_date(best.week.week_start)}
 
 

@@ -86,23 +86,18 @@ def focus_blocks(result: RepResult, report_month: date, fmt: Formatter, *,
     return tuple(blocks)
 
 
-def _plural(count: Decimal, word: str, fmt: Formatter) -> str:
-    """"1 deal", "0.8 deals", "3 deals": a figure with a decimal takes the plural."""
-    return f"{fmt.count_shown(count)} {word}{'' if str(count) == '1' else 's'}"
-
-
 def _title(counts: list[Decimal], fmt: Formatter) -> str:
     deals, leads, meetings = counts
-    return (f"Focus time: {_plural(deals, 'deal', fmt)}, {_plural(leads, 'lead', fmt)}, "
-            f"{_plural(meetings, 'meeting', fmt)} this week")
+    return (f"Focus time: {fmt.count_of(deals, 'deal')}, {fmt.count_of(leads, 'lead')}, "
+            f"{fmt.count_of(meetings, 'meeting')} this week")
 
 
 def _description(week: WeekPlan, target: int, counts: list[Decimal], fmt: Formatter,
                  company: str) -> str:
     deals, leads, meetings = counts
     return (f"Week of {fmt.date(week.week_start)}: {fmt.money_whole(target)} to win — "
-            f"{_plural(deals, 'deal', fmt)} from {_plural(leads, 'lead', fmt)} and "
-            f"{_plural(meetings, 'meeting', fmt)}.\n"
+            f"{fmt.count_of(deals, 'deal')} from {fmt.count_of(leads, 'lead')} and "
+            f"{fmt.count_of(meetings, 'meeting')}.\n"
             "Set this time aside each week and keep it sacred: follow up leads, book "
             "meetings, close deals.\n"
             f"From your {company + ' ' if company else ''}sales plan (goalreport).")

@@ -144,6 +144,11 @@ class Formatter:
             return format_decimal(value, format="#,##0.0", locale=self.locale)
         return self.count(value)
 
+    def count_of(self, value: Decimal, noun: str) -> str:
+        """A ``count_shown`` with its noun: "1 deal", "0.8 deals", "3 deals" (a figure
+        with a decimal takes the plural)."""
+        return f"{self.count_shown(value)} {noun}{'' if str(value) == '1' else 's'}"
+
     def rate(self, value: Number | None) -> str:
         """A small per-day rate with one decimal: ``0.4``."""
         if value is None:
