@@ -92,7 +92,7 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
         out_dir.mkdir(parents=True, exist_ok=True)
 
         def write_back() -> Any:
-            from goalreport.writeback.package import inspect_package
+            from goalreport.ooxml.package import inspect_package
 
             info = inspect_package(workbook)  # read once, as the job's bounded child does
             entry = RunLogEntry(when=datetime.now().astimezone(), version=__version__,

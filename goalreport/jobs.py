@@ -189,7 +189,7 @@ def report_root(path: Path, options: JobOptions) -> Path:
 def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
                        ) -> tuple[JobResult, Computation | None, Settings]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the settings)."""
-    from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
+    from goalreport.writeback import RunLogEntry, write_computed_sheets
 
     path = opened.path
     destination = options.output_workbook
@@ -209,15 +209,15 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
 
         check_report_folder(report_dir(path, options), loaded.report_month,
                             report_root(path, options))
-    result.input_hash = input_fingerprint(opened.view, loaded.package)
+    assert loaded.basis is not None  # read with the tables, which a write always asks for
+    result.input_hash = loaded.basis.input_hash
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=loaded.as_of,
         input_hash=result.input_hash, reps=result.reps, warnings=len(loaded.warnings),
     )
     outcome = write_computed_sheets(
         opened, tables, run_log=entry, currency=settings.currency,
-        locale=settings.locale, destination=destination, info=loaded.package,
-        previous_log=loaded.previous_log)
+        locale=settings.locale, destination=destination, basis=loaded.basis)
     result.written_workbook = outcome.path
     result.backup, result.notes = outcome.backup, list(outcome.notes)
     if outcome.written is not None:

@@ -23,8 +23,8 @@ from writeback_helpers import zip_parts
 from goalreport import jobs
 from goalreport.errors import GoalreportError, UnreadableWorkbook
 from goalreport.guard.bounded import run_bounded
+from goalreport.ooxml import xmledit
 from goalreport.workbook.reader import read_workbook
-from goalreport.writeback import xmledit
 
 REPO = Path(__file__).resolve().parent.parent
 PROBE = """
@@ -109,7 +109,7 @@ def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypat
     """The structure is read once, in the bounded child, and handed to the fingerprint
     and the writer; so is the old Run Log. The main process tokenizes no part of the
     package and opens no sheet itself (the spies see only its own calls)."""
-    from goalreport.workbook import rawcells
+    from goalreport.ooxml import calamine
 
     parsed: list[str] = []
     original = xmledit.Outline.of.__func__  # type: ignore[attr-defined]
@@ -122,17 +122,17 @@ def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypat
         parsed.append(f"calamine {path}")
         return opener(path)
 
-    opener = rawcells.open_calamine
+    opener = calamine.open_calamine
     path = make_workbook()
     options = jobs.JobOptions(today=date(2026, 7, 1), now=datetime(2026, 7, 1, 9),
                               render=False)
     jobs.run_job(path, options)  # makes the Run Log the second run reads
     monkeypatch.setattr(xmledit.Outline, "of", classmethod(spy))
-    monkeypatch.setattr(rawcells, "open_calamine", no_calamine)
+    monkeypatch.setattr(calamine, "open_calamine", no_calamine)
     result = jobs.run_job(path, options)
     assert result.sheets == ["Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log"]
     assert [p for p in parsed if p != "the XML part"] == []
-    log = rawcells.open_calamine(path).get_sheet_by_name("Run Log").to_python()
+    log = calamine.open_calamine(path).get_sheet_by_name("Run Log").to_python()
     assert len(log) == 3  # the header and both runs: the child read the first run's row
 
 

@@ -15,7 +15,8 @@ from datetime import date
 
 from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
-from goalreport.workbook.cellnames import column_letter, compact_cells, row_spans
+from goalreport.ooxml.cellrefs import column_letter
+from goalreport.workbook.cellnames import compact_cells, row_spans
 from goalreport.workbook.dates import date_order, date_readings
 from goalreport.workbook.values import parse_text
 
