@@ -1,4 +1,5 @@
-"""Issue 15 items 7 and 8: nothing unbounded runs outside the bounds.
+"""Nothing unbounded runs outside the bounds: a hostile structure part, a huge team or
+its planning once cost gigabytes and minutes in the main process before any limit spoke.
 
 Each attack runs ``check_workbook`` in a fresh interpreter that reports its peak memory
 (its own, and with ``resource`` the bounded child it waits for) and its time, so the
@@ -70,7 +71,7 @@ def with_workbook_xml(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     return rezip(path, path.with_name("hostile.xlsx"), {"xl/workbook.xml": edit(text)})
 
 
-# --- item 7: the structure is parsed after the container check, inside the bounds -------
+# --- the structure is parsed after the container check, inside the bounds ------------
 
 
 def test_60_mib_of_empty_elements_in_workbook_xml_is_refused_cheaply(make_workbook):
@@ -154,7 +155,7 @@ def test_an_unchecked_file_gets_its_structure_read_in_a_bounded_child(make_workb
         "malformed. If it is a genuine workbook, raise GOALREPORT_READ_MEMORY_MB.")
 
 
-# --- item 8: the rep limit, and the compute inside the bounds ---------------------------
+# --- the rep limit, and the compute inside the bounds ---------------------------------
 
 
 def many_reps(path: Path, count: int) -> Path:

@@ -1,4 +1,4 @@
-"""Issue 15 item 14: Excel 4 macro sheets and dialog sheets are left alone.
+"""Excel 4 macro sheets and dialog sheets are left alone.
 
 python-calamine refuses a whole workbook that lists a macro sheet ("Unrecognized
 sheet:type"), so such a workbook could not be read at all. goalreport reads only the
