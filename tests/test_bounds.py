@@ -137,6 +137,33 @@ def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypat
     assert len(log) == 3  # the header and both runs: the child read the first run's row
 
 
+def test_the_fingerprint_is_taken_in_the_child_not_by_reading_the_parts_again(
+        make_workbook, monkeypatch):
+    """The bounded child has the structure and the file in hand, so it fingerprints the
+    input there; the main process used to read every part once more to hash it."""
+    from goalreport import writeback
+    from goalreport.writeback import basis, fingerprint
+
+    path = make_workbook()
+    expected = writeback.input_fingerprint(path)  # before the run: its sheets are not input
+    calls: list[Path] = []
+    original = fingerprint.input_fingerprint
+
+    def spy(where, info=None):  # type: ignore[no-untyped-def]
+        calls.append(where)
+        return original(where, info)
+
+    for module in (writeback, fingerprint, basis):
+        monkeypatch.setattr(module, "input_fingerprint", spy)
+    result = jobs.run_job(path, jobs.JobOptions(today=date(2026, 7, 1),
+                                                now=datetime(2026, 7, 1, 9), render=False))
+    assert calls == []  # the spy is inherited by the child, but its list is the child's
+    assert result.input_hash == expected == original(path)
+    log = zip_parts(path)
+    assert any(expected.encode() in data for name, data in log.items()
+               if name.startswith("xl/worksheets/"))  # the Run Log's Input Hash
+
+
 def test_an_unchecked_file_gets_its_structure_read_in_a_bounded_child(make_workbook,
                                                                      monkeypatch):
     """The batch's unchanged-workbook check fingerprints files nobody checked yet: two

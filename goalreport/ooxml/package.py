@@ -37,7 +37,8 @@ FILTER_NAME = "_xlnm._FilterDatabase"
 #: (Excel's 64,000 cell formats) is about 10 MB.
 MAX_STRUCTURE_PART = 32 * 1024 * 1024
 STRUCTURE_VARIABLE = "GOALREPORT_MAX_STRUCTURE_MB"
-#: Memory and time for ``inspect_bounded``: far above what a capped structure needs.
+#: Memory and time of the bounded readings outside a run (``inspect_bounded``, the
+#: writer's ``read_write_basis_bounded``): far above what a capped structure needs.
 INSPECT_MEMORY_MB = 1024
 INSPECT_SECONDS = 60.0
 
