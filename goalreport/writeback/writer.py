@@ -150,7 +150,13 @@ def write_computed_sheets(
         folder.sweep_temps(target.name)
         try:
             with folder.atomic_file(target.name, before_replace=check_and_back_up) as new:
-                splice.write(handle, new.file, planned)
+                try:
+                    splice.write(handle, new.file, planned)
+                except WriteRefused:
+                    # Parts not where the structure said: the file was edited in place
+                    # since it was read. That is WorkbookChanged (the job is redone).
+                    source.ensure_unchanged(handle)
+                    raise
             written = new.written
         except OSError as error:
             raise WriteRefused(f"cannot write {target.name} in {folder.path} "
