@@ -75,7 +75,7 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
     from goalreport.loading import resolve_dates, select_reps
     from goalreport.paused_gc import no_gc
     from goalreport.workbook.reader import read_workbook
-    from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
+    from goalreport.writeback import RunLogEntry, write_computed_sheets
 
     # As in jobs.run_job, the GC is paused from the read to the write-back.
     with no_gc():
@@ -92,16 +92,16 @@ def run_phases(workbook: Path, out_dir: Path, render_cap: int, jobs: int | None
         out_dir.mkdir(parents=True, exist_ok=True)
 
         def write_back() -> Any:
-            from goalreport.writeback.package import inspect_package
+            from goalreport.writeback.basis import read_write_basis
 
-            info = inspect_package(workbook)  # read once, as the job's bounded child does
+            basis = read_write_basis(workbook)  # read once, as the job's bounded child does
             entry = RunLogEntry(when=datetime.now().astimezone(), version=__version__,
-                                as_of=as_of, input_hash=input_fingerprint(workbook, info),
+                                as_of=as_of, input_hash=basis.input_hash,
                                 reps=len(computation.results), warnings=0)
             return write_computed_sheets(
                 workbook, tables, run_log=entry, currency=data.settings.currency,
                 locale=data.settings.locale, destination=out_dir / f"written-{workbook.name}",
-                info=info)
+                basis=basis)
 
         rec.phase("write-back", write_back)
     if render_cap < 0 or rec.error:

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from goalreport import __version__
 from goalreport.core.model import Settings
 from goalreport.errors import Problem, WorkbookChanged
+from goalreport.guard.snapshot import Snapshot
 from goalreport.loading import ReadRequest, load_bounded, select_reps
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
     from goalreport.delivery.deliver import DeliveryReport, SendOptions
-    from goalreport.guard.safefs import FileIdentity, OpenedWorkbook
+    from goalreport.guard.safefs import OpenedWorkbook
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ class JobResult:
     #: workbook's Settings, for ``--send`` after the job.
     computation: Computation | None = field(default=None, repr=False, compare=False)
     settings: Settings | None = field(default=None, repr=False, compare=False)
-    #: (inode, size, mtime_ns, ctime_ns) of the workbook goalreport wrote, so that a
-    #: batch does not mistake its own write for someone's fresh change.
-    written_snapshot: tuple[int, int, int, int] | None = None
+    #: The workbook goalreport wrote, as ``stat`` saw it once in place, so that a batch
+    #: does not mistake its own write for someone's fresh change.
+    written_snapshot: Snapshot | None = None
 
     def handed_back(self) -> JobResult:
         """This result as a batch's job process returns it: without the computation (every
@@ -129,7 +130,7 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
 
 def run_job(
     path: Path, options: JobOptions, progress: Callable[[int, int], None] | None = None,
-    *, expect: FileIdentity | None = None,
+    *, expect: Snapshot | None = None,
 ) -> JobResult:
     """plan / report / run: validate, compute, write the computed sheets in one atomic
     write, then render the PDFs.
@@ -189,7 +190,7 @@ def report_root(path: Path, options: JobOptions) -> Path:
 def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
                        ) -> tuple[JobResult, Computation | None, Settings]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the settings)."""
-    from goalreport.writeback import RunLogEntry, input_fingerprint, write_computed_sheets
+    from goalreport.writeback import RunLogEntry, write_computed_sheets
 
     path = opened.path
     destination = options.output_workbook
@@ -209,20 +210,19 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
 
         check_report_folder(report_dir(path, options), loaded.report_month,
                             report_root(path, options))
-    result.input_hash = input_fingerprint(opened.view, loaded.package)
+    assert loaded.basis is not None  # read with the tables, which a write always asks for
+    result.input_hash = loaded.basis.input_hash
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=loaded.as_of,
         input_hash=result.input_hash, reps=result.reps, warnings=len(loaded.warnings),
     )
     outcome = write_computed_sheets(
         opened, tables, run_log=entry, currency=settings.currency,
-        locale=settings.locale, destination=destination, info=loaded.package,
-        previous_log=loaded.previous_log)
+        locale=settings.locale, destination=destination, basis=loaded.basis)
     result.written_workbook = outcome.path
     result.backup, result.notes = outcome.backup, list(outcome.notes)
     if outcome.written is not None:
-        st = outcome.written
-        result.written_snapshot = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        result.written_snapshot = Snapshot.from_stat(outcome.written)
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, loaded.selected, settings
 

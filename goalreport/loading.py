@@ -2,9 +2,14 @@
 
 ``load_bounded`` runs ``_read_and_compute`` in ``guard.bounded``'s child (memory and time
 limits): the container check and the reading, the package structure, the rep limit, the
-engine and the computed sheets. What comes back (``Loaded``) is what the write-back and
-the reports need, never the workbook's data. ``jobs`` calls it for check, plan, report,
-run and send.
+engine, the computed sheets and, when they are to be written, the writer's basis. What
+comes back (``Loaded``) is what the write-back and the reports need, never the workbook's
+data. ``jobs`` calls it for check, plan, report, run and send.
+
+The reader (``workbook.reader``) reads cells only. What the writer needs from the file
+(the structure, the fingerprint, the old Run Log: ``writeback.basis``) is read here,
+beside it, because this is where the workbook is read inside the bounds: the package's
+parts are read once, and the main process goes from this child straight to the write.
 
 This lives beside ``jobs`` and not in ``guard/``: it is the job's own work, reaching into
 the reader, the engine, the sheet builders and the write-back's structure checks, while
@@ -26,8 +31,7 @@ from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
     from goalreport.core.tables import SheetTable
-    from goalreport.writeback.package import PackageInfo
-    from goalreport.writeback.runlog import PreviousLog
+    from goalreport.writeback.basis import WriteBasis
 
 #: Memory and time a workbook may use while it is read and computed (see docs/safety.md).
 READ_MEMORY_MB = 2048
@@ -89,13 +93,11 @@ class Loaded:
     warnings: tuple[Problem, ...]
     #: What the reader recognised (CRM exports), for ``check``.
     notes: tuple[Problem, ...]
-    #: The package structure, read once inside the bounds after the container check.
-    package: PackageInfo
     tables: tuple[SheetTable, ...] = ()
     #: The reps to render (``select_reps``), when asked for.
     selected: Computation | None = None
-    #: The workbook's earlier Run Log rows (``writeback.runlog.previous_run_log``), with the tables.
-    previous_log: PreviousLog | None = None
+    #: What the write-back needs of the file (``writeback.basis``), with the tables.
+    basis: WriteBasis | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
         from goalreport.guard.handback import pack_rows
@@ -126,19 +128,20 @@ def load_bounded(path: Path, request: ReadRequest) -> Loaded:
 
 def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     """The bounded child's work: the container check and the reading (``read_for_check``,
-    with the CRM exports), then the package structure (once, for the fingerprint and the
-    writer), the rep limit, the engine and the computed sheets. Problems come together:
+    with the CRM exports), then the package structure (once: its problems are the
+    input's, and the writer splices into it), the rep limit, the engine, the computed
+    sheets and the rest of the writer's basis. Problems come together:
     the reader's, the structure's (a user's sheet with a computed sheet's name) and the
     engine's (a rep with no goal, a deal size nobody gives): the engine runs on the sound
     rows even when cells have problems, so that ``check`` lists everything in one run."""
     from goalreport.core.engine import compute
     from goalreport.core.sheets import computed_tables
+    from goalreport.ooxml.package import inspect_package
     from goalreport.reports.formatting import Formatter
     from goalreport.workbook.activity import history_warnings, inactive_activity_warnings
     from goalreport.workbook.problemlist import condense
     from goalreport.workbook.reader import read_for_check
-    from goalreport.writeback.package import inspect_package
-    from goalreport.writeback.runlog import previous_run_log
+    from goalreport.writeback.basis import read_write_basis
     from goalreport.writeback.structure import structure_problems
 
     data, cell_problems, read_warnings = read_for_check(path, request.deals)
@@ -167,18 +170,18 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
         computation = replace(computation, inferred_client_types=data.inferred_client_types)
     selected = select_reps(computation, request.rep_ids) if request.render else None
     tables: tuple[SheetTable, ...] = ()
-    previous_log: PreviousLog | None = None
+    basis: WriteBasis | None = None
     if request.tables is not None:
         tables = tuple(computed_tables(
             computation, plan=request.tables[0], progress=request.tables[1],
             say=Formatter(data.settings.locale, data.settings.currency).say,
             chart_settings=data.settings if request.charts else None))
-        previous_log = previous_run_log(path, package)
+        basis = read_write_basis(path, package)
     return Loaded(
         settings=data.settings, as_of=as_of, report_month=report_month,
         statuses={r.rep.rep_id: r.progress.status for r in computation.results},
         warnings=tuple(condense([*warnings, *computation.warnings])), notes=data.notes,
-        package=package, tables=tables, selected=selected, previous_log=previous_log)
+        tables=tables, selected=selected, basis=basis)
 
 
 def check_rep_count(path: Path, active: int) -> None:

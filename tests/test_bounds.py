@@ -1,4 +1,5 @@
-"""Issue 15 items 7 and 8: nothing unbounded runs outside the bounds.
+"""Nothing unbounded runs outside the bounds: a hostile structure part, a huge team or
+its planning once cost gigabytes and minutes in the main process before any limit spoke.
 
 Each attack runs ``check_workbook`` in a fresh interpreter that reports its peak memory
 (its own, and with ``resource`` the bounded child it waits for) and its time, so the
@@ -23,8 +24,8 @@ from writeback_helpers import zip_parts
 from goalreport import jobs
 from goalreport.errors import GoalreportError, UnreadableWorkbook
 from goalreport.guard.bounded import run_bounded
+from goalreport.ooxml import xmledit
 from goalreport.workbook.reader import read_workbook
-from goalreport.writeback import xmledit
 
 REPO = Path(__file__).resolve().parent.parent
 PROBE = """
@@ -70,7 +71,7 @@ def with_workbook_xml(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     return rezip(path, path.with_name("hostile.xlsx"), {"xl/workbook.xml": edit(text)})
 
 
-# --- item 7: the structure is parsed after the container check, inside the bounds -------
+# --- the structure is parsed after the container check, inside the bounds ------------
 
 
 def test_60_mib_of_empty_elements_in_workbook_xml_is_refused_cheaply(make_workbook):
@@ -109,7 +110,7 @@ def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypat
     """The structure is read once, in the bounded child, and handed to the fingerprint
     and the writer; so is the old Run Log. The main process tokenizes no part of the
     package and opens no sheet itself (the spies see only its own calls)."""
-    from goalreport.workbook import rawcells
+    from goalreport.ooxml import calamine
 
     parsed: list[str] = []
     original = xmledit.Outline.of.__func__  # type: ignore[attr-defined]
@@ -122,18 +123,45 @@ def test_the_main_process_never_parses_a_structure_part(make_workbook, monkeypat
         parsed.append(f"calamine {path}")
         return opener(path)
 
-    opener = rawcells.open_calamine
+    opener = calamine.open_calamine
     path = make_workbook()
     options = jobs.JobOptions(today=date(2026, 7, 1), now=datetime(2026, 7, 1, 9),
                               render=False)
     jobs.run_job(path, options)  # makes the Run Log the second run reads
     monkeypatch.setattr(xmledit.Outline, "of", classmethod(spy))
-    monkeypatch.setattr(rawcells, "open_calamine", no_calamine)
+    monkeypatch.setattr(calamine, "open_calamine", no_calamine)
     result = jobs.run_job(path, options)
     assert result.sheets == ["Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log"]
     assert [p for p in parsed if p != "the XML part"] == []
-    log = rawcells.open_calamine(path).get_sheet_by_name("Run Log").to_python()
+    log = calamine.open_calamine(path).get_sheet_by_name("Run Log").to_python()
     assert len(log) == 3  # the header and both runs: the child read the first run's row
+
+
+def test_the_fingerprint_is_taken_in_the_child_not_by_reading_the_parts_again(
+        make_workbook, monkeypatch):
+    """The bounded child has the structure and the file in hand, so it fingerprints the
+    input there; the main process used to read every part once more to hash it."""
+    from goalreport import writeback
+    from goalreport.writeback import basis, fingerprint
+
+    path = make_workbook()
+    expected = writeback.input_fingerprint(path)  # before the run: its sheets are not input
+    calls: list[Path] = []
+    original = fingerprint.input_fingerprint
+
+    def spy(where, info=None):  # type: ignore[no-untyped-def]
+        calls.append(where)
+        return original(where, info)
+
+    for module in (writeback, fingerprint, basis):
+        monkeypatch.setattr(module, "input_fingerprint", spy)
+    result = jobs.run_job(path, jobs.JobOptions(today=date(2026, 7, 1),
+                                                now=datetime(2026, 7, 1, 9), render=False))
+    assert calls == []  # the spy is inherited by the child, but its list is the child's
+    assert result.input_hash == expected == original(path)
+    log = zip_parts(path)
+    assert any(expected.encode() in data for name, data in log.items()
+               if name.startswith("xl/worksheets/"))  # the Run Log's Input Hash
 
 
 def test_an_unchecked_file_gets_its_structure_read_in_a_bounded_child(make_workbook,
@@ -154,7 +182,7 @@ def test_an_unchecked_file_gets_its_structure_read_in_a_bounded_child(make_workb
         "malformed. If it is a genuine workbook, raise GOALREPORT_READ_MEMORY_MB.")
 
 
-# --- item 8: the rep limit, and the compute inside the bounds ---------------------------
+# --- the rep limit, and the compute inside the bounds ---------------------------------
 
 
 def many_reps(path: Path, count: int) -> Path:

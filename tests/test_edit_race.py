@@ -67,6 +67,31 @@ def save_new_versions(monkeypatch: pytest.MonkeyPatch, path: Path,
     return seen
 
 
+def edit_in_place_after_the_first_read(monkeypatch: pytest.MonkeyPatch, path: Path,
+                                       body: bytes) -> list[int]:
+    """After the first read, overwrite ``path`` in place with ``body`` (same inode; the
+    caller makes it the same size) and restore its mtime, as ``cp`` and a careful tool do.
+    Returns the number of reps each read saw."""
+    read = jobs.load_bounded
+    seen: list[int] = []
+
+    def read_then_edit(view: Path, *args):  # type: ignore[no-untyped-def]
+        data = read(view, *args)
+        seen.append(len(data.statuses))
+        if len(seen) == 1:
+            before = path.stat()
+            with open(path, "r+b") as handle:  # same inode, same size
+                handle.write(body)
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime
+            after = path.stat()
+            assert (after.st_ino, after.st_size, after.st_mtime_ns) == \
+                (before.st_ino, before.st_size, before.st_mtime_ns)
+        return data
+
+    monkeypatch.setattr(jobs, "load_bounded", read_then_edit)
+    return seen
+
+
 def test_a_version_saved_mid_run_is_not_overwritten_and_the_job_is_redone_on_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = team(tmp_path / "team.xlsx", [(f"R{n}", f"Old Rep {n}") for n in range(1, 6)])
@@ -109,28 +134,34 @@ def test_an_edit_in_place_with_the_same_size_and_mtime_is_caught_by_the_content(
     path = team(tmp_path / "team.xlsx", [("R1", "Ana"), ("R2", "Bob")])
     edited = team(tmp_path / "edited.xlsx", [("R1", "Ana"), ("R9", "Bob")])
     same_size(path, edited)
-    body = edited.read_bytes()
-    read = jobs.load_bounded
-    seen: list[int] = []
-
-    def read_then_edit(view: Path, *args):  # type: ignore[no-untyped-def]
-        data = read(view, *args)
-        seen.append(len(data.statuses))
-        if len(seen) == 1:
-            before = path.stat()
-            with open(path, "r+b") as handle:  # same inode, same size
-                handle.write(body)
-            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime
-            after = path.stat()
-            assert (after.st_ino, after.st_size, after.st_mtime_ns) == \
-                (before.st_ino, before.st_size, before.st_mtime_ns)
-        return data
-
-    monkeypatch.setattr(jobs, "load_bounded", read_then_edit)
+    seen = edit_in_place_after_the_first_read(monkeypatch, path, edited.read_bytes())
     result = run_job(path, OPTIONS)
 
     assert seen == [2, 2]
     assert sorted(result.statuses) == ["R1", "R9"] and plan_reps(path) == ["R1", "R9"]
+
+
+def test_an_edit_in_place_that_moves_the_parts_is_caught_too_not_called_a_broken_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same in-place edit (same inode, size and mtime), but with a longer rep name:
+    every part after the Reps sheet now starts elsewhere, so copying them at the offsets
+    read before fails. That failure is the edit, and the job is redone on the new version
+    (it was: "could not copy team.xlsx: bad local header for xl/theme/theme1.xml")."""
+    path = team(tmp_path / "team.xlsx", [("R1", "Ana"), ("R2", "Bob")])
+    edited = team(tmp_path / "edited.xlsx", [("R1", "Ana"), ("R9", "Roberta Fernández")])
+    same_size(path, edited)
+    body = edited.read_bytes()
+    with zipfile.ZipFile(path) as before, zipfile.ZipFile(edited) as after:
+        moved = {i.filename for i in before.infolist()} == {i.filename for i in after.infolist()} \
+            and any(before.getinfo(i.filename).header_offset != i.header_offset
+                    for i in after.infolist())
+    assert moved  # the premise: the parts are no longer where the first read found them
+    seen = edit_in_place_after_the_first_read(monkeypatch, path, body)
+    result = run_job(path, OPTIONS)
+
+    assert seen == [2, 2]
+    assert sorted(result.statuses) == ["R1", "R9"] and plan_reps(path) == ["R1", "R9"]
+    assert _input_cells(path)["Reps"][2] == ("R9", "Roberta Fernández", "East")
 
 
 def same_size(*paths: Path) -> None:

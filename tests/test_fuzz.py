@@ -383,7 +383,8 @@ def test_missing_root_relationships_name_the_file(tmp_path) -> None:
         archive.writestr("[Content_Types].xml", "<Types/>")
     with pytest.raises(UnreadableWorkbook) as raised:
         pipeline.check_workbook(path, today=date(2026, 11, 1))
-    # The container is checked before any structure part is parsed (issue 15 item 7).
+    # The container is checked before any structure part is parsed: no XML of a file
+    # that is no workbook is ever read.
     assert str(raised.value) == (
         "norels.xlsx: is a zip archive, not an Excel workbook (it has no xl/workbook.xml). "
         "Open the goals workbook in Excel, save it as 'Excel Workbook (.xlsx)', and run again.")

@@ -124,7 +124,7 @@ def test_every_foreign_workbook_is_refused_as_not_goalreports(corpus: Path,
     calls = _run_all(tmp_path, files, ("check", "run"))
 
     def expected(call: Call) -> Callable[[str], bool]:
-        if call.name in DAMAGED:  # the container check speaks first (issue 15 item 7)
+        if call.name in DAMAGED:  # the container check speaks before any XML is parsed
             return lambda line: line == (
                 f"Error: {call.name}: is damaged or incomplete (part "
                 "'xl/_rels/workbook.xml.rels' holds 699 bytes, not the 697 declared). If it "

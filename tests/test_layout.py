@@ -115,3 +115,22 @@ def test_only_the_cli_package_imports_click() -> None:
     users = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
                    if any(name.split(".")[0] == "click" for name in imports(path)))
     assert users == ["cli/commands.py", "cli/options.py", "cli/output.py"]
+
+
+def package_imports(package: str) -> set[str]:
+    """The goalreport sub-packages and top-level modules that ``package``'s modules import."""
+    found: set[str] = set()
+    for path in (PACKAGE / package).rglob("*.py"):
+        found |= {name.split(".")[1] for name in imports(path)
+                  if name.startswith("goalreport.") and name.count(".") >= 1}
+    return found - {package}
+
+
+def test_the_ooxml_layer_stands_beneath_the_reader_and_the_writer() -> None:
+    """``ooxml/`` (the package's zip and XML) is used by ``workbook/`` and ``writeback/``
+    and uses neither, nor anything above them; and the reader and the writer do not
+    import each other (they share what they share through ``ooxml/``)."""
+    assert sorted(package_imports("ooxml")) == ["errors", "guard"]
+    assert "writeback" not in package_imports("workbook")
+    assert "workbook" not in package_imports("writeback")
+    assert not {"ooxml", "workbook", "writeback"} & package_imports("guard")

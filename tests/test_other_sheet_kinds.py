@@ -1,4 +1,4 @@
-"""Issue 15 item 14: Excel 4 macro sheets and dialog sheets are left alone.
+"""Excel 4 macro sheets and dialog sheets are left alone.
 
 python-calamine refuses a whole workbook that lists a macro sheet ("Unrecognized
 sheet:type"), so such a workbook could not be read at all. goalreport reads only the
@@ -93,7 +93,7 @@ def test_macro_and_dialog_sheets_are_read_past_and_written_back_untouched(make_w
     assert '<definedName name="_goalreport" localSheetId="6" hidden="1">' in workbook
     assert b"application/vnd.ms-excel.macrosheet+xml" in parts["[Content_Types].xml"]
     # The second run read the first run's Run Log (calamine opens this workbook too).
-    from goalreport.workbook.rawcells import open_calamine
+    from goalreport.ooxml.calamine import open_calamine
 
     log = open_calamine(path).get_sheet_by_name("Run Log").to_python()
     assert [row[0] for row in log[1:]] == [datetime(2026, 7, 2, 9), datetime(2026, 7, 1, 9)]

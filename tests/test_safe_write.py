@@ -17,8 +17,8 @@ from writeback_helpers import WHEN, entry, plan_table
 
 from goalreport.core.tables import Column, SheetTable
 from goalreport.errors import WorkbookBusy
+from goalreport.ooxml.package import inspect_package
 from goalreport.writeback import write_computed_sheets
-from goalreport.writeback.package import inspect_package
 from goalreport.writeback.safewrite import ensure_not_busy, owner_files
 from goalreport.writeback.structure import structure_problems
 

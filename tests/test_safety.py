@@ -370,7 +370,7 @@ def test_goalreports_own_xml_parsing_refuses_an_entity_bomb_too(make_workbook) -
     """The second line of defence, should a part slip past the scan: the structure parts
     goalreport reads itself go through its expat tokenizer, which refuses any document
     type declaration (openpyxl is not used to read)."""
-    from goalreport.writeback.xmledit import Outline
+    from goalreport.ooxml.xmledit import Outline
 
     with zipfile.ZipFile(make_workbook()) as archive:
         body = archive.read("xl/workbook.xml").split(b"?>", 1)[-1].decode()

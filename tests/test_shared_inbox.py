@@ -25,7 +25,8 @@ from writeback_helpers import WHEN, entry, plan_table
 from goalreport.batch import runner, workbook_job
 from goalreport.batch.runner import run_batch
 from goalreport.errors import UnsafePath, WorkbookBusy
-from goalreport.guard.safefs import FileIdentity, open_workbook
+from goalreport.guard.safefs import open_workbook
+from goalreport.guard.snapshot import Snapshot
 from goalreport.jobs import JobOptions
 from goalreport.writeback import write_computed_sheets
 from tests.conftest import minimal_sheets, write_workbook
@@ -245,7 +246,7 @@ def test_4_workbook_swapped_for_a_link_after_the_scan_is_refused(
 
 def test_4_open_workbook_reads_only_the_scanned_regular_file(inbox: Path) -> None:
     book = write_workbook(inbox / "team.xlsx", minimal_sheets())
-    seen = FileIdentity.of(os.lstat(book))
+    seen = Snapshot.of(book)
     with open_workbook(book, seen) as opened:
         os.replace(write_workbook(inbox / "other.xlsx", minimal_sheets()), book)
         assert opened.view.name == "team.xlsx"

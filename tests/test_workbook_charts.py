@@ -1,4 +1,4 @@
-"""Issue 17: native charts on Team Summary, written into the lossless splice.
+"""Native charts on Team Summary, written into the lossless splice.
 
 Hand-worked workbook (As Of 2026-12-31, the last day of the goal year, so expected to
 date is the whole target and pace equals attainment; each rep's target is $1,000 new

@@ -1,4 +1,4 @@
-"""Issue 17 on real-world workbooks: every workbook of the shared corpus (several with
+"""Native charts on real-world workbooks: every workbook of the shared corpus (several with
 charts of their own) keeps every part byte for byte beside goalreport's new charts, which
 take free part numbers, and openxml-audit finds no new error in any of them."""
 

@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 from writeback_helpers import WHEN, entry, plan_table, summary_table, zip_parts
 
 from goalreport.errors import InputProblems, WriteRefused
+from goalreport.ooxml.package import inspect_package
 from goalreport.writeback import input_fingerprint, write_computed_sheets
-from goalreport.writeback.package import inspect_package
 from goalreport.writeback.structure import structure_problems
 from goalreport.writeback.styles import money_format
 

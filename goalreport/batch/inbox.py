@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from goalreport.errors import BatchLocked, WriteRefused
 from goalreport.guard.locks import hold_lock
-from goalreport.guard.safefs import FileIdentity, Folder
+from goalreport.guard.safefs import Folder
+from goalreport.guard.snapshot import Snapshot
 
 #: The lock file in the inbox; it stays there between runs (removing it would race).
 LOCK_NAME = ".goalreport.lock"
@@ -61,42 +62,6 @@ class Ignored:
 
     name: str
     why: str
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What ``stat`` said about a file; two snapshots differ when it was being written."""
-
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
-    device: int = 0
-
-    @classmethod
-    def of(cls, path: Path) -> Snapshot:
-        """The entry ``path`` itself (a link is not followed)."""
-        return cls.from_stat(os.lstat(path))
-
-    @classmethod
-    def from_stat(cls, st: os.stat_result) -> Snapshot:
-        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-
-    @property
-    def identity(self) -> FileIdentity:
-        """What ``safefs.open_workbook`` checks the opened file against."""
-        return FileIdentity(self.device, self.inode, self.size, self.mtime_ns)
-
-    @property
-    def written(self) -> tuple[int, int, int, int]:
-        """As ``JobResult.written_snapshot``: how a batch recognises its own write."""
-        return (self.inode, self.size, self.mtime_ns, self.ctime_ns)
-
-    @property
-    def changed_at(self) -> float:
-        """Seconds since the epoch of the last change, counting renames and ``cp -p``
-        (which sets an old mtime once the copy is complete: ctime still moves)."""
-        return max(self.mtime_ns, self.ctime_ns) / 1e9
 
 
 @dataclass(frozen=True)

@@ -303,8 +303,7 @@ class _Batch:
                 return item
             self.state.drop(name)
             options = replace(self.options, out_dir=report_dir, out_root=self.folders.root)
-            outcome = run_isolated(run_workbook, candidate.path, options, first.identity,
-                                   self.send)
+            outcome = run_isolated(run_workbook, candidate.path, options, first, self.send)
             if self.send is not None:
                 item.delivery = self._mailed(name, outcome)
             self._record(item, outcome.result)
@@ -362,7 +361,7 @@ class _Batch:
         from goalreport.writeback import input_fingerprint
 
         try:  # reads only the zip directory and the small structure parts: fast and safe
-            with open_workbook(path, seen.identity) as opened:
+            with open_workbook(path, seen) as opened:
                 if input_fingerprint(opened.view) != entry.get("fingerprint"):
                     return False
         except (GoalreportError, OSError):
@@ -378,7 +377,7 @@ class _Batch:
         item.as_of, item.report_month, item.reps = result.as_of, result.report_month, result.reps
         item.files = [str(f) for f in result.files]
         item.warnings = [str(w) for w in result.warnings]
-        written = list(result.written_snapshot) if result.written_snapshot else None
+        written = list(result.written_snapshot.written) if result.written_snapshot else None
         if result.failures:
             item.problems = list(result.failures)
             item.why = (f"{len(result.failures)} report{'s' if len(result.failures) != 1 else ''}"

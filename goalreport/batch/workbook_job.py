@@ -27,7 +27,7 @@ from typing import Any
 
 from goalreport.delivery.deliver import DeliveryReport, SendOptions
 from goalreport.errors import GoalreportError
-from goalreport.guard.safefs import FileIdentity
+from goalreport.guard.snapshot import Snapshot
 from goalreport.jobs import JobOptions, JobResult, run_job, send_job
 
 
@@ -47,7 +47,7 @@ class WorkbookOutcome:
         return self.mail.to_json()
 
 
-def run_workbook(path: Path, options: JobOptions, expect: FileIdentity,
+def run_workbook(path: Path, options: JobOptions, expect: Snapshot,
                  sending: SendOptions | None) -> WorkbookOutcome:
     """``run_job`` on ``path`` (as the batch's scan saw it: ``expect``), then with
     ``sending`` its mail (``jobs.send_job``, reusing the computation). A failure of the

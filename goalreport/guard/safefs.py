@@ -33,9 +33,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, Self
+from typing import BinaryIO, Self
 
 from goalreport.errors import UnsafePath, WorkbookBusy, WorkbookChanged
+from goalreport.guard.snapshot import Snapshot
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 #: O_NONBLOCK: a FIFO planted under a workbook's name must not hang the open.
@@ -296,19 +297,6 @@ def _umask() -> int:
 # --- a workbook opened once ------------------------------------------------------------
 
 
-class FileIdentity(NamedTuple):
-    """What the inbox scan saw of a file: the same file still has all four."""
-
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> FileIdentity:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 @dataclass
 class OpenedWorkbook:
     """A workbook opened once, read only through that descriptor, and checked again just
@@ -371,7 +359,7 @@ def content_digest(fd: int) -> str:
     return digest.hexdigest()
 
 
-def open_workbook(path: Path, expect: FileIdentity | None = None) -> OpenedWorkbook:
+def open_workbook(path: Path, expect: Snapshot | None = None) -> OpenedWorkbook:
     """Open the workbook ``path`` once: never through a link, a regular file, and when
     ``expect`` is given the very file the inbox scan saw. Raises ``UnsafePath`` (a link, a
     special file), ``WorkbookBusy`` (not the scanned file), ``UnreadableWorkbook`` (no
@@ -395,7 +383,7 @@ def open_workbook(path: Path, expect: FileIdentity | None = None) -> OpenedWorkb
         raise
     try:
         st = os.fstat(fd)
-        if expect is not None and FileIdentity.of(st) != expect:
+        if expect is not None and not Snapshot.from_stat(st).same_file(expect):
             raise WorkbookBusy(f"{path.name} changed while it was being checked")
         return OpenedWorkbook(path, folder, fd, st, content_digest(fd), _view(path, fd))
     except BaseException:

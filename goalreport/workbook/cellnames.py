@@ -1,16 +1,8 @@
-"""Excel cell names, shared by the reader (problem messages) and the writer (sheet XML)."""
+"""Cell names in the reader's problem messages: ``Goals!D7``, ``A12:A40, A52``."""
 
 from __future__ import annotations
 
-
-def column_letter(index: int) -> str:
-    """0 → 'A', 25 → 'Z', 26 → 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+from goalreport.ooxml.cellrefs import column_letter
 
 
 def cell_name(sheet: str, row: int, column: int) -> str:

@@ -1,5 +1,6 @@
-"""Which currency a money text is written in (issue 12): ``'$6,800'`` in an en_GB
-workbook is dollars, not pounds. Pure: Babel's locale data, no I/O.
+"""Which currency a money text is written in: ``'$6,800'`` in an en_GB workbook is
+dollars, not pounds, and reading it as pounds would be a silent misread. Pure: Babel's
+locale data, no I/O.
 
 ``currency_in`` is the one place that answers it, for Activity and the other sheets
 (``values.parse_money``) and for CRM exports (``crm.deals``) alike; ``iso_code`` is the one

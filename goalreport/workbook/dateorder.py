@@ -1,4 +1,5 @@
-"""Columns of text dates typed in the other day/month order (issue 12 item 2).
+"""Columns of text dates typed in the other day/month order (a US export pasted into an
+en_GB workbook), which would otherwise be read silently as other dates.
 
 In an en_GB workbook, ``01/13/2026`` cannot be day first, so it was typed month first;
 then ``07/01/2026`` beside it was most likely typed month first too, and reading it as
@@ -15,7 +16,8 @@ from datetime import date
 
 from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
-from goalreport.workbook.cellnames import column_letter, compact_cells, row_spans
+from goalreport.ooxml.cellrefs import column_letter
+from goalreport.workbook.cellnames import compact_cells, row_spans
 from goalreport.workbook.dates import date_order, date_readings
 from goalreport.workbook.values import parse_text
 

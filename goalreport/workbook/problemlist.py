@@ -1,5 +1,7 @@
 """Problem lists a manager can read: sorted by sheet, row and column, and condensed so
-that no kind of problem fills more than a few lines (issue 12 item 5, issue 15 item 10).
+that no kind of problem fills more than a few lines, yet nothing is left for a second
+run of ``check`` to find: 100,000 reps with no goal printed 100,000 lines (and made
+30 MB manifests), while a list cut after ten of a kind hid the rest.
 
 The first ``KEEP`` problems of each kind are kept as they are; the rest of that kind
 become one line naming their cells compactly (``Activity!A12:A40, A52: 30 more cells

@@ -10,89 +10,19 @@ and found empty: nothing extra is read for a clean workbook.
 
 from __future__ import annotations
 
-import io
-import posixpath
 import zipfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from defusedxml.ElementTree import iterparse, parse
+from defusedxml.ElementTree import iterparse
 
-from goalreport.errors import GoalreportError, UnreadableWorkbook
+from goalreport.errors import UnreadableWorkbook
 from goalreport.guard.container import open_part_limited
-
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-#: The folders of sheet parts python-calamine can open. Any other kind of sheet (an
-#: Excel 4 macro sheet in xl/macrosheets/) makes it refuse the whole workbook.
-CALAMINE_SHEET_FOLDERS = frozenset(("worksheets", "chartsheets", "dialogsheets"))
-
-
-def open_calamine(path: Path) -> Any:
-    """A ``CalamineWorkbook`` of ``path``. A workbook with sheets calamine cannot open
-    (macro sheets) is opened from an in-memory copy whose workbook.xml lists only the
-    sheets it can: goalreport never reads the others, and the file itself is untouched."""
-    import python_calamine as calamine
-
-    try:
-        return calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:
-        try:
-            readable = _without_foreign_sheets(path)
-        except (GoalreportError, zipfile.BadZipFile, OSError, ValueError):
-            readable = None  # calamine's own error says best what is wrong
-        if readable is None:
-            raise
-        return calamine.CalamineWorkbook.from_filelike(readable)
-
-
-def _without_foreign_sheets(path: Path) -> io.BytesIO | None:
-    """A copy of the package without the ``<sheet>`` entries calamine cannot open, or
-    None when there are none. Parts are copied as stored; only workbook.xml changes."""
-    from goalreport.writeback.package import REL_NS, RELS_NAMES, decode_xml
-    from goalreport.writeback.xmledit import Edits, Outline
-    from goalreport.writeback.zipcopy import RawZipWriter
-
-    with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
-        names = {name.casefold(): name for name in archive.namelist()}
-        workbook_part = names.get("xl/workbook.xml")
-        rels_part = names.get("xl/_rels/workbook.xml.rels")
-        if workbook_part is None or rels_part is None:
-            return None
-        with open_part_limited(archive, workbook_part) as stream:
-            text = decode_xml(stream.read(), workbook_part)
-        workbook = Outline.of(text, {"sheets", "sheet"}, workbook_part)
-        with open_part_limited(archive, rels_part) as stream:
-            rels = Outline.of(decode_xml(stream.read(), rels_part), RELS_NAMES, rels_part)
-        targets = {rel.attrs.get("Id", ""): rel.attrs.get("Target", "")
-                   for rel in rels.children("Relationship")}
-        edits = Edits(workbook)
-        dropped = 0
-        for container in workbook.children("sheets"):
-            for sheet in workbook.children("sheet", container):
-                target = targets.get(workbook.attribute(sheet, "id", REL_NS), "")
-                # calamine's own rule: the folder after xl/ says what kind of sheet it is.
-                folder = target.lstrip("/").removeprefix("xl/").partition("/")[0]
-                if folder not in CALAMINE_SHEET_FOLDERS:
-                    edits.remove(sheet)
-                    dropped += 1
-        if not dropped:
-            return None
-        copy = io.BytesIO()
-        writer = RawZipWriter(copy, handle)
-        for info in archive.infolist():
-            if info.filename == workbook_part:
-                writer.write_entry(info.filename, [edits.apply().encode("utf-8")], like=info)
-            else:
-                writer.copy_entry(info)
-        writer.close()
-    copy.seek(0)
-    return copy
+from goalreport.ooxml import calamine
+from goalreport.ooxml.cellrefs import column_index
+from goalreport.ooxml.namespaces import MAIN_NS
 
 
 class Book:
@@ -102,7 +32,7 @@ class Book:
         self.path = path
         self._prefetched: dict[str, Future[Any]] = {}
         try:
-            self._workbook = open_calamine(path)
+            self._workbook = calamine.open_calamine(path)
             self.sheet_names: list[str] = list(self._workbook.sheet_names)
         except Exception as error:  # noqa: BLE001 - calamine raises several unrelated types
             raise UnreadableWorkbook(_one_line(path, error)) from None
@@ -119,7 +49,7 @@ class Book:
         path = self.path
 
         def load() -> Any:
-            return open_calamine(path).get_sheet_by_name(sheet_name)
+            return calamine.open_calamine(path).get_sheet_by_name(sheet_name)
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goalreport-sheet")
         self._prefetched[sheet_name] = pool.submit(load)
@@ -206,24 +136,13 @@ def _one_line(path: Path, error: BaseException) -> str:
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The zip part holding ``sheet_name``, from workbook.xml and its relationships."""
-    with open_part_limited(archive, "xl/workbook.xml") as stream:
-        workbook = parse(stream)
-    rel_id = None
-    for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet"):
-        if sheet.get("name") == sheet_name:
-            rel_id = sheet.get(f"{{{REL_NS}}}id")
-    if rel_id is None:
+    """The zip part holding ``sheet_name``, from workbook.xml and its relationships as
+    calamine reads them (``ooxml.calamine.calamine_workbook``)."""
+    workbook = calamine.calamine_workbook(archive)
+    if workbook is None:
         return None
-    with open_part_limited(archive, "xl/_rels/workbook.xml.rels") as stream:
-        rels = parse(stream)
-    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
-    return None
+    found = [sheet.part for sheet, _ in workbook.sheets() if sheet.name == sheet_name]
+    return found[-1] if found and found[-1] else None
 
 
 def _scan_cells(stream: Any, wanted: set[str]) -> dict[str, str]:
@@ -257,16 +176,6 @@ class _Shared:
         self.index = index
 
 
-def _column(ref: str) -> int:
-    """'C7' → 2."""
-    number = 0
-    for letter in ref:
-        if not letter.isalpha():
-            break
-        number = number * 26 + ord(letter.upper()) - 64
-    return number - 1
-
-
 def _scan_rows(stream: Any, count: int) -> list[list[Any]]:
     """The first ``count`` rows holding a value, as lists from column A."""
     row_tag, cell_tag = f"{{{MAIN_NS}}}row", f"{{{MAIN_NS}}}c"
@@ -281,7 +190,7 @@ def _scan_rows(stream: Any, count: int) -> list[list[Any]]:
             text = value.text if value is not None else None
             if kind == "inlineStr":
                 text = "".join(t.text or "" for t in cell.iter(text_tag))
-            column = _column(cell.get("r", "")) if cell.get("r") else position
+            column = column_index(cell.get("r", "")) if cell.get("r") else position
             if text in (None, ""):
                 continue
             if kind == "s":

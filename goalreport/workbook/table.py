@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from goalreport.errors import Problem
-from goalreport.workbook.cellnames import cell_name, column_letter
+from goalreport.ooxml.cellrefs import column_letter
+from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.dateorder import TextDates
 from goalreport.workbook.dates import OtherOrderDate, parse_date
 from goalreport.workbook.problemlist import Condenser

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from goalreport.core.tables import SheetTable
+from goalreport.ooxml.package import PackageInfo, rels_part_for
 from goalreport.writeback.chartxml import CHART_CT, CHART_REL, chart_xml, resolve
 from goalreport.writeback.drawings import (
     DRAWING_CT,
@@ -24,10 +25,6 @@ from goalreport.writeback.drawings import (
     chart_width,
     drawing_xml,
     relationships_xml,
-)
-from goalreport.writeback.package import (
-    PackageInfo,
-    rels_part_for,
 )
 from goalreport.writeback.sheetlayout import sheet_layout
 from goalreport.writeback.sheetxml import column_widths

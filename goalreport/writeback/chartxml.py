@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from goalreport.core.tables import Chart, SheetTable
-from goalreport.workbook.cellnames import column_letter
+from goalreport.ooxml.cellrefs import column_letter
 from goalreport.writeback.sheetlayout import SheetLayout
 from goalreport.writeback.sheetxml import clean_text
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from goalreport.writeback import xmledit
-from goalreport.writeback.package import PKG_REL_NS, REL_NS
+from goalreport.ooxml import xmledit
+from goalreport.ooxml.namespaces import PKG_REL_NS, REL_NS
 from goalreport.writeback.sheetlayout import CHART_ROWS
 
 XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
@@ -21,9 +21,8 @@ C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
 DRAWING_REL = REL_NS + "/drawing"
 
-#: Pixels per character of column width (Calibri 11's digit), and per default row.
+#: Pixels per character of column width (Calibri 11's digit).
 PX_PER_CHAR = 7
-ROW_PX = 20
 DEFAULT_COLUMN_PX = 64
 EMU_PER_PX = 9525
 #: Chart widths in pixels: a line chart, and the bar chart's bounds (it widens with bars).

@@ -21,14 +21,14 @@ import hashlib
 import struct
 from pathlib import Path
 
-from goalreport.writeback.chartparts import old_drawing_parts
-from goalreport.writeback.package import (
+from goalreport.ooxml.package import (
     FILTER_NAME,
     MARKER_NAME,
     PackageInfo,
     inspect_bounded,
     rels_part_for,
 )
+from goalreport.writeback.chartparts import old_drawing_parts
 
 
 def input_fingerprint(path: Path, info: PackageInfo | None = None) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from goalreport.core.tables import Column, SheetTable
 
 if TYPE_CHECKING:
-    from goalreport.writeback.package import PackageInfo
+    from goalreport.ooxml.package import PackageInfo
 
 RUN_LOG = "Run Log"
 RUN_LOG_COLUMNS = (
@@ -41,7 +41,7 @@ class RunLogEntry:
 def read_run_log(path: Path, sheet_name: str) -> list[tuple[Any, ...]]:
     """The data rows of an existing Run Log sheet (written by goalreport), read with
     python-calamine so that a copy re-saved by Excel (shared strings) reads the same."""
-    from goalreport.workbook.rawcells import open_calamine
+    from goalreport.ooxml.calamine import open_calamine
 
     workbook = open_calamine(path)
     rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)

@@ -16,8 +16,8 @@ from fractions import Fraction
 from typing import Any
 
 from goalreport.core.tables import Column, SheetBlock, SheetTable
-from goalreport.workbook.cellnames import column_letter
-from goalreport.writeback.package import MAIN_NS, REL_NS
+from goalreport.ooxml.cellrefs import column_letter
+from goalreport.ooxml.namespaces import MAIN_NS, REL_NS
 from goalreport.writeback.sheetlayout import sheet_layout
 from goalreport.writeback.styles import StyleIds
 

@@ -1,6 +1,6 @@
 """The workbook structure checks that come before any computation or write: a user's sheet
 that carries a computed sheet's name, a protected workbook structure. The job runs them
-inside the bounded child on the structure read there (``package.inspect_package``); the
+inside the bounded child on the structure read there (``ooxml.package.inspect_package``); the
 writer runs them again on the structure it writes into."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from goalreport.errors import Problem, WriteRefused
-from goalreport.writeback.package import PackageInfo
+from goalreport.ooxml.package import PackageInfo
 from goalreport.writeback.runlog import RUN_LOG
 
 #: The sheets goalreport owns, in the order new ones are added at the end of the tabs.

@@ -15,8 +15,9 @@ from babel import UnknownLocaleError
 from babel.numbers import get_currency_precision, get_currency_symbol
 
 from goalreport.core.locales import babel_locale
-from goalreport.writeback import xmledit
-from goalreport.writeback.package import MAIN_NS
+from goalreport.ooxml import xmledit
+from goalreport.ooxml.namespaces import MAIN_NS
+from goalreport.ooxml.package import STYLES_NAMES, STYLESHEET_ORDER
 
 #: Fill colours of the statuses (Excel's "Good" / "Neutral" / "Bad" family).
 STATUS_FILLS = {
@@ -36,8 +37,6 @@ FORMAT_CODES = {
 #: Dates when the locale's pattern cannot be written as an Excel format code.
 ISO_DATE = "yyyy-mm-dd"
 _BUILTIN = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
-_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
-          "dxfs", "tableStyles", "colors", "extLst")
 
 MINIMAL_STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -139,10 +138,6 @@ class StyleIds:
     status: dict[str, int]
 
 
-#: Local names a styles.xml outline keeps: the sections and their entries.
-STYLES_NAMES = frozenset((*_ORDER, "numFmt", "font", "fill", "xf"))
-
-
 def merge_styles(document: str | xmledit.Outline, currency: str, locale: str
                  ) -> tuple[str, StyleIds]:
     """``document`` (styles.xml, as text or tokenized once by ``xmledit.Outline``) with the
@@ -162,9 +157,9 @@ def merge_styles(document: str | xmledit.Outline, currency: str, locale: str
         return found + edits.pending(container)
 
     def append(container: str, child: str, snippets: list[str]) -> None:
-        position = _ORDER.index(container)
-        edits.append(container, snippets, count_child=child, after=_ORDER[:position],
-                     before=_ORDER[position + 1:])
+        position = STYLESHEET_ORDER.index(container)
+        edits.append(container, snippets, count_child=child, after=STYLESHEET_ORDER[:position],
+                     before=STYLESHEET_ORDER[position + 1:])
 
     def reuse_or_append(container: str, child: str, snippet: str) -> int:
         existing = entries(container, child)

@@ -21,31 +21,26 @@ from pathlib import Path
 from goalreport.core.tables import SheetTable
 from goalreport.errors import InputProblems, WriteRefused
 from goalreport.guard.safefs import Folder, OpenedWorkbook, open_workbook
-from goalreport.writeback import xmledit
-from goalreport.writeback.chartparts import ChartParts, plan_chart_parts
-from goalreport.writeback.package import (
-    CONTENT_TYPES_NAMES,
-    CT_NS,
-    FILTER_NAME,
-    MARKER_NAME,
+from goalreport.ooxml import xmledit
+from goalreport.ooxml.namespaces import (
     REL_NS,
-    RELS_NAMES,
     STYLES_CT,
     STYLES_REL,
     WORKSHEET_CT,
     WORKSHEET_REL,
+)
+from goalreport.ooxml.package import (
+    FILTER_NAME,
+    MARKER_NAME,
+    RELS_NAMES,
     PackageInfo,
     SheetEntry,
-    inspect_bounded,
     rels_part_for,
 )
-from goalreport.writeback.runlog import (
-    RUN_LOG,
-    PreviousLog,
-    RunLogEntry,
-    previous_run_log,
-    run_log_table,
-)
+from goalreport.ooxml.zipcopy import RawZipWriter
+from goalreport.writeback.basis import WriteBasis, read_write_basis_bounded
+from goalreport.writeback.chartparts import ChartParts, plan_chart_parts
+from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, run_log_table
 from goalreport.writeback.safewrite import backup, ensure_not_busy
 from goalreport.writeback.sheetxml import filter_reference, worksheet_chunks
 from goalreport.writeback.structure import (
@@ -60,7 +55,6 @@ from goalreport.writeback.styles import (
     merge_styles,
     money_format,
 )
-from goalreport.writeback.zipcopy import RawZipWriter
 
 _DEFINED_NAMES_AFTER = ("sheets", "functionGroups", "externalReferences")
 _DEFINED_NAMES_BEFORE = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches",
@@ -98,8 +92,7 @@ class _Planned:
 def write_computed_sheets(
     source: Path | OpenedWorkbook, tables: Sequence[SheetTable], *, run_log: RunLogEntry,
     currency: str, locale: str, destination: Path | None = None,
-    backup_dir: Path | None = None, keep_backups: int = 5, info: PackageInfo | None = None,
-    previous_log: PreviousLog | None = None,
+    backup_dir: Path | None = None, keep_backups: int = 5, basis: WriteBasis | None = None,
 ) -> WriteOutcome:
     """Write ``tables`` and the Run Log (``run_log`` on top of the earlier rows) into
     ``source``, or into a copy at ``destination`` leaving ``source`` untouched.
@@ -113,20 +106,21 @@ def write_computed_sheets(
     Raises ``WorkbookBusy`` (open in Excel), ``WorkbookChanged`` (replaced or changed
     since it was read; nothing written), ``WriteRefused`` (protected structure,
     unwritable folder), ``UnsafePath``, ``InputProblems`` (a user's sheet carries a
-    computed name) and ``UnreadableWorkbook``. ``info``: the structure the run read
-    (inside the bounds, once); read in a bounded child when None. ``previous_log``:
-    ``previous_run_log`` as read inside the bounds; read here when None.
+    computed name) and ``UnreadableWorkbook``. ``basis``: the structure and old Run Log
+    the run read inside the bounds (``basis.read_write_basis``); read in a bounded child
+    when None.
     """
     if not isinstance(source, OpenedWorkbook):
         with open_workbook(source) as opened:
             return write_computed_sheets(
                 opened, tables, run_log=run_log, currency=currency, locale=locale,
                 destination=destination, backup_dir=backup_dir, keep_backups=keep_backups,
-                info=info, previous_log=previous_log)
+                basis=basis)
     target = destination or source.path
     ensure_not_busy(target)
     read_from = source.view
-    info = info or inspect_bounded(read_from)
+    basis = basis or read_write_basis_bounded(read_from)
+    info = basis.package
     if info.structure_locked:
         raise WriteRefused(protection_message(source.path))
     names = [table.name for table in tables if table.name.casefold() != RUN_LOG.casefold()]
@@ -136,8 +130,7 @@ def write_computed_sheets(
     if problems:
         raise InputProblems(problems)
 
-    previous, old_notes = previous_log or previous_run_log(read_from, info)
-    notes = list(old_notes)
+    previous, notes = basis.previous_log
     all_tables = [t for t in tables if t.name.casefold() != RUN_LOG.casefold()]
     all_tables.append(run_log_table(run_log, previous))
 
@@ -157,7 +150,13 @@ def write_computed_sheets(
         folder.sweep_temps(target.name)
         try:
             with folder.atomic_file(target.name, before_replace=check_and_back_up) as new:
-                splice.write(handle, new.file, planned)
+                try:
+                    splice.write(handle, new.file, planned)
+                except WriteRefused:
+                    # Parts not where the structure said: the file was edited in place
+                    # since it was read. That is WorkbookChanged (the job is redone).
+                    source.ensure_unchanged(handle)
+                    raise
             written = new.written
         except OSError as error:
             raise WriteRefused(f"cannot write {target.name} in {folder.path} "
@@ -357,7 +356,6 @@ class _Splice:
             edits.append(None, snippets)
         if snippets or len(present) != len(outline.children("Override")):
             self.changed[part] = edits.apply().encode("utf-8")
-        assert CT_NS and CONTENT_TYPES_NAMES  # the namespace and names read in package.py
 
     def write(self, source, out, planned: list[_Planned]) -> None:  # type: ignore[no-untyped-def]
         """Stream the new package to ``out``."""

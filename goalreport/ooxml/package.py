@@ -7,8 +7,10 @@ a size cap (``GOALREPORT_MAX_STRUCTURE_MB``) and tokenized once by ``xmledit.Out
 entity bomb or a zip bomb. Sheet data is never decompressed here.
 
 A run reads the structure once, inside the bounded reading process after the container
-check (``jobs``), and hands the ``PackageInfo`` to the fingerprint and the writer; the
+check (``loading``), and hands the ``PackageInfo`` to the fingerprint and the writer; the
 standalone entry points (``inspect_bounded``) run the same reading in a bounded child.
+``WorkbookPart`` (workbook.xml and its relationships) is also where the cells side finds
+its sheets' parts (``calamine``, ``workbook.rawcells``): one reading of that part for both.
 """
 
 from __future__ import annotations
@@ -22,17 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from goalreport.errors import UnreadableWorkbook, WriteRefused
-from goalreport.writeback.xmledit import Outline
-
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-WORKSHEET_REL = REL_NS + "/worksheet"
-STYLES_REL = REL_NS + "/styles"
-WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+from goalreport.ooxml.namespaces import MAIN_NS, REL_NS, STRICT_MAIN_NS, STYLES_REL
+from goalreport.ooxml.xmledit import Node, Outline
 
 #: The hidden sheet-scoped defined name that marks a sheet as goalreport's own. It moves
 #: with the sheet when a user reorders or renames tabs and disappears when they delete it.
@@ -44,7 +37,8 @@ FILTER_NAME = "_xlnm._FilterDatabase"
 #: (Excel's 64,000 cell formats) is about 10 MB.
 MAX_STRUCTURE_PART = 32 * 1024 * 1024
 STRUCTURE_VARIABLE = "GOALREPORT_MAX_STRUCTURE_MB"
-#: Memory and time for ``inspect_bounded``: far above what a capped structure needs.
+#: Memory and time of the bounded readings outside a run (``inspect_bounded``, the
+#: writer's ``read_write_basis_bounded``): far above what a capped structure needs.
 INSPECT_MEMORY_MB = 1024
 INSPECT_SECONDS = 60.0
 
@@ -56,6 +50,12 @@ WORKBOOK_NAMES = frozenset((
     "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst"))
 RELS_NAMES = frozenset(("Relationship",))
 CONTENT_TYPES_NAMES = frozenset(("Default", "Override"))
+#: The children of ``<styleSheet>`` in the order the schema requires (CT_Stylesheet).
+STYLESHEET_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
+                    "cellStyles", "dxfs", "tableStyles", "colors", "extLst")
+#: What a styles.xml outline keeps: the sections and the entries the writer counts and
+#: matches (``writeback.styles``).
+STYLES_NAMES = frozenset((*STYLESHEET_ORDER, "numFmt", "font", "fill", "xf"))
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,6 @@ class PackageInfo:
     def outline(self, part: str) -> Outline:
         """``part`` of ``texts`` tokenized (once, at reading; or now for a hand-made info)."""
         if part not in self.outlines:
-            from goalreport.writeback.styles import STYLES_NAMES
-
             keep = {self.workbook_part: WORKBOOK_NAMES, self.styles_part: STYLES_NAMES,
                     self.workbook_rels_part: RELS_NAMES}.get(part, CONTENT_TYPES_NAMES)
             self.outlines[part] = Outline.of(self.texts[part], keep, part)
@@ -209,15 +207,68 @@ def open_archive(path: Path) -> zipfile.ZipFile:
 
 
 def _outline_of(archive: zipfile.ZipFile, names: dict[str, str], part: str,
-                keep: frozenset[str]) -> tuple[str, Outline]:
+                keep: frozenset[str], limit: int | None = None) -> tuple[str, Outline]:
     real = names.get(part.casefold())
     if real is None:
         name = Path(archive.filename or "the workbook").name
         raise UnreadableWorkbook(f"{name} has no {part} part; it is not a valid .xlsx. Open "
                                  "it in Excel, save it as 'Excel Workbook (.xlsx)' and run "
                                  "again.")
-    text = decode_xml(read_part(archive, real), real)
+    text = decode_xml(read_part(archive, real, limit), real)
     return text, Outline.of(text, keep, real)
+
+
+@dataclass(frozen=True)
+class WorkbookPart:
+    """workbook.xml and its relationships part, each read and tokenized once: the sheets
+    in tab order with the parts that hold them."""
+
+    part: str
+    text: str
+    outline: Outline
+    #: The relationships part's name (whether or not the package has it).
+    rels_part: str
+    #: Its text and outline, when the package has it.
+    rels: tuple[str, Outline] | None
+    #: Relationship Id → (type, resolved target part) of the workbook part.
+    relationships: dict[str, tuple[str, str]]
+
+    @classmethod
+    def read(cls, archive: zipfile.ZipFile, names: dict[str, str], part: str,
+             limit: int | None = None) -> WorkbookPart:
+        """Part ``part`` (a zip entry name) and its relationships from ``archive``;
+        ``names``: casefolded entry name → entry name; ``limit`` as ``read_part``."""
+        text, outline = _outline_of(archive, names, part, WORKBOOK_NAMES, limit)
+        rels_part = rels_part_for(part)
+        rels = None
+        relationships: dict[str, tuple[str, str]] = {}
+        if rels_part.casefold() in names:
+            rels_part = names[rels_part.casefold()]
+            rels = _outline_of(archive, names, rels_part, RELS_NAMES, limit)
+            for rel in rels[1].children("Relationship"):
+                target = rel.attrs.get("Target", "")
+                external = rel.attrs.get("TargetMode", "") == "External"
+                resolved = target if external else resolve_target(part, target)
+                resolved = names.get(resolved.casefold(), resolved)
+                relationships[rel.attrs.get("Id", "")] = (rel.attrs.get("Type", ""), resolved)
+        return cls(part, text, outline, rels_part, rels, relationships)
+
+    def sheets(self) -> list[tuple[SheetEntry, Node]]:
+        """Each ``<sheet>`` in tab order, with its element (for an edit of the part)."""
+        wb = self.outline
+        found: list[tuple[SheetEntry, Node]] = []
+        for container in wb.children("sheets"):
+            for element in wb.children("sheet", container):
+                rel_id = wb.attribute(element, "id", REL_NS)
+                part = self.relationships.get(rel_id, ("", ""))[1]
+                try:
+                    sheet_id = int(element.attrs.get("sheetId", "0"))
+                except ValueError:
+                    sheet_id = 0
+                found.append((SheetEntry(len(found), element.attrs.get("name", ""), sheet_id,
+                                         rel_id, part, element.attrs.get("state", "visible")),
+                              element))
+        return found
 
 
 def _truthy(value: str | None) -> bool:
@@ -254,8 +305,6 @@ def inspect_bounded(path: Path) -> PackageInfo:
 def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
     entries = archive.infolist()
     names = {info.filename.casefold(): info.filename for info in entries}
-    texts: dict[str, str] = {}
-    outlines: dict[str, Outline] = {}
     _, root = _outline_of(archive, names, "_rels/.rels", RELS_NAMES)
     workbook_part = ""
     for rel in root.children("Relationship"):
@@ -264,40 +313,20 @@ def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
             break
     if not workbook_part or workbook_part.casefold() not in names:
         raise UnreadableWorkbook(f"{path.name} has no workbook part: it is not an Excel workbook.")
-    workbook_part = names[workbook_part.casefold()]
-    texts[workbook_part], wb = _outline_of(archive, names, workbook_part, WORKBOOK_NAMES)
-    outlines[workbook_part] = wb
+    workbook = WorkbookPart.read(archive, names, names[workbook_part.casefold()])
+    workbook_part, wb = workbook.part, workbook.outline
+    texts: dict[str, str] = {workbook_part: workbook.text}
+    outlines: dict[str, Outline] = {workbook_part: wb}
     namespace = wb.namespace_of(wb.prefix[:-1], wb.root)
     if wb.root.local == "workbook" and namespace == STRICT_MAIN_NS:
         raise WriteRefused(f"{path.name} is saved as 'Strict Open XML'. Save it in Excel as "
                            "'Excel Workbook (.xlsx)' and run again.")
     if wb.root.local != "workbook" or namespace != MAIN_NS:
         raise UnreadableWorkbook(f"{path.name}: {workbook_part} is not a spreadsheet workbook.")
-
-    rels_part = rels_part_for(workbook_part)
-    relationships: dict[str, tuple[str, str]] = {}
-    if rels_part.casefold() in names:
-        rels_part = names[rels_part.casefold()]
-        texts[rels_part], rels = _outline_of(archive, names, rels_part, RELS_NAMES)
-        outlines[rels_part] = rels
-        for rel in rels.children("Relationship"):
-            target = rel.attrs.get("Target", "")
-            external = rel.attrs.get("TargetMode", "") == "External"
-            resolved = target if external else resolve_target(workbook_part, target)
-            resolved = names.get(resolved.casefold(), resolved)
-            relationships[rel.attrs.get("Id", "")] = (rel.attrs.get("Type", ""), resolved)
-
-    sheets: list[SheetEntry] = []
-    for container in wb.children("sheets"):
-        for element in wb.children("sheet", container):
-            rel_id = wb.attribute(element, "id", REL_NS)
-            part = relationships.get(rel_id, ("", ""))[1]
-            try:
-                sheet_id = int(element.attrs.get("sheetId", "0"))
-            except ValueError:
-                sheet_id = 0
-            sheets.append(SheetEntry(len(sheets), element.attrs.get("name", ""), sheet_id,
-                                     rel_id, part, element.attrs.get("state", "visible")))
+    rels_part, relationships = workbook.rels_part, workbook.relationships
+    if workbook.rels is not None:
+        texts[rels_part], outlines[rels_part] = workbook.rels
+    sheets = [entry for entry, _ in workbook.sheets()]
 
     defined = []
     for container in wb.children("definedNames"):
@@ -313,8 +342,6 @@ def _inspect(path: Path, archive: zipfile.ZipFile) -> PackageInfo:
     styles_part = next((target for kind, target in relationships.values()
                         if kind == STYLES_REL and target.casefold() in names), None)
     if styles_part is not None:
-        from goalreport.writeback.styles import STYLES_NAMES
-
         texts[styles_part], outlines[styles_part] = _outline_of(
             archive, names, styles_part, STYLES_NAMES)
     content_types = names.get("[content_types].xml", "[Content_Types].xml")
