@@ -30,7 +30,7 @@ reads those caches directly.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -144,8 +144,8 @@ class WonTerms(Generic[RowT]):
 
 
 #: A new day's slots, and a new rep's days: made in C, as a new day comes every few rows.
-_NEW_DAY = partial(list, (0,) * 9)
-_NEW_REP = partial(defaultdict, _NEW_DAY)
+_NEW_DAY: Callable[[], list[int]] = partial(list, (0,) * 9)
+_NEW_REP: Callable[[], defaultdict[date, list[int]]] = partial(defaultdict, _NEW_DAY)
 
 
 class DayTally:
