@@ -19,7 +19,7 @@ from typing import Any
 
 from goalreport.core.calendar import goal_year_of, goal_year_span
 from goalreport.core.history import HISTORY_DAYS
-from goalreport.core.keys import client_key, rep_key
+from goalreport.core.keys import client_key, normalize, rep_key
 from goalreport.core.model import DayActivity, Rep, WorkbookData
 from goalreport.errors import Problem
 from goalreport.workbook.deals import (
@@ -37,7 +37,7 @@ from goalreport.workbook.deals import (
     cents,
 )
 from goalreport.workbook.inputsheets import RepIndex
-from goalreport.workbook.schema import TYPE_WORDS, normalize, type_choices
+from goalreport.workbook.schema import TYPE_WORDS, type_choices
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     is_blank,
@@ -255,7 +255,7 @@ class _Cells:
                 client_type = terms.client_type(raw)
         if client_type is not None and self.i_amount >= 0:
             raw = values[self.i_amount]
-            amount = terms.cents.get(raw)
+            amount = terms.amounts.get(raw)
             if amount is None:
                 amount = terms.number_cents(raw)
         if amount is None:

@@ -23,7 +23,7 @@ CRM). Every won, lost and meeting deal of both sources is then added to one
 records everything downstream reads.
 
 Each distinct cell is worked out once and remembered (``WonTerms.types`` and
-``.cents``): a million rows repeat a few types and amounts, and Activity's fast path
+``.amounts``): a million rows repeat a few types and amounts, and Activity's fast path
 reads those caches directly.
 """
 
@@ -102,7 +102,7 @@ class WonTerms(Generic[RowT]):
         self.types: dict[Any, str | None] = {}
         #: number cell → its amount in cents (never a key: 0 and 1, which True and False
         #: equal, so a yes/no cell is never read as an amount).
-        self.cents: dict[Any, int] = {}
+        self.amounts: dict[Any, int] = {}
 
     def client_type(self, raw: Any) -> str | None:
         """'new' or 'repeat' for a client-type cell; None when it says neither."""
@@ -121,7 +121,7 @@ class WonTerms(Generic[RowT]):
         except ValueProblem:  # too large, or infinite: said by the full reading
             return None
         if raw != 0 and raw != 1:
-            self.cents[raw] = amount
+            self.amounts[raw] = amount
         return amount
 
     def read(self, row: RowT, out: Collector) -> tuple[str | None, int] | None:
