@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goalreport.core.calendar import month_end
-from goalreport.core.model import Settings, rep_key
+from goalreport.core.keys import rep_key
+from goalreport.core.model import Settings
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 
 if TYPE_CHECKING:

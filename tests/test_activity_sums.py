@@ -63,3 +63,19 @@ def test_a_huge_amount_is_a_problem_in_its_cell(make_workbook):
         Problem("Activity!E4", "the Client Type is missing for a won deal. Write new or "
                 "repeat."),
     ]
+
+
+def test_a_yes_no_cell_is_not_read_as_the_amount_it_equals(make_workbook):
+    """The reader remembers the cents of each number amount it met; True equals 1 and
+    False equals 0 to Python, so a TRUE cell after an amount of 1 must still be read on
+    its own, as the problem it is (not as $1.00)."""
+    rows: list[list[object]] = [
+        [dt.date(2026, 2, 3), "R1", "won", "Acme", "new", 1, None],      # $1.00
+        [dt.date(2026, 2, 3), "R1", "won", "Acme", "new", True, None],   # not $1.00
+        [dt.date(2026, 2, 4), "R1", "won", "Acme", "new", 0, None],      # $0.00
+        [dt.date(2026, 2, 4), "R1", "won", "Acme", "new", False, None],  # not $0.00
+    ]
+    errors, _warnings = find_problems(make_workbook(with_activity(rows)))
+    fix = "Write a number such as 1000 or $1,000.50."
+    assert errors == [Problem("Activity!F3", f"True is not an amount of money. {fix}"),
+                      Problem("Activity!F5", f"False is not an amount of money. {fix}")]

@@ -343,7 +343,7 @@ def test_top_rows_read_from_the_xml_equal_calamine_on_real_workbooks(corpus: Pat
     (["Deal Owner", "Stage"], None),  # too little to be sure
 ])
 def test_exports_are_recognised_by_their_header_row(header: list[str], key: str | None) -> None:
-    from goalreport.crm.formats import recognise
+    from goalreport.workbook.crm.formats import recognise
 
     found = recognise(header)
     assert (found.key if found else None) == key
@@ -356,7 +356,7 @@ def test_exports_are_recognised_by_their_header_row(header: list[str], key: str 
     (b"Z\x81", "Z\x81"),  # not UTF-8, undefined in Windows-1252: Latin-1
 ])
 def test_csv_encodings(data: bytes, text: str) -> None:
-    from goalreport.crm.csvfile import decode
+    from goalreport.workbook.crm.csvfile import decode
 
     assert decode(data) == text
 
@@ -366,7 +366,7 @@ def test_csv_encodings(data: bytes, text: str) -> None:
     ("\n\nRecord ID\n", ","),
 ])
 def test_csv_delimiter_is_the_one_the_header_holds_most_of(text: str, mark: str) -> None:
-    from goalreport.crm.csvfile import delimiter
+    from goalreport.workbook.crm.csvfile import delimiter
 
     assert delimiter(text) == mark
 

@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 
 from goalreport.core.engine import compute
-from goalreport.core.model import Settings, WorkbookData, group_by_rep, rep_key
+from goalreport.core.keys import rep_key
+from goalreport.core.model import Settings, WorkbookData, group_by_rep
 from goalreport.errors import InputProblems
 from tests.enginedata import data, goal, rep, won
 

@@ -56,7 +56,7 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-#: --deals FILE: CRM exports read with the workbook as if pasted into it (crm/sources.py).
+#: --deals FILE: CRM exports read with the workbook as if pasted into it (workbook/crm/sources.py).
 DEALS_OPTION = click.option(
     "--deals", "deals", multiple=True, metavar="FILE",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),

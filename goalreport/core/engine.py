@@ -3,7 +3,7 @@ team totals out (SPEC §2, §3). Pure: As Of is passed in, nothing is read or pr
 
 Choices where the SPEC is silent:
 - The goal year is the fiscal year holding As Of.
-- Rep IDs match between sheets by ``model.rep_key``: case ignored, spaces trimmed and
+- Rep IDs match between sheets by ``keys.rep_key``: case ignored, spaces trimmed and
   collapsed.
 - Activity comes grouped by rep (``WorkbookData.activity_by_rep``); nothing here regroups it.
 - ``rep_ids`` limits the reps computed, and the team totals then cover only those reps.
@@ -20,7 +20,8 @@ from goalreport.core.assumptions import TeamHistory, resolve_funnel
 from goalreport.core.calendar import company_working_days, goal_year, goal_year_of, rep_working_days
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from goalreport.core.insights import RECENT_DAYS
-from goalreport.core.model import Goal, Rep, TimeOff, WorkbookData, rep_key
+from goalreport.core.keys import rep_key
+from goalreport.core.model import Goal, Rep, TimeOff, WorkbookData
 from goalreport.core.planning import PlanInputs, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
 from goalreport.core.results import Computation, RepResult

@@ -19,17 +19,12 @@ from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Literal
 
+from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
 
 RevenueType = Literal["new", "repeat"]
 
-
-def rep_key(rep_id: str) -> str:
-    """The one rule for matching Rep IDs (across sheets, and ``--rep``): case ignored,
-    surrounding spaces trimmed and inner runs of spaces collapsed, so ``" ana  LIMA "``
-    is ``"ana lima"``."""
-    return " ".join(rep_id.split()).casefold()
 
 REVENUE_TYPES: tuple[RevenueType, ...] = ("new", "repeat")
 

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from goalreport.core.calendar import add_months
+from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
-from goalreport.core.model import rep_key as same_rep
 from goalreport.core.results import Computation, RepResult
 from goalreport.delivery import compose, ics
 from goalreport.delivery.sendlog import (
     MANAGER_KEY,
     SendLog,
     decide,
-    rep_key,
+    rep_log_key,
     send_lock,
 )
 from goalreport.delivery.smtp import PREFIX, Mailer, load_settings
@@ -160,14 +160,14 @@ def stale_reports(computation: Computation, folder: Path, since_ns: int,
     a link or not a plain file counts as missing (rendering replaces it); the folder is
     opened as ``open_month`` does."""
     stems = report_stems(computation)
-    wanted = {same_rep(rep_id) for rep_id in rep_ids}
+    wanted = {rep_key(rep_id) for rep_id in rep_ids}
     with open_month(folder, root) as month:
         def stale(name: str) -> bool:
             st = month.lstat(name)
             return st is None or not stat.S_ISREG(st.st_mode) or st.st_mtime_ns < since_ns
 
         reps = [r for r in computation.results
-                if (not wanted or same_rep(r.rep.rep_id) in wanted)
+                if (not wanted or rep_key(r.rep.rep_id) in wanted)
                 and stale(f"{stems[r.rep.rep_id]}.pdf")]
         return reps, not wanted and stale(TEAM_FILE)
 
@@ -221,9 +221,9 @@ class _Session:
 
     def run(self) -> None:
         stems = report_stems(self.computation)
-        wanted = {same_rep(rep_id) for rep_id in self.options.rep_ids}
+        wanted = {rep_key(rep_id) for rep_id in self.options.rep_ids}
         for result in self.computation.results:
-            if not wanted or same_rep(result.rep.rep_id) in wanted:
+            if not wanted or rep_key(result.rep.rep_id) in wanted:
                 self.report.deliveries.append(self.rep(result, stems[result.rep.rep_id]))
         if not wanted:
             self.report.deliveries.append(self.manager(list(self.report.deliveries)))
@@ -265,7 +265,7 @@ class _Session:
         if isinstance(pdf, str):
             return Delivery(who, rep.email, name, "failed", pdf)
         sha256 = hashlib.sha256(pdf).hexdigest()
-        held = self._held(rep_key(rep.rep_id), rep.email, sha256, who, name)
+        held = self._held(rep_log_key(rep.rep_id), rep.email, sha256, who, name)
         if held is not None:
             return held
         attachments = [compose.Attachment(name, pdf, "application", "pdf")]
@@ -289,7 +289,7 @@ class _Session:
         message = compose.build_message(sender=self.sender, to=rep.email, rendered=rendered,
                                         now=self.now, attachments=attachments,
                                         redirect_to=self.options.redirect_to)
-        return self._dispatch(message, rep_key(rep.rep_id), who, rep.email, name, sha256, stem)
+        return self._dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, sha256, stem)
 
     def manager(self, reps: list[Delivery]) -> Delivery:
         address = self.settings.manager_email

@@ -27,7 +27,7 @@ from decimal import Decimal
 from icalendar import Calendar, Event
 
 from goalreport.core.calendar import add_months, month_end, week_start
-from goalreport.core.model import rep_key as same_rep
+from goalreport.core.keys import rep_key
 from goalreport.core.monthweeks import week_figures
 from goalreport.core.results import RepResult, WeekPlan
 from goalreport.reports.formatting import Formatter
@@ -104,7 +104,7 @@ def _description(week: WeekPlan, target: int, counts: list[Decimal], fmt: Format
 
 
 def _uid(company: str, rep_id: str, day: date, index: int) -> str:
-    key = "\x00".join((company.strip().casefold(), same_rep(rep_id),
+    key = "\x00".join((company.strip().casefold(), rep_key(rep_id),
                        day.isoformat(), str(index)))
     return f"focus-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@goalreport"
 

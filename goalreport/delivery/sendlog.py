@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from goalreport.core.model import rep_key as same_rep
+from goalreport.core.keys import rep_key
 from goalreport.errors import DeliveryError
 from goalreport.guard.locks import hold_lock
 from goalreport.guard.safefs import Folder
@@ -30,9 +30,9 @@ MANAGER_KEY = "manager"
 Verdict = Literal["send", "already sent", "changed"]
 
 
-def rep_key(rep_id: str) -> str:
-    """The log key of a rep's message (Rep IDs match ignoring case and spaces)."""
-    return "rep:" + same_rep(rep_id)
+def rep_log_key(rep_id: str) -> str:
+    """The log key of a rep's message (Rep IDs match by ``keys.rep_key``)."""
+    return "rep:" + rep_key(rep_id)
 
 
 @dataclass(frozen=True)

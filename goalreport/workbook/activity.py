@@ -1,282 +1,293 @@
-"""The Activity sheet, aggregated per (rep, day) while it is read (SPEC §1).
+"""The Activity sheet, summed per (rep, day) while it is read (SPEC §1).
 
-A million rows must read in seconds, so the common case — a date cell, a known Rep ID, a
-known type — takes a few dictionary look-ups; anything unusual goes through the full
-parsers, which record problems with their cell names.
+A million rows must read in seconds. ``read_activity``'s loop is the fast path: each cell
+is looked up in what its value meant when it was first met, so the common row (a date, a
+known Rep ID, a known type, a number amount) is a few dictionary look-ups and one
+addition. A value met for the first time, or one with a problem, goes to ``_Cells``' full
+readers, which remember what they found or record the problem with its cell name. A won
+row's Client Type and Amount are read by ``ActivityTerms``, Activity's side of the step
+it shares with CRM exports (``workbook/deals.py``); its sums go to the ``DayTally`` that
+the exports' deals are added to.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from goalreport.core.calendar import goal_year_of, goal_year_span
 from goalreport.core.history import HISTORY_DAYS
-from goalreport.core.model import DayActivity, WorkbookData
+from goalreport.core.keys import client_key, normalize, rep_key
+from goalreport.core.model import WorkbookData
 from goalreport.errors import Problem
-from goalreport.guard.handback import build
-from goalreport.workbook.inputsheets import RepIndex, rep_key
-from goalreport.workbook.schema import CLIENT_TYPES, TYPE_WORDS, normalize, type_choices
+from goalreport.workbook.deals import (
+    FOCUS,
+    FOCUS_BLOCKS,
+    LEADS,
+    LOST,
+    MEETINGS,
+    UNREAD,
+    WON_NEW,
+    WON_REPEAT,
+    DayTally,
+    Deal,
+    WonTerms,
+    cents,
+)
+from goalreport.workbook.inputsheets import RepIndex
+from goalreport.workbook.schema import TYPE_WORDS, type_choices
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
-    ValueProblem,
     is_blank,
     parse_decimal_amount,
     parse_money,
     parse_text,
 )
 
-# Slots of the per-day accumulator list: counts, and amounts in integer cents (hours in
-# hundredths), which are exact since every amount is rounded to cents when it is read.
-(LEADS, MEETINGS, LOST, WON_NEW, WON_NEW_AMOUNT, WON_REPEAT, WON_REPEAT_AMOUNT, FOCUS_BLOCKS,
- FOCUS) = range(9)
 #: A cache miss, where None is a cached answer.
 _UNSEEN: Any = object()
-
-
-class _Lookups:
-    """Per-text caches: the same few IDs and types repeat on every row."""
-
-    def __init__(self, reps: RepIndex, currency: str | None = None):
-        self.reps = reps
-        #: The workbook's Currency: an amount written in another is a problem.
-        self.currency = currency
-        self.ids: dict[Any, str | None] = {}
-        self.types: dict[Any, str | None] = {}
-        self.client_types: dict[Any, str | None] = {}
-
-    def rep(self, raw: Any) -> str | None:
-        if raw not in self.ids:
-            rep = self.reps.by_key.get(rep_key(parse_text(raw)))
-            self.ids[raw] = rep.rep_id if rep else None
-        return self.ids[raw]
-
-    def kind(self, raw: Any) -> str | None:
-        if raw not in self.types:
-            self.types[raw] = TYPE_WORDS.get(normalize(parse_text(raw)))
-        return self.types[raw]
-
-    def client_type(self, raw: Any) -> str | None:
-        if raw not in self.client_types:
-            self.client_types[raw] = CLIENT_TYPES.get(normalize(parse_text(raw)))
-        return self.client_types[raw]
+#: Cell classes whose date is remembered by value (others are parsed every time).
+_DAY_CLASSES = (str, float, int, date)
 
 
 def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
-                  typed: list[Any] | None = None, currency: str | None = None
-                  ) -> tuple[DayActivity, ...]:
-    """Every valid row summed into one ``DayActivity`` per rep and day.
+                  typed: list[Deal] | None = None, currency: str | None = None) -> DayTally:
+    """Every valid row summed into its rep's day: the ``DayTally`` (``records()`` gives
+    the ``DayActivity`` records, once the exports' deals are added).
 
     The loop is the reader's hot spot (a million rows): each value is parsed once per
-    distinct cell value and cached, amounts are summed as integer cents, and a row only
-    becomes a ``Row`` (for messages with cell names) when something needs the full parsers.
-    With ``typed`` (only when CRM exports are read too), each won, lost and meeting row is
-    also appended as (kind, rep ID, day, client cell, cents, row number), to match them.
+    distinct cell value and remembered, amounts are summed as integer cents, and a row
+    only becomes a ``Row`` (for messages with cell names) when something needs the full
+    readers. With ``typed`` (only when CRM exports are read too), each won, lost and
+    meeting row is also appended as a ``Deal``, to match the exports' deals against.
     """
-    look = _Lookups(reps, currency)
-    ids, kinds, client_types = look.ids, look.types, look.client_types
-    first = table.first_column
-    cols = table.columns
-    wanted = [cols.get(key, -1) - first if key in cols else -1
-              for key in ("date", "rep_id", "type", "client_type", "amount", "hours")]
-    i_day, i_rep, i_type, i_client, i_amount, i_hours = wanted
-    i_name = cols["client"] - first if "client" in cols else -1
-    reach = max(wanted) + 1
-    known = [i for i in (table.columns[k] - first for k in table.columns) if i >= 0]
-    by_rep: dict[str, dict[date, list[int]]] = {}
-    text_days = out.text_dates.column(table.name, cols["date"]) if "date" in cols else {}
-    parsed_days: dict[Any, date] = {}
-    cents_of: dict[Any, int] = {}
-    hours_of: dict[Any, int] = {}
-
-    def parse_hours(value: Any) -> Decimal:
-        return parse_decimal_amount(value, locale, what="a number of hours", example="2")
-
+    cells = _Cells(table, reps, locale, out, currency)
+    tally = DayTally()
+    sums = tally.sums
+    days, ids, kinds, text_days = cells.days, cells.ids, cells.kinds, cells.text_days
+    i_day, i_rep, i_type, i_hours, reach = (cells.i_day, cells.i_rep, cells.i_type,
+                                            cells.i_hours, cells.reach)
     for number, _first, values in table.raw:
         width = len(values)
         if width < reach:  # a short row: the missing cells are empty
             values = [*values, *[None] * (reach - width)]
         raw_day, raw_rep, raw_type = values[i_day], values[i_rep], values[i_type]
-        if (raw_day is None or raw_day == "" or raw_rep == "" or raw_type == "") and all(
-                is_blank(values[i]) for i in known if i < width):
-            continue  # a blank row
-        row: Row | None = None
-        day_class = raw_day.__class__
-        day: date | None
-        if day_class is date:
-            day = raw_day
-        elif day_class is datetime:
-            day = raw_day.date()
-        else:
-            cacheable = day_class is str or day_class is float or day_class is int
-            day = parsed_days.get(raw_day) if cacheable else None
-            if day is None:
-                row = table.row(number, values)
-                day = row.parse_date("date", locale, out,
-                                     required="the Date is missing. Write the day of the "
-                                              "activity, such as 2026-03-05.")
-                if day is not None and cacheable:
-                    parsed_days[raw_day] = day
-            elif day_class is str and (seen := text_days.get(raw_day)) is not None:
-                seen.append(number)  # numeric text: for the column's day/month order check
+        if (raw_day is None or raw_day == "" or raw_rep == "" or raw_type == "") and \
+                cells.blank(values):
+            continue
+        day = raw_day if raw_day.__class__ is date else days.get(raw_day)
+        if day is None:
+            day = cells.day(number, values)
+        elif text_days and (seen := text_days.get(raw_day)) is not None:
+            seen.append(number)  # numeric text: for the column's day/month order check
         rep_id = ids.get(raw_rep, _UNSEEN)
         if rep_id is _UNSEEN:
-            rep_id = look.rep(raw_rep)
+            rep_id = cells.rep(raw_rep)
         kind = kinds.get(raw_type, _UNSEEN)
         if kind is _UNSEEN:
-            kind = look.kind(raw_type) if not is_blank(raw_type) else None
+            kind = cells.kind(raw_type)
         if rep_id is None or kind is None:
-            row = row or table.row(number, values)
-            if rep_id is None:
-                rep_id = reps.resolve(row, out)
-            if kind is None:
-                kind = _kind(row, look, out)
+            rep_id, kind = cells.rep_and_kind(number, values, rep_id, kind)
         if day is None or rep_id is None or kind is None:
             continue
-        rep_days = by_rep.get(rep_id)
-        if rep_days is None:
-            rep_days = by_rep[rep_id] = {}
-        record = rep_days.get(day)
-        if record is None:
-            record = rep_days[day] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+        record = sums[rep_id][day]
         if kind == "lead":
             record[LEADS] += 1
         elif kind == "meeting":
             record[MEETINGS] += 1
             if typed is not None:
-                typed.append(("meeting", rep_id, day, values[i_name]
-                              if 0 <= i_name < len(values) else None, 0, number))
+                typed.append(cells.deal("meeting", rep_id, day, number, values))
         elif kind == "lost":
             record[LOST] += 1
             if typed is not None:
-                typed.append(("lost", rep_id, day, values[i_name] if 0 <= i_name < len(values)
-                              else None, 0, number))
+                typed.append(cells.deal("lost", rep_id, day, number, values))
         elif kind == "won":
-            client_type = None
-            if i_client >= 0:
-                raw_client_type = values[i_client]
-                client_type = client_types.get(raw_client_type, _UNSEEN)
-                if client_type is _UNSEEN:
-                    client_type = look.client_type(raw_client_type)
-            raw_amount: Any = values[i_amount] if i_amount >= 0 else None
-            amount_class = raw_amount.__class__
-            cents: int | None = None
-            if client_type is not None and (amount_class is float or amount_class is int):
-                cents = cents_of.get(raw_amount)
-                if cents is None and raw_amount >= 0:
-                    try:
-                        cents = cents_of[raw_amount] = _cents(parse_money(raw_amount))
-                    except ValueProblem:  # too large, or infinite: said by the full path
-                        cents = None
-            if cents is not None:
-                slot = WON_NEW if client_type == "new" else WON_REPEAT
-            else:
-                won = _won(row or table.row(number, values), look, locale, out)
-                if won is None:
-                    continue
-                slot, cents = won[0], _cents(won[1])
+            won = cells.won(number, values)
+            if won is None:
+                continue
+            client_type, amount = won
+            slot = WON_NEW if client_type == "new" else WON_REPEAT
             record[slot] += 1
-            record[slot + 1] += cents
+            record[slot + 1] += amount
             if typed is not None:
-                typed.append(("won", rep_id, day, values[i_name] if 0 <= i_name < len(values)
-                              else None, cents, number))
+                typed.append(cells.deal("won", rep_id, day, number, values, client_type,
+                                        amount))
         elif kind == "focus" and i_hours >= 0:
-            raw_hours = values[i_hours]
-            hundredths = hours_of.get(raw_hours) if raw_hours.__class__ is float else None
-            if hundredths is None:
-                hours = (row or table.row(number, values)).parse(
-                    "hours", parse_hours, out,
-                    required="the Hours are missing for a focus block. Write the hours set "
-                             "aside, such as 2.")
-                if hours is None:
-                    continue
-                hundredths = _cents(hours)
-                if isinstance(raw_hours, float):
-                    hours_of[raw_hours] = hundredths
-            record[FOCUS_BLOCKS] += 1
-            record[FOCUS] += hundredths
-    return _records(by_rep)
+            hundredths = cells.focus(number, values)
+            if hundredths is not None:
+                record[FOCUS_BLOCKS] += 1
+                record[FOCUS] += hundredths
+    return tally
 
 
-def _cents(amount: Decimal) -> int:
-    """An amount already rounded to cents, as integer cents (exact)."""
-    return int(amount.scaleb(2))
+class ActivityTerms(WonTerms[Row]):
+    """A won Activity row's Client Type and Amount: goalreport's own client-type words,
+    both needed, and messages that say what to write in the cell."""
 
-
-def _records(by_rep: dict[str, dict[date, list[int]]]) -> tuple[DayActivity, ...]:
-    """The accumulated days as ``DayActivity``, sorted by (rep ID, day). An amount nothing
-    was added to is ``Decimal(0)``; any other has two places, as the sum of amounts read
-    as cents would."""
-    zero = Decimal(0)
-    amounts: dict[int, Decimal] = {}
-
-    def amount(count: int, cents: int) -> Decimal:
-        if not count:
-            return zero
-        value = amounts.get(cents)
-        if value is None:
-            value = amounts[cents] = Decimal(cents).scaleb(-2)
-        return value
-
-    rep_ids: list[str] = []
-    days: list[date] = []
-    counts: list[list[int]] = []
-    for rep_id in sorted(by_rep):
-        rep_days = by_rep[rep_id]
-        ordered = sorted(rep_days)
-        rep_ids.extend([rep_id] * len(ordered))
-        days.extend(ordered)
-        counts.extend(map(rep_days.__getitem__, ordered))
-    slots = [list(column) for column in zip(*counts, strict=True)] if counts else [[]] * 9
-    return build(DayActivity, [
-        rep_ids, days, slots[LEADS], slots[MEETINGS], slots[LOST], slots[WON_NEW],
-        list(map(amount, slots[WON_NEW], slots[WON_NEW_AMOUNT])), slots[WON_REPEAT],
-        list(map(amount, slots[WON_REPEAT], slots[WON_REPEAT_AMOUNT])),
-        list(map(amount, slots[FOCUS_BLOCKS], slots[FOCUS])),
-    ])
-
-
-def _kind(row: Row, look: _Lookups, out: Collector) -> str | None:
-    raw = row.values.get("type")
-    if is_blank(raw):
-        out.missing(row.sheet, row.number, row.columns["type"],
-                    f"the Type is missing. Write one of: {type_choices()}.")
-        return None
-    kind = look.kind(raw)
-    if kind is None:
-        out.error(row.cell("type"), f"{parse_text(raw)!r} is not an activity type. Write one "
-                  f"of: {type_choices()}.", kind="type")
-    return kind
-
-
-def _won(row: Row, look: _Lookups, locale: str, out: Collector) -> tuple[int, Decimal] | None:
-    """(count slot, amount) of a won deal, or None after recording its problems."""
-    client_type: str | None = None
-    if "client_type" not in row.columns:
-        out.error(row.where, "a won deal needs a Client Type, but the sheet has no 'Client "
-                  "Type' column. Add one and write new or repeat.", kind="no client type")
-    elif is_blank(row.values.get("client_type")):
-        out.missing(row.sheet, row.number, row.columns["client_type"],
-                    "the Client Type is missing for a won deal. Write new or repeat.")
-    else:
-        raw = row.values["client_type"]
-        client_type = look.client_type(raw)
+    def read_client_type(self, row: Row, out: Collector) -> str | None:
+        if "client_type" not in row.columns:
+            out.error(row.where, "a won deal needs a Client Type, but the sheet has no "
+                      "'Client Type' column. Add one and write new or repeat.",
+                      kind="no client type")
+            return UNREAD
+        raw = row.values.get("client_type")
+        if is_blank(raw):
+            out.missing(row.sheet, row.number, row.columns["client_type"],
+                        "the Client Type is missing for a won deal. Write new or repeat.")
+            return UNREAD
+        client_type = self.client_type(raw)
         if client_type is None:
             out.error(row.cell("client_type"), f"{parse_text(raw)!r} is not a client type. "
                       "Write new or repeat.", kind="client_type")
-    amount: Decimal | None = None
-    if "amount" not in row.columns:
-        out.error(row.where, "a won deal needs an Amount, but the sheet has no 'Amount' "
-                  "column. Add one and write each deal's amount.", kind="no amount")
-    else:
-        amount = row.parse("amount", lambda v: parse_money(v, locale, look.currency), out,
+            return UNREAD
+        return client_type
+
+    def read_cents(self, row: Row, out: Collector) -> int | None:
+        if "amount" not in row.columns:
+            out.error(row.where, "a won deal needs an Amount, but the sheet has no 'Amount' "
+                      "column. Add one and write each deal's amount.", kind="no amount")
+            return None
+        amount = row.parse("amount", self._money, out,
                            required="the Amount is missing for a won deal. Write the "
                                     "deal's amount, such as 1200.")
-    if client_type is None or amount is None:
-        return None
-    return (WON_NEW if client_type == "new" else WON_REPEAT), amount
+        return None if amount is None else cents(amount)
+
+    def _money(self, value: Any) -> Decimal:
+        return parse_money(value, self.locale, self.currency)
+
+
+class _Cells:
+    """The full readers of the Activity sheet's cells, and what each distinct value was
+    found to mean (the caches ``read_activity``'s loop looks in first)."""
+
+    def __init__(self, table: Table, reps: RepIndex, locale: str, out: Collector,
+                 currency: str | None):
+        self.table, self.reps, self.locale, self.out = table, reps, locale, out
+        self.terms = ActivityTerms(locale, currency)
+        cols, first = table.columns, table.first_column
+        index = {key: cols[key] - first for key in cols}
+        wanted = [index.get(key, -1)
+                  for key in ("date", "rep_id", "type", "client_type", "amount", "hours")]
+        self.i_day, self.i_rep, self.i_type, self.i_client_type, self.i_amount, \
+            self.i_hours = wanted
+        self.i_client = index.get("client", -1)
+        #: Cells up to here are read by position: shorter rows are padded with None.
+        self.reach = max(wanted) + 1
+        self.known = [i for i in index.values() if i >= 0]
+        #: cell value → its day (only parsed dates; 0 and 1 are never keys: True and
+        #: False equal them, and a yes/no cell is not a date).
+        self.days: dict[Any, date] = {}
+        #: cell value → the Rep ID it names, or None when it names none.
+        self.ids: dict[Any, str | None] = {}
+        #: cell value → the activity type it names, or None.
+        self.kinds: dict[Any, str | None] = {}
+        #: Hours cell → hundredths of an hour.
+        self.hours: dict[float, int] = {}
+        #: Numeric text dates of the Date column: text → rows (the day/month order check).
+        self.text_days = out.text_dates.column(table.name, cols["date"]) \
+            if "date" in cols else {}
+
+    def blank(self, values: list[Any]) -> bool:
+        """True when every cell under a header is empty."""
+        width = len(values)
+        return all(is_blank(values[i]) for i in self.known if i < width)
+
+    def day(self, number: int, values: list[Any]) -> date | None:
+        """The row's Date, parsed (numeric text noted for the order check); None after a
+        problem."""
+        day = self.table.row(number, values).parse_date(
+            "date", self.locale, self.out,
+            required="the Date is missing. Write the day of the activity, such as "
+                     "2026-03-05.")
+        raw = values[self.i_day]
+        if day is not None and isinstance(raw, _DAY_CLASSES) and raw != 0 and raw != 1:
+            self.days[raw] = day
+        return day
+
+    def rep(self, raw: Any) -> str | None:
+        """The Rep ID a Rep ID cell names on the Reps sheet, or None."""
+        rep = self.reps.by_key.get(rep_key(parse_text(raw)))
+        found = self.ids[raw] = rep.rep_id if rep else None
+        return found
+
+    def kind(self, raw: Any) -> str | None:
+        """The activity type a Type cell names, or None (an empty cell is not
+        remembered: the full reader says it is missing)."""
+        if is_blank(raw):
+            return None
+        found = self.kinds[raw] = TYPE_WORDS.get(normalize(parse_text(raw)))
+        return found
+
+    def rep_and_kind(self, number: int, values: list[Any], rep_id: str | None,
+                     kind: str | None) -> tuple[str | None, str | None]:
+        """The Rep ID and type the caches did not know, by the full readers (problems
+        recorded)."""
+        row = self.table.row(number, values)
+        if rep_id is None:
+            rep_id = self.reps.resolve(row, self.out)
+        if kind is None:
+            kind = self._kind(row)
+        return rep_id, kind
+
+    def _kind(self, row: Row) -> str | None:
+        raw = row.values.get("type")
+        if is_blank(raw):
+            self.out.missing(row.sheet, row.number, row.columns["type"],
+                             f"the Type is missing. Write one of: {type_choices()}.")
+            return None
+        kind = self.kind(raw)
+        if kind is None:
+            self.out.error(row.cell("type"), f"{parse_text(raw)!r} is not an activity type. "
+                           f"Write one of: {type_choices()}.", kind="type")
+        return kind
+
+    def won(self, number: int, values: list[Any]) -> tuple[str | None, int] | None:
+        """(client type, cents) of a won row: from the caches when its type and amount
+        were met before, else by ``ActivityTerms``' full reading (None after a problem)."""
+        terms = self.terms
+        client_type = amount = None
+        if self.i_client_type >= 0:
+            raw = values[self.i_client_type]
+            client_type = terms.types.get(raw, _UNSEEN)
+            if client_type is _UNSEEN:
+                client_type = terms.client_type(raw)
+        if client_type is not None and self.i_amount >= 0:
+            raw = values[self.i_amount]
+            amount = terms.amounts.get(raw)
+            if amount is None:
+                amount = terms.number_cents(raw)
+        if amount is None:
+            return terms.read(self.table.row(number, values), self.out)
+        return client_type, amount
+
+    def focus(self, number: int, values: list[Any]) -> int | None:
+        """The hundredths of an hour of a focus row; None after a problem."""
+        raw = values[self.i_hours]
+        hundredths = self.hours.get(raw) if raw.__class__ is float else None
+        if hundredths is None:
+            hours = self.table.row(number, values).parse(
+                "hours", self._hours, self.out,
+                required="the Hours are missing for a focus block. Write the hours set "
+                         "aside, such as 2.")
+            if hours is None:
+                return None
+            hundredths = cents(hours)
+            if isinstance(raw, float):
+                self.hours[raw] = hundredths
+        return hundredths
+
+    def _hours(self, value: Any) -> Decimal:
+        return parse_decimal_amount(value, self.locale, what="a number of hours", example="2")
+
+    def deal(self, kind: str, rep_id: str, day: date, number: int, values: list[Any],
+             client_type: str | None = None, amount: int = 0) -> Deal:
+        """The row as a ``Deal``, to be matched with the exports' deals."""
+        i = self.i_client
+        client = values[i] if 0 <= i < len(values) else None
+        return Deal(rep_id, day, kind, client_type, amount, client_key(parse_text(client)),
+                    f"{self.table.name} row {number}")
 
 
 def inactive_activity_warnings(data: WorkbookData, report_month: date,

@@ -1,9 +1,9 @@
-"""Which currency a money text is written in: ``'$6,800'`` in an en_GB workbook is
-dollars, not pounds, and reading it as pounds would be a silent misread. Pure: Babel's
-locale data, no I/O.
+"""Which currency a money text is written in: ``'$6,800'`` in an en_GB workbook is dollars,
+not pounds, and counting it as pounds would be a number the manager did not mean. Pure:
+Babel's locale data, no I/O.
 
 ``currency_in`` is the one place that answers it, for Activity and the other sheets
-(``values.parse_money``) and for CRM exports (``crm.deals``) alike; ``iso_code`` is the one
+(``values.parse_money``) and for CRM exports (``crm.terms``) alike; ``iso_code`` is the one
 place an ISO 4217 code is read (Settings Currency, a CRM currency column), and
 ``foreign_currency`` the one message. The rule for symbols several currencies share is in
 docs/input.md.

@@ -17,7 +17,8 @@ from itertools import islice
 from typing import Any
 
 from goalreport.core.calendar import goal_year_span
-from goalreport.core.model import Goal, Holiday, Rep, TimeOff, rep_key
+from goalreport.core.keys import rep_key
+from goalreport.core.model import Goal, Holiday, Rep, TimeOff
 from goalreport.workbook.schema import GOALS, REPS
 from goalreport.workbook.settings import parse_month
 from goalreport.workbook.table import Collector, Row, Table
@@ -393,4 +394,4 @@ def read_time_off(table: Table, reps: RepIndex, locale: str,
 
 
 __all__ = ["REPS", "RepIndex", "read_goals", "read_holidays", "read_reps",
-           "read_seasonality", "read_time_off", "rep_key"]
+           "read_seasonality", "read_time_off"]

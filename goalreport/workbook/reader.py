@@ -21,10 +21,10 @@ from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
 from goalreport.core.model import DayActivity, Goal, Holiday, Settings, TimeOff, WorkbookData
-from goalreport.crm.merge import TypedRow
-from goalreport.crm.sources import export_files, export_sheets, join_exports
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
+from goalreport.workbook.crm.sources import export_files, export_sheets, join_exports
+from goalreport.workbook.deals import Deal
 from goalreport.workbook.inputsheets import (
     RepIndex,
     read_goals,
@@ -108,13 +108,13 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
 
-    # CRM exports pasted as sheets or given as --deals files (see crm/sources.py).
+    # CRM exports pasted as sheets or given as --deals files (see workbook/crm/).
     exports = [*export_sheets(book, sheets.values()), *export_files(deals, out)]
     # A pasted export named like an input sheet ("Activities") is not a second one.
     pasted = {f"{export.name} sheet" for export in exports}
     out.warnings[:] = [w for w in out.warnings
                        if not (w.where in pasted and w.message.startswith("is also read as"))]
-    typed: list[TypedRow] | None = [] if exports else None
+    typed: list[Deal] | None = [] if exports else None
     notes: tuple[Problem, ...] = ()
     inferred: tuple[str, ...] = ()
 
@@ -125,10 +125,11 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
     holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        activity = read_activity(table, index, locale, out, typed, currency)
+        tally = read_activity(table, index, locale, out, typed, currency)
         if exports:
-            activity, notes, inferred = join_exports(exports, activity, typed or [], reps,
-                                                     settings, table.name, out)
+            notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
+                                           table.name, out)
+        activity = tally.records()
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
             table := read_table(book, SEASONALITY, sheets["seasonality"], out)):

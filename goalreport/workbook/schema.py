@@ -1,26 +1,17 @@
 """Sheet, column and setting names, and how loosely they match (SPEC §1).
 
-A name matches when it is equal after case-folding, trimming, treating ``_`` and ``-`` as
-spaces, collapsing spaces, and dropping a parenthesised remark or a trailing ``*``/``:``
-(``Amount ($)`` is ``Amount``, ``Rep ID*`` is ``Rep ID``), or when it is one of the listed
-synonyms.
+A name matches when it is equal after ``keys.normalize`` (case-folding, trimming, treating
+``_`` and ``-`` as spaces, collapsing spaces, and dropping a parenthesised remark or a
+trailing ``*``/``:``: ``Amount ($)`` is ``Amount``, ``Rep ID*`` is ``Rep ID``), or when it is
+one of the listed synonyms.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from goalreport.core.keys import normalize
 from goalreport.core.locales import FALLBACK
-
-
-def normalize(name: object) -> str:
-    """The form names are compared in: 'Rep_ID ' → 'rep id', 'Amount ($)' → 'amount'."""
-    text = str(name or "")
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = text.replace("_", " ").replace("-", " ").replace("\u2013", " ")
-    text = text.strip().rstrip("*:").strip()
-    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)

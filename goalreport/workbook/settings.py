@@ -15,6 +15,7 @@ from babel import Locale
 from babel.core import UnknownLocaleError
 
 from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
+from goalreport.core.keys import stage_key
 from goalreport.core.locales import FALLBACK
 from goalreport.core.model import Settings
 from goalreport.workbook.cellnames import cell_name
@@ -287,8 +288,6 @@ def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any]
 
 def _check_stages(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:
     """A stage named both won and lost would be counted as neither reliably: an error."""
-    from goalreport.crm.deals import stage_key
-
     won = {stage_key(name) for name in settings.won_stages}
     both = [name for name in settings.lost_stages if stage_key(name) in won]
     if both:

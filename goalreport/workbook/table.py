@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from goalreport.core.keys import normalize
 from goalreport.errors import Problem
 from goalreport.ooxml.cellrefs import column_letter
 from goalreport.workbook.cellnames import cell_name
@@ -20,7 +21,7 @@ from goalreport.workbook.dateorder import TextDates
 from goalreport.workbook.dates import OtherOrderDate, parse_date
 from goalreport.workbook.problemlist import Condenser
 from goalreport.workbook.rawcells import Book
-from goalreport.workbook.schema import SheetSpec, normalize
+from goalreport.workbook.schema import SheetSpec
 from goalreport.workbook.values import ValueProblem, is_blank
 
 T = TypeVar("T")

@@ -2,8 +2,8 @@
 
 An owner name matches a rep's Rep ID, Name or Email; an owner ID column (Salesforce
 ``OwnerId``, Zoho ``Deal Owner.id``) matches the Reps sheet's ``CRM ID``. Case and spaces
-do not matter (``ana  LIMA`` is ``Ana Lima``). A name two reps share matches nobody, so a
-deal is never given to the wrong one.
+do not matter (``ana  LIMA`` is ``Ana Lima``: ``keys.owner_key``). A name two reps share
+matches nobody, so a deal is never given to the wrong one.
 """
 
 from __future__ import annotations
@@ -11,12 +11,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from goalreport.core.keys import owner_key
 from goalreport.core.model import Rep
-
-
-def owner_key(text: str) -> str:
-    """How owners are compared: case-folded, without any spaces."""
-    return "".join(text.split()).casefold()
 
 
 class OwnerIndex:

@@ -6,7 +6,7 @@ passed over) are compared with the known export signatures, and only a recognise
 is read further. ``--deals`` files are CSV (see ``csvfile``) or .xlsx/.xlsm, checked like
 the workbook itself before any XML is parsed.
 
-``join_exports`` then reads every export's deals and adds them to the Activity records.
+``join_exports`` then reads every export's deals and adds them to Activity's sums.
 """
 
 from __future__ import annotations
@@ -16,29 +16,22 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from goalreport.core.model import DayActivity, Rep, Settings
-from goalreport.crm.csvfile import read_csv
-from goalreport.crm.deals import (
-    LOST_STAGES,
-    WON_STAGES,
-    DealRules,
-    ExportRows,
-    Findings,
-    read_export,
-    stage_set,
-    unknown_values,
-)
-from goalreport.crm.formats import FORMATS, recognise
-from goalreport.crm.merge import (
+from goalreport.core.model import Rep, Settings
+from goalreport.errors import Problem, UnreadableWorkbook
+from goalreport.workbook.crm.csvfile import read_csv
+from goalreport.workbook.crm.exports import read_export, unknown_values
+from goalreport.workbook.crm.formats import FORMATS, recognise
+from goalreport.workbook.crm.merge import (
     TypedDeals,
-    TypedRow,
-    add_deals,
     drop_typed,
     first_wins,
     infer_client_types,
 )
-from goalreport.crm.owners import OwnerIndex
-from goalreport.errors import Problem, UnreadableWorkbook
+from goalreport.workbook.crm.outcome import LOST_STAGES, WON_STAGES, stage_set
+from goalreport.workbook.crm.owners import OwnerIndex
+from goalreport.workbook.crm.rows import DealRules, ExportRows, Findings
+from goalreport.workbook.crm.terms import ExportTerms
+from goalreport.workbook.deals import DayTally, Deal
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.table import Collector
 from goalreport.workbook.values import is_blank
@@ -126,25 +119,28 @@ def export_files(paths: Sequence[Path], out: Collector) -> list[ExportRows]:
     return exports
 
 
-def join_exports(exports: Sequence[ExportRows], activity: tuple[DayActivity, ...],
-                 typed: list[TypedRow], reps: Sequence[Rep], settings: Settings,
-                 activity_sheet: str, out: Collector
-                 ) -> tuple[tuple[DayActivity, ...], tuple[Problem, ...], tuple[str, ...]]:
-    """Activity with every export's deals added, one ``check`` line per export, and the
-    reps some of whose won deals were made new or repeat by inference."""
+def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Deal],
+                 reps: Sequence[Rep], settings: Settings, activity_sheet: str,
+                 out: Collector) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
+    """Every export's deals added to Activity's ``tally``, less those also ``typed`` on
+    Activity; returns one ``check`` line per export, and the reps some of whose won deals
+    were made new or repeat by inference."""
     owners = OwnerIndex(reps)
     currency = None if "currency" in out.unsure else settings.currency  # a bad Currency cell
     rules = DealRules(owners, settings.locale, currency,
                       stage_set(WON_STAGES, settings.won_stages),
                       stage_set(LOST_STAGES, settings.lost_stages))
+    terms = ExportTerms(settings.locale, currency)
     found = Findings()
-    read = [read_export(export, rules, out, found) for export in exports]
+    read = [read_export(export, rules, terms, out, found) for export in exports]
     unknown_values(found, owners, out)
     typed_deals = TypedDeals(typed)
     kept = [(drop_typed(deals, typed_deals, summary, activity_sheet, out), summary)
             for deals, summary in read]
     first = first_wins(typed_deals, chain.from_iterable(deals for deals, _ in kept))
     inferred: set[str] = set()
-    resolved = [infer_client_types(deals, first, summary, inferred) for deals, summary in kept]
+    for deals, summary in kept:
+        for deal in infer_client_types(deals, first, summary, inferred):
+            tally.add(deal)
     notes = tuple(summary.problem() for _, summary in kept)
-    return add_deals(activity, chain.from_iterable(resolved)), notes, tuple(sorted(inferred))
+    return notes, tuple(sorted(inferred))

@@ -1,10 +1,14 @@
 """What each CRM's deal export looks like: its header signature and where each fact is.
 
 An export is recognised when its header row holds every name of a format's signature,
-matched as loosely as goalreport's own columns (``schema.normalize``: case, spaces, ``_``
+matched as loosely as goalreport's own columns (``keys.normalize``: case, spaces, ``_``
 and ``-`` and a bracketed remark do not matter, so ``Deal - Owner`` is ``deal owner``).
 The formats are tried in order, most specific first. Sources of the header names are
 listed in docs/crm-exports.md.
+
+A format is a mapping of roles (owner, stage, close date, amount, …) to the header names
+that play them; ``CrmFormat.columns`` turns it into role → column index for one header,
+which is all the row steps (``rows.ExportRow``) read through.
 """
 
 from __future__ import annotations
@@ -13,12 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from goalreport.workbook.schema import normalize
-
-#: Roles a column can play, in the order messages list them.
-ROLES = ("record_id", "owner", "owner_id", "stage", "is_won", "is_closed", "status",
-         "client_type", "won_date", "lost_date", "date", "amount", "currency", "client",
-         "probability", "active", "lost_reason", "activity_type", "done", "outcome")
+from goalreport.core.keys import normalize
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ Canceled. Other rows are counted and ignored. Leads and focus time stay on Activ
 
 from __future__ import annotations
 
-from goalreport.crm.deals import Deal, DealRules, ExportRow, Findings, client_key, owner
+from goalreport.core.keys import client_key, normalize
+from goalreport.workbook.crm.rows import DealRules, ExportRow, Findings, owner_rep
 from goalreport.workbook.dates import parse_date
-from goalreport.workbook.schema import TYPE_WORDS, normalize
+from goalreport.workbook.deals import Deal
+from goalreport.workbook.schema import TYPE_WORDS
 from goalreport.workbook.table import Collector
 from goalreport.workbook.values import ValueProblem
 
@@ -33,7 +35,7 @@ def meeting(row: ExportRow, rules: DealRules, out: Collector,
             return None
     elif "outcome" in row.cols and normalize(row.text("outcome")) not in HELD:
         return None
-    rep_id = owner(row, rules.owners, found)
+    rep_id = owner_rep(row, rules.owners, found)
     if "date" not in row.cols:
         out.error(f"{row.export.label} header", "has no meeting date column. Export the "
                   "date with the meetings.", kind="crm no date")
@@ -49,4 +51,4 @@ def meeting(row: ExportRow, rules: DealRules, out: Collector,
         return False
     if rep_id is None:
         return False
-    return Deal(rep_id, day, "meeting", None, 0, client_key(row.get("client")), row.where)
+    return Deal(rep_id, day, "meeting", None, 0, client_key(row.text("client")), row.where)

@@ -1,0 +1,98 @@
+"""Export deals joined with the Activity sheet (pure).
+
+- A deal typed on Activity and pasted from an export (same rep, day, client and amount;
+  for a lost deal or a meeting the same rep, day and client) counts once, with a
+  warning: a manager moving from typing to pasting does not double their numbers.
+- A won deal whose export gives no type (Pipedrive, Odoo, an empty Type cell) is repeat
+  when its client won a deal on an earlier day, on Activity or in any export; else new.
+  Deals of one new client on one day are all new: "earlier" is by date, so the answer
+  does not depend on the order of rows or pastes.
+- The deals are then added to the same per-rep, per-day sums as Activity's won and lost
+  rows (``deals.DayTally``), so everything downstream sees one kind of record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from goalreport.workbook.crm.exports import ExportSummary
+from goalreport.workbook.deals import Deal
+from goalreport.workbook.table import Collector
+
+
+class TypedDeals:
+    """Activity's won, lost and meeting rows, each matchable by one export deal at most."""
+
+    def __init__(self, typed: Iterable[Deal]):
+        self._rows: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+        #: client → first day it won a deal on Activity.
+        self.first_win: dict[str, date] = {}
+        for deal in typed:
+            self._rows[self._key(deal)].append(deal.where)
+            key = deal.client
+            if deal.won and key and (key not in self.first_win
+                                     or deal.day < self.first_win[key]):
+                self.first_win[key] = deal.day
+
+    @staticmethod
+    def _key(deal: Deal) -> tuple[Any, ...]:
+        return (deal.kind, deal.rep_id, deal.day, deal.client, deal.cents if deal.won else 0)
+
+    def take(self, deal: Deal) -> str | None:
+        """The Activity row typing ``deal`` ("Activity row 7"), removed so it matches no
+        other; or None."""
+        rows = self._rows.get(self._key(deal))
+        return rows.pop(0) if rows else None
+
+
+def drop_typed(deals: list[Deal], typed: TypedDeals, summary: ExportSummary,
+               activity_sheet: str, out: Collector) -> list[Deal]:
+    """``deals`` without those already typed on Activity; one warning per export."""
+    kept: list[Deal] = []
+    first: tuple[Deal, str] | None = None
+    for deal in deals:
+        where = typed.take(deal)
+        if where is None:
+            kept.append(deal)
+            continue
+        summary.typed += 1
+        first = first or (deal, where)
+    if first is not None:
+        deal, where = first
+        count = summary.typed
+        what = "meeting" if deal.kind == "meeting" else "deal"
+        same = "client" if deal.kind == "meeting" else "client and amount"
+        out.warn(deal.where, f"{count} {what}{'s' if count != 1 else ''} of "
+                 f"{summary.label} {'are' if count != 1 else 'is'} also typed on the "
+                 f"{activity_sheet} sheet (same rep, date, {same}; first: {where}) and "
+                 "counted once. Delete the typed rows once you paste exports.")
+    return kept
+
+
+def first_wins(typed: TypedDeals, deals: Iterable[Deal]) -> dict[str, date]:
+    """client → the first day it won a deal, on Activity or in any export."""
+    first = dict(typed.first_win)
+    for deal in deals:
+        if deal.won and deal.client and (deal.client not in first
+                                         or deal.day < first[deal.client]):
+            first[deal.client] = deal.day
+    return first
+
+
+def infer_client_types(deals: list[Deal], first: dict[str, date],
+                       summary: ExportSummary, reps: set[str]) -> list[Deal]:
+    """Won deals without a type made repeat (the client won earlier) or new; their reps
+    are added to ``reps`` (their reports say so)."""
+    resolved: list[Deal] = []
+    for deal in deals:
+        if deal.won and deal.client_type is None:
+            summary.inferred += 1
+            reps.add(deal.rep_id)
+            earlier = bool(deal.client) and first.get(deal.client, deal.day) < deal.day
+            deal = replace(deal, client_type="repeat" if earlier else "new")
+        resolved.append(deal)
+    return resolved
