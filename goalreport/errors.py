@@ -117,14 +117,15 @@ class JobCrashed(GoalreportError):
     a result; the other workbooks go on."""
 
 
-class JobBug(Exception):
-    """An unexpected error (a bug) in a batch's job process, carried back to the batch
-    with the child's traceback as ``detail``. Not a ``GoalreportError``: it is shown as a
-    bug to report."""
+class ChildDied(Exception):
+    """A forked child (``guard/child.py``) ended without an answer, or ran out of memory
+    or time. Not a ``GoalreportError``: each caller words it as its own line. ``cause``
+    is ``memory``, ``cpu``, ``wall``, ``signal`` or ``exit``; ``how`` says it
+    ("signal SIGSEGV", "exit status 3") and is the message; ``signal`` is its number."""
 
-    def __init__(self, kind: str, message: str, detail: str):
-        super().__init__(f"{kind}: {message}")
-        self.kind, self.message, self.detail = kind, message, detail
+    def __init__(self, cause: str, how: str, signal: int | None = None):
+        super().__init__(how)
+        self.cause, self.how, self.signal = cause, how, signal
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.kind, self.message, self.detail))
+        return (type(self), (self.cause, self.how, self.signal))

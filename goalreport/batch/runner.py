@@ -45,7 +45,6 @@ from goalreport.delivery.deliver import SendOptions
 from goalreport.errors import (
     GoalreportError,
     InputProblems,
-    JobBug,
     WorkbookBusy,
     WriteRefused,
 )
@@ -316,10 +315,6 @@ class _Batch:
             item.status, item.why = "not ready", f"{error}; left for the next run."
         except GoalreportError as error:
             item.why = str(error)
-        except JobBug as error:
-            item.why = f"unexpected error {error} (a bug: please report it with the detail " \
-                       "from the run manifest)"
-            item.detail = error.detail
         except Exception as error:  # noqa: BLE001 - one workbook must not stop the batch
             item.why = f"unexpected error {type(error).__name__}: {error} (a bug: please " \
                        "report it with the detail from the run manifest)"

@@ -3,9 +3,11 @@
 The team summary and the first rep are rendered to HTML up front, so a broken template
 fails the whole run at once with ``TemplateError``; then the team summary (one task of
 its own, the longest for a big team) and the reps (in chunks) are rendered by ``jobs``
-processes. Each worker process builds the Jinja environment, parses the CSS
-and sets up fonts once, and reuses them for every report it renders. A failure for one
-rep is recorded and the others carry on. Files are written to a temporary name and
+worker processes (``guard/child.run_pool``, which gives the measurements: WeasyPrint
+holds the GIL, so threads would not help). The Jinja environment, the parsed CSS and the
+fonts are set up once, before the fork, and each worker reuses them for every report it
+renders. A failure for one rep is recorded and the others carry on; a worker that dies
+fails only the reports of its task. Files are written to a temporary name and
 renamed, so a reader never sees half a PDF; the report folder is reached through a
 descriptor (``guard/safefs``) that the forked workers inherit, so a folder swapped for a
 link mid-run is never written through.
@@ -17,11 +19,9 @@ PDFs are reproducible: creation and modification dates are pinned to As Of throu
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,8 @@ from markupsafe import Markup
 
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
-from goalreport.errors import RenderError, TemplateError
+from goalreport.errors import ChildDied, RenderError, TemplateError
+from goalreport.guard.child import run_pool
 from goalreport.guard.safefs import Folder
 from goalreport.reports.charts import palette_from_css
 from goalreport.reports.context import rep_context
@@ -246,14 +247,8 @@ def _render_all(computation: Computation, settings: Settings, opened: Folder, *,
     team_task = replace(base, items=(_Item(TEAM_STEM, None),))
     rep_task = replace(base, computation=replace(computation, results=(), team=()))
     workers = max(1, min(jobs or os.cpu_count() or 1, total))
-    if workers == 1:
-        record(_render_task(team_task))
-        for chunk in _chunks(reps, 1):
-            record(_render_task(replace(rep_task, items=chunk)))
-    else:
-        tasks = [team_task] + [replace(rep_task, items=chunk)
-                               for chunk in _chunks(reps, workers)]
-        _render_parallel(tasks, workers, record)
+    tasks = [team_task] + [replace(rep_task, items=chunk) for chunk in _chunks(reps, workers)]
+    _render_in_workers(tasks, workers, record)
 
     files = tuple(sorted(path for outcome in done for path in outcome.files))
     failures = tuple(sorted(outcome.failure for outcome in done if outcome.failure))
@@ -304,19 +299,18 @@ def _report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> 
     return opened
 
 
-def _render_parallel(tasks: Sequence[_Task], workers: int,
-                     record: Callable[[list[_Done]], None]) -> None:
-    """Render ``tasks`` in ``workers`` processes; a crashed worker fails only its reports."""
-    # fork: the workers inherit the report folder's descriptor (tasks carry its number).
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_render_task, task): task for task in tasks}
-        for future in as_completed(futures):
+def _render_in_workers(tasks: Sequence[_Task], workers: int,
+                       record: Callable[[list[_Done]], None]) -> None:
+    """Render ``tasks`` in ``workers`` forked processes (one: in this process); a worker
+    that dies fails only the reports of its task. Forked: the workers inherit the report
+    folder's descriptor (the tasks carry its number) and the tasks themselves."""
+    with closing(run_pool(_render_task, tasks, workers, role="rendering process")) as done:
+        for index, answer in done:
             try:
-                record(future.result())
-            except (BrokenProcessPool, OSError) as error:
+                record(answer.result())
+            except (ChildDied, OSError) as error:
                 record([_Done(_label(item), (), f"{_label(item)}: the rendering process "
-                              f"failed ({error})") for item in futures[future].items])
+                              f"failed ({error})") for item in tasks[index].items])
 
 
 def _label(item: _Item) -> str:
