@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE := sample_workbooks/acme-sales-2026.xlsx
 
-.PHONY: demo test lint bench sample clean
+.PHONY: demo test test-fast lint bench sample clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "goalreport needs Python 3.11 or newer; this is " + sys.version.split()[0])'
@@ -25,6 +25,10 @@ demo: $(STAMP)
 ## test: install with test dependencies and run the whole suite
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## test-fast: the suite without the tests marked slow (about a minute): the loop while working
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 ## lint: ruff and mypy (installed into .venv on first use)
 lint: $(STAMP)

@@ -6,9 +6,11 @@ the collector's thresholds, so it would walk every object still alive (the whole
 again and again: about a third of the compute time on 2,000 reps. Reference counting still
 frees everything as usual; the collector runs again, as before, once the phase is over.
 
-Entered in one place per job, ``jobs.run_job`` and ``jobs.check_workbook``, around reading
-(the forked reading child inherits the paused GC), computing and the write-back; never
-inside the reader, the engine or the hand-back.
+Entered only in ``jobs.py``, once per job, in each of the three places a job reads a
+workbook: ``run_job`` (around reading, computing and the write-back), ``check_workbook``
+and ``send_job`` (when it has no computation handed to it and reads the workbook again).
+The forked reading child inherits the paused GC. Never inside the reader, the engine or
+the hand-back (tests/test_layout.py checks who imports this module).
 """
 
 from __future__ import annotations

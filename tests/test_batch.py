@@ -91,6 +91,7 @@ def inbox(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path) -> None:
     good = good_workbook(inbox / "acme.xlsx")
     broken = broken_workbook(inbox / "broken.xlsx")
@@ -162,6 +163,7 @@ def test_hostile_files_fail_with_one_line_and_stay_byte_identical(inbox: Path,
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_unchanged_workbook_is_skipped_untouched_and_redone_on_change_or_force(
         inbox: Path) -> None:
     good = write_workbook(inbox / "team.xlsx", minimal_sheets())
@@ -235,6 +237,7 @@ def test_same_run_decides_what_an_unchanged_workbook_may_skip(
     assert (same_run(last, options) is not None) is same
 
 
+@pytest.mark.slow
 def test_two_batches_at_once_one_works_the_other_exits_3(inbox: Path) -> None:
     books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(2)]
     first = start_batch(inbox)
@@ -253,6 +256,7 @@ def test_two_batches_at_once_one_works_the_other_exits_3(inbox: Path) -> None:
     assert len(list((inbox / "reports" / "runs").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_run_killed_mid_way_is_completed_by_the_next_run(inbox: Path) -> None:
     books = [write_workbook(inbox / f"team{n}.xlsx", minimal_sheets()) for n in range(2)]
     state = inbox / "reports" / ".goalreport-state.json"

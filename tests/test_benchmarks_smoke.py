@@ -110,6 +110,7 @@ def test_measured_peak_memory_includes_grandchildren() -> None:
     assert measured.peak_mb >= 150
 
 
+@pytest.mark.slow
 def test_runner_quick_writes_a_results_table(tmp_path: Path) -> None:
     results = tmp_path / "latest.md"
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--jobs", "1",

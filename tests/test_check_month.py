@@ -6,10 +6,27 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import minimal_sheets, write_workbook
 
-from goalreport.cli import cli
+from goalreport.cli import cli, commands
+
+TODAY = date(2026, 7, 15)
+
+
+class Clock(date):
+    """The CLI's clock (``date.today()``) held at TODAY, so the test never reads the real
+    one (a run at midnight on a month's last day would see two different todays)."""
+
+    @classmethod
+    def today(cls) -> date:
+        return TODAY
+
+
+@pytest.fixture(autouse=True)
+def held_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(commands, "date", Clock)
 
 
 def next_month(today: date) -> date:
@@ -20,7 +37,7 @@ def test_check_lists_a_future_month_beside_the_cell_problems(tmp_path: Path) -> 
     sheets = minimal_sheets()
     sheets["Activity"][2][5] = "lots"  # Activity!F3: the won amount
     path = write_workbook(tmp_path / "book.xlsx", sheets)
-    today = date.today()
+    today = TODAY
     month = next_month(today)
     result = CliRunner().invoke(cli, ["check", str(path), "--month", f"{month:%Y-%m}"],
                                 catch_exceptions=False)
@@ -36,7 +53,7 @@ def test_check_lists_a_future_month_beside_the_cell_problems(tmp_path: Path) -> 
 
 def test_check_with_only_a_future_month_names_it_alone(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "book.xlsx", minimal_sheets())
-    month = next_month(date.today())
+    month = next_month(TODAY)
     result = CliRunner().invoke(cli, ["check", str(path), "--month", f"{month:%Y-%m}"],
                                 catch_exceptions=False)
     assert result.exit_code == 1

@@ -94,6 +94,7 @@ def test_how_a_child_ended_is_read_once(call, limits: Limits,  # type: ignore[no
     assert (caught.value.cause, caught.value.how) == expected
 
 
+@pytest.mark.slow
 def test_cpu_time_and_wall_time_are_separate_limits() -> None:
     """Sleeping uses no CPU: a CPU limit lets it finish, a wall-clock limit does not. A
     busy loop runs into the CPU limit (SIGXCPU at the next whole second after it)."""
@@ -165,6 +166,7 @@ def test_a_pool_inside_a_child_ends() -> None:
     assert run_in_child(nested, limits=Limits(wall_seconds=60)) == [0, 2, 4, 6, 8]
 
 
+@pytest.mark.slow
 def test_a_rendering_worker_that_dies_fails_only_its_reports(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Was: the process pool broke and failed every report still to render."""
@@ -184,3 +186,16 @@ def test_a_rendering_worker_that_dies_fails_only_its_reports(
         ["R1-Ana-Lima.pdf", "R3-Chloé-Martin.pdf", "team-summary.pdf"]
     for path in outcome.files:
         assert path.parent == folder and len(PdfReader(path).pages) >= 1
+
+
+def test_without_fork_everything_runs_here_with_the_same_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one story for Windows: no child, no limits, the same results and errors."""
+    from goalreport.guard import child
+
+    monkeypatch.setattr(child, "can_fork", lambda: False)
+    assert run_in_child(os.getpid, limits=Limits(memory_mb=1, wall_seconds=0.1)) == os.getpid()
+    with pytest.raises(InputProblems):
+        run_in_child(lambda: (_ for _ in ()).throw(InputProblems([Problem("A1", "x")])))
+    assert [(i, a.result()) for i, a in run_pool(lambda n: (n, os.getpid()), [5, 6], 4)] == \
+        [(0, (5, os.getpid())), (1, (6, os.getpid()))]

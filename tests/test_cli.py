@@ -96,6 +96,7 @@ def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.xlsx"]
 
 
+@pytest.mark.slow
 def test_run_on_the_sample(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     result = goalreport("run", sample, "--out", out, "--json", "--jobs", "2")
@@ -136,6 +137,7 @@ def test_output_workbook_leaves_original_untouched(sample: Path, tmp_path: Path)
     assert {"Plan", "Weekly Plan", "Run Log"} <= set(openpyxl.load_workbook(copy).sheetnames)
 
 
+@pytest.mark.slow
 def test_rep_option_renders_only_that_rep(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     first_rep = str(openpyxl.load_workbook(sample, read_only=True)["Reps"]["A2"].value).strip()

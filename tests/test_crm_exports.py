@@ -46,6 +46,7 @@ def typed(tmp_path: Path) -> dict[str, list[tuple]]:
                                           base_sheets(typed_activity())))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crm", list(EXPORTS))
 def test_a_pasted_export_counts_as_the_same_deals_typed(crm: str, tmp_path: Path,
                                                          typed: dict[str, list[tuple]]) -> None:
@@ -430,6 +431,7 @@ def test_a_broken_xlsx_deals_file_is_one_line_and_nothing_is_written(tmp_path: P
     assert workbook.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_the_report_says_when_new_vs_repeat_was_inferred(tmp_path: Path) -> None:
     """Pipedrive has no deal type: R1's report says its split was inferred; R2, whose
     deals were typed with their client type, gets no such note."""

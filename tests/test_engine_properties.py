@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ weights = st.lists(st.fractions(min_value=0, max_value=50, max_denominator=12),
                    min_size=1, max_size=14)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(total=cents, parts=weights)
 def test_largest_remainder_adds_up_and_stays_within_a_unit(total: int, parts: list[Fraction]) -> None:

@@ -191,6 +191,7 @@ def _read_compute_tables(path: Path, as_of: date) -> None:
     assert [t.name for t in tables] == ["Plan", "Weekly Plan", "Progress", "Team Summary"]
 
 
+@pytest.mark.slow
 @fuzz(60)
 @given(sheets=workbooks(), today=st.dates(date(2024, 1, 1), date(2028, 1, 1)))
 def test_generated_workbooks_succeed_or_raise_input_problems(sheets, today) -> None:
@@ -278,6 +279,7 @@ def sample_bytes() -> None:
         pytest.skip(f"sample workbook not built: {SAMPLE}")
 
 
+@pytest.mark.slow
 @fuzz(45)
 @given(how=st.sampled_from(HOWS), seed=st.integers(0, 2**32 - 1))
 def test_check_on_mutated_sample_raises_only_goalreport_errors(sample_bytes, how, seed) -> None:

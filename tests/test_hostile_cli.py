@@ -108,6 +108,7 @@ def _names_file(call: Call) -> bool:
     return call.name in call.stderr
 
 
+@pytest.mark.slow
 def test_every_hostile_file_is_refused_in_one_line(corpus: Path, tmp_path: Path) -> None:
     files = sorted((corpus / "hostile").iterdir())
     assert files, "the hostile corpus is empty"
@@ -117,6 +118,7 @@ def test_every_hostile_file_is_refused_in_one_line(corpus: Path, tmp_path: Path)
     assert not faults, "\n".join(faults)
 
 
+@pytest.mark.slow
 def test_every_foreign_workbook_is_refused_as_not_goalreports(corpus: Path,
                                                               tmp_path: Path) -> None:
     files = sorted((corpus / "preserve").iterdir())

@@ -32,6 +32,8 @@ from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import SHEETS
 from goalreport.writeback.sheetlayout import sheet_layout
 
+pytestmark = pytest.mark.slow  # every test here is slow (see pyproject)
+
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 AS_OF = date(2026, 10, 31)
 #: LibreOffice's CSV filter: comma, double quote, UTF-8, from row 1, raw values (not as

@@ -99,6 +99,7 @@ def test_macro_and_dialog_sheets_are_read_past_and_written_back_untouched(make_w
     assert [row[0] for row in log[1:]] == [datetime(2026, 7, 2, 9), datetime(2026, 7, 1, 9)]
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_written_workbook_with_every_sheet(make_workbook, tmp_path):
     soffice = shutil.which("soffice")
     if soffice is None:

@@ -15,6 +15,8 @@ import openpyxl
 import pytest
 from british_team import activity_row, british_sheets
 
+pytestmark = pytest.mark.slow  # every test here is slow (see pyproject)
+
 REPS = 100_000
 
 

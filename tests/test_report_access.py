@@ -18,6 +18,8 @@ from pypdf import PdfReader
 from goalreport.cli import cli
 from goalreport.reports.render import render_reports
 
+pytestmark = pytest.mark.slow  # every test here is slow (see pyproject)
+
 needs_pdfinfo = pytest.mark.skipif(shutil.which("pdfinfo") is None,
                                    reason="pdfinfo (poppler-utils) is not installed")
 

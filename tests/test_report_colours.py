@@ -32,6 +32,7 @@ def pixels(pdf: Path, tmp_path: Path) -> dict[tuple[int, int, int], int]:
     return counts
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
 def test_custom_css_recolours_the_charts(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
@@ -50,6 +51,7 @@ def test_custom_css_recolours_the_charts(tmp_path: Path) -> None:
     assert 'stroke="#8a1538" stroke-width="2.6"' in html  # the actual line
 
 
+@pytest.mark.slow
 def test_default_charts_use_the_packaged_brand(tmp_path: Path) -> None:
     render_reports(fx.computation(), fx.settings(), tmp_path, jobs=1, html=True)
     html = (tmp_path / "2026-10" / "R1-Ana-Lima.html").read_text()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import report_fixtures as fx
 from report_printing import Printer, report_html
 
 
+@pytest.mark.slow
 def test_fast_parse_gives_byte_identical_pdfs() -> None:
     computation = fx.computation()
     printer = Printer()

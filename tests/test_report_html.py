@@ -104,6 +104,7 @@ def test_shipped_override_example_is_valid(tmp_path: Path) -> None:
     assert css.index("--brand: #8a1538") > css.index("--brand: #1f5fa8")
 
 
+@pytest.mark.slow
 def test_custom_css_alone_restyles_a_rendered_pdf(tmp_path: Path) -> None:
     (tmp_path / "custom.css").write_text("h1 { color: #8a1538; }", encoding="utf-8")
     env = make_environment(tmp_path)

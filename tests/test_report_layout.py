@@ -21,6 +21,7 @@ from goalreport.reports.team_context import team_context
 LONG_TEAM = "Enterprise Accounts North-East & Mid-Atlantic Region"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("locale", "currency"), [("en_US", "USD"), ("en_GB", "GBP"),
                                                   ("de_DE", "EUR")])
 def test_longest_rep_report_fits_two_pages(locale: str, currency: str, tmp_path: Path
@@ -52,6 +53,7 @@ def sixty_reps(team_of) -> list:
     ("en_US", "USD", lambda i: f"{LONG_TEAM} {i % 30}"),
     ("de_DE", "EUR", lambda i: f"Team {i % 30}"),
 ], ids=["long-team-names", "thirty-short-teams"])
+@pytest.mark.slow
 def test_team_summary_tables_stay_on_the_page(locale: str, currency: str, team_of,
                                               tmp_path: Path) -> None:
     results = sixty_reps(team_of)

@@ -74,6 +74,7 @@ LAST = ("Lima", "Okafor", "Martin", "Nguyen", "Rossi", "Tanaka", "Patel", "Schmi
         "Ivanova", "O'Brien")
 
 
+@pytest.mark.slow
 def test_team_summary_of_200_reps_names_everyone_and_has_no_blank_page(
         tmp_path: Path) -> None:
     results = [fx.make_result(f"R{i:03d}", f"{FIRST[i % 20]} {LAST[i // 20]}",
@@ -103,6 +104,7 @@ def test_html_copy_is_self_contained(us_reports: tuple[Path, tuple[Path, ...]]) 
     assert "<link" not in html and "src=" not in html
 
 
+@pytest.mark.slow
 def test_german_locale_and_euros(tmp_path: Path) -> None:
     computation = fx.computation(fx.computation().results[:1])
     render_reports(computation, fx.settings("de_DE", "EUR"), tmp_path, jobs=1)
@@ -113,6 +115,7 @@ def test_german_locale_and_euros(tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
 
 
+@pytest.mark.slow
 def test_two_renders_are_byte_identical(tmp_path: Path) -> None:
     first = render_reports(fx.computation(), fx.settings(), tmp_path / "a", jobs=1)
     second = render_reports(fx.computation(), fx.settings(), tmp_path / "b", jobs=2)
@@ -122,6 +125,7 @@ def test_two_renders_are_byte_identical(tmp_path: Path) -> None:
         assert one.read_bytes() == two.read_bytes()
 
 
+@pytest.mark.slow
 def test_progress_callback_counts_every_report(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     render_reports(fx.computation(), fx.settings(), tmp_path, jobs=1,
@@ -130,6 +134,7 @@ def test_progress_callback_counts_every_report(tmp_path: Path) -> None:
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
+@pytest.mark.slow
 def test_inactive_reps_get_no_report(make_workbook, tmp_path: Path) -> None:
     from goalreport.core.engine import compute
     from goalreport.workbook.reader import read_workbook
@@ -149,6 +154,7 @@ def test_inactive_reps_get_no_report(make_workbook, tmp_path: Path) -> None:
     assert "Bea Ortiz" not in pdf_text(tmp_path / "out" / "2026-06" / "team-summary.pdf")
 
 
+@pytest.mark.slow
 def test_sample_workbook_renders(tmp_path: Path) -> None:
     sample = Path(__file__).resolve().parent.parent / "sample_workbooks" / "acme-sales-2026.xlsx"
     if not sample.is_file():

@@ -94,6 +94,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, listener: Listener):
     return out, outcome, listener
 
 
+@pytest.mark.slow
 def test_every_report_renders_and_stays_in_the_month_folder(hostile) -> None:
     out, outcome, _ = hostile
     assert outcome.failures == ()
@@ -104,6 +105,7 @@ def test_every_report_renders_and_stays_in_the_month_folder(hostile) -> None:
     assert not (out.parent / "etc").exists()
 
 
+@pytest.mark.slow
 def test_hostile_text_is_shown_literally(hostile) -> None:
     _, outcome, _ = hostile
     pdf = next(p for p in outcome.files if p.name.startswith("R1-") and p.suffix == ".pdf")
@@ -116,6 +118,7 @@ def test_hostile_text_is_shown_literally(hostile) -> None:
     assert "<script>" not in html and "<link rel=attachment" not in html
 
 
+@pytest.mark.slow
 def test_nothing_was_fetched_or_attached(hostile) -> None:
     _, outcome, listener = hostile
     assert listener.requests == []  # no URL from a cell was ever fetched

@@ -91,6 +91,7 @@ TEAM_ROW = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", list(LOCALES))
 def test_edge_value_sentences_in_the_pdf(locale: str, tmp_path: Path) -> None:
     workbook = cold_start(locale)

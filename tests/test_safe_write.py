@@ -98,6 +98,7 @@ write_computed_sheets(Path(sys.argv[1]), [table], run_log=entry(), currency="USD
 """
 
 
+@pytest.mark.slow
 def test_kill_minus_9_during_write_leaves_original_intact(make_workbook):
     path = make_workbook()
     before = path.read_bytes()

@@ -295,6 +295,7 @@ def test_redirect_sends_everything_to_one_address_and_logs_nothing(
     assert not (month_dir(team) / LOG_NAME).exists()
 
 
+@pytest.mark.slow
 def test_batch_send_records_deliveries_in_the_manifest(team: Path, tmp_path: Path) -> None:
     inbox = team.parent
     (inbox / "reports").rename(tmp_path / "old-reports")
@@ -315,6 +316,7 @@ def test_batch_send_records_deliveries_in_the_manifest(team: Path, tmp_path: Pat
     assert last["workbooks"][0]["status"] == "skipped"
 
 
+@pytest.mark.slow
 def test_batch_stopped_while_mailing_finishes_that_workbooks_mail(team: Path,
                                                                   tmp_path: Path) -> None:
     """systemd's stop and timeout(1) send SIGTERM to the whole process group, the job
@@ -382,6 +384,7 @@ def test_templates_folder_overrides_the_email(team: Path, tmp_path: Path) -> Non
                              "'Subject: …' (the subject of the message), then the body.\n")
 
 
+@pytest.mark.slow
 def test_run_with_send_renders_then_sends(team: Path, tmp_path: Path) -> None:
     shutil.rmtree(team.parent / "reports")
     with MailServer(tmp_path) as server:
@@ -395,6 +398,7 @@ def test_run_with_send_renders_then_sends(team: Path, tmp_path: Path) -> None:
         assert attachments(received[address]) == {pdf: (month_dir(team) / pdf).read_bytes()}
 
 
+@pytest.mark.slow
 def test_reports_older_than_the_workbook_are_rendered_again(team: Path, tmp_path: Path) -> None:
     """A workbook saved after the reports were rendered: the PDFs are rendered again first.
     They are reproducible, so unchanged numbers give the same bytes and nothing is sent
@@ -412,6 +416,7 @@ def test_reports_older_than_the_workbook_are_rendered_again(team: Path, tmp_path
     assert again.output.splitlines()[-1] == "4 already sent, 1 not sent."
 
 
+@pytest.mark.slow
 def test_send_counts_the_deals_files_when_it_renders(team: Path, tmp_path: Path) -> None:
     """`run --deals x.csv` then `send`: a report `send` renders again (here: missing) counts
     the same CRM export, else the rep would be mailed numbers without those deals. Ana

@@ -291,6 +291,7 @@ def test_dry_run_replaces_a_linked_eml_and_removes_old_links(team: Path, tmp_pat
     assert b"To: ana@example.com" in (outbox / "R1-Ana-Lima.eml").read_bytes()
 
 
+@pytest.mark.slow
 def test_batch_send_refuses_a_planted_send_log_and_records_why(team: Path,
                                                                tmp_path: Path) -> None:
     """In a batch, the workbook's month folder is DIR/<workbook>/<YYYY-MM>: a link planted

@@ -362,6 +362,7 @@ print(json.dumps({i.name: [i.status, i.why, i.delivery] for i in manifest.items}
 """
 
 
+@pytest.mark.slow
 def test_12_a_crash_while_rendering_for_the_mail_fails_that_workbook_alone(inbox: Path
                                                                            ) -> None:
     """The reports a workbook's mail needs are rendered in its own job process too."""

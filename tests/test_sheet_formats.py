@@ -60,6 +60,7 @@ def test_dates_follow_the_locale_and_month_is_a_date(make_workbook, locale: str,
     assert calamine[1][3] == dt.date(2026, 1, 1)  # a date, not the text "2026-01"
 
 
+@pytest.mark.slow
 def test_libreoffice_shows_the_locales_dates(make_workbook, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:

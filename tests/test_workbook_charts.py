@@ -200,6 +200,7 @@ def test_a_rerun_replaces_the_charts(written: Path) -> None:
     assert types.count("/xl/drawings/drawing1.xml") == 1
 
 
+@pytest.mark.slow
 def test_no_charts_leaves_them_out_and_removes_old_ones(written: Path, tmp_path: Path) -> None:
     plain = team_book(tmp_path / "plain.xlsx")
     report(plain, charts=False)
@@ -265,6 +266,7 @@ def _find(words: list[tuple[int, float, float, str]], phrase: str) -> tuple[int,
     raise AssertionError(f"{phrase!r} is not in the PDF")
 
 
+@pytest.mark.slow
 def test_libreoffice_draws_both_charts(written: Path, tmp_path: Path) -> None:
     """LibreOffice opens the workbook and prints Team Summary with both charts drawn: the
     bars in the status colours, the actual line in its blue, each inside its own chart
@@ -317,6 +319,7 @@ def test_libreoffice_draws_both_charts(written: Path, tmp_path: Path) -> None:
     assert count(*line_area, "1F5FA8") > 80  # the actual line
 
 
+@pytest.mark.slow
 def test_openxml_audit_finds_nothing_new(written: Path, tmp_path: Path) -> None:
     original = team_book(tmp_path / "original.xlsx")
     assert audit_errors(written) - audit_errors(original) == set()
@@ -373,6 +376,7 @@ def test_a_picture_shared_with_another_sheet_survives_the_replacement(written: P
     assert len(charts_of(written)) == 2
 
 
+@pytest.mark.slow
 def test_batch_no_charts_then_charts_redoes_the_workbook(tmp_path: Path) -> None:
     """``batch --no-charts`` writes no chart; the next batch without it does not skip the
     unchanged workbook (the options differ) and adds them."""

@@ -16,6 +16,8 @@ from writeback_helpers import entry, zip_parts
 
 from goalreport.writeback import write_computed_sheets
 
+pytestmark = pytest.mark.slow  # every test here is slow (see pyproject)
+
 PRESERVE = SHARED_CORPUS / "preserve"
 CORPUS = sorted(p.name for p in PRESERVE.iterdir()) if PRESERVE.is_dir() else ["(absent)"]
 #: The parts a write-back may change (it adds elements and keeps all others).

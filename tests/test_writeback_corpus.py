@@ -89,6 +89,7 @@ def test_new_sheets_read_back(corpus, tmp_path, name):
     assert plan["D3"].number_format == "0.0%" and plan["A1"].font.b
 
 
+@pytest.mark.slow
 def test_libreoffice_reads_the_computed_numbers(corpus, tmp_path):
     soffice = shutil.which("soffice")
     if soffice is None:

@@ -8,7 +8,7 @@ must stay linear in the part's size.
 
 from __future__ import annotations
 
-import time
+import resource
 from pathlib import Path
 
 import openpyxl
@@ -30,6 +30,13 @@ def write(path: Path) -> None:
                           locale="en_US")
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it reaped (a bounded reader's): a
+    loaded machine does not move it, as it moves the clock."""
+    return sum(usage.ru_utime + usage.ru_stime for usage in
+               map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
+
 def with_workbook_xml(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     """``path`` rewritten with ``edit(workbook.xml text)`` as its workbook.xml."""
     text = zip_parts(path)["xl/workbook.xml"].decode()
@@ -39,10 +46,10 @@ def with_workbook_xml(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
 def test_20000_comments_that_look_like_defined_names_write_in_linear_time(make_workbook):
     comments = "<!--<definedNames>-->" * 20_000
     path = with_workbook_xml(make_workbook(), lambda t: t.replace("<sheets>", comments + "<sheets>"))
-    started = time.perf_counter()
+    started = cpu_seconds()
     write(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, f"write-back took {elapsed:.1f} s (the regex version took ~50 s)"
+    elapsed = cpu_seconds() - started
+    assert elapsed < 10, f"write-back took {elapsed:.1f} s of CPU (the regex version ~50 s)"
     text = zip_parts(path)["xl/workbook.xml"].decode()
     assert text.count("<!--<definedNames>-->") == 20_000  # every byte of them kept
     # The markers went into a real <definedNames> element, after the comments and sheets.
@@ -125,9 +132,9 @@ def test_a_document_type_declaration_is_refused() -> None:
 
 def test_one_megabyte_of_comments_tokenizes_fast() -> None:
     document = "<r>" + "<!--<x:a>-->" * 90_000 + "<a/></r>"
-    started = time.perf_counter()
+    started = cpu_seconds()
     outline = Outline.of(document, {"a"})
-    assert time.perf_counter() - started < 2
+    assert cpu_seconds() - started < 2
     assert [outline.slice(n) for n in outline.children("a")] == ["<a/>"]
 
 

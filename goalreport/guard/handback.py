@@ -1,5 +1,5 @@
 """Many rows pickled as columns: how the computed sheets leave the bounded child
-(``loading.Loaded``, ``bounded.run_bounded``). ``pack_rows`` in the child and
+(``loading.Loaded``, through ``bounded.run_bounded`` and ``child.run_in_child``). ``pack_rows`` in the child and
 ``unpack_rows`` in the parent are the whole transport; the tables know nothing of it.
 
 A Weekly Plan of thousands of reps has hundreds of thousands of rows. Pickled one by one
