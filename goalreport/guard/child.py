@@ -1,22 +1,25 @@
 """Run work in a forked child: its result or its error comes back, its end is read once.
 Every process goalreport forks for its own work is forked here.
 
-Three callers, a few lines each, and the measurement that justifies each (FIGURES):
+Three callers, a few lines each, and the measurement that justifies each (the sample
+workbook, 2 cores; CPU seconds of the process and its children, which a loaded machine
+moves far less than the clock):
 
 - **The bounded reader** (``guard/bounded``): reading, checking and planning a workbook
   under a memory cap and time limits, so that a hostile file ends as one line and not as
-  the machine's out-of-memory kill. A fork with an empty answer costs F1; handing back
-  the sample workbook's sheets and computation (``loading.Loaded``, F2) F3 more; reading
-  and planning it take F4 in the child against F5 in-process.
+  the machine's out-of-memory kill. A fork with an empty answer costs 3 ms; handing back
+  the sheets and the computation (``loading.Loaded``, packed by ``handback``) 27 ms more:
+  reading and planning take 84 ms in the child against 55 ms in-process.
 - **The batch's job process** (``batch/isolated``): one workbook's whole job, so that a
   crash in a native library (Pango, calamine), an ``os._exit`` or a kill ends that
-  workbook alone. Forking the batch costs F6, against F7 for the sample's job.
-- **The render workers** (``reports/render``, ``run_pool``): forked once, fed task
-  numbers (the tasks are inherited by the fork, never pickled). WeasyPrint holds the
-  GIL, so threads would not help: the sample's 10 reps and team summary take F8 in one
-  process and F9 in two. A worker keeps its fonts and parsed stylesheet from one report
-  to the next (a process's first report takes F10, the next ones F11), which a child
-  per report would lose.
+  workbook alone. A fork of a process with WeasyPrint loaded costs 12 ms, against 4.6 s
+  for the sample's ``goalreport run``: there is nothing to save by sharing a process.
+- **The render workers** (``reports/render``, ``run_pool``): forked once and fed task
+  numbers (the tasks are inherited by the fork, never pickled). WeasyPrint holds the GIL,
+  so threads would not help; the README's benchmark renders 49 reps 1.9 times as fast as
+  one document at a time. A worker keeps its fonts and parsed stylesheet from one report
+  to the next: the sample's 9 reports take 3.3 s in one worker and 3.8-4.8 s with a
+  child for each, which is why the pool's workers take task after task.
 
 One protocol for every child: it answers each task with one frame through a pipe (a
 length, then a pickle of ``(kind, value)``). ``ok``: the result; ``error``: a
@@ -63,7 +66,6 @@ from goalreport.errors import ChildDied, GoalreportError
 
 T = TypeVar("T")
 R = TypeVar("R")
-MiB = 1024 * 1024
 #: The exit status of a child interrupted with Ctrl-C, as a shell reports it.
 INTERRUPTED = 130
 #: Frames and task numbers start with this: a length, or the number itself.
@@ -156,8 +158,7 @@ def _answers(work: Callable[[Any], Any], tasks: Sequence[Any], workers: int, lim
     with selectors.DefaultSelector() as selector:
 
         def start() -> None:
-            child = _Child.fork(work, tasks, limits, stderr)
-            children.append(child)
+            children.append(child := _Child.fork(work, tasks, limits, stderr))
             selector.register(child.answers, selectors.EVENT_READ, child)
             child.give(pending.pop(), limits.wall_seconds)
 
@@ -264,8 +265,8 @@ class _Child:
 
 
 def _end_all(children: list[_Child], *, kill: bool) -> None:
-    """Close every worker's pipes, so that it leaves after its task (``kill``: at once),
-    and reap it; anything while waiting (a second Ctrl-C) kills those left."""
+    """Close the workers' pipes (each leaves after its task; ``kill``: at once) and reap
+    them; anything while waiting (a second Ctrl-C) kills those left."""
     for child in children:
         child.close()
         if kill:
@@ -413,7 +414,7 @@ def _apply_limits(limits: Limits) -> None:
 
     caps = [(resource.RLIMIT_CORE, 0)]
     if limits.memory_mb is not None:
-        caps.append((resource.RLIMIT_AS, _mapped_bytes() + limits.memory_mb * MiB))
+        caps.append((resource.RLIMIT_AS, _mapped_bytes() + (limits.memory_mb << 20)))
     if limits.cpu_seconds is not None:
         caps.append((resource.RLIMIT_CPU, math.ceil(limits.cpu_seconds) + 1))
     for which, soft in caps:
