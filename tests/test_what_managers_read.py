@@ -119,6 +119,7 @@ def test_the_holiday_region_warning_is_two_lines_and_verbose_lists_the_regions(
     assert warning in docs and detail.strip() in docs
 
 
+@pytest.mark.slow
 def test_the_samples_first_run_prints_no_warning(tmp_path: Path) -> None:
     """The sample keeps R10, who left in the spring (Active = no), with Q1 activity: old
     activity of an inactive rep is normal and no longer warned about. Before: "Warning:
@@ -232,6 +233,7 @@ def test_a_file_and_a_sheet_with_the_same_deals_say_the_overlap_once(tmp_path: P
 
 # --- 8. The cron log names the warnings -------------------------------------------------
 
+@pytest.mark.slow
 def test_the_batch_log_has_a_line_with_each_workbooks_warnings(tmp_path: Path) -> None:
     """Before, the log said only "done: 8 reps…, 9 report files"; the warnings were
     behind --verbose."""
