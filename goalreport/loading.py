@@ -136,9 +136,9 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     engine's (a rep with no goal, a deal size nobody gives): the engine runs on the sound
     rows even when cells have problems, so that ``check`` lists everything in one run."""
     from goalreport.core.engine import compute
+    from goalreport.core.formatting import Formatter
     from goalreport.core.sheets import computed_tables
     from goalreport.ooxml.package import inspect_package
-    from goalreport.reports.formatting import Formatter
     from goalreport.workbook.activity import history_warnings, inactive_activity_warnings
     from goalreport.workbook.problemlist import condense
     from goalreport.workbook.reader import read_for_check

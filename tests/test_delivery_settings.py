@@ -201,8 +201,8 @@ def test_a_server_that_stays_unreachable_stops_the_run(tmp_path: Path) -> None:
 
 def test_no_focus_blocks_after_the_goal_year_and_the_email_says_so(make_workbook) -> None:
     from goalreport.core.engine import compute
+    from goalreport.core.formatting import Formatter
     from goalreport.delivery import compose, ics
-    from goalreport.reports.formatting import Formatter
     from goalreport.workbook.reader import read_workbook
 
     data = read_workbook(make_workbook())

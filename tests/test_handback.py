@@ -13,12 +13,12 @@ import pytest
 from conftest import REPO
 
 from goalreport.core.engine import compute
+from goalreport.core.formatting import Formatter
 from goalreport.core.sheets import computed_tables
 from goalreport.guard.bounded import run_bounded
 from goalreport.guard.handback import pack_rows, unpack_rows
 from goalreport.loading import ReadRequest, load_bounded
 from goalreport.paused_gc import no_gc
-from goalreport.reports.formatting import Formatter
 from goalreport.workbook.reader import read_workbook
 
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"

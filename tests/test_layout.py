@@ -134,3 +134,82 @@ def test_the_ooxml_layer_stands_beneath_the_reader_and_the_writer() -> None:
     assert "writeback" not in package_imports("workbook")
     assert "workbook" not in package_imports("writeback")
     assert not {"ooxml", "workbook", "writeback"} & package_imports("guard")
+
+
+#: The floors of the house, ground first: a package or top-level module may import only
+#: what stands on a lower floor. A new sub-package gets its floor here, on purpose.
+FLOORS: tuple[frozenset[str], ...] = (
+    frozenset({"errors", "paused_gc"}),
+    frozenset({"core", "guard"}),
+    frozenset({"ooxml"}),
+    frozenset({"workbook", "writeback", "reports"}),
+    frozenset({"delivery", "loading"}),
+    frozenset({"jobs"}),
+    frozenset({"batch"}),
+    frozenset({"cli"}),
+    frozenset({"__main__"}),
+)
+
+
+def room_of(module: str) -> str:
+    """``goalreport.workbook.crm.rows`` → ``workbook``; ``goalreport.jobs`` → ``jobs``."""
+    return module.split(".")[1]
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Module → the goalreport modules it imports (deferred imports included; a name
+    imported from a package counts as that package's module when there is one)."""
+    modules = {".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in PACKAGE.rglob("*.py")}
+    modules.pop("goalreport")  # the package's face: it only names the version
+    return {name: {target for target in imports(path) if target in modules and target != name
+                   and modules[target].name != "__init__.py"}
+            for name, path in modules.items()}
+
+
+def circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected parts of more than one node (Tarjan): import loops."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(edges.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            part = []
+            while (member := stack.pop()) != node:
+                part.append(member)
+            if part:
+                found.append(sorted([node, *part]))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_two_modules_import_each_other_directly_or_in_a_circle() -> None:
+    assert circles(module_graph()) == []
+
+
+def test_no_package_imports_one_above_it() -> None:
+    floor = {room: level for level, rooms in enumerate(FLOORS) for room in rooms}
+    assert sorted(set(map(room_of, module_graph())) - set(floor)) == [], \
+        "give each new sub-package or top-level module its floor in FLOORS"
+    upward = sorted(f"{source} -> {target}" for source, targets in module_graph().items()
+                    for target in targets if room_of(source) != room_of(target)
+                    and floor[room_of(target)] >= floor[room_of(source)])
+    assert upward == []
+
+
+def test_the_circle_check_finds_a_circle() -> None:
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert circles({"a": {"b"}, "b": set()}) == []

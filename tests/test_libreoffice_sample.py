@@ -24,10 +24,10 @@ import pytest
 from conftest import REPO
 
 from goalreport.core.engine import compute
+from goalreport.core.formatting import Formatter
 from goalreport.core.sheets import computed_tables
 from goalreport.core.tables import Column, SheetTable
 from goalreport.loading import resolve_dates
-from goalreport.reports.formatting import Formatter
 from goalreport.workbook.reader import read_workbook
 from goalreport.workbook.schema import SHEETS
 from goalreport.writeback.sheetlayout import sheet_layout

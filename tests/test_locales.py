@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from babel import Locale
 
+from goalreport.core.formatting import Formatter
 from goalreport.core.locales import babel_locale
-from goalreport.reports.formatting import Formatter
 from goalreport.workbook.dates import month_from_word, parse_date
 from goalreport.workbook.values import parse_money
 from goalreport.writeback.styles import money_format

@@ -9,11 +9,11 @@ from fractions import Fraction
 import pytest
 
 from goalreport.core.engine import compute
+from goalreport.core.formatting import Formatter
 from goalreport.core.model import DayActivity, Settings, TimeOff
 from goalreport.core.money import largest_remainder
 from goalreport.core.planning import ramp_factor
 from goalreport.errors import InputProblems
-from goalreport.reports.formatting import Formatter
 from tests.enginedata import data, goal, rep, won
 
 AS_OF = date(2026, 6, 30)

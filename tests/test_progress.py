@@ -11,9 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.engine import compute
+from goalreport.core.formatting import Formatter
 from goalreport.core.model import DayActivity, Settings
 from goalreport.core.progress import ProgressInputs, measure, status_of
-from goalreport.reports.formatting import Formatter
 from tests.enginedata import data, goal, rep, won
 
 say = Formatter("en_US", "USD").say

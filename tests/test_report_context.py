@@ -14,10 +14,10 @@ from fractions import Fraction
 import pytest
 import report_fixtures as fx
 
+from goalreport.core.formatting import Formatter
 from goalreport.core.results import Assumption
 from goalreport.core.team import team_series
 from goalreport.reports.context import rep_context
-from goalreport.reports.formatting import Formatter
 from goalreport.reports.team_context import team_context
 
 

@@ -16,10 +16,10 @@ import pytest
 from pypdf import PdfReader
 
 from goalreport.core.engine import compute
+from goalreport.core.formatting import Formatter
 from goalreport.core.model import DayActivity, Settings
 from goalreport.core.phrases import Money, Phrase
 from goalreport.reports.context import ratio_text, streak_sentence
-from goalreport.reports.formatting import Formatter
 from goalreport.reports.render import render_reports
 from tests.enginedata import data, goal, rep, won
 

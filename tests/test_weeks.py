@@ -97,8 +97,8 @@ def test_focus_blocks_of_a_sun_thu_team_fall_in_its_own_weeks() -> None:
     # 2026 for a Sun–Thu team with 2 focus hours a week (the default), in one block on the
     # first working day of each week: Sun 1, 8, 15 and 22 Feb. Thu 26 Feb opens no block:
     # its week (from Sun 22) already has one.
+    from goalreport.core.formatting import Formatter
     from goalreport.delivery.ics import focus_blocks
-    from goalreport.reports.formatting import Formatter
 
     computation = compute(_workbook(SUN_THU), as_of=date(2026, 1, 31))
     blocks = focus_blocks(computation.results[0], date(2026, 1, 1), Formatter("en_US", "USD"))

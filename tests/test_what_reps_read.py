@@ -21,9 +21,9 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from goalreport.core.engine import compute
+from goalreport.core.formatting import Formatter
 from goalreport.delivery.ics import calendar_bytes, focus_blocks
 from goalreport.reports.charts import cumulative_chart, monthly_chart, nice_ceiling
-from goalreport.reports.formatting import Formatter
 from goalreport.reports.render import render_reports
 from goalreport.workbook.reader import read_workbook
 

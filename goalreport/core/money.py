@@ -2,7 +2,7 @@
 
 Results show money rounded to cents with ROUND_HALF_UP (halves away from zero, as a
 spreadsheet does), except where amounts must add up exactly to a total: those are split by
-the largest-remainder method. Showing money to people is ``reports.formatting.Formatter``'s
+the largest-remainder method. Showing money to people is ``core.formatting.Formatter``'s
 job (the engine's sentences carry amounts as ``core.phrases.Money``).
 """
 

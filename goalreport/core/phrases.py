@@ -2,7 +2,7 @@
 
 The engine decides *what* to say (which case: zero, one, many, missing); how each value
 looks — money, dates, percents, counts and hours in the workbook's Currency and Locale —
-is decided in one place, ``reports.formatting.Formatter.say``. So "£130,000 from new
+is decided in one place, ``core.formatting.Formatter.say``. So "£130,000 from new
 clients" and "seit 03.08.2026" need no Babel call in the core, and a sentence costs
 nothing until someone reads it (2,000 reps' suggestions are built, few are shown).
 
@@ -117,6 +117,6 @@ def _plain(value: Value) -> str:
     return str(value)
 
 
-#: Writes a sentence as text: ``reports.formatting.Formatter.say`` in the workbook's
+#: Writes a sentence as text: ``core.formatting.Formatter.say`` in the workbook's
 #: Locale, or ``str`` for the plain, locale-free rendering.
 Say = Callable[[Phrase], str]

@@ -23,12 +23,12 @@ from typing import Any
 import jinja2
 
 from goalreport.core.calendar import add_months
+from goalreport.core.formatting import Formatter
 from goalreport.core.monthweeks import month_weeks
 from goalreport.core.results import Computation, RepResult
 from goalreport.errors import TemplateError
 from goalreport.reports.context import goal_year_label
 from goalreport.reports.environment import make_environment, render_template, template_error
-from goalreport.reports.formatting import Formatter
 
 REP_TEMPLATE = "email_rep"
 MANAGER_TEMPLATE = "email_manager"

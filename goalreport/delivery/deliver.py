@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from goalreport.core.calendar import add_months
+from goalreport.core.formatting import Formatter
 from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
@@ -42,7 +43,6 @@ from goalreport.delivery.smtp import PREFIX, Mailer, load_settings
 from goalreport.errors import DeliveryError, UnsafePath
 from goalreport.guard.safefs import Folder
 from goalreport.reports.filenames import report_filenames
-from goalreport.reports.formatting import Formatter
 
 State = Literal["sent", "would send", "already sent", "not sent", "held back", "failed"]
 #: How loud a message's line is (``DeliveryReport.lines``).

@@ -27,10 +27,10 @@ from decimal import Decimal
 from icalendar import Calendar, Event
 
 from goalreport.core.calendar import add_months, month_end, week_start
+from goalreport.core.formatting import Formatter
 from goalreport.core.keys import rep_key
 from goalreport.core.monthweeks import week_figures
 from goalreport.core.results import RepResult, WeekPlan
-from goalreport.reports.formatting import Formatter
 
 DEFAULT_FOCUS_HOURS = Decimal(2)
 MAX_BLOCK_HOURS = Decimal(4)

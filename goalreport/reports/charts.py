@@ -19,7 +19,7 @@ from html import escape
 from markupsafe import Markup
 
 from goalreport.core.calendar import add_months
-from goalreport.reports.formatting import Formatter
+from goalreport.core.formatting import Formatter
 
 FONT = "font-family:'DejaVu Sans',Arial,sans-serif"
 

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from goalreport.core.calendar import add_months
+from goalreport.core.formatting import Formatter
 from goalreport.core.model import Settings
 from goalreport.core.monthweeks import MonthWeek, month_weeks, shown_count
 from goalreport.core.phrases import Phrase
@@ -40,7 +41,6 @@ from goalreport.reports.charts import (
     cumulative_chart,
     monthly_chart,
 )
-from goalreport.reports.formatting import Formatter
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
                 "default": "default"}

@@ -10,6 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from goalreport.core.formatting import Formatter
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import rank_key, team_series
@@ -21,7 +22,6 @@ from goalreport.reports.context import (
     ratio_text,
     status_class,
 )
-from goalreport.reports.formatting import Formatter
 
 
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,

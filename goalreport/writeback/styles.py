@@ -58,7 +58,7 @@ def money_format(currency: str, locale: str) -> str:
     ``,`` and ``.``; Excel shows the reader's own separators. Unknown locales fall back to
     en_US, unknown currencies show their code.
 
-    Text for people (reports, sentences) is formatted by ``reports.formatting.Formatter``;
+    Text for people (reports, sentences) is formatted by ``core.formatting.Formatter``;
     this builds the code Excel formats a number with: the same Babel pattern, another
     output, so two functions."""
     parsed = babel_locale(locale)
