@@ -121,10 +121,18 @@ def compute(
     if problems:
         raise InputProblems(problems, warnings)
     notes = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
-        if data.goals_shape is not None else ()
+        if data.goals_shape is not None and not _todays_shape(data) else ()
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes)
+
+
+def _todays_shape(data: WorkbookData) -> bool:
+    """Today's annual New and Repeat Client Targets without revisions: nothing new to say
+    about them, so ``check`` reads as it always did."""
+    shape = data.goals_shape
+    return shape is not None and shape.period == "year" and shape.split == "columns" and \
+        not any(goal.versions for goal in data.goals)
 
 
 def _month_days(rep: Rep, days: tuple[date, ...], absences: list[TimeOff], year: GoalYear,

@@ -93,6 +93,19 @@ def plan_changes(result: RepResult, say: Say = str) -> str:
     return "; ".join(say(change.phrase) for change in result.plan.changes)
 
 
+#: Reps whose plan changes a Run Log row names; the rest are counted.
+RUN_LOG_CHANGES = 20
+
+
+def run_log_changes(results: Sequence[RepResult], say: Say = str) -> str:
+    """What changed the plans, for the Run Log: "R1: target revised on …; R3: target
+    reduced by … for 10 days of leave" (the first ``RUN_LOG_CHANGES`` reps, then a count)."""
+    changed = [(r.rep.rep_id, plan_changes(r, say)) for r in results if r.plan.changes]
+    shown = "; ".join(f"{rep_id}: {text}" for rep_id, text in changed[:RUN_LOG_CHANGES])
+    rest = len(changed) - RUN_LOG_CHANGES
+    return shown + (f"; and {rest} more rep{'s' if rest != 1 else ''}" if rest > 0 else "")
+
+
 def _reassess_text(result: RepResult, say: Say) -> str:
     reassess = result.progress.reassess
     return say(reassess.reason) if reassess.flagged else ""
