@@ -17,7 +17,7 @@ from typing import Any
 from goalreport.core.keys import rep_key
 from goalreport.core.model import Holiday, Rep, TimeOff
 from goalreport.workbook.schema import REPS
-from goalreport.workbook.settings import parse_month
+from goalreport.workbook.settings import parse_month, parse_relief
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
@@ -140,13 +140,20 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
                                   "Ana Lima.")
         start = row.parse_date("start_date", locale, out)
         ramp = row.parse("ramp_months", _ramp_months, out, default=0)
+        no_schedule: tuple[Fraction, ...] = ()
+        schedule = row.parse("ramp_schedule", _ramp_schedule, out, default=no_schedule)
+        if ramp and schedule:
+            out.error(row.cell("ramp_schedule"), f"{rep_id!r} has both Ramp Months ({ramp}) "
+                      "and a Ramp Schedule. Keep one: the schedule gives each month's share, "
+                      "Ramp Months a straight ramp.")
+            schedule = None
         active = row.parse("active", parse_yes_no, out, default=True)
         if rep_id is not None and rep_key(rep_id) in seen:
             first = seen[rep_key(rep_id)]
             out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is used twice (first in "
                       f"{first.where}). Give each rep a different ID.")
             continue
-        if name is None or ramp is None or active is None or (
+        if name is None or ramp is None or schedule is None or active is None or (
                 row.has("start_date") and start is None):
             if rep_id is not None:
                 flawed.add(rep_key(rep_id))
@@ -157,6 +164,9 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
         if ramp and start is None:
             out.warn(row.cell("ramp_months"), f"Ramp Months is {ramp} but {rep_id!r} has no "
                      "Start Date, so no ramp is applied. Write the Start Date to ramp them up.")
+        if schedule and start is None:
+            out.warn(row.cell("ramp_schedule"), f"{rep_id!r} has a Ramp Schedule but no Start "
+                     "Date, so no ramp is applied. Write the Start Date to ramp them up.")
         reps.append(Rep(
             rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
             email=_email(row, name, out),
@@ -164,6 +174,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,
             crm_id=row.parse("crm_id", parse_text, out, default="") or "",
+            ramp_schedule=schedule if start is not None else (),
         ))
     if rows == 0:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "
@@ -184,6 +195,26 @@ def _email(row: Row, name: str, out: Collector) -> str:
                  f"rep is {name!r}: their report is mailed there. Check it is their address, "
                  "and write the address alone to say so.", kind="email of another name")
     return address
+
+
+def _ramp_schedule(value: Any) -> tuple[Fraction, ...]:
+    """'25%, 50%, 75%' (or 0.25; 0.5; 0.75): the ramp factor of the first, second, …
+    month of tenure; from the month after the last, full speed."""
+    text = parse_text(value) if not isinstance(value, int | float) else str(value)
+    parts = [p for p in re.split(r"[,;/|]+|\s+(?=\d)", text) if p.strip()]
+    factors = []
+    for part in parts:
+        factor = parse_ratio(part.strip(), what="a share of full speed", example="25%")
+        if factor > 1:
+            raise ValueProblem(f"{quote(value)} is not a ramp schedule: {part.strip()!r} is "
+                               "above 100%. Write each month's share of full speed, such as "
+                               "25%, 50%, 75%.")
+        factors.append(factor)
+    if not 1 <= len(factors) <= MAX_RAMP_MONTHS:
+        raise ValueProblem(f"{quote(value)} is not a ramp schedule of 1 to {MAX_RAMP_MONTHS} "
+                           "months. Write each month's share of full speed, such as 25%, 50%, "
+                           "75%.")
+    return tuple(factors)
 
 
 def _ramp_months(value: Any) -> int:
@@ -250,7 +281,8 @@ def read_time_off(table: Table, reps: RepIndex, locale: str,
         if rep_id is None or start is None or end is None:
             continue
         reason = row.parse("reason", parse_text, out, default="") or ""
-        absences.append(TimeOff(rep_id, start, end, reason))
+        relief = row.parse("relief", parse_relief, out)
+        absences.append(TimeOff(rep_id, start, end, reason, relief))
     return tuple(absences)
 
 
