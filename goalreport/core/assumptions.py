@@ -91,7 +91,9 @@ def avg_deal_size(
         where, fix = cell, f"Fill in {cell} for this goal"
     else:
         where = goal.source or "Goals sheet"
-        fix = f"Add an 'Avg Deal Size' (or '{column}') column to Goals and fill it in"
+        fix = "Add an 'Avg Deal Size' column to Goals and fill it in" if \
+            revenue_type == TOTAL else \
+            f"Add an 'Avg Deal Size' (or '{column}') column to Goals and fill it in"
     kind = "" if revenue_type == TOTAL else f"{revenue_type}-client "
     return Problem(where, (
         f"no average {kind}deal size for rep {rep.rep_id!r} ({rep.name}): "

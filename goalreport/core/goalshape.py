@@ -13,9 +13,9 @@ from goalreport.core.model import ANY_YEAR, Goal, GoalsShape, Settings
 from goalreport.errors import Problem
 
 _PERIOD = {"year": "annual", "month": "monthly", "quarter": "quarterly"}
-_SPLIT = {"columns": "in New and Repeat amounts", "share": "split by New Share",
-          "rows": "in new and repeat rows (Client Type)",
-          "none": "without a new/repeat split: every won deal counts against it"}
+_SPLIT = {"columns": "new and repeat targets apart", "share": "split into new and repeat "
+          "by New Share", "rows": "new and repeat targets apart (Client Type rows)",
+          "none": "no new/repeat split: every won deal counts against the total"}
 
 
 def shape_note(shape: GoalsShape, goals: Sequence[Goal], year: int,
@@ -29,12 +29,11 @@ def shape_note(shape: GoalsShape, goals: Sequence[Goal], year: int,
     if shape.period == "year" and shape.split == "columns":
         what = "annual New and Repeat Client Targets per rep"
     elif shape.period == "year":
-        what = f"one annual target per rep{column}, {_SPLIT[shape.split]}"
+        what = f"one annual target per rep{column}"
     else:
         what = f"{_PERIOD[shape.period]} quotas per rep{column}"
         if shape.layout == "wide":
             what += f", one column per {shape.period}"
-        what += f", {_SPLIT[shape.split]}"
     span = str(year) if fiscal == 1 else f"goal year {year} ({goal_year_span(year, fiscal)})"
     who = f"{reps} rep{'s' if reps != 1 else ''}"
     if shape.period == "year":
@@ -45,10 +44,12 @@ def shape_note(shape: GoalsShape, goals: Sequence[Goal], year: int,
         counted = f"{who} × {periods} {unit} of {span}"
     quarters = f" ({_quarters(year, fiscal, shape.calendar_quarters)})" \
         if shape.period == "quarter" else ""
+    split = "" if shape.period == "year" and shape.split == "columns" else \
+        f"; {_SPLIT[shape.split]}"
     revised = sum(len(g.all_versions) > 1 for g in mine)
     extra = f"; {revised} rep{'s' if revised != 1 else ''} with a revised target" \
         if revised else ""
-    return Problem(shape.sheet, f"{what}, {counted}{quarters}{extra}.", "info")
+    return Problem(shape.sheet, f"{what}, {counted}{quarters}{split}{extra}.", "info")
 
 
 def _quarters(year: int, fiscal: int, calendar: bool) -> str:

@@ -66,11 +66,17 @@ _OPTIONAL = tuple(c for c in GOALS.columns if c.key in {
     "meetings_per_lead", "focus_hours"})
 _TARGET_WORDS = {"target", "targets", "quota", "quotas", "goal", "goals", "budget",
                  "objective", "plan"}
-#: Words that make a target-like column something other than the money to plan.
-_NOT_MONEY = {"units", "unit", "quantity", "qty", "count", "number", "calls", "meetings",
-              "deals", "leads", "hours", "visits", "profit", "margin", "percent", "pct",
-              "%", "rate", "attainment", "achieved", "achievement", "actual", "actuals",
-              "variance", "gap", "remaining", "ytd", "met"}
+#: Words that make a target-like column something other than the money to plan, and why.
+_NOT_MONEY: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"key", "id", "code", "no"}), "it is an ID"),
+    (frozenset({"date", "day", "month", "quarter", "year", "period"}), "it is a date"),
+    (frozenset({"units", "unit", "quantity", "qty", "count", "number", "calls", "meetings",
+                "deals", "leads", "hours", "visits"}), "it counts something other than money"),
+    (frozenset({"actual", "actuals", "achieved", "achievement", "attainment", "variance",
+                "gap", "remaining", "ytd", "met"}), "it is a result, not a target"),
+    (frozenset({"profit", "margin"}), "it is not sales"),
+    (frozenset({"percent", "pct", "%", "rate", "share", "ratio"}), "it is a share, not money"),
+)
 _PERIOD_WORDS = {"monthly": "month", "quarterly": "quarter", "annual": "year",
                  "yearly": "year", "annually": "year"}
 #: ISO codes that are also English words: never read as a currency in a header.
@@ -186,10 +192,8 @@ def _role(words: str) -> str | None:
 def _money(column: int, title: str, words: str, locale: str, currency: str | None) -> Money:
     split = set(words.split())
     period = next((p for w, p in _PERIOD_WORDS.items() if w in split), None)
-    unusable = ""
-    if _NOT_MONEY & split:
-        unusable = "its name says it is not the money to plan"
-    elif re.search(r"\b(19|20)\d\d\b", words):
+    unusable = next((why for names, why in _NOT_MONEY if names & split), "")
+    if not unusable and re.search(r"\b(19|20)\d\d\b", words):
         unusable = "its name names a year"
     return Money(column, title, period, _currency(title, locale, currency), unusable)
 
