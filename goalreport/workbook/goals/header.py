@@ -33,8 +33,8 @@ _ROLES: dict[str, tuple[str, ...]] = {
     "rep_id": ("rep id", "id", "rep", "salesperson", "sales person", "sales rep",
                "sales representative", "sales agent", "owner", "owner id", "account owner",
                "opportunity owner", "employee", "employee key", "employee id",
-               "sales rep id", "salesperson id", "sales person id", "business entity id",
-               "seller"),
+               "sales rep id", "salesperson id", "sales person id", "salesperson person id",
+               "business entity id", "seller", "responsible person", "responsible"),
     # A rep's name, read as the rep only when no column above is there.
     "rep_name": ("name", "rep name", "full name", "sales rep name", "owner name"),
     "year": ("year", "goal year", "fiscal year", "calendar year", "fy", "financial year"),
@@ -69,6 +69,7 @@ _TARGET_WORDS = {"target", "targets", "quota", "quotas", "goal", "goals", "budge
 #: Words that make a target-like column something other than the money to plan, and why.
 _NOT_MONEY: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"key", "id", "code", "no"}), "it is an ID"),
+    (frozenset({"type", "category", "name", "description", "status"}), "it is a label"),
     (frozenset({"date", "day", "month", "quarter", "year", "period"}), "it is a date"),
     (frozenset({"units", "unit", "quantity", "qty", "count", "number", "calls", "meetings",
                 "deals", "leads", "hours", "visits"}), "it counts something other than money"),

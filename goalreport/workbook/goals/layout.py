@@ -154,22 +154,30 @@ def _pick_money(header: GoalsHeader, where: str, found: str, period: Period | No
     if other:
         money = other[0]
         cell = cell_name(where.split(" row ")[0], header.row, money.column)
+        named = " and ".join(f"{m.title!r} ({m.currency})" for m in other)
+        plural = len(other) > 1
         raise LayoutProblem(cell, (
-            f"the column {money.title!r} is in {money.currency}; this workbook counts "
-            f"{currency} (Settings Currency). Convert the amounts to {currency}, or set "
-            f"Currency to {money.currency}."))
+            f"the column{'s' if plural else ''} {named} {'are' if plural else 'is'} in "
+            f"another currency than {currency}, the currency this workbook counts (Settings "
+            f"Currency). Convert the amounts to {currency}, or set Currency to "
+            f"{' or '.join(dict.fromkeys(m.currency or '' for m in other))}."))
     misfit = [m for m in usable if m not in fitting]
     if misfit:
         money = misfit[0]
-        given = "months" if money.period == "month" else \
-            "quarters" if money.period == "quarter" else "years"
+        given = "month" if money.period == "month" else \
+            "quarter" if money.period == "quarter" else "year"
         column = "Month" if money.period == "month" else \
             "Quarter" if money.period == "quarter" else "Year"
+        if period == "year":
+            fix = (f"Add a {column} column (one row per rep and {given}), or give each "
+                   "rep's target for the year (a column such as 'Quota').")
+            has = "no " + given + "s"
+        else:
+            fix = f"Give the target of each {period or 'period'} the sheet names."
+            has = f"a {period or 'period'} per row"
         raise LayoutProblem(where, (
-            f"the column {money.title!r} holds {given[:-1]} targets, but the sheet gives "
-            f"{'no ' + given if period == 'year' else 'a ' + (period or 'period') + ' per row'}."
-            f" Add a {column} column (one row per rep and {given[:-1]}), or give the "
-            "target of the sheet's periods."))
+            f"the column {money.title!r} holds {given} targets, but the sheet gives {has}. "
+            + fix))
     missing = [GOALS.column(key) for key in ("new_target", "repeat_target")]
     raise LayoutProblem(where, missing_columns(GOALS, missing, found) + (
         " Or give one target per rep in a column such as 'Quota', 'Target' or 'Sales "

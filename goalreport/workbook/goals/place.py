@@ -72,6 +72,7 @@ def place_all(raws: list[Raw], header: GoalsHeader, layout: Layout, fiscal_start
     year_calendar = header.calendar_year or (not header.fiscal_year and fiscal_start == 1)
     calendar_quarter = header.calendar_quarter or header.calendar_year
     plain_year_said = False
+    wrong_years: list[tuple[Raw, Placed, int]] = []
     placed: list[tuple[Raw, Placed | None]] = []
     kinds: set[int] = set()
     for raw in raws:
@@ -93,11 +94,18 @@ def place_all(raws: list[Raw], header: GoalsHeader, layout: Layout, fiscal_start
             out.error(raw.label_cell, problem.message, kind="period")
             out.flawed_reps.add(raw.rep_id)
             continue
-        if not _agrees(raw, where, header, fiscal_start, year_calendar, calendar_quarter, out):
+        said = _year_said(raw, where, header, calendar_quarter)
+        if said is not None and said != raw.year:
+            wrong_years.append((raw, where, said))  # one cause: the other checks wait
+            out.flawed_reps.add(raw.rep_id)
+            continue
+        if not _agrees(raw, where, fiscal_start, year_calendar, calendar_quarter, out):
             out.flawed_reps.add(raw.rep_id)
             continue
         kinds.add(where.months)
         placed.append((raw, where))
+    if raws:
+        year_problems(wrong_years, header, raws[0].row.sheet, fiscal_start, out)
     return placed, "quarter" if kinds == {3} else "month"
 
 
@@ -126,25 +134,50 @@ def _quarter_starts_fit(raws: Sequence[Raw], header: GoalsHeader, fiscal_start: 
     return False
 
 
-def _agrees(raw: Raw, where: Placed, header: GoalsHeader, fiscal_start: int,
-            year_calendar: bool, calendar_quarter: bool, out: Collector) -> bool:
-    """The row's other period cells and its Year say the same as its period."""
+def _year_said(raw: Raw, where: Placed, header: GoalsHeader, calendar_quarter: bool
+               ) -> int | None:
+    """The year the row's Year column should say for its period, when the period names
+    its own year (None: nothing to check)."""
     label = raw.label
-    assert label is not None
+    if raw.year is None or label is None or label.year is None:
+        return None
+    if label.kind == "quarter" and not calendar_quarter:
+        return where.goal_year
+    return label.year if header.calendar_year else where.goal_year
+
+
+def year_problems(wrong: list[tuple[Raw, Placed, int]], header: GoalsHeader, sheet: str,
+                  fiscal_start: int, out: Collector) -> None:
+    """A Year column that disagrees with the periods' own years: one problem when it is
+    off by the same number of years throughout (a fiscal year named by the year it ends
+    in), else one per cell."""
+    if not wrong:
+        return
+    title = header.titles[header.columns["year"]]
+    offsets = {raw.year - said for raw, _where, said in wrong if raw.year is not None}
+    raw, where, said = wrong[0]
+    span = goal_year_span(where.goal_year, fiscal_start)
+    if len(offsets) == 1 and len(wrong) > 1:
+        offset = offsets.pop()
+        out.error(cell_name(sheet, header.row, header.columns["year"]), (
+            f"{title!r} names every goal year {abs(offset)} year{'s' if abs(offset) != 1 else ''}"
+            f" {'later' if offset > 0 else 'earlier'} than its periods do ({raw.year} for "
+            f"{where.label}, in goal year {said}: {span}). goalreport names a goal year by "
+            "the calendar year it starts in: delete the column (the periods say the year), "
+            f"or write the years so."), kind="year disagrees")
+        return
+    for raw, where, said in wrong:
+        out.error(raw.row.cell("year"), (
+            f"{title} {raw.year}, but {where.label} is in goal year {said} "
+            f"({goal_year_span(where.goal_year, fiscal_start)}): goalreport names a goal year "
+            f"by the calendar year it starts in. Write {said}, or delete the column: the "
+            "periods say the year."), kind="year disagrees")
+
+
+def _agrees(raw: Raw, where: Placed, fiscal_start: int, year_calendar: bool,
+            calendar_quarter: bool, out: Collector) -> bool:
+    """The row's other period cells say the same as its period."""
     ok = True
-    if raw.year is not None and label.year is not None:
-        said = label.year if header.calendar_year else where.goal_year
-        if label.kind == "quarter" and not calendar_quarter:
-            said = where.goal_year
-        if said != raw.year:
-            title = header.titles[header.columns["year"]]
-            out.error(raw.row.cell("year"), (
-                f"{title} {raw.year}, but {where.label} is in goal year {where.goal_year} "
-                f"({goal_year_span(where.goal_year, fiscal_start)}): goalreport names a goal "
-                "year by the calendar year it starts in. Write "
-                f"{where.goal_year}, or delete the column: the periods say the year."),
-                kind="year disagrees")
-            ok = False
     for role, (cell, other) in raw.also.items():
         try:
             there = place(other, fiscal_start, year=raw.year, year_calendar=year_calendar,
