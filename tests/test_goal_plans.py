@@ -117,8 +117,8 @@ def test_two_versions_with_the_same_effective_from_are_an_input_problem(tmp_path
              ["R1", 2026, 100000, D(2026, 7, 1)], ["R1", 2026, 90000, D(2026, 7, 1)]]
     _data, problems, _ = read(book(tmp_path / "d.xlsx", goals, settings=DEAL))
     assert [str(p) for p in problems] == [
-        "Goals row 3: a second goal for 'R1' in 2026 from 2026-07-01 (the first is in Goals "
-        "row 2). Keep one row per rep and year and Effective From."]
+        ("Goals row 3: a second goal for 'R1' in 2026 from 2026-07-01 (the first is in Goals "
+        "row 2). Keep one row per rep and year and Effective From.")]
 
 
 def test_prorated_leave_across_a_month_end_takes_off_what_the_days_carried(tmp_path):

@@ -68,18 +68,18 @@ def test_an_unreadable_goals_header_is_one_problem_not_one_per_rep(tmp_path):
     with pytest.raises(InputProblems) as raised:
         check_workbook(path, today=D(2026, 6, 30))
     assert [str(p) for p in raised.value.problems] == [
-        "Goals row 1: the column 'Rep ID' is missing from the header row (found 'Year', "
+        ("Goals row 1: the column 'Rep ID' is missing from the header row (found 'Year', "
         "'Month', 'Region', 'Channel', 'TargetRevenue', 'TargetProfit'). Add it to the header "
-        "row. Accepted names: 'Rep ID' (or 'ID', 'Salesperson', 'Owner')."]
+        "row. Accepted names: 'Rep ID' (or 'ID', 'Salesperson', 'Owner').")]
 
 
 def test_a_pasted_quota_column_without_year_is_one_problem(tmp_path):
     goals = [["Rep ID", "Quota"], ["R1", 120000]]
     problems, _ = _messages(book(tmp_path / "y.xlsx", goals, reps=ANA))
     assert problems == [
-        "Goals row 1: the column 'Year' is missing from the header row (found 'Rep ID', "
+        ("Goals row 1: the column 'Year' is missing from the header row (found 'Rep ID', "
         "'Quota'). Add it to the header row. Accepted names: 'Year' (or 'Goal Year', "
-        "'Fiscal Year')."]
+        "'Fiscal Year').")]
 
 
 # --- Money words, currencies, unused columns -------------------------------------------
@@ -90,18 +90,18 @@ def test_monthly_target_beside_annual_targets_is_a_warning_naming_it(tmp_path):
     problems, warnings = _messages(book(tmp_path / "mt.xlsx", goals, reps=ANA, settings=DEAL))
     assert problems == []
     assert warnings == [
-        "Goals!E1: the column 'Monthly Target' is not used (the targets come from 'New Client "
+        ("Goals!E1: the column 'Monthly Target' is not used (the targets come from 'New Client "
         "Target' and 'Repeat Client Target'). Delete it, or rename it if it holds something "
-        "else."]
+        "else.")]
 
 
 def test_a_monthly_target_with_no_months_is_not_read_as_the_years(tmp_path):
     goals = [["Rep ID", "Year", "Monthly Target"], ["R1", 2026, 15000]]
     problems, _ = _messages(book(tmp_path / "m.xlsx", goals, reps=ANA))
     assert problems == [
-        "Goals row 1: the column 'Monthly Target' holds month targets, but the sheet gives no "
+        ("Goals row 1: the column 'Monthly Target' holds month targets, but the sheet gives no "
         "months. Add a Month column (one row per rep and month), or give each rep's target "
-        "for the year (a column such as 'Quota')."]
+        "for the year (a column such as 'Quota').")]
 
 
 def test_two_candidate_targets_are_a_problem_never_a_guess(tmp_path):
@@ -115,9 +115,9 @@ def test_two_candidate_targets_are_a_problem_never_a_guess(tmp_path):
               "East", "Core"]]
     problems, _ = _messages(book(tmp_path / "gl.xlsx", goals, reps=ANA))
     assert problems == [
-        "Goals row 1: the columns 'full_quota' and 'ramping_quota' could each be the target "
+        ("Goals row 1: the columns 'full_quota' and 'ramping_quota' could each be the target "
         "to plan. Keep one of them (delete or rename the others), so no number is read as "
-        "something it is not."]
+        "something it is not.")]
 
 
 def test_a_fiscal_year_named_by_the_year_it_ends_is_one_problem(tmp_path):
@@ -129,10 +129,10 @@ def test_a_fiscal_year_named_by_the_year_it_ends_is_one_problem(tmp_path):
     problems, _ = _messages(book(tmp_path / "fy.xlsx", [header, *rows], reps=ANA,
                                  settings={"Fiscal Year Start": 2}))
     assert problems == [
-        "Goals!C1: 'fiscal_year' names every goal year 1 year later than its periods do "
+        ("Goals!C1: 'fiscal_year' names every goal year 1 year later than its periods do "
         "(2020 for February 2019, in goal year 2019: February 2019 – January 2020). goalreport "
         "names a goal year by the calendar year it starts in: delete the column (the periods "
-        "say the year), or write the years so."]
+        "say the year), or write the years so.")]
 
 
 def test_currency_in_a_column_name_picks_the_workbooks_and_warns_about_the_rest(tmp_path):
@@ -148,16 +148,16 @@ def test_currency_in_a_column_name_picks_the_workbooks_and_warns_about_the_rest(
     problems, warnings = _messages(path)
     assert problems == []
     assert warnings == [
-        "Goals!A1: the column 'target_id' is not used (it is an ID). Delete it, or rename it "
-        "if it holds something else.",
-        "Goals!C1: the column 'target_type' is not used (it is a label). Delete it, or rename "
-        "it if it holds something else.",
-        "Goals!D1: the column 'target_category' is not used (it is a label). Delete it, or "
-        "rename it if it holds something else.",
-        "Goals!E1: the column 'target_amount_vnd' is not used (the targets come from "
-        "'target_amount_usd'). Delete it, or rename it if it holds something else.",
-        "Goals!H1: the column 'target_quantity' is not used (it counts something other than "
-        "money). Delete it, or rename it if it holds something else."]
+        ("Goals!A1: the column 'target_id' is not used (it is an ID). Delete it, or rename it "
+        "if it holds something else."),
+        ("Goals!C1: the column 'target_type' is not used (it is a label). Delete it, or rename "
+        "it if it holds something else."),
+        ("Goals!D1: the column 'target_category' is not used (it is a label). Delete it, or "
+        "rename it if it holds something else."),
+        ("Goals!E1: the column 'target_amount_vnd' is not used (the targets come from "
+        "'target_amount_usd'). Delete it, or rename it if it holds something else."),
+        ("Goals!H1: the column 'target_quantity' is not used (it counts something other than "
+        "money). Delete it, or rename it if it holds something else.")]
     assert months(plan_of(path, D(2025, 6, 30)), "R1") == money(*[
         204081 if m == 9 else 130612 for m in range(1, 13)])
 
@@ -169,9 +169,9 @@ def test_a_column_in_another_currency_is_an_input_problem(tmp_path):
              ["R1", "2026-Q1", "2026-01-01", 1.0, 546000.0]]
     problems, _ = _messages(book(tmp_path / "eur.xlsx", goals, reps=ANA))
     assert problems == [
-        "Goals!E1: the column 'quota_eur' (EUR) is in another currency than USD, the currency "
+        ("Goals!E1: the column 'quota_eur' (EUR) is in another currency than USD, the currency "
         "this workbook counts (Settings Currency). Convert the amounts to USD, or set "
-        "Currency to EUR."]
+        "Currency to EUR.")]
 
 
 # --- Periods: quarters, fiscal and calendar, dates -------------------------------------
@@ -183,9 +183,9 @@ def test_check_names_the_shape_and_the_months_each_quarter_covers(tmp_path):
     path = book(tmp_path / "fq.xlsx", goals, reps=ANA, settings={
         **DEAL, "Currency": "EUR", "Fiscal Year Start": "April"})
     assert _note(path, D(2026, 5, 1)) == [
-        "Goals: quarterly quotas per rep ('quota_eur'), 1 rep × 4 quarters of goal year 2026 "
+        ("Goals: quarterly quotas per rep ('quota_eur'), 1 rep × 4 quarters of goal year 2026 "
         "(April 2026 – March 2027) (Q1 = Apr–Jun 2026, Q2 = Jul–Sep 2026, Q3 = Oct–Dec 2026, "
-        "Q4 = Jan–Mar 2027); no new/repeat split: every won deal counts against the total."]
+        "Q4 = Jan–Mar 2027); no new/repeat split: every won deal counts against the total.")]
 
 
 def test_a_quarter_start_date_that_is_no_quarter_start_is_an_input_problem(tmp_path):
@@ -195,10 +195,10 @@ def test_a_quarter_start_date_that_is_no_quarter_start_is_an_input_problem(tmp_p
              *[["R1", f"2026-{m:02d}-01", 1000] for m in (2, 5, 8, 11)]]
     problems, _ = _messages(book(tmp_path / "qs.xlsx", goals, reps=ANA))
     assert problems == [
-        "Goals!B2: 2026-02-01 starts a quarter, but the goal year's quarters start in January, "
+        ("Goals!B2: 2026-02-01 starts a quarter, but the goal year's quarters start in January, "
         "April, July, October (Settings Fiscal Year Start 1). If your quarters start in "
         "February, set Fiscal Year Start to 2 (February) or 5 (May) or 8 (August) or 11 "
-        "(November): the month your goal year starts in."]
+        "(November): the month your goal year starts in.")]
 
 
 def test_a_quarter_label_and_its_start_date_must_agree(tmp_path):
@@ -209,8 +209,8 @@ def test_a_quarter_label_and_its_start_date_must_agree(tmp_path):
     problems, _ = _messages(book(tmp_path / "qa.xlsx", goals, reps=ANA, settings={
         "Currency": "EUR", "Fiscal Year Start": 4}))
     assert problems == [
-        "Goals!C2: Q4 2025 (January – March 2026), but Goals!B2 says Q1 2026 (April – June "
-        "2026). Fix the one that is wrong, or Settings Fiscal Year Start."]
+        ("Goals!C2: Q4 2025 (January – March 2026), but Goals!B2 says Q1 2026 (April – June "
+        "2026). Fix the one that is wrong, or Settings Fiscal Year Start.")]
 
 
 def test_adventureworks_calendar_quarters_in_a_july_fiscal_year(tmp_path):
@@ -266,9 +266,9 @@ def test_missing_periods_of_the_goal_year_are_one_input_problem(tmp_path):
     with pytest.raises(InputProblems) as raised:
         compute(data, as_of=D(2024, 8, 1))
     assert [str(p) for p in raised.value.problems] == [
-        "Goals row 2: rep '005A0001' (Rep 005A0001) has no target for Q1 (Jan–Mar 2024) of "
+        ("Goals row 2: rep '005A0001' (Rep 005A0001) has no target for Q1 (Jan–Mar 2024) of "
         "goal year 2024 (January – December 2024): a goal given by quarter needs every quarter "
-        "of the year. Add it to Goals (0 for none)."]
+        "of the year. Add it to Goals (0 for none).")]
 
 
 def test_a_new_hires_quarters_before_the_start_date_may_be_left_out(tmp_path):
@@ -324,8 +324,8 @@ def test_a_formula_with_no_saved_value_in_a_month_column_is_named(tmp_path):
                        ["R1", 2026, 1000, "=C2*2", *[1000] * 10]]
     problems, _ = _messages(write_workbook(tmp_path / "nf.xlsx", sheets))
     assert problems == [
-        "Goals!D2: the formula '=C2*2' has no saved value. Open the workbook in Excel or "
-        "LibreOffice, let it calculate and save it, or type the value."]
+        ("Goals!D2: the formula '=C2*2' has no saved value. Open the workbook in Excel or "
+        "LibreOffice, let it calculate and save it, or type the value.")]
 
 
 def test_wide_quarters_with_a_client_type_per_row(tmp_path):
@@ -339,9 +339,9 @@ def test_wide_quarters_with_a_client_type_per_row(tmp_path):
         (Decimal("2200.00"), Decimal("440.00")), (Decimal("2100.00"), Decimal("420.00")),
         (Decimal("2200.00"), Decimal("440.00"))]
     assert _note(path, D(2026, 4, 1)) == [
-        "Goals: quarterly quotas per rep, one column per quarter, 1 rep × 4 quarters of 2026 "
+        ("Goals: quarterly quotas per rep, one column per quarter, 1 rep × 4 quarters of 2026 "
         "(Q1 = Jan–Mar 2026, Q2 = Apr–Jun 2026, Q3 = Jul–Sep 2026, Q4 = Oct–Dec 2026); new "
-        "and repeat targets apart (Client Type rows)."]
+        "and repeat targets apart (Client Type rows).")]
 
 
 def test_a_period_given_twice_stops_only_the_year_it_is_in(tmp_path):
@@ -364,8 +364,8 @@ def test_a_period_given_twice_stops_only_the_year_it_is_in(tmp_path):
     with pytest.raises(InputProblems) as raised:
         compute(data, as_of=D(2011, 5, 1))
     assert [str(p) for p in raised.value.problems] == [
-        "Goals row 4: a second target for Q3 2011 for rep '272' (the first is in Goals row 3). "
-        "Keep one row per rep and quarter."]
+        ("Goals row 4: a second target for Q3 2011 for rep '272' (the first is in Goals row 3). "
+        "Keep one row per rep and quarter.")]
 
 
 def test_month_numbers_without_a_year_belong_to_the_goal_year(tmp_path):
@@ -380,5 +380,5 @@ def test_month_numbers_without_a_year_belong_to_the_goal_year(tmp_path):
 def test_month_name_must_agree_with_month_number(tmp_path):
     goals = [["salesperson", "month", "month_name", "target"], ["Priya", 2, "Mar", 1000]]
     problems, _ = _messages(book(tmp_path / "mn.xlsx", goals))
-    assert problems == ["Goals!C2: March (March), but Goals!B2 says February (February). Fix "
-                        "the one that is wrong."]
+    assert problems == [("Goals!C2: March (March), but Goals!B2 says February (February). Fix "
+                        "the one that is wrong.")]
