@@ -24,17 +24,17 @@ def test_init_from_a_csv_says_what_it_took_and_guessed(tmp_path):
     result = _init(str(target), "--from", str(TABLES / "revops_quotas.csv"))
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        f"Wrote {target} from revops_quotas.csv: Goals is the table as it came (187 rows), "
-        "Reps lists its 25 reps (from the column 'rep_id').",
+        (f"Wrote {target} from revops_quotas.csv: Goals is the table as it came (187 rows), "
+        "Reps lists its 25 reps (from the column 'rep_id')."),
         "Guessed: Currency EUR, from the column 'quota_eur'.",
-        "Guessed: Fiscal Year Start 1 (January): the quarters' start dates say the goal year "
-        "starts then.",
-        "Guessed: Goal years 2024–2026; a run plans the one holding As Of (Settings' As Of, or "
-        "today).",
-        "Next: give each rep a Name, Email and Team (and a Start Date for new reps) on Reps; in "
+        ("Guessed: Fiscal Year Start 1 (January): the quarters' start dates say the goal year "
+        "starts then."),
+        ("Guessed: Goal years 2024–2026; a run plans the one holding As Of (Settings' As Of, or "
+        "today)."),
+        ("Next: give each rep a Name, Email and Team (and a Start Date for new reps) on Reps; in "
         "Settings set Company, Holiday Country and a Default Avg Deal Size (until Activity has "
         f"the history to learn it); log Activity; then run 'goalreport check {target}': it "
-        "says how it read the Goals."]
+        "says how it read the Goals.")]
     workbook = openpyxl.load_workbook(target)
     goals = [[c.value for c in row] for row in workbook["Goals"].iter_rows()]
     assert goals[0] == ["rep_id", "fiscal_quarter", "quota_start_date", "ramp_pct", "quota_eur"]

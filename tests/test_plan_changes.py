@@ -83,16 +83,16 @@ def test_the_reps_report_says_what_changed(ran):
 @pytest.mark.parametrize(("sheet", "header", "row", "message"), [
     ("Reps", ["Rep ID", "Name", "Start Date", "Ramp Months", "Ramp Schedule"],
      ["R1", "Ana", D(2026, 7, 1), 3, "25%, 50%, 75%"],
-     "Reps!E2: 'R1' has both Ramp Months (3) and a Ramp Schedule. Keep one: the schedule "
-     "gives each month's share, Ramp Months a straight ramp."),
+     ("Reps!E2: 'R1' has both Ramp Months (3) and a Ramp Schedule. Keep one: the schedule "
+     "gives each month's share, Ramp Months a straight ramp.")),
     ("Reps", ["Rep ID", "Name", "Start Date", "Ramp Schedule"],
      ["R1", "Ana", D(2026, 7, 1), "25%, 150%"],
-     "Reps!D2: '25%, 150%' is not a ramp schedule: '150%' is above 100%. Write each month's "
-     "share of full speed, such as 25%, 50%, 75%."),
+     ("Reps!D2: '25%, 150%' is not a ramp schedule: '150%' is above 100%. Write each month's "
+     "share of full speed, such as 25%, 50%, 75%.")),
     ("Time Off", ["Rep ID", "From", "To", "Relief"],
      ["R1", D(2026, 3, 2), D(2026, 3, 6), "half"],
-     "Time Off!D2: 'half' is not a relief. Write none (the same target over fewer days) or "
-     "prorate (less target for the days away)."),
+     ("Time Off!D2: 'half' is not a relief. Write none (the same target over fewer days) or "
+     "prorate (less target for the days away).")),
 ])
 def test_new_columns_have_clear_messages(tmp_path, sheet, header, row, message):
     goals = [["Rep ID", "Year", "Quota"], ["R1", 2026, 1000]]
@@ -108,5 +108,5 @@ def test_default_relief_setting_is_checked(tmp_path):
     _data, problems, _ = read(book(tmp_path / "s.xlsx", goals,
                                    settings={"Default Relief": "sometimes"}))
     assert [str(p) for p in problems] == [
-        "Settings!B2: 'sometimes' is not a relief. Write none (the same target over fewer "
-        "days) or prorate (less target for the days away)."]
+        ("Settings!B2: 'sometimes' is not a relief. Write none (the same target over fewer "
+        "days) or prorate (less target for the days away).")]
