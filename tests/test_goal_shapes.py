@@ -382,3 +382,74 @@ def test_month_name_must_agree_with_month_number(tmp_path):
     problems, _ = _messages(book(tmp_path / "mn.xlsx", goals))
     assert problems == [("Goals!C2: March (March), but Goals!B2 says February (February). Fix "
                         "the one that is wrong.")]
+
+
+# --- Every period form ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("header", "form"), [
+    ("Month", "2026-{m:02d}"), ("Month", "{d:%b} 2026"), ("Month", "{d:%B} 2026"),
+    ("Month", "{d:%Y-%m-%d}"), ("Period", "2026-{m:02d}"), ("Month", "{m}/2026"),
+    ("Month", "date"), ("Month", "{d:%B}"), ("Month", "number"), ("Month Name", "{d:%b}"),
+])
+def test_month_cells(tmp_path, header, form):
+    # Each form names the twelve months of 2026 (a month without its year belongs to the
+    # goal year); March carries 31,000, the others 1,000.
+    def cell(m):
+        d = D(2026, m, 1)
+        return d if form == "date" else m if form == "number" else form.format(m=m, d=d)
+
+    rows = [["R1", cell(m), 31000 if m == 3 else 1000] for m in range(1, 13)]
+    got = months(plan_of(book(tmp_path / "mc.xlsx", [["Salesperson", header, "Target"], *rows],
+                              reps=ANA, settings=DEAL), D(2026, 6, 1)), "R1")
+    assert got == money(1000, 1000, 31000, *[1000] * 9)
+
+
+@pytest.mark.parametrize(("header", "cells"), [
+    (["Quarter"], ["2026-Q{q}"]), (["Quarter"], ["2026 Q{q}"]), (["Quarter"], ["Q{q} 2026"]),
+    (["Fiscal Quarter"], ["FY2026 Q{q}"]), (["Year", "Quarter"], [2026, "{q}"]),
+    (["Calendar Year", "Calendar Quarter"], [2026, "{q}"]),
+    (["Quota Start Date"], ["2026-{m:02d}-01"]), (["Quarter Start"], ["2026-{m:02d}-01"]),
+])
+def test_quarter_cells(tmp_path, header, cells):
+    # Q1 … Q4 of 2026 with 64,000 / 65,000 / 66,000 / 66,000: $1,000 a working day, so
+    # every month is its working days in thousands.
+    rows = [["R1", *[c.format(q=q, m=3 * q - 2) if isinstance(c, str) else c for c in cells],
+             amount] for q, amount in zip((1, 2, 3, 4), (64000, 65000, 66000, 66000), strict=True)]
+    got = months(plan_of(book(tmp_path / "qc.xlsx", [["Owner", *header, "Quota"], *rows],
+                              reps=ANA, settings=DEAL), D(2026, 6, 1)), "R1")
+    assert got == money(*[1000 * d for d in (22, 20, 22, 22, 21, 22, 23, 21, 22, 22, 21, 23)])
+
+
+@pytest.mark.parametrize("labels", [
+    [f"{D(2026, m, 1):%b}" for m in range(1, 13)],
+    [f"{D(2026, m, 1):%B}" for m in range(1, 13)],
+    [f"2026-{m:02d}" for m in range(1, 13)],
+    [D(2026, m, 1) for m in range(1, 13)],
+])
+def test_wide_month_headers(tmp_path, labels):
+    needs_year = isinstance(labels[0], str) and not labels[0].startswith("2026")
+    header = ["Employee", *(["Year"] if needs_year else []), *labels]
+    row = ["R1", *([2026] if needs_year else []), *[100 * m for m in range(1, 13)]]
+    got = months(plan_of(book(tmp_path / "wm.xlsx", [header, row], reps=ANA, settings=DEAL),
+                         D(2026, 6, 1)), "R1")
+    assert got == money(*[100 * m for m in range(1, 13)])
+
+
+@pytest.mark.parametrize("word", ["Effective From", "Effective Date", "Valid From",
+                                  "Revised On"])
+def test_revision_words(tmp_path, word):
+    goals = [["Rep ID", "Year", "Quota", word], ["R1", 2026, 261000, None],
+             ["R1", 2026, 195000, D(2026, 7, 1)]]
+    result = plan_of(book(tmp_path / "rw.xlsx", goals, reps=ANA, settings=DEAL),
+                     D(2026, 7, 31)).results[0]
+    assert result.plan.annual_target == Decimal("195000.00")
+
+
+def test_a_plain_year_with_months_is_ambiguous_when_the_year_starts_in_april(tmp_path):
+    goals = [["Rep ID", "Year", "Month", "Target"], ["R1", 2026, 1, 1000]]
+    problems, _ = _messages(book(tmp_path / "py.xlsx", goals, reps=ANA,
+                                 settings={"Fiscal Year Start": 4}))
+    assert problems == [
+        "Goals!B1: 'Year' with months is ambiguous when the goal year starts in April "
+        "(Settings Fiscal Year Start): rename the column 'Calendar Year' (2026 and January is "
+        "January 2026) or 'Fiscal Year' (January of goal year 2026 is January 2027)."]

@@ -64,18 +64,18 @@ def decide(header: GoalsHeader, sheet: str, fiscal_start: int, currency: str | N
         raise LayoutProblem(where, missing_columns(GOALS, [REP_COLUMN], found))
     kinds = {label.kind for label in header.periods.values()}
     wide = bool(kinds)
-    long_periods = [r for r in ("month", "quarter", "period", "quarter_date", "period_date")
-                    if header.has(r)]
+    long_periods = [r for r in ("month", "month_name", "quarter", "period", "quarter_date",
+                                "period_date") if header.has(r)]
     if wide and len(kinds) > 1:
         raise LayoutProblem(where, "the columns mix months and quarters "
                             f"(found {found}). Give one column per month, or one per quarter.")
-    if wide and any(r in long_periods for r in ("month", "quarter", "period")):
+    if wide and any(r in long_periods for r in ("month", "month_name", "quarter", "period")):
         raise LayoutProblem(where, "the sheet has both a period column and one column per "
                             f"period (found {found}). Keep one of the two.")
     period: Period | None
     if wide:
         period = "month" if kinds == {"month"} else "quarter"
-    elif header.has("month"):
+    elif header.has("month") or header.has("month_name"):
         period = "month"
     elif header.has("quarter") or header.has("quarter_date"):
         period = "quarter"
