@@ -450,6 +450,6 @@ def test_a_plain_year_with_months_is_ambiguous_when_the_year_starts_in_april(tmp
     problems, _ = _messages(book(tmp_path / "py.xlsx", goals, reps=ANA,
                                  settings={"Fiscal Year Start": 4}))
     assert problems == [
-        "Goals!B1: 'Year' with months is ambiguous when the goal year starts in April "
+        ("Goals!B1: 'Year' with months is ambiguous when the goal year starts in April "
         "(Settings Fiscal Year Start): rename the column 'Calendar Year' (2026 and January is "
-        "January 2026) or 'Fiscal Year' (January of goal year 2026 is January 2027)."]
+        "January 2026) or 'Fiscal Year' (January of goal year 2026 is January 2027).")]
