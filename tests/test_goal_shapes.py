@@ -21,6 +21,10 @@ from goalreport.errors import InputProblems
 D = dt.date
 DEAL = {"Default Avg Deal Size": 1000}
 ANA = [["Rep ID", "Name"], ["R1", "Ana Lima"]]
+#: AdventureWorksDW's FactSalesQuota columns (NowinskiK/ssdt-training,
+#: src/Import/AdventureWorksDW2016/dbo/Tables/FactSalesQuota.sql).
+FACT_SALES_QUOTA = ["SalesQuotaKey", "EmployeeKey", "DateKey", "CalendarYear", "CalendarQuarter",
+                    "SalesAmountQuota", "Date"]
 
 
 def _messages(path):
@@ -218,8 +222,7 @@ def test_adventureworks_calendar_quarters_in_a_july_fiscal_year(tmp_path):
     # AdventureWorksDW2016/dbo/Tables/FactSalesQuota.sql; rows: marcopozzan/Dati,
     # FactSalesQuota.csv), employee 272. AdventureWorks' fiscal year starts in July, so
     # goal year 2012 takes calendar Q3 2012 … Q2 2013.
-    header = ["SalesQuotaKey", "EmployeeKey", "DateKey", "CalendarYear", "CalendarQuarter",
-              "SalesAmountQuota", "Date"]
+    header = FACT_SALES_QUOTA
     rows = [[82, 272, 20120928, 2012, 3, 58000.0, "2012-09-28 00:00:00.000"],
             [96, 272, 20121228, 2012, 4, 263000.0, "2012-12-28 00:00:00.000"],
             [113, 272, 20130330, 2013, 1, 116000.0, "2013-03-30 00:00:00.000"],
@@ -348,8 +351,7 @@ def test_a_period_given_twice_stops_only_the_year_it_is_in(tmp_path):
     # AdventureWorks' FactSalesQuota (marcopozzan/Dati, FactSalesQuota.csv) gives employee
     # 272 two rows of CalendarQuarter 3 in 2011 (20110701 and 20110929): planning 2011 is
     # an input problem, planning 2012 is not.
-    header = ["SalesQuotaKey", "EmployeeKey", "DateKey", "CalendarYear", "CalendarQuarter",
-              "SalesAmountQuota", "Date"]
+    header = FACT_SALES_QUOTA
     rows = [[11, 272, 20110331, 2011, 1, 7000.0, "2011-03-31 00:00:00.000"],
             [21, 272, 20110701, 2011, 3, 91000.0, "2011-07-01 00:00:00.000"],
             [31, 272, 20110929, 2011, 3, 140000.0, "2011-09-29 00:00:00.000"],
@@ -453,3 +455,28 @@ def test_a_plain_year_with_months_is_ambiguous_when_the_year_starts_in_april(tmp
         ("Goals!B1: 'Year' with months is ambiguous when the goal year starts in April "
         "(Settings Fiscal Year Start): rename the column 'Calendar Year' (2026 and January is "
         "January 2026) or 'Fiscal Year' (January of goal year 2026 is January 2027).")]
+
+
+def test_a_goal_of_no_year_with_old_activity_and_a_regional_country(tmp_path):
+    # Month numbers without a year (harshi1006/sales-dashboard-powerbi's shape), activity
+    # two years back and Holiday Country GB: the warnings about them name real years.
+    from goalreport.jobs import check_workbook
+
+    goals = [["salesperson", "month", "month_name", "target"],
+             *[["R1", m, f"{D(2000, m, 1):%b}", 1000] for m in range(1, 13)]]
+    path = book(tmp_path / "ny.xlsx", goals, reps=ANA, settings={
+        **DEAL, "Holiday Country": "GB", "As Of": D(2026, 6, 30)},
+        activity=[[D(2024, 3, 4), "R1", "lead", "Acme", None, None]])
+    lines = [str(n) for n in check_workbook(path, today=D(2026, 6, 30))]
+    assert lines[0].startswith("Goals: monthly quotas per rep ('target'), 1 rep × 12 months")
+    assert any("Holiday Country GB" in line and "goal year 2026" in line for line in lines)
+    assert not any("outside goal year" in line for line in lines)
+
+
+def test_a_goal_of_no_year_without_as_of_reads(tmp_path):
+    # Without As Of the reader has no goal year to name the regional holidays by: it says
+    # nothing then, rather than name a year 0.
+    goals = [["salesperson", "month", "target"], *[["R1", m, 1000] for m in range(1, 13)]]
+    _data, problems, warnings = read(book(tmp_path / "na.xlsx", goals, reps=ANA,
+                                          settings={**DEAL, "Holiday Country": "GB"}))
+    assert (problems, warnings) == ([], [])

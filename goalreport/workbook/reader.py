@@ -20,7 +20,15 @@ from fractions import Fraction
 from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
-from goalreport.core.model import DayActivity, Goal, Holiday, Settings, TimeOff, WorkbookData
+from goalreport.core.model import (
+    ANY_YEAR,
+    DayActivity,
+    Goal,
+    Holiday,
+    Settings,
+    TimeOff,
+    WorkbookData,
+)
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
 from goalreport.workbook.crm.sources import export_files, export_sheets, join_exports
@@ -162,7 +170,7 @@ def _goal_year(settings: Settings, goals: tuple[Goal, ...]) -> int | None:
     """The goal year As Of falls in, else the latest on the Goals sheet (no clock here)."""
     if settings.as_of is not None:
         return goal_year_of(settings.as_of, settings.fiscal_year_start)
-    return max((goal.year for goal in goals), default=None)
+    return max((goal.year for goal in goals if goal.year != ANY_YEAR), default=None)
 
 
 def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:
