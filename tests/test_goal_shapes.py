@@ -271,7 +271,8 @@ def test_missing_periods_of_the_goal_year_are_one_input_problem(tmp_path):
     assert [str(p) for p in raised.value.problems] == [
         ("Goals row 2: rep '005A0001' (Rep 005A0001) has no target for Q1 (Jan–Mar 2024) of "
         "goal year 2024 (January – December 2024): a goal given by quarter needs every quarter "
-        "of the year. Add it to Goals (0 for none).")]
+        "of the year. Add it to Goals (0 for none), or give the rep's Start Date on Reps if "
+        "they joined later.")]
 
 
 def test_a_new_hires_quarters_before_the_start_date_may_be_left_out(tmp_path):

@@ -73,10 +73,10 @@ def test_progress_and_run_log_say_what_changed(ran):
 def test_the_reps_report_says_what_changed(ran):
     _path, reports, _check = ran
     ana, ben = _pdf(reports / "R1-Ana-Lima.pdf"), _pdf(reports / "R2-Ben-Ode.pdf")
-    assert "Your plan changed: target revised on Jul 1, 2026: $261,000 → $195,000." in ana
+    assert "Changes to your plan: target revised on Jul 1, 2026: $261,000 → $195,000." in ana
     # Expected to 31 Jul under the plan in force: 129,000 + July's 23 days at $500.
     assert "plan to date $140,500" in ana
-    assert "Your plan changed: target reduced by $10,000 for 10 days of leave." in ben
+    assert "Changes to your plan: target reduced by $10,000 for 10 days of leave." in ben
     assert "of $251,000 target" in ben and "of $195,000 target" in ana
 
 

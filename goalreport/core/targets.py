@@ -252,7 +252,8 @@ class _Builder:
         return Problem(version.source or self.goal.source or "Goals sheet", (
             f"rep {self.rep.rep_id!r} ({self.rep.name}) has no target for {shown} of "
             f"{self.year_label}: a goal given by {what} needs every {what} of the year. "
-            f"Add {'it' if len(named) == 1 else 'them'} to Goals (0 for none)."),
+            f"Add {'it' if len(named) == 1 else 'them'} to Goals (0 for none), or give the "
+            "rep's Start Date on Reps if they joined later."),
             kind="periods missing")
 
 
