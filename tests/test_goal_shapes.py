@@ -481,3 +481,13 @@ def test_a_goal_of_no_year_without_as_of_reads(tmp_path):
     _data, problems, warnings = read(book(tmp_path / "na.xlsx", goals, reps=ANA,
                                           settings={**DEAL, "Holiday Country": "GB"}))
     assert (problems, warnings) == ([], [])
+
+
+@pytest.mark.parametrize("word", ["Quota", "Target", "Goal", "Budget", "Target Amount",
+                                  "Quota Amount", "SalesAmountQuota", "Sales Target",
+                                  "target_revenue", "Quota (USD)"])
+def test_money_words(tmp_path, word):
+    goals = [["Rep ID", "Year", word], ["R1", 2026, 90000]]
+    result = plan_of(book(tmp_path / "mw.xlsx", goals, reps=ANA, settings=DEAL),
+                     D(2026, 3, 31)).results[0]
+    assert result.plan.targets == {"total": Decimal("90000.00")}

@@ -98,3 +98,15 @@ def test_sheet_without_from_is_a_usage_error(tmp_path):
     result = _init(str(tmp_path / "t.xlsx"), "--sheet", "Quotas")
     assert result.exit_code == 2
     assert "--sheet goes with --from" in result.stderr
+
+
+def test_the_template_instructions_describe_the_goals_shapes(tmp_path):
+    target = tmp_path / "blank.xlsx"
+    assert _init(str(target)).exit_code == 0
+    lines = [row[0].value for row in openpyxl.load_workbook(target)["Instructions"].iter_rows()
+             if row[0].value]
+    shapes = next(line for line in lines if line.startswith("Goals in the shape you keep them"))
+    assert "Effective From" in shapes and "--from quotas.csv" in shapes
+    columns = [row[0].value.strip() for row in openpyxl.load_workbook(target)["Instructions"]
+               .iter_rows() if row[0].value and row[0].value.startswith("  ")]
+    assert {"Ramp Schedule", "Relief", "Default Relief"} <= set(columns)
