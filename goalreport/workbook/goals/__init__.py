@@ -17,7 +17,7 @@ from goalreport.workbook.goals.fields import thousands_warnings
 from goalreport.workbook.goals.header import GoalsHeader, read_header
 from goalreport.workbook.goals.layout import Layout, LayoutProblem, Split, decide
 from goalreport.workbook.goals.place import place_all
-from goalreport.workbook.goals.rows import Read, read_rows, table_columns
+from goalreport.workbook.goals.rows import Read, read_rows, rep_owner, table_columns
 from goalreport.workbook.inputsheets import RepIndex
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import GOALS
@@ -51,7 +51,8 @@ def read_goals(book: Book, sheet: str, reps: RepIndex, settings: Settings, out: 
         return (), None
     _unused(header, layout, sheet, out)
     table = Table(GOALS, sheet, number, table_columns(header, layout), rows, first_column)
-    read = read_rows(table, header, layout, reps, settings.locale, currency, out)
+    read = read_rows(table, header, layout, rep_owner(reps, header), settings.locale,
+                     currency, out)
     if read.rows == 0:
         out.error(f"{sheet} sheet", "has no goals yet. Add one row per rep and year below "
                   "the header: Rep ID, Year, New Client Target, Repeat Client Target.")
@@ -61,9 +62,7 @@ def read_goals(book: Book, sheet: str, reps: RepIndex, settings: Settings, out: 
     thousands_warnings(annual, settings.default_avg_deal_size, settings.fiscal_year_start, out)
     if split == "none":
         _unsplit_sizes(header, sheet, out)
-    shape = layout.shape(sheet, header, period)
-    return goals, GoalsShape(shape.sheet, shape.period, shape.layout, split,
-                             shape.calendar_quarters, shape.money_column)
+    return goals, layout.shape(sheet, header, period, split)
 
 
 def _no_goals(reps: RepIndex, out: Collector) -> None:

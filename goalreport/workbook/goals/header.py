@@ -14,17 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.currencies import currency_codes, currency_in
 from goalreport.workbook.goals.periods import Label, parse_label
 from goalreport.workbook.schema import GOALS, ColumnSpec, normalize
 from goalreport.workbook.values import is_blank
-
-Role = Literal["rep_id", "rep_name", "year", "month", "month_name", "quarter", "quarter_date", "period",
-               "period_date", "effective", "new_share", "client_type", "new_target",
-               "repeat_target"]
 
 _ROLES: dict[str, tuple[str, ...]] = {
     # Who the target is for. The first three are today's Rep ID; the others are the

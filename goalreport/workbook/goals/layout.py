@@ -48,10 +48,13 @@ class Layout:
     #: Target-like columns not read, each with why: for the warnings.
     unused: list[tuple[Money, str]] = field(default_factory=list)
 
-    def shape(self, sheet: str, header: GoalsHeader, period: Period) -> GoalsShape:
+    def shape(self, sheet: str, header: GoalsHeader, period: Period, split: Split
+              ) -> GoalsShape:
+        """What ``check`` says was read (``split``: as the rows turned out: New Share
+        given on no row is no split)."""
         money = self.money.title if self.money else ""
-        return GoalsShape(sheet, period, "wide" if self.wide else "long", self.split,
-                          header.calendar_quarter or header.calendar_year and period == "quarter",
+        calendar = period == "quarter" and (header.calendar_quarter or header.calendar_year)
+        return GoalsShape(sheet, period, "wide" if self.wide else "long", split, calendar,
                           money)
 
 

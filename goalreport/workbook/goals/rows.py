@@ -106,17 +106,27 @@ def table_columns(header: GoalsHeader, layout: Layout) -> dict[str, int]:
     return columns
 
 
-def read_rows(table: Table, header: GoalsHeader, layout: Layout, reps: RepIndex,
+#: Who a row's target is for: the row's ``rep_id`` column resolved to the key its goal is
+#: filed under (a Rep ID today), or None with the problem recorded.
+Owner = Callable[[Row, Collector], str | None]
+
+
+def rep_owner(reps: RepIndex, header: GoalsHeader) -> Owner:
+    """Rows name reps: by Rep ID, or (a Salesperson, Owner ID … column) CRM ID or Name."""
+    return lambda row, out: reps.resolve(row, out, loose=header.loose_reps)
+
+
+def read_rows(table: Table, header: GoalsHeader, layout: Layout, owner: Owner,
               locale: str, currency: str | None, out: Collector) -> Read:
-    """Every sound amount of the sheet; problems go to ``out`` (and the rep of a row with
-    one to ``out.flawed_reps``)."""
+    """Every sound amount of the sheet; problems go to ``out`` (and the owner of a row
+    with one to ``out.flawed_reps``)."""
     read = Read()
     money = (lambda v: parse_money(v, locale, currency))
     title = layout.money.title if layout.money is not None else ""
     for row in table.rows:
         read.rows += 1
         before = out.errors_seen
-        rep_id = reps.resolve(row, out, loose=header.loose_reps)
+        rep_id = owner(row, out)
         year = row.parse("year", _year_value, out, required=(
             "the Year is missing. Write the year the goal is for, such as 2026."
             if layout.period == "year" else None))
