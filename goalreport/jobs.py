@@ -215,6 +215,7 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=loaded.as_of,
         input_hash=result.input_hash, reps=result.reps, warnings=len(loaded.warnings),
+        plan_changes=loaded.plan_changes,
     )
     outcome = write_computed_sheets(
         opened, tables, run_log=entry, currency=settings.currency,

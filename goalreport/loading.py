@@ -99,6 +99,8 @@ class Loaded:
     selected: Computation | None = None
     #: What the write-back needs of the file (``writeback.basis``), with the tables.
     basis: WriteBasis | None = None
+    #: What changed the reps' plans (revisions, relief), for the Run Log.
+    plan_changes: str = ""
 
     def __reduce__(self) -> tuple[object, ...]:
         from goalreport.guard.handback import pack_rows
@@ -137,7 +139,7 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     rows even when cells have problems, so that ``check`` lists everything in one run."""
     from goalreport.core.engine import compute
     from goalreport.core.formatting import Formatter
-    from goalreport.core.sheets import computed_tables
+    from goalreport.core.sheets import computed_tables, run_log_changes
     from goalreport.ooxml.package import inspect_package
     from goalreport.workbook.activity import history_warnings, inactive_activity_warnings
     from goalreport.workbook.problemlist import condense
@@ -172,17 +174,18 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     selected = select_reps(computation, request.rep_ids) if request.render else None
     tables: tuple[SheetTable, ...] = ()
     basis: WriteBasis | None = None
+    say = Formatter(data.settings.locale, data.settings.currency).say
     if request.tables is not None:
         tables = tuple(computed_tables(
-            computation, plan=request.tables[0], progress=request.tables[1],
-            say=Formatter(data.settings.locale, data.settings.currency).say,
+            computation, plan=request.tables[0], progress=request.tables[1], say=say,
             chart_settings=data.settings if request.charts else None))
         basis = read_write_basis(path, package)
     return Loaded(
         settings=data.settings, as_of=as_of, report_month=report_month,
         statuses={r.rep.rep_id: r.progress.status for r in computation.results},
-        warnings=tuple(condense([*warnings, *computation.warnings])), notes=data.notes,
-        tables=tables, selected=selected, basis=basis)
+        warnings=tuple(condense([*warnings, *computation.warnings])),
+        notes=(*data.notes, *computation.notes), tables=tables, selected=selected,
+        basis=basis, plan_changes=run_log_changes(computation.results, say))
 
 
 def check_rep_count(path: Path, active: int) -> None:

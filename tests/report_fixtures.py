@@ -60,8 +60,9 @@ def make_plan(rep: Rep, new_target: Decimal, repeat_target: Decimal) -> RepPlan:
         days = weekdays(first)
         new, repeat = new_target / 12, repeat_target / 12
         rate = (new + repeat) / len(days)
-        months.append(MonthPlan(month=first, working_days=len(days), new_target=new,
-                                repeat_target=repeat, daily_target=rate.quantize(Decimal("0.01")),
+        months.append(MonthPlan(month=first, working_days=len(days),
+                                targets={"new": new, "repeat": repeat},
+                                daily_target=rate.quantize(Decimal("0.01")),
                                 objectives=objectives(new + repeat)))
         daily += [(day, Fraction(rate)) for day in days]
     weeks = []
@@ -78,7 +79,8 @@ def make_plan(rep: Rep, new_target: Decimal, repeat_target: Decimal) -> RepPlan:
     goal = Goal(rep_id=rep.rep_id, year=2026, new_target=new_target, repeat_target=repeat_target,
                 focus_hours_per_week=Decimal(4))
     return RepPlan(
-        rep=rep, goal=goal, year_start=YEAR_START, year_end=YEAR_END, months=tuple(months),
+        rep=rep, goal=goal, targets={"new": new_target, "repeat": repeat_target},
+        year_start=YEAR_START, year_end=YEAR_END, months=tuple(months),
         weeks=tuple(weeks), daily_targets=tuple(daily),
         avg_deal_size={"new": Assumption(Fraction(DEAL), "goal sheet", "Goals!E2"),
                        "repeat": Assumption(Fraction(3000), "history",
@@ -118,8 +120,7 @@ def make_progress(plan: RepPlan, actual_new: Decimal, actual_repeat: Decimal, *,
         done = month.month <= AS_OF
         new_a = (actual_new / 10).quantize(Decimal("0.01")) if done else Decimal(0)
         rep_a = (actual_repeat / 10).quantize(Decimal("0.01")) if done else Decimal(0)
-        months.append(MonthProgress(month.month, month.new_target, month.repeat_target,
-                                    new_a, rep_a))
+        months.append(MonthProgress(month.month, month.targets, new_a, rep_a))
         end = date(2026, index + 1, calendar.monthrange(2026, index + 1)[1])
         running_plan += month.total_target
         cumulative_plan.append((end, running_plan))

@@ -59,21 +59,55 @@ def cli() -> None:
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
 @click.option("--example", is_flag=True, help="Fill in a few example rows to show the format.")
+@click.option("--from", "source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              metavar="FILE",
+              help="Start from your quota table (CSV, or a sheet of an .xlsx): it becomes "
+                   "the Goals sheet as it is, and its reps the Reps sheet.")
+@click.option("--sheet", metavar="NAME",
+              help="With --from an .xlsx: the sheet holding the table (default: the first "
+                   "that reads as one).")
 @common_options
-def init(workbook: Path, example: bool, quiet: bool, verbose: bool, debug: bool) -> None:
+def init(workbook: Path, example: bool, source: Path | None, sheet: str | None, quiet: bool,
+         verbose: bool, debug: bool) -> None:
     """Write a blank template WORKBOOK with instructions, ready to fill in.
 
     \b
-    Example:
+    Examples:
         goalreport init team.xlsx --example
+        goalreport init team.xlsx --from quotas.csv
     """
     from goalreport.workbook.template import write_template
 
+    if sheet is not None and source is None:
+        raise click.UsageError("--sheet goes with --from: name the sheet of the .xlsx to read.")
+    if source is not None and example:
+        raise click.UsageError("--example and --from do not go together: the rows come "
+                               "from the table.")
+    if source is None:
+        with main_errors(debug):
+            write_template(workbook, example=example)
+        if not quiet:
+            click.echo(f"Wrote {workbook}. Fill in Reps, Goals and Activity, then run "
+                       f"'goalreport check {workbook}'.", err=True)
+        return
+    from goalreport.workbook.seed import seed, write_seeded
+
     with main_errors(debug):
-        write_template(workbook, example=example)
+        found = seed(source, sheet)
+        write_seeded(workbook, found)
     if not quiet:
-        click.echo(f"Wrote {workbook}. Fill in Reps, Goals and Activity, then run "
-                   f"'goalreport check {workbook}'.", err=True)
+        reps = len(found.reps)
+        click.echo(f"Wrote {workbook} from {found.source}: Goals is the table as it came "
+                   f"({len(found.rows):,} rows), Reps lists its {reps} rep"
+                   f"{'s' if reps != 1 else ''} (from the column {found.rep_column!r}).",
+                   err=True)
+        for line in found.said:
+            click.echo(f"Guessed: {line}", err=True)
+        click.echo("Next: give each rep a Name, Email and Team (and a Start Date for new "
+                   "reps) on Reps; in Settings set Company, Holiday Country and a Default Avg "
+                   "Deal Size (until Activity has the history to learn it); log Activity; "
+                   f"then run 'goalreport check {workbook}': it says how it read the Goals.",
+                   err=True)
 
 
 @cli.command()

@@ -7,12 +7,14 @@ records which one, so a rep can see why the plan asks for 60 leads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.history import HISTORY_DAYS, Tally
-from goalreport.core.model import REVENUE_TYPES, Goal, Rep, RevenueType, Settings
+from goalreport.core.model import TOTAL, Goal, Rep, RevenueType, Settings
 from goalreport.core.results import Assumption
 from goalreport.errors import Problem
 
@@ -43,25 +45,24 @@ def _window(as_of: date) -> str:
     return f"the {HISTORY_DAYS} days up to {as_of.isoformat()}"
 
 
-def _type_target(goal: Goal, revenue_type: RevenueType) -> Fraction:
-    return Fraction(goal.new_target if revenue_type == "new" else goal.repeat_target)
-
-
 def avg_deal_size(
     rep: Rep, goal: Goal, revenue_type: RevenueType, history: Tally, team: TeamHistory,
-    settings: Settings, as_of: date,
+    settings: Settings, as_of: date, target: Fraction | int | None = None,
 ) -> Assumption | Problem:
     """ADS(r, t): Goals column → rep's mean won amount (≥ 3 deals) → the rep's Team's mean
     (≥ 3 deals) → every rep's mean (≥ 3 deals) → Default Avg Deal Size → a problem.
 
     "The whole team" is read as the rep's own Team when it has enough deals, else the whole
     workbook. A type without target that no source covers gets value 0 with source
-    "not needed" instead of a problem: no deals of that type are planned.
+    "not needed" instead of a problem: no deals of that type are planned. ``target``: the
+    plan's target of the type (default: the goal's first version). For ``total`` (a goal
+    without a split) every won deal counts: the mean is over all of them.
     """
-    given = goal.avg_new_deal_size if revenue_type == "new" else goal.avg_repeat_deal_size
+    given = {"new": goal.avg_new_deal_size, "repeat": goal.avg_repeat_deal_size,
+             TOTAL: goal.avg_deal_size}[revenue_type]
     if given is not None and given > 0:
         return Assumption(Fraction(given), "goal sheet", f"{goal.source or 'Goals sheet'}")
-    label = f"won {revenue_type}-client deals"
+    label = "won deals" if revenue_type == TOTAL else f"won {revenue_type}-client deals"
     count, amount = history.won_of(revenue_type)
     if count >= MIN_DEALS:
         mean = Fraction(amount) / count
@@ -79,17 +80,23 @@ def avg_deal_size(
     if settings.default_avg_deal_size is not None and settings.default_avg_deal_size > 0:
         return Assumption(Fraction(settings.default_avg_deal_size), "default",
                           "Settings: Default Avg Deal Size")
-    if _type_target(goal, revenue_type) == 0:
+    if target is None:
+        target = Fraction(dict(goal.amounts).get(revenue_type, Decimal(0)))
+    if target == 0:
         return Assumption(Fraction(0), "not needed", f"no {revenue_type}-client target")
-    column = "Avg New Deal Size" if revenue_type == "new" else "Avg Repeat Deal Size"
+    column = {"new": "Avg New Deal Size", "repeat": "Avg Repeat Deal Size",
+              TOTAL: "Avg Deal Size"}[revenue_type]
     cell = goal.avg_deal_size_cell
     if "!" in cell:  # the Goals sheet has a deal size column: name the empty cell
         where, fix = cell, f"Fill in {cell} for this goal"
     else:
         where = goal.source or "Goals sheet"
-        fix = f"Add an 'Avg Deal Size' (or '{column}') column to Goals and fill it in"
+        fix = "Add an 'Avg Deal Size' column to Goals and fill it in" if \
+            revenue_type == TOTAL else \
+            f"Add an 'Avg Deal Size' (or '{column}') column to Goals and fill it in"
+    kind = "" if revenue_type == TOTAL else f"{revenue_type}-client "
     return Problem(where, (
-        f"no average {revenue_type}-client deal size for rep {rep.rep_id!r} ({rep.name}): "
+        f"no average {kind}deal size for rep {rep.rep_id!r} ({rep.name}): "
         f"the goal gives none and fewer than {MIN_DEALS} {label} were logged in "
         f"{_window(as_of)} by the rep, the team or anyone. {fix}, e.g. 1000, "
         "or set 'Default Avg Deal Size' in Settings."))
@@ -122,13 +129,16 @@ def meetings_per_lead(goal: Goal, history: Tally, settings: Settings, as_of: dat
 
 
 def resolve_funnel(
-    rep: Rep, goal: Goal, history: Tally, team: TeamHistory, settings: Settings, as_of: date
+    rep: Rep, goal: Goal, history: Tally, team: TeamHistory, settings: Settings, as_of: date,
+    targets: Mapping[RevenueType, Fraction | int] | None = None,
 ) -> Funnel | list[Problem]:
-    """All three assumptions for a rep, or the problems that stop them being known."""
+    """All three assumptions for a rep, or the problems that stop them being known.
+    ``targets``: the plan's year target per revenue type (default: the goal's)."""
     sizes: dict[RevenueType, Assumption] = {}
     problems = []
-    for revenue_type in REVENUE_TYPES:
-        found = avg_deal_size(rep, goal, revenue_type, history, team, settings, as_of)
+    for revenue_type in goal.types:
+        target = targets.get(revenue_type, 0) if targets is not None else None
+        found = avg_deal_size(rep, goal, revenue_type, history, team, settings, as_of, target)
         if isinstance(found, Problem):
             problems.append(found)
         else:

@@ -17,14 +17,24 @@ from collections.abc import Collection
 from datetime import date, timedelta
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
-from goalreport.core.calendar import company_working_days, goal_year, goal_year_of, rep_working_days
+from goalreport.core.calendar import (
+    GoalYear,
+    company_working_days,
+    goal_year,
+    goal_year_of,
+    goal_year_span,
+    month_end,
+    rep_working_days,
+)
+from goalreport.core.goalshape import shape_note
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from goalreport.core.insights import RECENT_DAYS
 from goalreport.core.keys import rep_key
-from goalreport.core.model import Goal, Rep, TimeOff, WorkbookData
-from goalreport.core.planning import PlanInputs, plan_rep
+from goalreport.core.model import ANY_YEAR, Goal, Rep, Settings, TimeOff, WorkbookData
+from goalreport.core.planning import PlanInputs, day_layout, first_week, month_weights, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
 from goalreport.core.results import Computation, RepResult
+from goalreport.core.targets import MonthDays, month_targets
 from goalreport.core.team import team_totals
 from goalreport.errors import InputProblems, Problem
 
@@ -74,32 +84,73 @@ def compute(
     problems: list[Problem] = []
     warnings: list[Problem] = []
     results: list[RepResult] = []
+    label = f"goal year {year.year} ({goal_year_span(year.year, settings.fiscal_year_start)})"
     for rep in reps:
         key = rep_key(rep.rep_id)
-        goal = goals.get((key, year.year))
+        goal = goals.get((key, year.year)) or goals.get((key, ANY_YEAR))
         if goal is None:
             problems.append(Problem(rep.source or "Reps sheet", (
                 f"active rep {rep.rep_id!r} ({rep.name}) has no goal for {year.year} "
                 f"({year.start.isoformat()} to {year.end.isoformat()}): add a Goals row with "
                 f"Rep ID {rep.rep_id!r} and Year {year.year}, or set Active to 'no'.")))
             continue
-        records = activity.get(key, ())
-        own_history = history.get(key, EMPTY)
-        team = TeamHistory(rep.team.strip(), teams.get(_team_key(rep), EMPTY), everyone)
-        funnel = resolve_funnel(rep, goal, own_history, team, settings, as_of)
-        if isinstance(funnel, list):
-            problems.extend(funnel)
+        if goal.problems:
+            problems.extend(goal.problems)
             continue
         absences = time_off.get(key, [])
         days = rep_working_days(year.company_days, rep, absences)
+        targets = month_targets(rep, goal, _month_days(rep, days, absences, year, data),
+                                as_of, label)
+        if targets.problems:
+            problems.extend(targets.problems)
+            continue
+        records = activity.get(key, ())
+        own_history = history.get(key, EMPTY)
+        team = TeamHistory(rep.team.strip(), teams.get(_team_key(rep), EMPTY), everyone)
+        funnel = resolve_funnel(rep, goal, own_history, team, settings, as_of, targets.annual())
+        if isinstance(funnel, list):
+            problems.extend(funnel)
+            continue
         recent = window_tally(records, as_of, MEASURABLE_DAYS)
-        plan, plan_warnings = plan_rep(rep, goal, days, funnel, own_history, recent, plan_inputs)
+        plan, plan_warnings = plan_rep(rep, goal, days, targets, funnel, own_history, recent,
+                                       plan_inputs)
         warnings.extend(plan_warnings)
         working_90 = len(rep_working_days(recent_company, rep, absences))
         results.append(RepResult(plan, measure(plan, records, progress_inputs, working_90)))
 
     if problems:
         raise InputProblems(problems, warnings)
+    notes = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
+        if data.goals_shape is not None and not _todays_shape(data) else ()
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
-        team=team_totals(results), warnings=tuple(warnings))
+        team=team_totals(results), warnings=tuple(warnings), notes=notes)
+
+
+def _todays_shape(data: WorkbookData) -> bool:
+    """Today's annual New and Repeat Client Targets without revisions: nothing new to say
+    about them, so ``check`` reads as it always did."""
+    shape = data.goals_shape
+    return shape is not None and shape.period == "year" and shape.split == "columns" and \
+        not any(goal.versions for goal in data.goals)
+
+
+def _month_days(rep: Rep, days: tuple[date, ...], absences: list[TimeOff], year: GoalYear,
+                data: WorkbookData) -> MonthDays:
+    """The rep's year month by month for the targets: the weights and days it is planned
+    over count prorated time off as working days (relief: SPEC §2), the days present do
+    not."""
+    settings: Settings = data.settings
+    kept = [a for a in absences if (a.relief or settings.default_relief) == "none"]
+    planned = days if len(kept) == len(absences) else \
+        rep_working_days(year.company_days, rep, kept)
+    week = first_week(year.start, settings)
+    planned_days = day_layout(planned, year.months, week).per_month
+    present_days = planned_days if planned is days else \
+        day_layout(days, year.months, week).per_month
+    start = rep.start_date
+    return MonthDays(
+        months=year.months,
+        weights=month_weights(rep, year.months, planned_days, data.seasonality),
+        planned_days=planned_days, present_days=present_days,
+        before_start=tuple(start is not None and month_end(m) < start for m in year.months))

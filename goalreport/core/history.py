@@ -37,9 +37,12 @@ class Tally(WonTotals):
     first_day: date | None = None
 
     def won_of(self, revenue_type: str) -> tuple[int, Decimal]:
-        """(count, amount) of won deals of ``revenue_type`` ("new" or "repeat")."""
+        """(count, amount) of won deals of ``revenue_type`` ("new", "repeat", or "total"
+        for all of them)."""
         if revenue_type == "new":
             return self.won_new, self.won_new_amount
+        if revenue_type == "total":
+            return self.won, self.won_amount
         return self.won_repeat, self.won_repeat_amount
 
     def __add__(self, other: Tally) -> Tally:

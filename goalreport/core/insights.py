@@ -24,7 +24,7 @@ from math import ceil
 
 from goalreport.core.assumptions import Funnel
 from goalreport.core.history import window_tally
-from goalreport.core.model import DayActivity, Settings
+from goalreport.core.model import TOTAL, DayActivity, RevenueType, Settings
 from goalreport.core.money import ZERO, money
 from goalreport.core.phrases import Count, Money, Number, Percent, Phrase
 from goalreport.core.planning import objectives
@@ -50,8 +50,8 @@ class Measured:
     actual: Fraction
     actual_new: Fraction
     actual_repeat: Fraction
-    expected_new: Fraction
-    expected_repeat: Fraction
+    #: Expected to date per revenue type of the plan (new and repeat, or total).
+    expected: dict[RevenueType, Fraction]
     elapsed: int
     remaining: int
     gap: Fraction
@@ -106,7 +106,7 @@ def reassess(m: Measured, days: Sequence[DayActivity], working_days_90: int) -> 
 
 def achievements(m: Measured) -> Achievements:
     """Milestone dates, best month, current weekly streak, first deal of the year."""
-    target = m.plan.goal.total_target
+    target = m.plan.annual_target
     reached: dict[int, date | None] = {p: None for p in MILESTONES}
     #: (milestone, amount × 100 that reaches it) of the milestones not reached yet.
     pending = [(p, target * p) for p in MILESTONES] if target > 0 else []
@@ -168,7 +168,8 @@ SHORTFALL = Fraction(95, 100)
 
 def suggestions(m: Measured) -> tuple[Suggestion, ...]:
     """SPEC §3 suggestions from the measured funnel against its objectives to date."""
-    if m.expected_new + m.expected_repeat == 0:
+    expected_total = sum(m.expected.values(), ZERO)
+    if expected_total == 0:
         return ()
     if m.status in ("Achieved", "On track"):
         done = "You reached your goal" if m.status == "Achieved" else "You are on track"
@@ -177,10 +178,11 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
             "your weekly focus time.", actual=Money(m.actual))),)
     plan, f = m.plan, m.funnel
     funnel = _funnel(plan)
-    expected = objectives({"new": m.expected_new, "repeat": m.expected_repeat}, funnel)
-    gap_new = max(Fraction(plan.goal.new_target) - m.actual_new, ZERO)
-    gap_repeat = max(Fraction(plan.goal.repeat_target) - m.actual_repeat, ZERO)
-    still = objectives({"new": gap_new, "repeat": gap_repeat}, funnel)
+    expected = objectives(m.expected, funnel)
+    actual: dict[RevenueType, Fraction] = {
+        "new": m.actual_new, "repeat": m.actual_repeat, TOTAL: m.actual}
+    gaps = {t: max(Fraction(target) - actual[t], ZERO) for t, target in plan.targets.items()}
+    still = objectives(gaps, funnel)
     weeks_left = weeks_remaining(m.remaining, m.settings)
 
     def weekly(count: Fraction, what: str) -> tuple[str, dict[str, Count | Number]]:
@@ -235,7 +237,7 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
 
     if own_rate is not None and assumed_rate > 0:
         found.append((own_rate / assumed_rate, 2, "close rate", close_rate))
-    planned_size = (m.expected_new + m.expected_repeat) / expected.deals if expected.deals else None
+    planned_size = expected_total / expected.deals if expected.deals else None
     own_size = f.avg_deal_size
 
     def deal_size() -> Phrase:
@@ -248,15 +250,18 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
 
     if own_size is not None and planned_size:
         found.append((Fraction(own_size) / planned_size, 3, "deal size", deal_size))
-    if m.expected_new > 0 and m.expected_repeat > 0 and m.actual_new > 0:
-        new_pace = m.actual_new / m.expected_new
-        repeat_pace = m.actual_repeat / m.expected_repeat
+    # Repeat against new only when the goal splits them: without a split neither has a
+    # target of its own, so neither can lag.
+    expected_new, expected_repeat = m.expected.get("new", ZERO), m.expected.get("repeat", ZERO)
+    if expected_new > 0 and expected_repeat > 0 and m.actual_new > 0:
+        new_pace = m.actual_new / expected_new
+        repeat_pace = m.actual_repeat / expected_repeat
         found.append((repeat_pace / new_pace, 4, "repeat business", lambda: Phrase.of(
             "Repeat business is lagging new: {repeat} from repeat clients against {planned} "
             "planned by now, while new clients gave {new} of {new_planned}. Call your past "
             "clients: {gap} is still needed from them.", repeat=Money(m.actual_repeat),
-            planned=Money(m.expected_repeat), new=Money(m.actual_new),
-            new_planned=Money(m.expected_new), gap=Money(gap_repeat))))
+            planned=Money(expected_repeat), new=Money(m.actual_new),
+            new_planned=Money(expected_new), gap=Money(gaps["repeat"]))))
     planned_hours = f.focus_hours_planned
     if planned_hours:
         found.append((Fraction(f.focus_hours) / Fraction(planned_hours), 5, "focus time",

@@ -23,10 +23,22 @@ from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
 
-RevenueType = Literal["new", "repeat"]
+#: A revenue type: new or repeat clients, or "total" for a goal without a new/repeat
+#: split (Goals gives one amount: every won deal counts against it).
+RevenueType = Literal["new", "repeat", "total"]
+#: How a rep's time off changes the target (Time Off's Relief, Settings' Default Relief):
+#: "none" spreads the same target over fewer days; "prorate" takes off what the days away
+#: would have carried.
+Relief = Literal["none", "prorate"]
 
 
+#: The revenue types of a goal split into new and repeat clients.
 REVENUE_TYPES: tuple[RevenueType, ...] = ("new", "repeat")
+#: The one revenue type of a goal without a split.
+TOTAL: RevenueType = "total"
+#: ``Goal.year`` of goals whose periods name no year (month numbers or names alone): they
+#: are the plan of whichever goal year is planned.
+ANY_YEAR = 0
 
 #: Status names in order from best to worst (SPEC §3).
 STATUSES = ("Achieved", "On track", "Slightly behind", "At risk", "Behind")
@@ -63,6 +75,8 @@ class Settings:
     lost_stages: tuple[str, ...] = ()
     #: Where ``goalreport send`` mails the team summary and the delivery status; "" for none.
     manager_email: str = ""
+    #: Relief of a Time Off row that does not say (Settings' Default Relief).
+    default_relief: Relief = "none"
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,38 @@ class Rep:
     #: The rep's user ID in the CRM (Reps' CRM ID column), for exports that name owners
     #: by ID (Salesforce OwnerId, Zoho Deal Owner.id).
     crm_id: str = ""
+    #: Reps' Ramp Schedule: the ramp factor of the first, second, … month of tenure
+    #: (``25%, 50%, 75%``), instead of the linear Ramp Months; empty for none.
+    ramp_schedule: tuple[Fraction, ...] = ()
+
+
+@dataclass(frozen=True)
+class PeriodTarget:
+    """A month's or a quarter's target as the Goals sheet gives it, placed in its goal
+    year: months ``first`` … ``first + months - 1`` counted from the goal year's first
+    month (0 is the month Fiscal Year Start names)."""
+
+    first: int
+    #: 1 for a month, 3 for a quarter.
+    months: int
+    #: Amount per revenue type: new and repeat, or total alone for a goal without a split.
+    amounts: tuple[tuple[RevenueType, Decimal], ...]
+    #: Where it was read ("Goals!D7"), and how the sheet named it ("Q3 2026", "March").
+    source: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class GoalVersion:
+    """One version of a rep's goal for a year: the targets in force from ``effective``
+    (None: from the start). An annual amount per type, or the periods given."""
+
+    effective: date | None
+    #: The year's amount per revenue type (for periods: their sums).
+    amounts: tuple[tuple[RevenueType, Decimal], ...]
+    #: The months or quarters given, in order; empty for an annual target.
+    periods: tuple[PeriodTarget, ...] = ()
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,10 +145,40 @@ class Goal:
     #: The cell a manager should fill to give an average deal size, e.g. "Goals!F7",
     #: or a description such as "an 'Avg Deal Size' column in Goals row 7".
     avg_deal_size_cell: str = ""
+    #: False when Goals gives one total (Quota, Target …) without New Share: won deals are
+    #: measured against the total; new and repeat business are not judged apart.
+    split: bool = True
+    #: The Goals sheet's Avg Deal Size (over all deals), for a goal without a split.
+    avg_deal_size: Decimal | None = None
+    #: Every version of the goal, first in force first (Effective From); empty for the
+    #: annual New and Repeat Client Targets above, which are then the one version.
+    versions: tuple[GoalVersion, ...] = ()
+    #: What is wrong with this rep's goal for this year as a whole (a period given twice),
+    #: an input problem only when this year is planned.
+    problems: tuple[Problem, ...] = ()
 
     @property
     def total_target(self) -> Decimal:
-        return self.new_target + self.repeat_target
+        """The first version's annual target (the plan's, after revisions and relief, is
+        ``RepPlan.annual_target``)."""
+        return sum((amount for _, amount in self.amounts), Decimal(0))
+
+    @property
+    def types(self) -> tuple[RevenueType, ...]:
+        """The revenue types the goal sets targets for: new and repeat, or total."""
+        return REVENUE_TYPES if self.split else (TOTAL,)
+
+    @property
+    def amounts(self) -> tuple[tuple[RevenueType, Decimal], ...]:
+        """The first version's annual amount per revenue type."""
+        if self.versions:
+            return self.versions[0].amounts
+        return (("new", self.new_target), ("repeat", self.repeat_target))
+
+    @property
+    def all_versions(self) -> tuple[GoalVersion, ...]:
+        """``versions``, or the one annual version of today's New and Repeat targets."""
+        return self.versions or (GoalVersion(None, self.amounts, (), self.source),)
 
 
 class WonTotals:
@@ -153,6 +229,26 @@ class TimeOff:
     #: Inclusive.
     end: date
     reason: str = ""
+    #: Time Off's Relief; None: Settings' Default Relief.
+    relief: Relief | None = None
+
+
+@dataclass(frozen=True)
+class GoalsShape:
+    """Which of the shapes a Goals sheet may take was read (SPEC §1), for ``check``."""
+
+    sheet: str
+    #: What one amount covers: the year, a month or a quarter.
+    period: Literal["year", "month", "quarter"]
+    #: "long": a row per rep (and period); "wide": a column per period.
+    layout: Literal["long", "wide"] = "long"
+    #: How new and repeat are given: "columns" (New and Repeat amounts), "share" (New
+    #: Share of one total), "rows" (a Client Type per row) or "none" (one total).
+    split: Literal["columns", "share", "rows", "none"] = "columns"
+    #: Quarters are calendar quarters (the column says Calendar), not fiscal ones.
+    calendar_quarters: bool = False
+    #: The money column read, as the sheet names it (empty for several).
+    money_column: str = ""
 
 
 def _no_seasonality() -> Mapping[int, Fraction]:
@@ -182,6 +278,8 @@ class WorkbookData:
     #: Rep IDs some of whose won deals came from a CRM export without a deal type, so
     #: new vs repeat was inferred (their reports say so).
     inferred_client_types: tuple[str, ...] = ()
+    #: How the Goals sheet gives its targets, for ``check``'s line about it.
+    goals_shape: GoalsShape | None = None
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

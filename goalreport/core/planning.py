@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from math import lcm
@@ -26,12 +27,12 @@ from goalreport.core.money import (
     ZERO,
     cents_money,
     cents_to_money,
-    largest_remainder,
     largest_remainder_int,
     to_cents,
 )
 from goalreport.core.results import MonthPlan, Objectives, RepPlan, WeekPlan
 from goalreport.core.smartcheck import smart_check
+from goalreport.core.targets import MonthTargets
 from goalreport.errors import Problem
 
 
@@ -45,13 +46,17 @@ class PlanInputs:
     as_of: date
 
 
-def ramp_factor(start: date | None, ramp_months: int, month: date) -> Fraction:
-    """R(r, m): j/(k+1) in the j-th month of tenure (the Start Date's month is j = 1) for
-    j ≤ k = Ramp Months; otherwise 1. Months before the start have no working days, so
-    their factor does not matter; it is 1."""
-    if start is None or ramp_months <= 0:
+def ramp_factor(start: date | None, ramp_months: int, month: date,
+                schedule: Sequence[Fraction] = ()) -> Fraction:
+    """R(r, m) in the j-th month of tenure (the Start Date's month is j = 1): the j-th
+    factor of a Ramp Schedule (``25%, 50%, 75%``) while it lasts, else j/(k+1) for j ≤ k =
+    Ramp Months; otherwise 1. Months before the start have no working days, so their
+    factor does not matter; it is 1."""
+    if start is None or (ramp_months <= 0 and not schedule):
         return Fraction(1)
     j = (month.year - start.year) * 12 + month.month - start.month + 1
+    if schedule:
+        return Fraction(schedule[j - 1]) if 1 <= j <= len(schedule) else Fraction(1)
     if 1 <= j <= ramp_months:
         return Fraction(j, ramp_months + 1)
     return Fraction(1)
@@ -109,8 +114,8 @@ def month_weights(
         season = seasonality.get(m.month, 1)
         if d and season != 1:
             weight = d * Fraction(season)
-        if d and rep.ramp_months:
-            weight *= ramp_factor(rep.start_date, rep.ramp_months, m)
+        if d and (rep.ramp_months or rep.ramp_schedule):
+            weight *= ramp_factor(rep.start_date, rep.ramp_months, m, rep.ramp_schedule)
         weights.append(weight)
     return tuple(weights)
 
@@ -143,8 +148,9 @@ def _objectives(amounts: Sequence[tuple[RevenueType, int, int]], funnel: Funnel)
         Fraction(lead_num * per_lead.numerator, lead_den * per_lead.denominator))
 
 
-def _amounts(new_cents: Fraction | int, repeat_cents: Fraction | int) -> dict[RevenueType, Fraction]:
-    return {"new": Fraction(new_cents, 100), "repeat": Fraction(repeat_cents, 100)}
+def _amounts(types: Sequence[RevenueType], cents: Sequence[Fraction | int]
+             ) -> dict[RevenueType, Fraction]:
+    return {t: Fraction(c, 100) for t, c in zip(types, cents, strict=True)}
 
 
 def first_week(year_start: date, settings: Settings) -> date:
@@ -162,39 +168,45 @@ def week_starts(year: GoalYear, settings: Settings) -> tuple[date, ...]:
 
 
 def plan_rep(
-    rep: Rep, goal: Goal, rep_days: Sequence[date], funnel: Funnel, history: Tally,
-    recent: Tally, inputs: PlanInputs,
+    rep: Rep, goal: Goal, rep_days: Sequence[date], targets: MonthTargets, funnel: Funnel,
+    history: Tally, recent: Tally, inputs: PlanInputs,
 ) -> tuple[RepPlan, tuple[Problem, ...]]:
-    """The plan of one rep for the goal year, and warnings about it.
+    """The plan of one rep for the goal year from its month targets (``targets``), and
+    warnings about it.
 
-    A rep with no weighted working day (starting after the year ends, time off all year,
-    no Working Days) gets all-zero monthly, weekly and daily targets and a warning; the
-    annual objectives still show what the goal would need.
+    A rep with no working day (starting after the year ends, time off all year, no
+    Working Days) gets all-zero weekly and daily targets and a warning; the annual
+    objectives still show what the goal would need.
     """
     year = inputs.year
     months = year.months
+    types = targets.types
     layout = day_layout(tuple(rep_days), tuple(months), first_week(year.start, inputs.settings))
     d = layout.per_month
-    weights = month_weights(rep, months, d, inputs.seasonality)
-    new_months = largest_remainder(to_cents(goal.new_target), weights)
-    repeat_months = largest_remainder(to_cents(goal.repeat_target), weights)
-    warnings: list[Problem] = []
-    if sum(weights) == 0 and goal.total_target > 0:
+    warnings: list[Problem] = list(targets.warnings)
+    annual_cents = targets.annual()
+    if not rep_days and goal.total_target > 0:
         warnings.append(Problem(goal.source or rep.source or "Goals sheet", (
             f"rep {rep.rep_id!r} ({rep.name}) has no working days in goal year {year.year} "
             f"({year.start.isoformat()} to {year.end.isoformat()}): check the Start Date, "
             "Time Off and Working Days. Their plan targets are all 0."), "warning"))
+        # The months and weeks carry nothing; the year shows what the goal would need.
+        goal_amounts = dict(goal.amounts)
+        annual_cents = {t: to_cents(goal_amounts.get(t, Decimal(0))) for t in types}
+        targets = MonthTargets(types, tuple((0,) * len(types) for _ in months),
+                               targets.changes)
 
     month_plans = []
     #: Exact daily target in currency units per month.
     daily_dollars: list[Fraction] = []
-    for m, days, new_c, repeat_c in zip(months, d, new_months, repeat_months, strict=True):
-        daily_dollars.append(Fraction(new_c + repeat_c, 100 * days) if days else ZERO)
+    for m, days, cents in zip(months, d, targets.cents, strict=True):
+        total = sum(cents)
+        daily_dollars.append(Fraction(total, 100 * days) if days else ZERO)
         month_plans.append(MonthPlan(
-            month=m, working_days=days, new_target=cents_to_money(new_c),
-            repeat_target=cents_to_money(repeat_c),
-            daily_target=cents_money(Fraction(new_c + repeat_c, days)) if days else cents_to_money(0),
-            objectives=objectives(_amounts(new_c, repeat_c), funnel),
+            month=m, working_days=days,
+            targets={t: cents_to_money(c) for t, c in zip(types, cents, strict=True)},
+            daily_target=cents_money(Fraction(total, days)) if days else cents_to_money(0),
+            objectives=objectives(_amounts(types, cents), funnel),
         ))
 
     # rep_days is sorted, so month i holds the next d[i] days.
@@ -202,51 +214,54 @@ def plan_rep(
         daily for daily, count in zip(daily_dollars, d, strict=True) for _ in range(count)],
         strict=True))
 
-    weeks = _weeks(year, inputs.settings, layout, list(zip(new_months, repeat_months, d, strict=True)),
-                   sum(new_months) + sum(repeat_months), funnel)
-    annual = objectives(_amounts(to_cents(goal.new_target), to_cents(goal.repeat_target)), funnel)
-    smart = smart_check(goal, annual, len(rep_days), funnel.close_rate.value, history, recent,
-                        inputs.settings, year, inputs.as_of)
+    weeks = _weeks(year, inputs.settings, layout, types,
+                   list(zip(targets.cents, d, strict=True)), funnel)
+    annual_amounts = {t: cents_to_money(c) for t, c in annual_cents.items()}
+    annual = objectives(_amounts(types, [annual_cents[t] for t in types]), funnel)
+    smart = smart_check(annual_amounts, annual, len(rep_days), funnel.close_rate.value,
+                        history, recent, inputs.settings, year, inputs.as_of)
     plan = RepPlan(
-        rep=rep, goal=goal, year_start=year.start, year_end=year.end,
+        rep=rep, goal=goal, targets=annual_amounts, year_start=year.start, year_end=year.end,
         months=tuple(month_plans), weeks=weeks, daily_targets=daily_targets,
         avg_deal_size=dict(funnel.avg_deal_size), close_rate=funnel.close_rate,
         meetings_per_lead=funnel.meetings_per_lead, annual_objectives=annual, smart=smart,
+        changes=targets.changes,
     )
     return plan, tuple(warnings)
 
 
 def _weeks(
-    year: GoalYear, settings: Settings, layout: DayLayout, month_cents: Sequence[tuple[int, int, int]],
-    total_cents: int, funnel: Funnel,
+    year: GoalYear, settings: Settings, layout: DayLayout, types: Sequence[RevenueType],
+    month_cents: Sequence[tuple[tuple[int, ...], int]], funnel: Funnel,
 ) -> tuple[WeekPlan, ...]:
     """Every week of the goal year: its in-year working days, target and objectives.
 
-    ``month_cents``: (new cents, repeat cents, working days) per month. Exact amounts are
-    integer numerators over one common denominator (the lcm of the months' working days),
-    so a week costs integer additions; objectives are priced once per distinct week.
+    ``month_cents``: (cents per type, working days) per month. Exact amounts are integer
+    numerators over one common denominator (the lcm of the months' working days), so a
+    week costs integer additions; objectives are priced once per distinct week. The weeks
+    add up to the months that have working days (a month without one has no week to go
+    to).
     """
-    common = lcm(*(days for _, _, days in month_cents if days)) or 1
-    per_day = [(new * (common // days), repeat * (common // days)) if days else (0, 0)
-               for new, repeat, days in month_cents]
+    common = lcm(*(days for _, days in month_cents if days)) or 1
+    zero = (0,) * len(types)
+    per_day = [tuple(c * (common // days) for c in cents) if days else zero
+               for cents, days in month_cents]
+    total_cents = sum(sum(cents) for cents, days in month_cents if days)
     starts = week_starts(year, settings)
     counts = [0] * len(starts)
-    new_num = [0] * len(starts)
-    repeat_num = [0] * len(starts)
+    numerators = [[0] * len(types) for _ in starts]
     for w, month, days in layout.week_months:
-        new, repeat = per_day[month]
         counts[w] += days
-        new_num[w] += new * days
-        repeat_num[w] += repeat * days
-    rounded = largest_remainder_int(
-        total_cents, [n + r for n, r in zip(new_num, repeat_num, strict=True)])
-    priced: dict[tuple[int, int], Objectives] = {}
+        for t, amount in enumerate(per_day[month]):
+            numerators[w][t] += amount * days
+    rounded = largest_remainder_int(total_cents, [sum(n) for n in numerators])
+    priced: dict[tuple[int, ...], Objectives] = {}
     weeks = []
     for i, start in enumerate(starts):
-        key = (new_num[i], repeat_num[i])
+        key = tuple(numerators[i])
         if key not in priced:
             priced[key] = _objectives(
-                [("new", key[0], common * 100), ("repeat", key[1], common * 100)], funnel)
+                [(t, n, common * 100) for t, n in zip(types, key, strict=True)], funnel)
         weeks.append(WeekPlan(week_start=start, working_days=counts[i],
                               target=cents_to_money(rounded[i]), objectives=priced[key]))
     return tuple(weeks)

@@ -25,7 +25,7 @@ from fractions import Fraction
 from goalreport.core.calendar import month_end
 from goalreport.core.history import Tally, in_range, tally
 from goalreport.core.insights import Measured, achievements, reassess, suggestions
-from goalreport.core.model import DayActivity, Goal, Settings
+from goalreport.core.model import DayActivity, Goal, RevenueType, Settings
 from goalreport.core.money import (
     ZERO,
     cents_money,
@@ -89,15 +89,17 @@ def funnel_actuals(
     )
 
 
-def _expected_cents(plan: RepPlan, elapsed_per_month: Sequence[int]) -> tuple[Fraction, Fraction]:
-    """Exact expected-to-date cents (new, repeat): Σ_m T(m,t) × elapsed days ÷ D(m)."""
-    new = repeat = ZERO
+def _expected_cents(plan: RepPlan, elapsed_per_month: Sequence[int]
+                    ) -> dict[RevenueType, Fraction]:
+    """Exact expected-to-date cents per revenue type: Σ_m T(m,t) × elapsed days ÷ D(m),
+    over the plan in force on As Of."""
+    expected: dict[RevenueType, Fraction] = {t: ZERO for t in plan.targets}
     for month, elapsed in zip(plan.months, elapsed_per_month, strict=True):
         if elapsed:
             share = Fraction(elapsed, month.working_days)
-            new += to_cents(month.new_target) * share
-            repeat += to_cents(month.repeat_target) * share
-    return new, repeat
+            for revenue_type, target in month.targets.items():
+                expected[revenue_type] += to_cents(target) * share
+    return expected
 
 
 def measure(
@@ -117,7 +119,7 @@ def measure(
     so_far = tally(year_days)
     actual_new, actual_repeat = _cents(so_far.won_new_amount), _cents(so_far.won_repeat_amount)
     actual = actual_new + actual_repeat
-    target = _cents(goal.total_target)
+    target = _cents(plan.annual_target)
 
     rep_days = tuple(day for day, _ in plan.daily_targets)
     elapsed = bisect_right(rep_days, end) if started else 0
@@ -125,8 +127,8 @@ def measure(
     months = tuple(m.month for m in plan.months)
     layout = day_layout(rep_days, months, first_week(plan.year_start, settings))
     elapsed_per_month = days_until(layout, elapsed)
-    expected_new, expected_repeat = _expected_cents(plan, elapsed_per_month)
-    expected_cents = expected_new + expected_repeat
+    expected = _expected_cents(plan, elapsed_per_month)
+    expected_cents = sum(expected.values(), ZERO)
 
     exact_actual = Fraction(actual)
     attainment = exact_actual / Fraction(target) if target > 0 else None
@@ -162,7 +164,7 @@ def measure(
     measured = Measured(
         plan=plan, year_days=year_days, end=end, started=started, actual=exact_actual,
         actual_new=Fraction(actual_new), actual_repeat=Fraction(actual_repeat),
-        expected_new=expected_new / 100, expected_repeat=expected_repeat / 100,
+        expected={t: cents / 100 for t, cents in expected.items()},
         elapsed=elapsed, remaining=remaining, gap=gap, needed_per_day=needed_day,
         funnel=funnel_year, status=status, settings=settings,
     )
@@ -199,7 +201,7 @@ def _series(
         new[i] += record.won_new_amount
         repeat[i] += record.won_repeat_amount
     rows = tuple(
-        MonthProgress(m.month, m.new_target, m.repeat_target, _cents(new[i]), _cents(repeat[i]))
+        MonthProgress(m.month, m.targets, _cents(new[i]), _cents(repeat[i]))
         for i, m in enumerate(plan.months))
     planned: list[tuple[date, Decimal]] = []
     running = Decimal(0)

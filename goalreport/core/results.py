@@ -14,8 +14,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from goalreport.core.model import Goal, Rep, RevenueType
+from goalreport.core.model import TOTAL, Goal, Rep, RevenueType
 from goalreport.core.phrases import Phrase
+from goalreport.core.targets import PlanChange
 from goalreport.errors import Problem
 
 #: "not needed": no source gave an average deal size, and the type has no target.
@@ -53,13 +54,38 @@ class Objectives:
         return math.ceil(self.meetings)
 
 
+class ByType:
+    """``new_target``, ``repeat_target`` and ``total_target`` of a record holding its
+    targets per revenue type: new and repeat, or total alone without a split (then the
+    new and repeat targets are None: nothing is judged apart)."""
+
+    __slots__ = ()
+    targets: dict[RevenueType, Decimal]
+
+    @property
+    def new_target(self) -> Decimal | None:
+        return self.targets.get("new")
+
+    @property
+    def repeat_target(self) -> Decimal | None:
+        return self.targets.get("repeat")
+
+    @property
+    def total_target(self) -> Decimal:
+        return sum(self.targets.values(), Decimal(0))
+
+    @property
+    def split(self) -> bool:
+        return TOTAL not in self.targets
+
+
 @dataclass(frozen=True)
-class MonthPlan:
+class MonthPlan(ByType):
     #: First day of the month.
     month: date
     working_days: int
-    new_target: Decimal
-    repeat_target: Decimal
+    #: The month's target per revenue type (``ByType``).
+    targets: dict[RevenueType, Decimal]
     #: Total target ÷ working days (0 when there are none), rounded to cents for display.
     daily_target: Decimal
     objectives: Objectives
@@ -67,10 +93,6 @@ class MonthPlan:
     @property
     def label(self) -> str:
         return f"{self.month.year:04d}-{self.month.month:02d}"
-
-    @property
-    def total_target(self) -> Decimal:
-        return self.new_target + self.repeat_target
 
 
 @dataclass(frozen=True)
@@ -93,11 +115,14 @@ class SmartItem:
 
 
 @dataclass(frozen=True)
-class RepPlan:
+class RepPlan(ByType):
     """SPEC §2 for one rep and goal year."""
 
     rep: Rep
     goal: Goal
+    #: The year's target per revenue type: the sum of the months (``ByType``), which is
+    #: the goal's after revisions in force and relief for time off.
+    targets: dict[RevenueType, Decimal]
     year_start: date
     #: Inclusive: the day before the next fiscal year starts.
     year_end: date
@@ -110,10 +135,16 @@ class RepPlan:
     meetings_per_lead: Assumption
     annual_objectives: Objectives
     smart: tuple[SmartItem, ...]
+    #: What moved the plan from the first version's target: revisions, relief.
+    changes: tuple[PlanChange, ...] = ()
 
     @property
     def working_days(self) -> int:
         return len(self.daily_targets)
+
+    @property
+    def annual_target(self) -> Decimal:
+        return self.total_target
 
 
 @dataclass(frozen=True)
@@ -135,10 +166,10 @@ class FunnelActuals:
 
 
 @dataclass(frozen=True)
-class MonthProgress:
+class MonthProgress(ByType):
     month: date
-    new_target: Decimal
-    repeat_target: Decimal
+    #: The month's target per revenue type (``ByType``).
+    targets: dict[RevenueType, Decimal]
     new_actual: Decimal
     repeat_actual: Decimal
 
@@ -253,3 +284,5 @@ class Computation:
     warnings: tuple[Problem, ...] = ()
     #: Rep IDs whose new vs repeat split was partly inferred (``WorkbookData``'s).
     inferred_client_types: tuple[str, ...] = ()
+    #: Lines for ``check`` about what was read (which shape the Goals sheet has).
+    notes: tuple[Problem, ...] = ()

@@ -43,8 +43,9 @@ PROGRESS_COLUMNS = (
     Column("Deals Won", "integer"), Column("Close Rate", "percent"),
     Column("Avg Deal Size", "money"), Column("Focus Hours", "number"),
     Column("Re-assess"),
-    # Beyond the contract: what the re-assessment suggests, as a number to sort by.
-    Column("Suggested Goal", "money"),
+    # Beyond the contract: what the re-assessment suggests, as a number to sort by; what
+    # changed the plan (a revision in force or coming, relief for time off).
+    Column("Suggested Goal", "money"), Column("Plan Changes"),
 )
 
 TEAM_SUMMARY_COLUMNS = (
@@ -86,6 +87,25 @@ def weekly_plan_table(results: Sequence[RepResult]) -> SheetTable:
 
 
 
+def plan_changes(result: RepResult, say: Say = str) -> str:
+    """What changed the rep's plan, in words ("target revised on Jul 1, 2026: $240,000 →
+    $200,000; target reduced by $4,615 for 10 days of leave"); "" for nothing."""
+    return "; ".join(say(change.phrase) for change in result.plan.changes)
+
+
+#: Reps whose plan changes a Run Log row names; the rest are counted.
+RUN_LOG_CHANGES = 20
+
+
+def run_log_changes(results: Sequence[RepResult], say: Say = str) -> str:
+    """What changed the plans, for the Run Log: "R1: target revised on …; R3: target
+    reduced by … for 10 days of leave" (the first ``RUN_LOG_CHANGES`` reps, then a count)."""
+    changed = [(r.rep.rep_id, plan_changes(r, say)) for r in results if r.plan.changes]
+    shown = "; ".join(f"{rep_id}: {text}" for rep_id, text in changed[:RUN_LOG_CHANGES])
+    rest = len(changed) - RUN_LOG_CHANGES
+    return shown + (f"; and {rest} more rep{'s' if rest != 1 else ''}" if rest > 0 else "")
+
+
 def _reassess_text(result: RepResult, say: Say) -> str:
     reassess = result.progress.reassess
     return say(reassess.reason) if reassess.flagged else ""
@@ -103,6 +123,7 @@ def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
             funnel.leads, funnel.meetings, funnel.won, funnel.close_rate,
             funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result, say),
             p.reassess.suggested_goal if p.reassess.flagged else None,
+            plan_changes(result, say),
         ))
     return SheetTable("Progress", PROGRESS_COLUMNS, tuple(rows))
 

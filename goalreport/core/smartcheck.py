@@ -3,12 +3,14 @@ realistic and timed? Each item passes or warns, with a reason a rep understands.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.calendar import GoalYear
 from goalreport.core.history import HISTORY_DAYS, MEASURABLE_DAYS, Tally
-from goalreport.core.model import Goal, Settings
+from goalreport.core.model import TOTAL, RevenueType, Settings
 from goalreport.core.phrases import Count, Day, Money, Number, Percent, Phrase, Value
 from goalreport.core.results import Objectives, SmartItem
 
@@ -18,14 +20,19 @@ MAX_REALISTIC_CLOSE_RATE = Fraction(9, 10)
 MIN_LEADS_FOR_RATE = 10
 
 
-def specific(goal: Goal) -> SmartItem:
-    if goal.total_target <= 0:
+def specific(targets: Mapping[RevenueType, Decimal]) -> SmartItem:
+    """The year's targets (the plan's: new and repeat, or one total) are given."""
+    if sum(targets.values(), Decimal(0)) <= 0:
         return SmartItem("Specific", False, Phrase(
             "The goal has no target: give a new-client or repeat-client target greater "
             "than 0."))
+    if TOTAL in targets:
+        return SmartItem("Specific", True, Phrase.of(
+            "{total} from all clients, new and repeat together.",
+            total=Money(targets[TOTAL])))
     return SmartItem("Specific", True, Phrase.of(
         "{new} from new clients and {repeat} from repeat clients.",
-        new=Money(goal.new_target), repeat=Money(goal.repeat_target)))
+        new=Money(targets["new"]), repeat=Money(targets["repeat"])))
 
 
 def measurable(recent: Tally, as_of: date) -> SmartItem:
@@ -125,12 +132,12 @@ def timed(year: GoalYear) -> SmartItem:
 
 
 def smart_check(
-    goal: Goal, annual: Objectives, working_days: int, close_rate: Fraction, history: Tally,
+    targets: Mapping[RevenueType, Decimal], annual: Objectives, working_days: int, close_rate: Fraction, history: Tally,
     recent: Tally, settings: Settings, year: GoalYear, as_of: date,
 ) -> tuple[SmartItem, ...]:
     """The five SMART items in order."""
     return (
-        specific(goal),
+        specific(targets),
         measurable(recent, as_of),
         achievable(annual, working_days, history, settings, as_of),
         realistic(close_rate, history, settings),

@@ -231,10 +231,12 @@ def monthly_chart(
     as_of: date,
     fmt: Formatter,
     c: Palette = DEFAULT_PALETTE,
+    split: bool = True,
 ) -> Markup:
     """Per month (first day, new target, repeat target, new actual, repeat actual): a
     stacked target bar beside a stacked actual bar; months not yet begun show the target.
-    Its text alternative lists each month's figures."""
+    Its text alternative lists each month's figures. Without a ``split`` the target is one
+    total (passed as the new target) and its legend says Target."""
     width, height = 680, 180
     left, right, top_pad, bottom = 62, 664, 10, 148
     highest = max([float(nt + rt) for _, nt, rt, _, _ in months]
@@ -267,9 +269,10 @@ def monthly_chart(
                     f'text-anchor="middle" fill="{c.muted}">{_text(fmt.month_short(month))}</text>')
     body.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{c.muted}" '
                 'stroke-width="0.8"/>')
-    body += _legend([("Target new", c.chart_new_target, "box"),
-                     ("Target repeat", c.chart_repeat_target, "box"),
-                     ("Actual new", c.chart_new_actual, "box"),
+    targets = [("Target new", c.chart_new_target, "box"),
+               ("Target repeat", c.chart_repeat_target, "box")] if split else [
+        ("Target", c.chart_new_target, "box")]
+    body += _legend([*targets, ("Actual new", c.chart_new_actual, "box"),
                      ("Actual repeat", c.chart_repeat_actual, "box")], left, height - 6, c)
     return _svg(width, height, body, monthly_description(months, as_of, fmt))
 

@@ -143,8 +143,9 @@ def _next_month(result: RepResult, computation: Computation, fmt: Formatter) -> 
         "message": "",
         "working_days": str(days),
         "target": fmt.money_whole(month.total_target),
-        "new_target": fmt.money_whole(month.new_target),
-        "repeat_target": fmt.money_whole(month.repeat_target),
+        "mix": (f"new {fmt.money_whole(month.new_target)} · "
+                f"repeat {fmt.money_whole(month.repeat_target)}"
+                if month.split else "new and repeat together"),
         "catch_up": (fmt.money_whole(catch_up)
                      if catch_up is not None and catch_up > month.total_target else None),
         **_objectives(month.objectives, fmt),
@@ -188,6 +189,17 @@ def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict
         return Fraction(funnel.meetings, funnel.leads) if funnel.leads else None
 
     ads = plan.avg_deal_size
+    if plan.split:
+        size_objective = (f"new {fmt.money_whole(ads['new'].value)} · "
+                          f"repeat {fmt.money_whole(ads['repeat'].value)}")
+        size_source = (_source(ads["new"], fmt) if ads["new"].source == ads["repeat"].source
+                       else f"new: {_source(ads['new'], fmt)}; "
+                            f"repeat: {_source(ads['repeat'], fmt)}")
+        sizes = [("Average new deal", ads["new"]), ("Average repeat deal", ads["repeat"])]
+    else:  # one target: one deal size over all won deals
+        size_objective = f"all deals {fmt.money_whole(ads['total'].value)}"
+        size_source = _source(ads["total"], fmt)
+        sizes = [("Average deal", ads["total"])]
     rows = [
         count_row("Leads", month.leads, year.leads, "leads"),
         count_row("Meetings", month.meetings, year.meetings, "meetings"),
@@ -205,11 +217,7 @@ def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict
          "source": _source(plan.meetings_per_lead, fmt)},
         {"stage": "Average deal size", "month": fmt.money_whole(month.avg_deal_size),
          "month_objective": "", "year": fmt.money_whole(year.avg_deal_size),
-         "objective": (f"new {fmt.money_whole(ads['new'].value)} · "
-                       f"repeat {fmt.money_whole(ads['repeat'].value)}"),
-         "source": (_source(ads["new"], fmt) if ads["new"].source == ads["repeat"].source
-                    else f"new: {_source(ads['new'], fmt)}; "
-                         f"repeat: {_source(ads['repeat'], fmt)}")},
+         "objective": size_objective, "source": size_source},
     ]
     assumptions = [
         {"name": "Close rate", "value": fmt.percent(plan.close_rate.value),
@@ -217,10 +225,8 @@ def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict
          "detail": plan.close_rate.detail},
         {"name": "Meetings per lead", "value": fmt.rate(plan.meetings_per_lead.value),
          "source": _source(plan.meetings_per_lead, fmt), "detail": plan.meetings_per_lead.detail},
-        {"name": "Average new deal", "value": fmt.money_whole(ads["new"].value),
-         "source": _source(ads["new"], fmt), "detail": ads["new"].detail},
-        {"name": "Average repeat deal", "value": fmt.money_whole(ads["repeat"].value),
-         "source": _source(ads["repeat"], fmt), "detail": ads["repeat"].detail},
+        *({"name": name, "value": fmt.money_whole(size.value),
+           "source": _source(size, fmt), "detail": size.detail} for name, size in sizes),
     ]
     return {"rows": rows, "assumptions": assumptions,
             "annual": _objectives(plan.annual_objectives, fmt)}
@@ -297,12 +303,13 @@ def _reassess(result: RepResult, fmt: Formatter) -> dict[str, Any] | None:
 
 
 def _headline(result: RepResult, fmt: Formatter) -> dict[str, Any]:
-    progress, goal = result.progress, result.plan.goal
+    progress, plan = result.progress, result.plan
     forecast_share = _ratio(progress.forecast, progress.annual_target)
     return {
         "target": fmt.money_whole(progress.annual_target),
-        "new_target": fmt.money_whole(goal.new_target),
-        "repeat_target": fmt.money_whole(goal.repeat_target),
+        # Without a split new and repeat business are shown, but have no target apart.
+        "new_target": fmt.money_whole(plan.new_target),
+        "repeat_target": fmt.money_whole(plan.repeat_target),
         "actual": fmt.money_whole(progress.actual),
         "new_actual": fmt.money_whole(progress.actual_new),
         "repeat_actual": fmt.money_whole(progress.actual_repeat),
@@ -379,8 +386,10 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                     progress.actual, progress.expected_to_date, progress.forecast,
                     progress.annual_target, fmt), c=palette),
             "monthly": monthly_chart(
-                [(m.month, m.new_target, m.repeat_target, m.new_actual, m.repeat_actual)
-                 for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette),
+                [(m.month, m.targets.get("new", m.total_target),
+                  m.targets.get("repeat", Decimal(0)), m.new_actual, m.repeat_actual)
+                 for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette,
+                split=plan.split),
         },
         "next_month": _next_month(result, computation, fmt),
         "catch_up": [{"month": fmt.month(day), "amount": fmt.money_whole(amount)}
@@ -394,6 +403,7 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
         "reassess": _reassess(result, fmt),
         "smart": [{"name": item.name, "passed": item.passed, "reason": fmt.say(item.reason)}
                   for item in plan.smart],
+        "plan_changes": [fmt.say(change.phrase) for change in plan.changes],
     })
     return context
 

@@ -20,7 +20,7 @@ from typing import Any
 from goalreport.core.calendar import goal_year_of, goal_year_span
 from goalreport.core.history import HISTORY_DAYS
 from goalreport.core.keys import client_key, normalize, rep_key
-from goalreport.core.model import WorkbookData
+from goalreport.core.model import ANY_YEAR, WorkbookData
 from goalreport.errors import Problem
 from goalreport.workbook.deals import (
     FOCUS,
@@ -327,8 +327,8 @@ def history_warnings(data: WorkbookData, as_of: date, sheet: str = "Activity"
     days: dict[str, int] = defaultdict(int)
     for record in data.activity:
         if start <= record.day <= as_of or record.rep_id in inactive or \
-                record.rep_id not in years:
-            continue
+                record.rep_id not in years or ANY_YEAR in years[record.rep_id]:
+            continue  # (a goal of no particular year is the plan of every goal year)
         if goal_year_of(record.day, fiscal) not in years[record.rep_id]:
             days[record.rep_id] += 1
     if not days:

@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import difflib
 import re
-import statistics
-from decimal import Decimal
 from fractions import Fraction
 from itertools import islice
 from typing import Any
 
-from goalreport.core.calendar import goal_year_span
 from goalreport.core.keys import rep_key
-from goalreport.core.model import Goal, Holiday, Rep, TimeOff
-from goalreport.workbook.schema import GOALS, REPS
-from goalreport.workbook.settings import parse_month
+from goalreport.core.model import Holiday, Rep, TimeOff
+from goalreport.workbook.schema import REPS
+from goalreport.workbook.settings import parse_month, parse_relief
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
-    parse_decimal_amount,
     parse_int,
     parse_mailbox,
-    parse_money,
-    parse_number,
     parse_ratio,
     parse_text,
     parse_yes_no,
@@ -62,15 +56,18 @@ class RepIndex:
         self._unknown: dict[str, str] = {}
         self._loose: dict[str, str] | None = None
         self._names: dict[str, str] | None = None
+        self._by_other: tuple[dict[str, Rep], dict[str, Rep]] | None = None
 
-    def resolve(self, row: Row, out: Collector) -> str | None:
-        """The canonical ID for the row's Rep ID, or None (problem recorded)."""
+    def resolve(self, row: Row, out: Collector, *, loose: bool = False) -> str | None:
+        """The canonical ID for the row's Rep ID, or None (problem recorded). ``loose``
+        (a Goals sheet's Salesperson, Owner ID or Employee column): a value that is no
+        Rep ID may also be a rep's CRM ID or, when no two reps share it, their Name."""
         rep_id = row.parse("rep_id", parse_text, out,
                            required=f"the Rep ID is missing. Write the ID of a rep from the "
                                     f"Reps sheet{self._some()}.")
         if rep_id is None:
             return None
-        rep = self.by_key.get(rep_key(rep_id))
+        rep = self.by_key.get(rep_key(rep_id)) or (self._other_key(rep_id) if loose else None)
         if rep is not None:
             return rep.rep_id
         if rep_key(rep_id) in self.flawed:
@@ -86,6 +83,20 @@ class RepIndex:
                       kind=f"unknown rep {key}" if hint is not None else "unknown rep")
             return None
         return rep_id
+
+    def _other_key(self, text: str) -> Rep | None:
+        """The rep whose CRM ID, or else whose Name (when only one rep has it), is ``text``."""
+        if self._by_other is None:
+            crm: dict[str, Rep] = {}
+            names: dict[str, list[Rep]] = {}
+            for rep in self.by_key.values():
+                if rep.crm_id:
+                    crm.setdefault(rep_key(rep.crm_id), rep)
+                names.setdefault(rep_key(rep.name), []).append(rep)
+            self._by_other = (crm, {k: v[0] for k, v in names.items() if len(v) == 1})
+        crm, unique = self._by_other
+        key = rep_key(text)
+        return crm.get(key) or unique.get(key)
 
     def _near(self, rep_id: str) -> str:
         """' — did you mean R01?' for 'R1', or " — 'Alice Green' is R01's Name" for a
@@ -129,13 +140,20 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
                                   "Ana Lima.")
         start = row.parse_date("start_date", locale, out)
         ramp = row.parse("ramp_months", _ramp_months, out, default=0)
+        no_schedule: tuple[Fraction, ...] = ()
+        schedule = row.parse("ramp_schedule", _ramp_schedule, out, default=no_schedule)
+        if ramp and schedule:
+            out.error(row.cell("ramp_schedule"), f"{rep_id!r} has both Ramp Months ({ramp}) "
+                      "and a Ramp Schedule. Keep one: the schedule gives each month's share, "
+                      "Ramp Months a straight ramp.")
+            schedule = None
         active = row.parse("active", parse_yes_no, out, default=True)
         if rep_id is not None and rep_key(rep_id) in seen:
             first = seen[rep_key(rep_id)]
             out.error(row.cell("rep_id"), f"Rep ID {rep_id!r} is used twice (first in "
                       f"{first.where}). Give each rep a different ID.")
             continue
-        if name is None or ramp is None or active is None or (
+        if name is None or ramp is None or schedule is None or active is None or (
                 row.has("start_date") and start is None):
             if rep_id is not None:
                 flawed.add(rep_key(rep_id))
@@ -146,6 +164,9 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
         if ramp and start is None:
             out.warn(row.cell("ramp_months"), f"Ramp Months is {ramp} but {rep_id!r} has no "
                      "Start Date, so no ramp is applied. Write the Start Date to ramp them up.")
+        if schedule and start is None:
+            out.warn(row.cell("ramp_schedule"), f"{rep_id!r} has a Ramp Schedule but no Start "
+                     "Date, so no ramp is applied. Write the Start Date to ramp them up.")
         reps.append(Rep(
             rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
             email=_email(row, name, out),
@@ -153,6 +174,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,
             crm_id=row.parse("crm_id", parse_text, out, default="") or "",
+            ramp_schedule=schedule if start is not None else (),
         ))
     if rows == 0:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "
@@ -175,162 +197,32 @@ def _email(row: Row, name: str, out: Collector) -> str:
     return address
 
 
+def _ramp_schedule(value: Any) -> tuple[Fraction, ...]:
+    """'25%, 50%, 75%' (or 0.25; 0.5; 0.75): the ramp factor of the first, second, …
+    month of tenure; from the month after the last, full speed."""
+    text = parse_text(value) if not isinstance(value, int | float) else str(value)
+    parts = [p for p in re.split(r"[,;/|]+|\s+(?=\d)", text) if p.strip()]
+    factors = []
+    for part in parts:
+        factor = parse_ratio(part.strip(), what="a share of full speed", example="25%")
+        if factor > 1:
+            raise ValueProblem(f"{quote(value)} is not a ramp schedule: {part.strip()!r} is "
+                               "above 100%. Write each month's share of full speed, such as "
+                               "25%, 50%, 75%.")
+        factors.append(factor)
+    if not 1 <= len(factors) <= MAX_RAMP_MONTHS:
+        raise ValueProblem(f"{quote(value)} is not a ramp schedule of 1 to {MAX_RAMP_MONTHS} "
+                           "months. Write each month's share of full speed, such as 25%, 50%, "
+                           "75%.")
+    return tuple(factors)
+
+
 def _ramp_months(value: Any) -> int:
     months = parse_int(value, what="a number of months", example="3")
     if not 0 <= months <= MAX_RAMP_MONTHS:
         raise ValueProblem(f"{quote(value)} is not a ramp of 0 to {MAX_RAMP_MONTHS} months. Write "
                            "the months a new rep needs to reach full speed, such as 3, or 0.")
     return months
-
-
-def _deal_size(locale: str, currency: str | None):
-    def parse(value: Any) -> Decimal:
-        amount = parse_money(value, locale, currency)
-        if amount == 0:
-            raise ValueProblem(f"{quote(value)} is not a deal size: it must be more than 0. Write "
-                               "the usual amount of one deal, such as 5000, or leave it "
-                               "empty to use the rep's history.")
-        return amount
-    return parse
-
-
-def _goal_close_rate(value: Any) -> Fraction:
-    rate = parse_ratio(value, what="a close rate", example="30% or 1/3")
-    shown = parse_text(value) if isinstance(value, str) else value
-    if rate == 0:
-        raise ValueProblem(f"{quote(shown)} is not a usable close rate: with 0 no lead ever closes. "
-                           "Write the share of leads that close, such as 30% or 1/3, or leave "
-                           "it empty.")
-    if rate > 1:
-        raise ValueProblem(f"{quote(shown)} is not a close rate between 0 and 100%. Write the share "
-                           "of leads that close, such as 30% or 1/3.")
-    return rate
-
-
-def _meetings_per_lead(locale: str):
-    def parse(value: Any) -> Fraction:
-        number = parse_number(value, locale, what="a number of meetings per lead",
-                              example="1.5")
-        if not 0 <= number <= 100:
-            raise ValueProblem(f"{quote(value)} is not a number of meetings per lead. Write a "
-                               "number from 0 to 100, such as 1.5.")
-        return number
-    return parse
-
-
-def _year(value: Any) -> int:
-    year = parse_int(value, what="a year", example="2026")
-    if not 1990 <= year <= 2100:
-        raise ValueProblem(f"{quote(value)} is not a goal year. Write the calendar year in which "
-                           "the goal year starts, such as 2026.")
-    return year
-
-
-def _hours_per_week(locale: str):
-    def parse(value: Any) -> Decimal:
-        hours = parse_decimal_amount(value, locale, what="hours per week", example="4")
-        if hours > 168:
-            raise ValueProblem(f"{quote(value)} is more hours than a week has. Write the hours a "
-                               "week set aside for planning, such as 4.")
-        return hours
-    return parse
-
-
-def read_goals(table: Table, reps: RepIndex, locale: str, out: Collector,
-               currency: str | None = None, default_deal: Decimal | None = None,
-               fiscal_start: int = 1) -> tuple[Goal, ...]:
-    """The Goals sheet; targets that look typed in thousands are warnings (see
-    ``thousands_warnings``)."""
-    goals: list[Goal] = []
-    cells: list[tuple[Goal, Row]] = []
-    seen: dict[tuple[str, int], Row] = {}
-    rows = 0
-    for row in table.rows:
-        rows += 1
-        before = out.errors_seen
-        rep_id = reps.resolve(row, out)
-        year = row.parse("year", _year, out, required="the Year is missing. Write the year "
-                         "the goal is for, such as 2026.")
-        new = row.parse("new_target", lambda v: parse_money(v, locale, currency), out, required="the New Client Target is "
-                        "missing. Write the year's target from new clients, or 0.")
-        repeat = row.parse("repeat_target", lambda v: parse_money(v, locale, currency), out, required="the Repeat Client Target "
-                           "is missing. Write the year's target from repeat clients, or 0.")
-        both = row.parse("avg_deal_size", _deal_size(locale, currency), out)
-        avg_new = row.parse("avg_new_deal_size", _deal_size(locale, currency), out) or both
-        avg_repeat = row.parse("avg_repeat_deal_size", _deal_size(locale, currency), out) or both
-        close_rate = row.parse("close_rate", _goal_close_rate, out)
-        mpl = row.parse("meetings_per_lead", _meetings_per_lead(locale), out)
-        focus = row.parse("focus_hours", _hours_per_week(locale), out)
-        if rep_id is not None and (out.errors_seen > before or (new == 0 and repeat == 0)):
-            out.flawed_reps.add(rep_id)
-        if new == 0 and repeat == 0:
-            out.error(row.where, "both targets are 0, so there is nothing to plan. Write the "
-                      "year's New Client Target and Repeat Client Target (one may be 0).")
-            continue
-        if rep_id is None or year is None or new is None or repeat is None:
-            continue
-        key = (rep_id, year)
-        if key in seen:
-            out.error(row.where, f"a second goal for {rep_id!r} in {year} (the first is in "
-                      f"{seen[key].where}). Keep one row per rep and year.")
-            continue
-        seen[key] = row
-        goals.append(goal := Goal(
-            rep_id=rep_id, year=year, new_target=new, repeat_target=repeat,
-            avg_new_deal_size=avg_new, avg_repeat_deal_size=avg_repeat,
-            close_rate=close_rate, meetings_per_lead=mpl, focus_hours_per_week=focus,
-            source=row.where, avg_deal_size_cell=_deal_size_cell(row),
-        ))
-        cells.append((goal, row))
-    thousands_warnings(cells, default_deal, fiscal_start, out)
-    if rows == 0:
-        out.error(f"{table.name} sheet", "has no goals yet. Add one row per rep and year "
-                  "below the header: Rep ID, Year, New Client Target, Repeat Client Target.")
-    return tuple(goals)
-
-
-def thousands_warnings(cells: list[tuple[Goal, Row]], default_deal: Decimal | None,
-                       fiscal_start: int, out: Collector) -> None:
-    """Warn about a target smaller than one average deal of its type, or than a hundredth
-    of the median goal of its year: most likely typed in thousands (96 for 96,000), which
-    would put the rep at 14,722 % of target. ``120k`` is read as 120,000 already."""
-    totals: dict[int, list[Decimal]] = {}
-    for goal, _row in cells:
-        totals.setdefault(goal.year, []).append(goal.total_target)
-    medians = {year: statistics.median_low(sorted(values)) for year, values in totals.items()}
-    for goal, row in cells:
-        median = medians[goal.year]
-        for key, target, deal in (
-                ("new_target", goal.new_target, goal.avg_new_deal_size or default_deal),
-                ("repeat_target", goal.repeat_target,
-                 goal.avg_repeat_deal_size or default_deal)):
-            if not target:
-                continue
-            if deal is not None and target < deal:
-                why = f"less than one average deal ({_plain(deal)})"
-            elif target * 100 < median:
-                why = f"less than a hundredth of the median goal ({_plain(median)}) for " \
-                      f"goal year {goal.year} ({goal_year_span(goal.year, fiscal_start)})"
-            else:
-                continue
-            title = GOALS.column(key).title
-            out.warn(row.cell(key), f"a {title} of {_plain(target)} is {why}: did you mean "
-                     f"{_plain(target * 1000)}? Write the whole amount (such as "
-                     f"{_plain(target * 1000).replace(',', '')} or {_plain(target)}k).",
-                     kind="goal in thousands")
-
-
-def _plain(amount: Decimal) -> str:
-    """96000.00 → '96,000'; 96.5 → '96.50'."""
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-
-
-def _deal_size_cell(row: Row) -> str:
-    for key in ("avg_deal_size", "avg_new_deal_size", "avg_repeat_deal_size"):
-        if key in row.columns:
-            return row.cell(key)
-    title = GOALS.column("avg_deal_size").title
-    return f"an {title!r} column in {row.where}"
 
 
 def read_seasonality(table: Table, locale: str, out: Collector) -> dict[int, Fraction]:
@@ -389,9 +281,10 @@ def read_time_off(table: Table, reps: RepIndex, locale: str,
         if rep_id is None or start is None or end is None:
             continue
         reason = row.parse("reason", parse_text, out, default="") or ""
-        absences.append(TimeOff(rep_id, start, end, reason))
+        relief = row.parse("relief", parse_relief, out)
+        absences.append(TimeOff(rep_id, start, end, reason, relief))
     return tuple(absences)
 
 
-__all__ = ["REPS", "RepIndex", "read_goals", "read_holidays", "read_reps",
-           "read_seasonality", "read_time_off"]
+__all__ = ["REPS", "RepIndex", "read_holidays", "read_reps", "read_seasonality",
+           "read_time_off"]

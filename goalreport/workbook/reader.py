@@ -20,14 +20,22 @@ from fractions import Fraction
 from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
-from goalreport.core.model import DayActivity, Goal, Holiday, Settings, TimeOff, WorkbookData
+from goalreport.core.model import (
+    ANY_YEAR,
+    DayActivity,
+    Goal,
+    Holiday,
+    Settings,
+    TimeOff,
+    WorkbookData,
+)
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
 from goalreport.workbook.crm.sources import export_files, export_sheets, join_exports
 from goalreport.workbook.deals import Deal
+from goalreport.workbook.goals import read_goals
 from goalreport.workbook.inputsheets import (
     RepIndex,
-    read_goals,
     read_holidays,
     read_reps,
     read_seasonality,
@@ -36,7 +44,6 @@ from goalreport.workbook.inputsheets import (
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
-    GOALS,
     HOLIDAYS,
     REPS,
     SEASONALITY,
@@ -119,9 +126,9 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
     inferred: tuple[str, ...] = ()
 
     goals: tuple[Goal, ...] = ()
-    if sheets["goals"] and (table := read_table(book, GOALS, sheets["goals"], out)):
-        goals = read_goals(table, index, locale, out, currency,
-                           settings.default_avg_deal_size, settings.fiscal_year_start)
+    goals_shape = None
+    if sheets["goals"]:
+        goals, goals_shape = read_goals(book, sheets["goals"], index, settings, out, currency)
     holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
@@ -154,6 +161,7 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
         # pickles across the sandbox process boundary.
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
         warnings=tuple(out.warnings), notes=notes, inferred_client_types=inferred,
+        goals_shape=goals_shape,
     )
     return data, out
 
@@ -162,7 +170,7 @@ def _goal_year(settings: Settings, goals: tuple[Goal, ...]) -> int | None:
     """The goal year As Of falls in, else the latest on the Goals sheet (no clock here)."""
     if settings.as_of is not None:
         return goal_year_of(settings.as_of, settings.fiscal_year_start)
-    return max((goal.year for goal in goals), default=None)
+    return max((goal.year for goal in goals if goal.year != ANY_YEAR), default=None)
 
 
 def _not_goalreport(path: Path, sheet_names: Iterable[str]) -> str:

@@ -56,6 +56,7 @@ REPS = SheetSpec("reps", "Reps", (
     _col("manager", "Manager"),
     _col("start_date", "Start Date", "Start", "Started", "Hire Date"),
     _col("ramp_months", "Ramp Months", "Ramp"),
+    _col("ramp_schedule", "Ramp Schedule", "Ramp Plan", "Ramp Percent", "Ramp %"),
     _col("active", "Active"),
     _col("crm_id", "CRM ID", "CRM User ID", "Owner ID", "OwnerId"),
 ), synonyms=("Rep", "Sales Reps", "Team Members"), required=True)
@@ -106,6 +107,7 @@ TIME_OFF = SheetSpec("time_off", "Time Off", (
     _col("start", "From", "Start", "Start Date", "First Day", required=True),
     _col("end", "To", "End", "End Date", "Until", "Last Day", required=True),
     _col("reason", "Reason", "Note", "Notes"),
+    _col("relief", "Relief", "Quota Relief", "Target Relief"),
 ), synonyms=("Timeoff", "Absences", "Absence", "Leave", "PTO", "Vacation"))
 
 #: Every input sheet, in the order messages are sorted and the template is laid out.
@@ -191,6 +193,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "CRM export stages that mean a lost deal, besides Closed Lost: Dead; No go."),
     SettingSpec("manager_email", "Manager Email", "", ("Manager E-mail", "Manager Address"),
                 "Where 'goalreport send' mails the team summary and who was sent what."),
+    SettingSpec("default_relief", "Default Relief", "none", ("Quota Relief",),
+                "Time off without a Relief: none keeps the target (over fewer days); "
+                "prorate takes off what the days away would carry."),
 )
 
 

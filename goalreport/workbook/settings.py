@@ -17,12 +17,12 @@ from babel.core import UnknownLocaleError
 from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
 from goalreport.core.keys import stage_key
 from goalreport.core.locales import FALLBACK
-from goalreport.core.model import Settings
+from goalreport.core.model import Relief, Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.currencies import iso_code, not_a_code
 from goalreport.workbook.dates import month_from_word, parse_date
 from goalreport.workbook.rawcells import Book
-from goalreport.workbook.schema import SETTING_SPECS, find_setting
+from goalreport.workbook.schema import SETTING_SPECS, find_setting, normalize
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,
@@ -159,6 +159,21 @@ def _close_rate(value: Any) -> Fraction:
     return rate
 
 
+RELIEF_WORDS: dict[str, Relief] = {"none": "none", "no": "none", "keep": "none", "respread": "none",
+                "re spread": "none", "prorate": "prorate", "prorated": "prorate",
+                "pro rata": "prorate", "reduce": "prorate", "yes": "prorate"}
+
+
+def parse_relief(value: Any) -> Relief:
+    """Quota relief for time off: none (the target is re-spread over fewer days) or
+    prorate (the days away take their part of the target with them)."""
+    found = RELIEF_WORDS.get(normalize(parse_text(value)))
+    if found is None:
+        raise ValueProblem(f"{quote(value)} is not a relief. Write none (the same target "
+                           "over fewer days) or prorate (less target for the days away).")
+    return found
+
+
 def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     """Settings from ``sheet`` (defaults where absent); problems go to ``out``."""
     if sheet is None:
@@ -206,6 +221,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
            for key in ("on_track_pace", "slightly_behind_pace", "at_risk_pace")},
         "won_stages": parse_stage_list,
         "lost_stages": parse_stage_list,
+        "default_relief": parse_relief,
     }
     values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():

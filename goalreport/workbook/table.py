@@ -32,8 +32,9 @@ class Collector:
 
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    #: sheet → cell ref ('D7') → (where, message if the cell is plainly empty)
-    _blanks: dict[str, dict[str, tuple[str, str]]] = field(
+    #: sheet → cell ref ('D7') → (where, message if the cell is plainly empty; None when
+    #: it may be)
+    _blanks: dict[str, dict[str, tuple[str, str | None]]] = field(
         default_factory=lambda: defaultdict(dict))
     _errors: Condenser = field(default_factory=Condenser)
     _warnings: Condenser = field(default_factory=Condenser)
@@ -68,17 +69,26 @@ class Collector:
         self._blanks[sheet][f"{column_letter(column)}{row}"] = (
             cell_name(sheet, row, column), message)
 
+    def maybe_formula(self, sheet: str, row: int, column: int) -> None:
+        """An empty cell that may be left empty, unless it is a formula with no saved
+        value or an error value: that is a problem (decided at ``finish``)."""
+        self._blanks[sheet][f"{column_letter(column)}{row}"] = (
+            cell_name(sheet, row, column), None)
+
     def finish(self, book: Book) -> None:
         """Turn pending empty cells into problems and add the compact lines for the rest
         of each kind."""
         for sheet, blanks in self._blanks.items():
             reasons = book.explain_blanks(sheet, blanks)
             for ref, (where, message) in blanks.items():
+                if message is None and ref not in reasons:
+                    continue  # plainly empty, and allowed to be
                 if ref in reasons:
                     self.error(where, f"{reasons[ref]}. Open the workbook in Excel or "
                                "LibreOffice, let it calculate and save it, or type the value.",
                                kind="formula")
                 else:
+                    assert message is not None
                     self.error(where, message, kind=f"missing {ref.rstrip('0123456789')}")
         self._blanks.clear()
         self.problems.extend(self.text_dates.problems())
@@ -204,7 +214,7 @@ def read_table(book: Book, spec: SheetSpec, name: str, out: Collector) -> Table 
     missing = [c for c in spec.columns if c.required and c.key not in columns]
     if missing and header_row:
         found = ", ".join(repr(str(v).strip()) for v in header if not is_blank(v))
-        out.error(f"{name} row {header_row}", _missing_columns(spec, missing, found))
+        out.error(f"{name} row {header_row}", missing_columns(spec, missing, found))
         return None
     if missing:
         titles = ", ".join(c.title for c in spec.columns if c.required)
@@ -214,7 +224,8 @@ def read_table(book: Book, spec: SheetSpec, name: str, out: Collector) -> Table 
     return Table(spec, name, header_row, columns, rows, first_column)
 
 
-def _missing_columns(spec: SheetSpec, missing: list[Any], found: str) -> str:
+def missing_columns(spec: SheetSpec, missing: list[Any], found: str) -> str:
+    """"the column 'Year' is missing from the header row (found …). Add it …"."""
     names = " and ".join(repr(c.title) for c in missing)
     also = [f"{c.title!r} (or {', '.join(repr(s) for s in c.synonyms[:3])})"
             for c in missing if c.synonyms]

@@ -9,7 +9,7 @@ example (two reps, their goals and some activity) that reads back cleanly.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,9 @@ TEMPLATE_ROWS = 5000
 
 SHEET_HELP: dict[str, str] = {
     "Reps": "One row per sales rep. Rep ID is a short unique code used on the other sheets.",
-    "Goals": "One row per rep and goal year: the year's targets from new and repeat clients.",
+    "Goals": "One row per rep and goal year: the year's targets from new and repeat clients. "
+             "Or paste your own quota table here as it is: one total (Quota, Target), a row "
+             "per rep and month or quarter, or a column per month; see above.",
     "Activity": "One row per thing a rep did: a lead, a meeting, a won or lost deal, a focus "
                 "block. Add rows as they happen.",
     "Settings": "Company-wide settings: a name in column A, its value in column B.",
@@ -52,6 +54,8 @@ COLUMN_HELP: dict[tuple[str, str], str] = {
     ("Reps", "Start Date"): "Optional. First working day; days before it get no target.",
     ("Reps", "Ramp Months"): "Optional. Months a new rep needs to reach full speed (0 = none).",
     ("Reps", "Active"): "yes or no. Inactive reps get no plan and no report.",
+    ("Reps", "Ramp Schedule"): "Optional, instead of Ramp Months: each month's share of full "
+                               "speed from the Start Date, such as 25%, 50%, 75%.",
     ("Goals", "Rep ID"): "Required. An ID from the Reps sheet.",
     ("Goals", "Year"): "Required. The calendar year in which the goal year starts.",
     ("Goals", "New Client Target"): "Required. Money to win from new clients in the year.",
@@ -76,6 +80,8 @@ COLUMN_HELP: dict[tuple[str, str], str] = {
     ("Time Off", "From"): "First day off.",
     ("Time Off", "To"): "Last day off (the same as From for one day).",
     ("Time Off", "Reason"): "Optional.",
+    ("Time Off", "Relief"): "Optional: none keeps the target (spread over fewer days); prorate "
+                            "takes off what the days away would carry (Default Relief).",
 }
 
 DATE_COLUMNS = {("Reps", "Start Date"), ("Activity", "Date"), ("Holidays", "Date"),
@@ -84,22 +90,22 @@ MONEY_COLUMNS = {("Goals", "New Client Target"), ("Goals", "Repeat Client Target
                  ("Goals", "Avg Deal Size"), ("Activity", "Amount")}
 TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "Reps": ("Rep ID", "Name", "Email", "Team", "Manager", "Start Date", "Ramp Months",
-             "Active"),
+             "Active", "Ramp Schedule"),
     "Goals": ("Rep ID", "Year", "New Client Target", "Repeat Client Target", "Avg Deal Size",
               "Close Rate", "Meetings per Lead", "Focus Hours per Week"),
     "Activity": ("Date", "Rep ID", "Type", "Client", "Client Type", "Amount", "Hours", "Notes"),
     "Seasonality": ("Month", "Weight"),
     "Holidays": ("Date", "Name"),
-    "Time Off": ("Rep ID", "From", "To", "Reason"),
+    "Time Off": ("Rep ID", "From", "To", "Reason", "Relief"),
 }
 
 
 def _example_rows() -> dict[str, list[list[Any]]]:
     return {
         "Reps": [["R1", "Ana Lima", "ana@example.com", "East", "Sam Boss", date(2025, 1, 6), 0,
-                  "yes"],
+                  "yes", None],
                  ["R2", "Ben Ode", "ben@example.com", "West", "Sam Boss", date(2026, 3, 2), 2,
-                  "yes"]],
+                  "yes", None]],
         "Goals": [["R1", 2026, 120000, 80000, 5000, 0.3, 2, 4],
                   ["R2", 2026, 60000, 20000, 4000, None, None, 4]],
         "Activity": [[date(2026, 1, 12), "R1", "lead", "Globex", None, None, None, None],
@@ -110,12 +116,17 @@ def _example_rows() -> dict[str, list[list[Any]]]:
                      [date(2026, 3, 20), "R2", "lost", "Initech", None, None, None, None]],
         "Seasonality": [[12, 0.8], [8, 0.9]],
         "Holidays": [[date(2026, 12, 24), "Christmas Eve"]],
-        "Time Off": [["R1", date(2026, 8, 3), date(2026, 8, 14), "Vacation"]],
+        "Time Off": [["R1", date(2026, 8, 3), date(2026, 8, 14), "Vacation", None]],
     }
 
 
-def write_template(path: Path, *, example: bool = False) -> None:
+def write_template(path: Path, *, example: bool = False,
+                   goals: tuple[list[Any], list[list[Any]]] | None = None,
+                   reps: list[list[Any]] | None = None,
+                   settings: dict[str, str] | None = None) -> None:
     """Write a new template workbook at ``path``; never overwrites an existing file.
+    ``goals`` (header, rows) replaces the Goals sheet with a quota table as it came,
+    ``reps`` fills Reps, ``settings`` gives settings their values (``init --from``).
 
     Raises ``WriteRefused`` when ``path`` exists, is not .xlsx/.xlsm, or cannot be written.
     """
@@ -130,7 +141,7 @@ def write_template(path: Path, *, example: bool = False) -> None:
         raise WriteRefused(f"{path.parent} is not a folder; create it first.")
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        _write(partial, example)
+        _write(partial, example, goals, reps, settings or {})
         try:
             os.link(partial, path)  # fails if path appeared meanwhile: never overwrite
         finally:
@@ -143,7 +154,8 @@ def write_template(path: Path, *, example: bool = False) -> None:
             from None
 
 
-def _write(path: Path, example: bool) -> None:
+def _write(path: Path, example: bool, goals: tuple[list[Any], list[list[Any]]] | None = None,
+           reps: list[list[Any]] | None = None, settings: dict[str, str] | None = None) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                            "strings_to_urls": False})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -153,9 +165,15 @@ def _write(path: Path, example: bool) -> None:
     money_format = book.add_format({"num_format": "#,##0.00"})
     _instructions(book, title, bold, wrap)
     rows = _example_rows() if example else {}
+    if reps is not None:
+        width = len(TEMPLATE_COLUMNS["Reps"])
+        rows["Reps"] = [[*rep, *[None] * (width - len(rep))] for rep in reps]
     for spec in (REPS, GOALS, ACTIVITY):
+        if spec is GOALS and goals is not None:
+            _table_sheet(book, spec.title, goals[0], goals[1], bold, date_format)
+            continue
         _data_sheet(book, spec, rows.get(spec.title, []), bold, date_format, money_format)
-    _settings(book, bold, example)
+    _settings(book, bold, example, settings or {})
     for spec in (SEASONALITY, HOLIDAYS, TIME_OFF):
         _data_sheet(book, spec, rows.get(spec.title, []), bold, date_format, money_format)
     book.close()
@@ -173,6 +191,14 @@ def _instructions(book: Any, title: Any, bold: Any, wrap: Any) -> None:
         ("Names of sheets and columns may be in any case and columns in any order; extra "
         "columns and sheets are left alone. Do not rename the sheets Plan, Weekly Plan, "
         "Progress, Team Summary and Run Log: goalreport writes those."),
+        ("Goals in the shape you keep them: besides a New and a Repeat Client Target per "
+         "rep and year, the Goals sheet takes your own quota table pasted as it is, header "
+         "row included: one total per rep and year (Quota, Target, Goal, Budget; with New "
+         "Share to split it), a row per rep and month or quarter (Month 2026-03, Quarter "
+         "2026-Q1, a quota start date), or a column per month or quarter (Jan … Dec, Q1 … "
+         "Q4), with an Effective From column for targets revised in the year. `goalreport "
+         "check` says how it read it and which months each quarter covers; `goalreport init "
+         "NEW.xlsx --from quotas.csv` starts a workbook from such a table."),
         ("Deals from your CRM: export the closed deals (Salesforce, HubSpot, Pipedrive, Zoho "
          "or Odoo) and paste the export, header row included, into a new sheet of any name; "
          "or keep the file beside this workbook and add --deals FILE. Won and lost deals "
@@ -255,7 +281,35 @@ def _validation(sheet: Any, title: str, column: str, index: int) -> None:
         })
 
 
-def _settings(book: Any, bold: Any, example: bool) -> None:
+def _table_sheet(book: Any, title: str, header: list[Any], rows: list[list[Any]], bold: Any,
+                 date_format: Any) -> None:
+    """A sheet holding a table as it came: its header row, then its rows (numbers as
+    numbers, dates as dates, text as text, never a formula)."""
+    sheet = book.add_worksheet(title)
+    for number, values in enumerate([header, *rows]):
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            style = bold if number == 0 else None
+            if isinstance(value, datetime):
+                sheet.write_datetime(number, index, value, date_format)
+            elif isinstance(value, date):
+                sheet.write_datetime(number, index, datetime.combine(value, datetime.min.time()),
+                                     date_format)
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, index, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(number, index, value, style)
+            else:
+                sheet.write_string(number, index, str(value), style)
+    for index, value in enumerate(header):
+        sheet.set_column(index, index, max(len(str(value or "")) + 4, 12))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), max(len(header) - 1, 0))
+
+
+def _settings(book: Any, bold: Any, example: bool, given: dict[str, str] | None = None
+              ) -> None:
     sheet = book.add_worksheet("Settings")
     sheet.write_row(0, 0, ["Setting", "Value", "What it means"], bold)
     sheet.set_column(0, 0, 28)
@@ -263,6 +317,7 @@ def _settings(book: Any, bold: Any, example: bool) -> None:
     sheet.set_column(2, 2, 80)
     values = {"company": "Example Co", "holiday_country": "US",
               "as_of": "2026-06-30", "manager_email": "sam.boss@example.com"} if example else {}
+    values.update(given or {})
     for row, setting in enumerate(SETTING_SPECS, start=1):
         sheet.write(row, 0, setting.title)
         value = values.get(setting.key, setting.default)

@@ -16,6 +16,7 @@ RUN_LOG = "Run Log"
 RUN_LOG_COLUMNS = (
     Column("When", "datetime"), Column("goalreport Version"), Column("As Of", "date"),
     Column("Input Hash"), Column("Reps", "integer"), Column("Warnings", "integer"),
+    Column("Plan Changes"),
 )
 #: Oldest rows beyond this many are dropped, so a daily cron job cannot grow the sheet
 #: without bound (about three years of daily runs).
@@ -33,9 +34,12 @@ class RunLogEntry:
     input_hash: str
     reps: int
     warnings: int
+    #: What changed the reps' plans (target revisions, relief for time off); "" for none.
+    plan_changes: str = ""
 
     def row(self) -> tuple[Any, ...]:
-        return (self.when, self.version, self.as_of, self.input_hash, self.reps, self.warnings)
+        return (self.when, self.version, self.as_of, self.input_hash, self.reps, self.warnings,
+                self.plan_changes or None)
 
 
 def read_run_log(path: Path, sheet_name: str) -> list[tuple[Any, ...]]:
