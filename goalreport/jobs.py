@@ -22,8 +22,10 @@ from goalreport.loading import ReadRequest, load_bounded, select_reps
 
 if TYPE_CHECKING:
     from goalreport.core.results import Computation
-    from goalreport.delivery.deliver import DeliveryReport, SendOptions
+    from goalreport.delivery.deliver import ReportSet
+    from goalreport.delivery.outcome import DeliveryReport, SendOptions
     from goalreport.guard.safefs import OpenedWorkbook
+    from goalreport.loading import Loaded
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,15 @@ class JobOptions:
     pdf_tags: bool = True
     #: Native charts on Team Summary (``--no-charts`` leaves them out).
     charts: bool = True
+    #: The identity a workbook that has none is given when written (the batch's, which
+    #: chose its report folder by it); None: a new one.
+    identity: str | None = None
+    #: Give the workbook a new identity even when it has one (``run --new-identity``: a
+    #: copy made to start a workbook of its own).
+    new_identity: bool = False
+    #: The domains the reports may be mailed to, when the run sends (mail settings): an
+    #: active rep's Email or the Manager Email elsewhere is an input problem.
+    allowed_domains: tuple[str, ...] = ()
 
 
 @dataclass
@@ -86,6 +97,10 @@ class JobResult:
     #: The workbook goalreport wrote, as ``stat`` saw it once in place, so that a batch
     #: does not mistake its own write for someone's fresh change.
     written_snapshot: Snapshot | None = None
+    #: The identity the workbook carries (``writeback.identity``).
+    identity: str = ""
+    #: Where its reports of the month are and what they were made from, for ``--send``.
+    reports: ReportSet | None = field(default=None, repr=False, compare=False)
 
     def handed_back(self) -> JobResult:
         """This result as a batch's job process returns it: without the computation (every
@@ -165,13 +180,15 @@ def _run_opened(opened: OpenedWorkbook, options: JobOptions,
     # The bounded child that reads and computes inherits the pause.
     with no_gc():
         result, selected, settings = _compute_and_write(opened, options)
-    if options.render and selected is not None:
+    if options.render and selected is not None and result.reports is not None:
         from goalreport.reports.render import render_reports
 
+        reports = result.reports
         rendered = render_reports(
             selected, settings, report_dir(path, options),
             templates_dir=options.templates_dir, jobs=options.jobs, html=options.html,
-            progress=progress, out_root=report_root(path, options), pdf_tags=options.pdf_tags)
+            progress=progress, out_root=report_root(path, options), pdf_tags=options.pdf_tags,
+            stamp=reports.stamp, access=reports.access, stems=dict(reports.stems))
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
@@ -190,15 +207,19 @@ def report_root(path: Path, options: JobOptions) -> Path:
 def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
                        ) -> tuple[JobResult, Computation | None, Settings]:
     """``run_job`` up to the rendering: (result so far, the reps to render, the settings)."""
+    from goalreport.guard.access import Access
+    from goalreport.lastrun import deal_files, deal_files_cell
     from goalreport.writeback import RunLogEntry, write_computed_sheets
 
     path = opened.path
     destination = options.output_workbook
+    access = Access.of(opened.stat)
+    deals = deal_files(options.deals, MAX_DEALS_BYTES)
     loaded = load_bounded(opened.view, ReadRequest(
         writing=destination is None, as_of=options.as_of, month=options.month,
         today=options.today, tables=(options.write_plan, options.write_progress),
         render=options.render, rep_ids=options.rep_ids, deals=options.deals,
-        charts=options.charts))
+        charts=options.charts, allowed_domains=options.allowed_domains))
     settings, tables = loaded.settings, loaded.tables
     result = JobResult(
         workbook=path, as_of=loaded.as_of, report_month=loaded.report_month,
@@ -209,18 +230,23 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
         from goalreport.reports.render import check_report_folder
 
         check_report_folder(report_dir(path, options), loaded.report_month,
-                            report_root(path, options))
+                            report_root(path, options), access)
     assert loaded.basis is not None  # read with the tables, which a write always asks for
     result.input_hash = loaded.basis.input_hash
     entry = RunLogEntry(
         when=options.now, version=__version__, as_of=loaded.as_of,
         input_hash=result.input_hash, reps=result.reps, warnings=len(loaded.warnings),
         plan_changes=loaded.plan_changes,
+        deal_files=deal_files_cell(deals),
     )
     outcome = write_computed_sheets(
         opened, tables, run_log=entry, currency=settings.currency,
-        locale=settings.locale, destination=destination, basis=loaded.basis)
-    result.written_workbook = outcome.path
+        locale=settings.locale, destination=destination, basis=loaded.basis,
+        identity=options.identity, new_identity=options.new_identity)
+    result.written_workbook, result.identity = outcome.path, outcome.identity
+    if options.render:
+        result.reports = report_set(path, options, loaded, outcome.identity,
+                                    stamp_inputs(result.input_hash, deals), access)
     result.backup, result.notes = outcome.backup, list(outcome.notes)
     if outcome.written is not None:
         result.written_snapshot = Snapshot.from_stat(outcome.written)
@@ -228,47 +254,101 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
     return result, loaded.selected, settings
 
 
+#: The largest --deals file read (an export of closed deals is far smaller).
+MAX_DEALS_BYTES = 200 * 1024 * 1024
+
+
+def stamp_inputs(fingerprint: str, deals: tuple[object, ...]) -> str:
+    """The inputs' hash written into each report: the workbook's input fingerprint and
+    each deals file's size and SHA-256 (``lastrun.DealFile``)."""
+    from goalreport.reports.stamp import combined_inputs
+
+    return combined_inputs(fingerprint, [(f.size, f.sha256) for f in deals])  # type: ignore[attr-defined]
+
+
+def report_set(path: Path, options: JobOptions, loaded: Loaded, identity: str, inputs: str,
+               access: object) -> ReportSet:
+    """Where the reports of ``loaded``'s month are and what they are made from."""
+    from goalreport.delivery.deliver import ReportSet
+    from goalreport.reports.stamp import Stamp
+
+    assert loaded.stems is not None  # handed back whenever reports are rendered
+    return ReportSet(folder=report_dir(path, options) / f"{loaded.report_month:%Y-%m}",
+                     root=report_root(path, options), stamp=Stamp(identity, inputs, loaded.as_of),
+                     stems=loaded.stems, access=access)  # type: ignore[arg-type]
+
+
 def send_job(path: Path, options: JobOptions, sending: SendOptions,
              done: JobResult | None = None) -> DeliveryReport:
     """``send``, ``run --send``, ``batch --send``: mail the report month's PDFs under
-    ``out_dir/<YYYY-MM>/``. Missing PDFs, and PDFs older than the workbook (its computed
-    sheets or data changed since), are rendered first by the code ``report`` uses; the
-    workbook itself is not written. ``done`` is the job just run on ``path``, whose
+    ``out_dir/<YYYY-MM>/``. A PDF that is missing, or not this rep's report for this As Of
+    and these inputs (its stamp), is rendered first by the code ``report`` uses; the
+    workbook itself is not written, so ``send`` refuses when its sheets would not show what
+    the reports say (``lastrun.py``). ``done`` is the job just run on ``path``, whose
     computation is reused instead of reading the workbook again."""
-    from goalreport.delivery.deliver import deliver, report_stems, stale_reports
-    from goalreport.reports.filenames import report_filenames
+    import os
+
+    from goalreport.delivery.deliver import deliver, stale_reports
+    from goalreport.delivery.mailconfig import load_settings
     from goalreport.reports.render import render_reports, render_team_summary
 
-    if done is not None and done.computation is not None and done.settings is not None:
-        computation, settings = done.computation, done.settings
+    notes: list[str] = []
+    # Unusable mail settings stop the run before the workbook is even read.
+    load_settings(os.environ, sending.smtp_config, need_server=not sending.dry_run)
+    if done is not None and done.computation is not None and done.settings is not None \
+            and done.reports is not None:
+        computation, settings, reports = done.computation, done.settings, done.reports
     else:
-        from goalreport.guard.safefs import open_workbook
-        from goalreport.paused_gc import no_gc
-
-        with open_workbook(path) as opened, no_gc():  # no link, a regular file, read once
-            loaded = load_bounded(opened.view, ReadRequest(
-                writing=False, as_of=options.as_of, month=options.month,
-                today=options.today, render=True, deals=options.deals))
-        assert loaded.selected is not None  # render=True hands back every active rep
-        computation, settings = loaded.selected, loaded.settings
+        computation, settings, reports, notes = load_for_send(path, options)
     select_reps(computation, sending.rep_ids)  # an unknown --rep is an input problem
-    out_dir = report_dir(path, options)
-    folder = out_dir / f"{computation.report_month:%Y-%m}"
-    root = report_root(path, options)  # below it, no link is followed (a shared inbox)
-    reps, team = stale_reports(computation, folder, path.stat().st_mtime_ns, sending.rep_ids,
-                               root=root)
+    reps, team = stale_reports(computation, reports, sending)
+    out_dir, root = report_dir(path, options), report_root(path, options)
+    common = {"html": options.html, "templates_dir": options.templates_dir,
+              "pdf_tags": options.pdf_tags, "out_root": root, "stamp": reports.stamp,
+              "access": reports.access}
     if reps:
-        subset = replace(computation, results=tuple(reps))
-        stems = report_stems(computation)
-        if report_filenames([(r.rep.rep_id, r.rep.name) for r in reps]) != \
-                [stems[r.rep.rep_id] for r in reps]:
-            subset = computation  # names that collide are numbered over every rep
-        render_reports(subset, settings, out_dir, jobs=options.jobs, html=options.html,
-                       templates_dir=options.templates_dir, out_root=root,
-                       pdf_tags=options.pdf_tags)
+        render_reports(replace(computation, results=tuple(reps)), settings, out_dir,
+                       jobs=options.jobs, stems=dict(reports.stems), **common)  # type: ignore[arg-type]
     elif team:
-        render_team_summary(computation, settings, out_dir, html=options.html,
-                            templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
-                            out_root=root)
-    return deliver(computation, settings, folder, sending, now=options.now,
-                   templates_dir=options.templates_dir, root=root)
+        render_team_summary(computation, settings, out_dir, **common)  # type: ignore[arg-type]
+    report = deliver(computation, settings, reports, sending, now=options.now,
+                     templates_dir=options.templates_dir)
+    report.notes = notes
+    return report
+
+
+def load_for_send(path: Path, options: JobOptions
+                   ) -> tuple[Computation, Settings, ReportSet, list[str]]:
+    """The workbook as ``send`` needs it, checked to be what its sheets show: read with
+    the As Of and the deals files of its last run (``lastrun.py``), raising one line when
+    they cannot be the same."""
+    from goalreport.errors import GoalreportError
+    from goalreport.guard.access import Access
+    from goalreport.guard.safefs import open_workbook
+    from goalreport.lastrun import LastRun, check_same_run, deal_files, same_deals
+    from goalreport.paused_gc import no_gc
+
+    given = deal_files(options.deals, MAX_DEALS_BYTES)
+    with open_workbook(path) as opened, no_gc():  # no link, a regular file, read once
+        request = ReadRequest(writing=False, as_of=options.as_of, month=options.month,
+                              today=options.today, render=True, deals=options.deals,
+                              last_run=True, allowed_domains=options.allowed_domains)
+        loaded = load_bounded(opened.view, request)
+        fingerprint = loaded.input_hash or ""  # asked for with last_run, inside the bounds
+        last = LastRun.of(loaded.last_run) if loaded.last_run else None
+        check_same_run(path.name, last, fingerprint, loaded.as_of)
+        assert last is not None
+        deals, note = same_deals(path.name, last, given, MAX_DEALS_BYTES)
+        if note is not None:  # the run's own files, read where it read them
+            loaded = load_bounded(opened.view, replace(request, deals=deals))
+        access = Access.of(opened.stat)
+    identity = loaded.identity
+    if identity is None:
+        raise GoalreportError(
+            f"{path.name} has no identity yet (it was last run by an older goalreport): "
+            f"run 'goalreport run {path.name} --send' once, so that what is sent of it is "
+            "recorded wherever the file goes.")
+    assert loaded.selected is not None  # render=True hands back every active rep
+    reports = report_set(path, options, loaded, identity,
+                         stamp_inputs(fingerprint, last.deal_files), access)
+    return loaded.selected, loaded.settings, reports, [note] if note else []

@@ -76,6 +76,12 @@ class ReadRequest:
     deals: tuple[Path, ...] = ()
     #: Native charts on Team Summary (--no-charts: none).
     charts: bool = True
+    #: Hand back the Run Log's newest row, and take its As Of when none is asked for
+    #: (``send``: the reports must say what the workbook's sheets say).
+    last_run: bool = False
+    #: The domains the reports may be mailed to (a run that sends, when the operator set
+    #: them): an active rep's Email or the Manager Email elsewhere is an input problem.
+    allowed_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,14 @@ class Loaded:
     basis: WriteBasis | None = None
     #: What changed the reps' plans (revisions, relief), for the Run Log.
     plan_changes: str = ""
+    #: Rep key → the stem of the rep's report, numbered over every active rep (with render).
+    stems: dict[str, str] | None = None
+    #: The identity the workbook carries (``writeback.identity``), None when it has none.
+    identity: str | None = None
+    #: With ``ReadRequest.last_run`` (``send``): the Run Log's newest row, and the input
+    #: fingerprint to compare with its Input Hash.
+    last_run: tuple[object, ...] | None = None
+    input_hash: str | None = None
 
     def __reduce__(self) -> tuple[object, ...]:
         from goalreport.guard.handback import pack_rows
@@ -141,21 +155,30 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     from goalreport.core.formatting import Formatter
     from goalreport.core.sheets import computed_tables, run_log_changes
     from goalreport.ooxml.package import inspect_package
+    from goalreport.reports.filenames import report_stems
     from goalreport.workbook.activity import history_warnings, inactive_activity_warnings
     from goalreport.workbook.problemlist import condense
     from goalreport.workbook.reader import read_for_check
     from goalreport.writeback.basis import read_write_basis
+    from goalreport.writeback.fingerprint import input_fingerprint
+    from goalreport.writeback.identity import workbook_identity
+    from goalreport.writeback.runlog import newest_row
     from goalreport.writeback.structure import structure_problems
 
-    data, cell_problems, read_warnings = read_for_check(path, request.deals)
+    data, cell_problems, read_warnings = read_for_check(path, request.deals,
+                                                        request.allowed_domains)
     package = inspect_package(path)
     foreign = structure_problems(package, writing=request.writing)
     if data is None:
         raise InputProblems(condense([*cell_problems, *foreign]), condense(read_warnings))
     check_rep_count(path, sum(rep.active for rep in data.reps))
+    last_run = newest_row(path, package) if request.last_run else None
+    asked = request.as_of
+    if request.last_run and asked is None and request.month is None and last_run:
+        asked = last_run[2] if isinstance(last_run[2], date) else None
     try:  # a --month not yet begun is listed with the cell problems, not instead of them
         as_of, report_month = resolve_dates(
-            data.settings.as_of, as_of=request.as_of, month=request.month, today=request.today)
+            data.settings.as_of, as_of=asked, month=request.month, today=request.today)
     except InputProblems as problems:
         raise InputProblems(condense([*foreign, *cell_problems, *problems.problems]),
                             condense(read_warnings)) from None
@@ -172,6 +195,8 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     if data.inferred_client_types:
         computation = replace(computation, inferred_client_types=data.inferred_client_types)
     selected = select_reps(computation, request.rep_ids) if request.render else None
+    stems = report_stems([(r.rep.rep_id, r.rep.name) for r in computation.results]) \
+        if request.render else None
     tables: tuple[SheetTable, ...] = ()
     basis: WriteBasis | None = None
     say = Formatter(data.settings.locale, data.settings.currency).say
@@ -185,7 +210,9 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
         statuses={r.rep.rep_id: r.progress.status for r in computation.results},
         warnings=tuple(condense([*warnings, *computation.warnings])),
         notes=(*data.notes, *computation.notes), tables=tables, selected=selected,
-        basis=basis, plan_changes=run_log_changes(computation.results, say))
+        basis=basis, plan_changes=run_log_changes(computation.results, say), stems=stems,
+        identity=workbook_identity(package), last_run=last_run,
+        input_hash=input_fingerprint(path, package) if request.last_run else None)
 
 
 def check_rep_count(path: Path, active: int) -> None:

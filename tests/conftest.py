@@ -31,16 +31,32 @@ CORPUS_ABSENT = (
     "GOALREPORT_CORPUS to its folder to run this test")
 
 
-def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
-    """Write ``sheets`` (name → rows, first row usually the header) to ``path`` with openpyxl."""
+def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *,
+                   identity: str | None = None) -> Path:
+    """Write ``sheets`` (name → rows, first row usually the header) to ``path`` with
+    openpyxl; ``identity``: the goalreport identity it already carries, as a workbook that
+    was run before does (its hidden ``_goalreport_id`` name)."""
+    from openpyxl.workbook.defined_name import DefinedName
+
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(list(row))
+    if identity is not None:
+        wb.defined_names["_goalreport_id"] = DefinedName(
+            "_goalreport_id", attr_text=f'"{identity}"', hidden=True)
     wb.save(path)
     return path
+
+
+def identity_of(book: Path) -> str:
+    """The identity goalreport wrote into ``book`` (its hidden ``_goalreport_id`` name),
+    read with openpyxl, an independent reader."""
+    value = openpyxl.load_workbook(book).defined_names["_goalreport_id"].attr_text
+    assert value.startswith('"') and value.endswith('"'), value
+    return value[1:-1]
 
 
 def minimal_sheets() -> dict[str, list[list[Any]]]:
@@ -93,3 +109,14 @@ def format_problems(problems: Iterable[Problem]) -> str:
     warnings marked ``warning:``."""
     return "\n".join(f"warning: {p}" if p.severity == "warning" else str(p)
                      for p in sort_problems(problems))
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """goalreport's own state folder (the send record) for this test alone, never the
+    user's: ``XDG_STATE_HOME`` points into a fresh private folder (subprocesses inherit it).
+    Returns ``$XDG_STATE_HOME/goalreport``."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state / "goalreport"

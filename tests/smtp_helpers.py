@@ -1,11 +1,15 @@
 """A real SMTP server in the test process (aiosmtpd on 127.0.0.1), and a workbook to send.
 
 ``MailServer`` records every accepted message; it can refuse chosen recipients (550),
-answer DATA with 421 a given number of times, require STARTTLS (a trustme CA) and AUTH.
+answer DATA with 421 a given number of times, require STARTTLS (a trustme CA) and AUTH,
+and misbehave after the whole message arrived: queue it and drop the connection without
+a reply (``drop_after_data``), or answer only after ``answer_delay`` seconds (a content
+scanner).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import os
@@ -21,7 +25,7 @@ from typing import Any, Self
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner, Result
-from conftest import write_workbook
+from conftest import identity_of, write_workbook
 
 from goalreport.cli import cli
 
@@ -38,6 +42,10 @@ class Handler:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()
         self.data_failures = 0
+        #: Queue the next N messages, then drop the connection without a reply.
+        self.drop_after_data = 0
+        #: Seconds to wait before answering the end of a message.
+        self.answer_delay = 0.0
         self.logins: list[str] = []
         self.lock = threading.Lock()
 
@@ -56,6 +64,13 @@ class Handler:
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             self.messages.append(email.message_from_bytes(envelope.content,
                                                           policy=policy.default))
+            drop = self.drop_after_data > 0
+            self.drop_after_data -= drop
+        if drop:  # queued for delivery, and the reply is lost with the connection
+            server.transport.abort()
+            return "250 never heard"
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return "250 Message accepted for delivery"
 
 
@@ -68,7 +83,8 @@ class MailServer:
         self.port = free_port()
         self.env = {"GOALREPORT_SMTP_HOST": "127.0.0.1", "GOALREPORT_SMTP_PORT": str(self.port),
                     "GOALREPORT_SMTP_FROM": "reports@example.com",
-                    "GOALREPORT_SMTP_SECURITY": "none"}
+                    "GOALREPORT_SMTP_SECURITY": "none",
+                    "GOALREPORT_SMTP_ALLOWED_DOMAINS": "example.com"}
         kwargs: dict[str, Any] = {}
         if tls:
             import trustme
@@ -168,3 +184,22 @@ def copy_team(rendered: Path, tmp_path: Path) -> Path:
     looks as `report` left it); returns the workbook's path."""
     shutil.copytree(rendered, tmp_path / "team", copy_function=shutil.copy2)
     return tmp_path / "team" / "team.xlsx"
+
+
+def record_path(book: Path, month: str = "2026-06") -> Path:
+    """Where the send record of ``book``'s month is: the operator's state folder."""
+    state = Path(os.environ["XDG_STATE_HOME"]) / "goalreport"
+    return state / "sent" / identity_of(book) / f"{month}.jsonl"
+
+
+def read_record(book: Path, month: str = "2026-06") -> dict[str, dict[str, Any]]:
+    """The send record's entries by key (the journal's last line for each key wins)."""
+    import json
+
+    lines = record_path(book, month).read_text().splitlines()
+    assert json.loads(lines[0]) == {"format": 2, "section": "sent"}
+    entries: dict[str, dict[str, Any]] = {}
+    for line in lines[1:]:
+        item = json.loads(line)
+        entries[item["key"]] = item["entry"]
+    return entries

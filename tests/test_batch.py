@@ -22,7 +22,7 @@ from goalreport import __version__
 from goalreport.batch.runner import run_batch
 from goalreport.batch.state import same_run
 from goalreport.jobs import JobOptions
-from tests.conftest import REPO, minimal_sheets, write_workbook
+from tests.conftest import REPO, identity_of, minimal_sheets, write_workbook
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
@@ -118,9 +118,10 @@ def test_good_workbook_done_bad_files_reported_and_untouched(inbox: Path) -> Non
 
     acme = items["acme.xlsx"]
     assert acme["as_of"] == "2026-06-30" and acme["report_month"] == "2026-06"
-    assert acme["report_dir"] == str(inbox / "reports" / "acme")
+    folder = inbox / "reports" / f"acme-{identity_of(good)[:8]}"
+    assert acme["report_dir"] == str(folder)
     assert acme["files"] and all(Path(f).is_file() for f in acme["files"])
-    assert all(Path(f).parent == inbox / "reports" / "acme" / "2026-06" for f in acme["files"])
+    assert all(Path(f).parent == folder / "2026-06" for f in acme["files"])
     assert any(f.endswith(".pdf") for f in acme["files"])
     assert computed_sheets(good) == list(COMPUTED)
 

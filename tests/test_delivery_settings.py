@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import minimal_sheets
 
 from goalreport.cli import cli
+from goalreport.delivery.mailconfig import Secret, load_settings, read_config_file
 from goalreport.delivery.sendlog import decide
-from goalreport.delivery.smtp import Secret, load_settings, read_config_file
 from goalreport.errors import DeliveryError
 from goalreport.workbook.values import ValueProblem, parse_email
 
@@ -120,12 +120,25 @@ def test_no_host_is_fine_only_for_a_dry_run() -> None:
         load_settings({})
 
 
-def test_password_command_failure_says_so_without_output() -> None:
+HOW_TO_SEE = ("run the command of GOALREPORT_SMTP_PASSWORD_COMMAND yourself to see why "
+              "(goalreport never shows what it prints: that may be the password).")
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    # A wrapper under `set -x` traces the password on stderr; another prints it and fails.
+    ("set -x; pw=hunter2-secret; echo \"$pw\" >/dev/null; exit 3",
+     "failed with exit status 3"),
+    ("echo hunter2-secret; echo \"hunter2-secret\" >&2; exit 1", "failed with exit status 1"),
+    ("echo hunter2-secret >&2; kill -9 $$", "was ended by signal 9"),
+    ("echo hunter2-secret >&2; printf ''", "printed no password"),
+])
+def test_a_password_commands_output_is_never_quoted(command: str, said: str) -> None:
     settings = load_settings({**ENV, "GOALREPORT_SMTP_USER": "u",
-                              "GOALREPORT_SMTP_PASSWORD_COMMAND": "echo nope >&2; exit 3"})
+                              "GOALREPORT_SMTP_PASSWORD_COMMAND": command})
     with pytest.raises(DeliveryError) as raised:
         settings.resolve_password()
-    assert str(raised.value) == "GOALREPORT_SMTP_PASSWORD_COMMAND failed with exit status 3: nope"
+    assert str(raised.value) == f"GOALREPORT_SMTP_PASSWORD_COMMAND {said}; {HOW_TO_SEE}"
+    assert "hunter2" not in str(raised.value)
 
 
 def test_config_file_keys_comments_quotes_and_precedence(tmp_path: Path) -> None:
@@ -147,15 +160,86 @@ def test_config_file_with_a_password_command_must_not_be_writable_by_others(
     config = tmp_path / "smtp.conf"
     config.write_text("HOST=x\nPASSWORD_COMMAND=pass show mail\n")
     config.chmod(0o664)
-    with pytest.raises(DeliveryError, match=r"holds a password command but other users can "
-                                            r"change it \(mode 0664\)"):
+    with pytest.raises(DeliveryError) as raised:
         read_config_file(config)
+    assert str(raised.value) == (
+        f"the SMTP config file {str(config)!r} can be changed by other users (mode 0664): "
+        "whoever can change it decides where the reports and the password go. Run "
+        f"'chmod go-w {config}'.")
     config.chmod(0o644)  # readable is fine: it holds no secret
     assert read_config_file(config)["PASSWORD_COMMAND"] == "pass show mail"
 
 
+NOBODY = 65534  # the uid of "nobody" on Debian and most Linux systems
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a file another user's needs root")
+def test_a_config_file_of_another_user_is_refused(tmp_path: Path) -> None:
+    """A config owned by someone else, mode 0644: its password command would run as the
+    cron user, and its HOST would receive the password and the reports."""
+    config = tmp_path / "smtp.conf"
+    config.write_text("HOST=x\nUSER=u\nPASSWORD_COMMAND=touch ran\nFROM=r@example.com\n")
+    config.chmod(0o644)
+    os.chown(config, NOBODY, NOBODY)
+    with pytest.raises(DeliveryError) as raised:
+        load_settings(ENV, config)
+    assert str(raised.value) == (
+        f"the SMTP config file {str(config)!r} belongs to {_user(NOBODY)}, not to "
+        f"{_user(os.geteuid())} who runs goalreport: whoever can change it decides where "
+        "the reports and the password go. Keep the config in a folder of your own (such as "
+        "~/.config/goalreport).")
+
+
+def _user(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o1777])
+def test_a_config_file_in_a_folder_others_can_write_is_refused(tmp_path: Path,
+                                                                mode: int) -> None:
+    """Whoever can write the folder can swap the file between two runs."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    config = folder / "smtp.conf"
+    config.write_text("HOST=x\nFROM=r@example.com\n")
+    config.chmod(0o600)
+    folder.chmod(mode)
+    with pytest.raises(DeliveryError) as raised:
+        read_config_file(config)
+    assert str(raised.value) == (
+        f"the folder {str(folder)!r} of the SMTP config file can be changed by other users "
+        f"(mode {mode:04o}): whoever can change it decides where the reports and the "
+        f"password go. Run 'chmod go-w {folder}'.")
+
+
+def test_a_config_file_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    real = tmp_path / "real.conf"
+    real.write_text("HOST=x\nFROM=r@example.com\n")
+    real.chmod(0o600)
+    link = tmp_path / "smtp.conf"
+    link.symlink_to(real)
+    with pytest.raises(DeliveryError) as raised:
+        read_config_file(link)
+    assert str(raised.value) == (f"cannot read the SMTP config file {str(link)!r}: it is a "
+                                 "symbolic link; give the file itself.")
+
+
+def test_a_fifo_as_the_config_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "smtp.conf"
+    os.mkfifo(fifo, 0o600)
+    with pytest.raises(DeliveryError) as raised:
+        read_config_file(fifo)
+    assert str(raised.value) == f"the SMTP config file {str(fifo)!r} is not a regular file."
+
+
 def test_send_log_decisions() -> None:
-    entry = {"recipient": "ana@example.com", "sha256": "aa", "sent": "2026-07-01T06:00:00"}
+    entry = {"recipient": "ana@example.com", "says": "aa", "sent": "2026-07-01T06:00:00",
+             "outcome": "accepted"}
     assert decide(None, "ana@example.com", "aa").verdict == "send"
     assert decide(entry, "ANA@example.com", "aa").verdict == "already sent"
     changed = decide(entry, "ana@example.com", "bb")
@@ -166,6 +250,13 @@ def test_send_log_decisions() -> None:
     assert (moved.verdict, moved.detail) == (
         "changed", ("sent to ana@example.com on 2026-07-01T06:00:00, and the Email is now "
                    "ana@new.example.com; use --resend to send it there"))
+    unknown = decide({**entry, "outcome": "unknown", "message_id": "<m@x>"},
+                     "ana@example.com", "aa")
+    assert (unknown.verdict, unknown.detail) == (
+        "unconfirmed", ("sending it on 2026-07-01T06:00:00 ended without the mail server's "
+                        "answer, so it may have arrived; it is not sent again by itself. Look "
+                        "for Message-ID <m@x> in the mail server's log; if it did not arrive, "
+                        "send it with --resend"))
 
 
 def test_send_without_a_server_says_how_to_set_one(make_workbook) -> None:

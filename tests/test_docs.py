@@ -95,7 +95,7 @@ TEST_READ = re.compile(r"environ(?:\.get\(|\[)\s*[\"'](GOALREPORT_[A-Z0-9_]+)")
 def _package_variables() -> set[str]:
     """Every GOALREPORT_* name in the package's source; a name ending in ``_`` is a prefix
     (``GOALREPORT_SMTP_`` + a key), expanded from the keys the SMTP settings accept."""
-    from goalreport.delivery.smtp import KEYS, PREFIX
+    from goalreport.delivery.mailconfig import KEYS, PREFIX
 
     names = {name for path in sorted((REPO / "goalreport").rglob("*.py"))
              for name in VARIABLE.findall(path.read_text(encoding="utf-8"))}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from goalreport.batch.identities import place
 from goalreport.batch.inbox import (
     LOCK_NAME,
     STALE_AFTER_SECONDS,
@@ -23,7 +24,6 @@ from goalreport.batch.inbox import (
     remove_stale_temps,
     scan_inbox,
 )
-from goalreport.batch.runner import report_folders
 from goalreport.errors import BatchLocked
 from goalreport.guard.safefs import Folder
 from goalreport.guard.statefile import write_json_atomic
@@ -143,13 +143,39 @@ def test_snapshots_differ_when_the_file_changes(tmp_path: Path) -> None:
     assert Snapshot.of(book) == Snapshot.of(book)
 
 
-def test_report_folders_are_stems_unless_two_workbooks_share_one() -> None:
+def test_report_folders_follow_each_workbooks_identity_alone() -> None:
+    """east.xlsx and east.xlsm are two workbooks: two identities, two folders, whatever
+    else is in the inbox; a file named like another's old folder ("east-xlsx.xlsx",
+    "runs.xlsx") gets its own."""
     from goalreport.batch.inbox import Candidate
 
-    names = ["team.xlsx", "team.xlsm", "east.xlsx", "runs.xlsx"]
-    folders = report_folders([Candidate(Path("/in") / n) for n in names])
-    assert folders == {"team.xlsx": "team-xlsx", "team.xlsm": "team-xlsm", "east.xlsx": "east",
-                       "runs.xlsx": "runs-xlsx"}
+    ids = {"east.xlsx": "3f2a9c1d" + "0" * 24, "east.xlsm": "77aa0b12" + "1" * 24,
+           "east-xlsx.xlsx": "0c0ffee0" + "2" * 24, "runs.xlsx": "abcdef01" + "3" * 24}
+    candidates = [Candidate(Path("/in") / n) for n in ids]
+    placed = place(candidates, {}, read=lambda c: ids[c.name])
+    assert {n: p.folder for n, p in placed.items()} == {
+        "east.xlsx": "east-3f2a9c1d", "east.xlsm": "east-77aa0b12",
+        "east-xlsx.xlsx": "east-xlsx-0c0ffee0", "runs.xlsx": "runs-abcdef01"}
+    alone = place(candidates[:1], {}, read=lambda c: ids[c.name])
+    assert alone["east.xlsx"] == placed["east.xlsx"]
+    assert all(p.refused is None for p in placed.values())
+
+
+def test_a_copy_is_refused_and_the_known_workbook_goes_on() -> None:
+    from goalreport.batch.inbox import Candidate
+
+    same = "3f2a9c1d" + "0" * 24
+    candidates = [Candidate(Path("/in") / n) for n in ("east.xlsx", "zz-copy.xlsx")]
+    placed = place(candidates, {"east.xlsx": {"identity": same}}, read=lambda c: same)
+    assert placed["east.xlsx"].refused is None
+    assert placed["zz-copy.xlsx"].refused == (
+        "carries the goalreport identity of 'east.xlsx' (it is a copy of it, or made to look "
+        "like one; or its identity names the same report folder): goalreport does not run "
+        "it, so that nobody is mailed twice and 'east.xlsx' keeps its reports. If it is a "
+        "workbook of its own, give it an identity of its own with 'goalreport run FILE "
+        "--new-identity', or remove it.")
+    neither = place(candidates, {}, read=lambda c: same)
+    assert all(p.refused and "runs none of them" in p.refused for p in neither.values())
 
 
 def test_second_holder_of_the_lock_is_refused_with_the_first_ones_pid(tmp_path: Path) -> None:

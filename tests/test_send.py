@@ -29,11 +29,12 @@ from smtp_helpers import (
     copy_team,
     invoke,
     plain_text,
+    read_record,
+    record_path,
     render_team,
 )
 
 from goalreport.cli import cli
-from goalreport.delivery.sendlog import LOG_NAME
 
 GOALREPORT = Path(sys.executable).with_name("goalreport")
 PDFS = {"ana@example.com": "R1-Ana-Lima.pdf", "ben@example.com": "R2-Ben-Ode.pdf",
@@ -82,9 +83,10 @@ def test_each_rep_gets_exactly_their_pdf_and_calendar(team: Path, tmp_path: Path
     status = plain_text(received["boss@example.com"])
     assert "R3 (Cy Noaddress): not sent, R3-Cy-Noaddress.pdf (no Email in Reps)" in status
     assert "R2 (Ben Ode) <ben@example.com>: sent, R2-Ben-Ode.pdf" in status
-    log = json.loads((folder / LOG_NAME).read_text())
-    assert sorted(log["sent"]) == ["manager", "rep:r1", "rep:r2", "rep:r4"]
-    assert log["sent"]["rep:r2"]["recipient"] == "ben@example.com"
+    log = read_record(team)
+    assert sorted(log) == ["manager", "rep:r1", "rep:r2", "rep:r4"]
+    assert log["rep:r2"]["recipient"] == "ben@example.com"
+    assert log["rep:r2"]["outcome"] == "accepted"
 
 
 def _blocks(message) -> list[tuple[dt.datetime, dt.datetime, str]]:
@@ -245,7 +247,7 @@ def test_dry_run_without_a_server_writes_eml_files(team: Path) -> None:
         "R1-Ana-Lima.eml", "R2-Ben-Ode.eml", "R4-Dee-Park.eml", "team-summary.eml"]
     assert "would send: R1 (Ana Lima) <ana@example.com>: R1-Ana-Lima.pdf (written to " \
         "outbox/R1-Ana-Lima.eml)" in result.output
-    assert not (month_dir(team) / LOG_NAME).exists()  # nothing was sent
+    assert not record_path(team).exists()  # nothing was sent
     import email
     from email import policy
 
@@ -266,19 +268,44 @@ def test_dry_run_without_a_server_writes_eml_files(team: Path) -> None:
         (month_dir(team) / "R1-Ana-Lima.pdf").read_bytes()
 
 
+def _set_identity(book: Path, identity: str) -> None:
+    """Give ``book`` another goalreport identity (its hidden ``_goalreport_id`` name)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    wb.defined_names["_goalreport_id"].attr_text = f'"{identity}"'
+    wb.save(book)
+
+
+def _raise_goal(book: Path, rep_id: str, target: int) -> None:
+    """Change a rep's New Client Target in Goals (openpyxl, as a manager's edit would be)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    for row in wb["Goals"].iter_rows(min_row=2):
+        if row[0].value == rep_id:
+            row[2].value = target
+    wb.save(book)
+
+
 def test_changed_report_is_held_back_until_resend(team: Path, tmp_path: Path) -> None:
     with MailServer(tmp_path) as server:
         assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
-        pdf = month_dir(team) / "R4-Dee-Park.pdf"
-        pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
+        _raise_goal(team, "R4", 90000)  # Dee's report changes: her goal went up
+        changed = invoke(["send", str(team), *MONTH], server.env)
+        assert changed.exit_code == 1  # the sheets no longer say what a report would
+        assert "changed since its last run" in changed.output
+        assert invoke(["report", str(team), *MONTH, "-j", "1", "-q"]).exit_code == 0
         held = invoke(["send", str(team), *MONTH], server.env)
         assert held.exit_code == 1
         assert len(server.messages) == 4
         assert "Error: held back: R4 (Dee Park) <dee@example.com>: R4-Dee-Park.pdf (the " \
             "report changed since it was sent on " in held.output
         assert "; use --resend to send the new one)" in held.output
+        assert "already sent: R1 (Ana Lima)" in held.output
         resent = invoke(["send", str(team), *MONTH, "--resend", "--rep", "R4"], server.env)
         assert resent.exit_code == 0, resent.output
+    pdf = month_dir(team) / "R4-Dee-Park.pdf"
     assert [m["To"] for m in server.messages[4:]] == ["dee@example.com"]
     assert attachments(server.messages[4])["R4-Dee-Park.pdf"] == pdf.read_bytes()
 
@@ -292,7 +319,7 @@ def test_redirect_sends_everything_to_one_address_and_logs_nothing(
     assert [m["To"] for m in server.messages] == ["me@example.com"] * 4
     assert server.messages[0]["Subject"].startswith("[for ana@example.com] June 2026")
     assert sorted(attachments(server.messages[0])) == ["R1-Ana-Lima.pdf"]
-    assert not (month_dir(team) / LOG_NAME).exists()
+    assert not record_path(team).exists()
 
 
 @pytest.mark.slow
@@ -323,7 +350,8 @@ def test_batch_stopped_while_mailing_finishes_that_workbooks_mail(team: Path,
     process that is sending included: the workbook in hand, mail and all, is finished
     (a message cut off after its body could go twice), and the next is left."""
     inbox = team.parent
-    shutil.copy2(team, inbox / "zz-later.xlsx")  # sorted after team.xlsx: never started
+    later = shutil.copy2(team, inbox / "zz-later.xlsx")  # sorted after team.xlsx: never started
+    _set_identity(Path(later), "f" * 32)  # a workbook of its own, not a copy of team.xlsx
     with MailServer(tmp_path) as server:
         arrived, release = threading.Event(), threading.Event()
         accept = server.handler.handle_DATA
@@ -399,39 +427,56 @@ def test_run_with_send_renders_then_sends(team: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_reports_older_than_the_workbook_are_rendered_again(team: Path, tmp_path: Path) -> None:
-    """A workbook saved after the reports were rendered: the PDFs are rendered again first.
-    They are reproducible, so unchanged numbers give the same bytes and nothing is sent
-    twice."""
-    pdf = month_dir(team) / "R1-Ana-Lima.pdf"
+def test_a_pdf_that_is_not_this_reps_report_is_rendered_again(team: Path,
+                                                              tmp_path: Path) -> None:
+    """A PDF under Ana's name that is not her report of this As Of and inputs (here Ben's,
+    copied over it): its stamp says so, and it is rendered again before it is attached.
+    Reports are reproducible, so the one rendered is byte for byte the first one."""
+    folder = month_dir(team)
+    ana = (folder / "R1-Ana-Lima.pdf").read_bytes()
+    shutil.copyfile(folder / "R2-Ben-Ode.pdf", folder / "R1-Ana-Lima.pdf")
     with MailServer(tmp_path) as server:
-        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
-        before = pdf.stat().st_mtime_ns
-        later = before + 60_000_000_000
-        os.utime(team, ns=(later, later))
-        again = invoke(["send", str(team), *MONTH], server.env)
-    assert again.exit_code == 0, again.output
-    assert pdf.stat().st_mtime_ns > before
-    assert len(server.messages) == 4
-    assert again.output.splitlines()[-1] == "4 already sent, 1 not sent."
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 0, result.output
+    assert attachments(by_recipient(server)["ana@example.com"])["R1-Ana-Lima.pdf"] == ana
+    assert (folder / "R1-Ana-Lima.pdf").read_bytes() == ana
+
+
+def _pipedrive_deals(path: Path, amount: int) -> Path:
+    path.write_text("Deal - ID,Deal - Title,Deal - Owner,Deal - Organization,Deal - Value,"
+                    "Deal - Currency of Value,Deal - Status,Deal - Won time\n"
+                    f"77,Big one,Ana Lima,Globex,{amount},USD,Won,2026-05-05 10:00\n",
+                    encoding="utf-8")
+    return path
 
 
 @pytest.mark.slow
-def test_send_counts_the_deals_files_when_it_renders(team: Path, tmp_path: Path) -> None:
-    """`run --deals x.csv` then `send`: a report `send` renders again (here: missing) counts
-    the same CRM export, else the rep would be mailed numbers without those deals. Ana
-    has $10,000 typed on Activity; the Pipedrive export adds a $50,000 deal won in May."""
+def test_send_counts_the_deals_files_of_the_last_run(team: Path, tmp_path: Path) -> None:
+    """`run --deals x.csv` then `send` without them: the workbook's Run Log names the file
+    (path, size, SHA-256), so a report `send` renders again (here: missing) counts the same
+    CRM export, and says so. Ana has $10,000 typed on Activity; the Pipedrive export (the
+    header of a Pipedrive deals export, see tests/crm_exports.py) adds $50,000 won in May."""
     from pypdf import PdfReader
 
-    deals = tmp_path / "deals.csv"
-    deals.write_text("Deal - ID,Deal - Title,Deal - Owner,Deal - Organization,Deal - Value,"
-                     "Deal - Currency of Value,Deal - Status,Deal - Won time\n"
-                     "77,Big one,Ana Lima,Globex,50000,USD,Won,2026-05-05 10:00\n",
-                     encoding="utf-8")
+    deals = _pipedrive_deals(tmp_path / "deals.csv", 50000)
+    assert invoke(["report", str(team), *MONTH, "-j", "1", "-q", "--deals",
+                   str(deals)]).exit_code == 0
     pdf = month_dir(team) / PDFS["ana@example.com"]
     pdf.unlink()
-    result = invoke(["send", str(team), *MONTH, "--dry-run", "--rep", "R1", "--deals",
-                     str(deals)])
+    result = invoke(["send", str(team), *MONTH, "--dry-run", "--rep", "R1"])
     assert result.exit_code == 0, result.output
+    assert (f"Note: using the deals files its last run counted: {deals} "
+            f"({deals.stat().st_size:,} bytes)") in result.output
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "$60,000" in text and "$10,000 of" not in text
+
+    other = _pipedrive_deals(tmp_path / "other.csv", 70000)
+    refused = invoke(["send", str(team), *MONTH, "--dry-run", "--deals", str(other)])
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Error: the --deals files given are not the ones its "
+                                     "last run, on ")
+    _pipedrive_deals(deals, 90000)  # the file changed since the run counted it
+    changed = invoke(["send", str(team), *MONTH, "--dry-run"])
+    assert changed.exit_code == 1
+    assert "Its last run, on " in changed.output and "which are not there as they were " \
+        "(missing or changed since)" in changed.output

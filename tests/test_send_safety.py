@@ -2,8 +2,10 @@
 ``os.symlink`` (or a planted file), against a real SMTP server on 127.0.0.1.
 
 Someone who can write to ``DIR/<YYYY-MM>/`` (a shared inbox's reports folder) plants a
-link where goalreport reads a PDF to attach, its send log or its lock, or the dry run's
-outbox. goalreport must never attach, read, create or delete a file through such a link.
+link where goalreport reads a PDF to attach, or the dry run's outbox, or plants a send log
+of their own. goalreport must never attach, read, create or delete a file through such a
+link, and what was sent is recorded where they cannot write (the operator's state folder:
+its own attacks are here too, with a link, a damaged record, a record of someone else).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -23,14 +26,18 @@ from smtp_helpers import (
     attachments,
     copy_team,
     invoke,
+    read_record,
+    record_path,
     render_team,
 )
 
-from goalreport.core.engine import compute
-from goalreport.delivery.deliver import SendOptions, deliver
-from goalreport.delivery.sendlog import LOCK_NAME, LOG_NAME
+from goalreport.delivery.deliver import deliver
+from goalreport.delivery.outcome import SendOptions
 from goalreport.errors import DeliveryError, UnsafePath
-from goalreport.workbook.reader import read_workbook
+from goalreport.jobs import JobOptions, load_for_send
+
+#: What the send log of the version before the send record was called, in the month folder.
+OLD_LOG_NAME = ".goalreport-sent.json"
 
 SECRET = b"%PDF-1.4 the cron user's private file\n"
 NOW = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
@@ -86,9 +93,13 @@ def sent_bytes(server: MailServer) -> list[bytes]:
 def send_directly(book: Path, env: dict[str, str]):
     """``deliver`` on the month folder as it is now, without rendering anything first:
     what ``send`` does in the instant after its rendering."""
-    data = read_workbook(book)
-    computation = compute(data, as_of=dt.date(2026, 6, 30), report_month=dt.date(2026, 6, 1))
-    return deliver(computation, data.settings, month_dir(book), SendOptions(), now=NOW, env=env)
+    options = JobOptions(today=dt.date(2026, 7, 1), now=NOW, month=dt.date(2026, 6, 1))
+    computation, settings, reports, _ = load_for_send(book, options)
+    return deliver(computation, settings, reports, SendOptions(), now=NOW, env=env)
+
+
+def lock_path(book: Path) -> Path:
+    return record_path(book).with_suffix(".lock")
 
 
 def test_a_pdf_replaced_by_a_link_before_send_is_rendered_again_not_followed(
@@ -167,58 +178,173 @@ def test_a_linked_month_folder_is_refused(team: Path, tmp_path: Path) -> None:
         "have planted it). Remove it and run again.")
 
 
-def test_a_linked_send_log_is_neither_read_nor_trusted(team: Path, tmp_path: Path) -> None:
-    """A log elsewhere claiming every report was sent would silence the whole month."""
-    forged = tmp_path / "forged.json"
-    forged.write_text(json.dumps({"format": 1, "sent": {}}))
-    os.symlink(forged, month_dir(team) / LOG_NAME)
+def _forged_log(book: Path) -> dict[str, object]:
+    """The send log an inbox writer plants in the month folder: every report "sent", with
+    the PDFs' real hashes (rendering is deterministic, so they can compute them)."""
+    import hashlib
+
+    folder = month_dir(book)
+    entries = {}
+    for key, name, to in [("rep:r1", "R1-Ana-Lima.pdf", "ana@example.com"),
+                          ("rep:r2", "R2-Ben-Ode.pdf", "ben@example.com"),
+                          ("rep:r4", "R4-Dee-Park.pdf", "dee@example.com"),
+                          ("manager", "team-summary.pdf", "boss@example.com")]:
+        entries[key] = {"who": key, "recipient": to, "file": name, "message_id": "<x@y>",
+                        "sha256": hashlib.sha256((folder / name).read_bytes()).hexdigest(),
+                        "sent": "2026-07-01T06:00:00+00:00"}
+    return {"format": 1, "sent": entries}
+
+
+def test_a_send_log_planted_in_the_reports_folder_changes_nothing(team: Path,
+                                                                   tmp_path: Path) -> None:
+    """With a group inbox's umask 002 a manager could write the month folder and plant a
+    send log saying everything went: the old `send` said "4 already sent", sent nothing
+    and exited 0. The record is not there any more: everyone is mailed."""
+    planted = month_dir(team) / OLD_LOG_NAME
+    planted.write_text(json.dumps(_forged_log(team)))
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 0, result.output
+    assert len(server.messages) == 4
+    assert result.output.splitlines()[-1] == "4 sent, 1 not sent."
+    assert sorted(read_record(team)) == ["manager", "rep:r1", "rep:r2", "rep:r4"]
+
+
+def test_a_malformed_planted_log_does_not_crash_send(team: Path, tmp_path: Path) -> None:
+    """`"recipient": null` in a planted log ended the old `send` in a traceback."""
+    forged = _forged_log(team)
+    forged["sent"]["rep:r1"]["recipient"] = None  # type: ignore[index]
+    (month_dir(team) / OLD_LOG_NAME).write_text(json.dumps(forged))
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 0, result.output
+    assert len(server.messages) == 4
+
+
+def _sent_once(team: Path, tmp_path: Path) -> Path:
+    with MailServer(tmp_path) as server:
+        assert invoke(["send", str(team), *MONTH], server.env).exit_code == 0
+    return record_path(team)
+
+
+def test_a_linked_send_record_is_neither_read_nor_trusted(team: Path, tmp_path: Path) -> None:
+    """A record elsewhere claiming every report was sent would silence the whole month."""
+    record = _sent_once(team, tmp_path)
+    forged = tmp_path / "forged.jsonl"
+    record.rename(forged)
+    os.symlink(forged, record)
     with MailServer(tmp_path) as server:
         result = invoke(["send", str(team), *MONTH], server.env)
     assert result.exit_code == 1
     assert server.messages == []
     assert result.output.splitlines()[-1] == (
-        f"Error: {str(month_dir(team) / LOG_NAME)!r} is a symbolic link: goalreport opens only "
-        "plain files there, never through a link. Replace it with the file itself, or remove "
-        "it, and run again.")
-    assert forged.read_text() == json.dumps({"format": 1, "sent": {}})
+        f"Error: {str(record)!r} is a symbolic link: goalreport opens only plain files "
+        "there, never through a link. Replace it with the file itself, or remove it, and "
+        "run again.")
 
 
-@pytest.mark.parametrize("content", [b"[" * 200_000, b" " * (33 * 1024 * 1024)],
-                         ids=["deeply-nested", "over-32-MiB"])
-def test_a_damaged_send_log_stops_with_one_line(team: Path, tmp_path: Path,
-                                                content: bytes) -> None:
-    log = month_dir(team) / LOG_NAME
-    log.write_bytes(content)
+ENTRY = ('{"key":"rep:r1","entry":{"who":"R1 (Ana Lima)","recipient":"ana@example.com",'
+         '"file":"R1-Ana-Lima.pdf","sha256":"' + "a" * 64 + '","says":"' + "b" * 40 + '",'
+         '"message_id":"<x@y>","outcome":"accepted","sent":"2026-07-01T06:00:00+00:00"}}')
+HEADER = '{"format":2,"section":"sent"}\n'
+
+
+@pytest.mark.parametrize(("content", "why"), [
+    (b"[" * 200_000 + b"\n", "too deeply nested"),
+    (b" " * (65 * 1024 * 1024), "larger than 64 MiB"),
+    ((HEADER + ENTRY.replace('"ana@example.com"', "null") + "\n").encode(),
+     "the entry 'rep:r1' has no recipient (text)"),
+    ((HEADER + ENTRY.replace('"accepted"', '"maybe"') + "\n").encode(),
+     "the entry 'rep:r1' has no outcome (accepted or unknown)"),
+    ((HEADER + ENTRY).encode(), "its last line is incomplete"),
+    ((HEADER + '{"key":"rep:r1"}\n').encode(), "line 2 is not an entry"),
+], ids=["deeply-nested", "over-64-MiB", "recipient-null", "bad-outcome", "torn-line",
+        "no-entry"])
+def test_a_damaged_send_record_stops_with_one_line(team: Path, tmp_path: Path,
+                                                   content: bytes, why: str) -> None:
+    record = _sent_once(team, tmp_path)
+    record.write_bytes(content)
     with MailServer(tmp_path) as server:
         result = invoke(["send", str(team), *MONTH], server.env)
     assert result.exit_code == 1
     assert server.messages == []
-    reason = "larger than 32 MiB" if len(content) > 1 << 20 else "too deeply nested"
-    assert result.output.splitlines()[-1] == (
-        f"Error: the send log {str(log)!r} cannot be read ({reason}), so goalreport cannot "
-        "tell what was already sent. Move it away to send everything again.")
-    assert log.read_bytes() == content
+    assert result.output.splitlines() == [
+        (f"Error: the send record {str(record)!r} cannot be read ({why}), so goalreport "
+        "cannot tell what was already sent. Move it away to send everything again.")]
+    assert record.read_bytes() == content
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a file another user's needs root")
+def test_a_send_record_of_another_user_is_a_stop(team: Path, tmp_path: Path) -> None:
+    import pwd
+
+    record = _sent_once(team, tmp_path)
+    os.chown(record, NOBODY, NOBODY)
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 1
+    assert server.messages == []
+    assert result.output.splitlines() == [
+        (f"Error: {record} belongs to {pwd.getpwuid(NOBODY).pw_name}, not to "
+        f"{pwd.getpwuid(os.geteuid()).pw_name} who runs goalreport, so goalreport did not "
+        "write it (someone who can write to its folder may have planted it). Remove it and "
+        "run again")]
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770])
+def test_a_state_folder_others_can_write_is_refused(team: Path, tmp_path: Path,
+                                                    private_state: Path, mode: int) -> None:
+    private_state.mkdir(mode=0o700)
+    private_state.chmod(mode)
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 1
+    assert server.messages == []
+    assert result.output.splitlines() == [
+        (f"Error: goalreport's state folder {str(private_state)!r} can be changed by other "
+        f"users (mode {mode:04o}): what was sent is recorded there, and nobody else may "
+        "change it. Run 'chmod 700' on it if it is yours, or set XDG_STATE_HOME to a folder "
+        "of your own.")]
+
+
+def test_the_state_folder_is_made_private_whatever_the_umask(team: Path, tmp_path: Path,
+                                                             private_state: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        _sent_once(team, tmp_path)
+    finally:
+        os.umask(old)
+    record = record_path(team)
+    assert stat.S_IMODE(private_state.stat().st_mode) == 0o700
+    assert stat.S_IMODE(record.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(record.stat().st_mode) == 0o600
 
 
 def test_a_dangling_link_as_the_lock_creates_nothing(team: Path, tmp_path: Path) -> None:
+    _sent_once(team, tmp_path)
     target = tmp_path / "private" / "created-by-goalreport"
     target.parent.mkdir()
-    os.symlink(target, month_dir(team) / LOCK_NAME)
+    lock_path(team).unlink()
+    os.symlink(target, lock_path(team))
     with MailServer(tmp_path) as server, pytest.raises(UnsafePath, match="is a symbolic link"):
         send_directly(team, server.env)
     assert not target.exists()
     assert server.messages == []
 
 
-def test_the_lock_still_keeps_two_sends_apart(team: Path, tmp_path: Path) -> None:
+def test_the_lock_keeps_two_sends_apart(team: Path, tmp_path: Path) -> None:
     """Another process holds the lock (``lockf`` locks are per process)."""
+    _sent_once(team, tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(month_dir(team) / LOCK_NAME)],
+        [sys.executable, "-c", HOLD_LOCK, str(lock_path(team))],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         with MailServer(tmp_path) as server, \
-                pytest.raises(DeliveryError, match="another 'goalreport send' is sending"):
+                pytest.raises(DeliveryError, match="another 'goalreport send' .* is sending"):
             send_directly(team, server.env)
         assert server.messages == []
     finally:
@@ -232,30 +358,32 @@ def test_a_second_send_in_the_same_process_is_refused_and_the_first_keeps_the_lo
     drops the lock: a second send of the same month in this process (a script calling
     ``deliver`` twice, a batch sending in the process that holds the lock) must be refused
     before it opens the lock file, and the first send must still hold it afterwards."""
-    from goalreport.delivery.deliver import open_month
-    from goalreport.delivery.sendlog import send_lock
+    from smtp_helpers import identity_of
 
-    with MailServer(tmp_path) as server, open_month(month_dir(team)) as month, \
-            send_lock(month):
-        with pytest.raises(DeliveryError, match="another 'goalreport send' is sending"):
+    from goalreport.delivery.sendlog import open_record
+
+    with MailServer(tmp_path) as server, open_record(identity_of(team), dt.date(2026, 6, 1)):
+        with pytest.raises(DeliveryError, match="another 'goalreport send' .* is sending"):
             send_directly(team, server.env)
         assert server.messages == []
-        other = subprocess.run([sys.executable, "-c", TRY_LOCK, str(month_dir(team) / LOCK_NAME)],
+        other = subprocess.run([sys.executable, "-c", TRY_LOCK, str(lock_path(team))],
                                capture_output=True, text=True, check=True, timeout=60)
-        assert other.stdout == "held\n"  # the old code's second send had dropped it: "free"
+        assert other.stdout == "held\n"
 
 
 def test_a_lock_planted_as_a_hard_link_is_refused_and_its_target_untouched(
         team: Path, tmp_path: Path, secret: Path) -> None:
     """The lock file records its holder's pid, so it is never a second name of someone's
     file."""
-    os.link(secret, month_dir(team) / LOCK_NAME)
+    _sent_once(team, tmp_path)
+    lock_path(team).unlink()
+    os.link(secret, lock_path(team))
     with MailServer(tmp_path) as server:
         result = invoke(["send", str(team), *MONTH], server.env)
     assert result.exit_code == 1
     assert server.messages == []
     assert result.output.splitlines()[-1] == (
-        f"Error: {str(month_dir(team) / LOCK_NAME)!r} is a second name (a hard link) of "
+        f"Error: {str(lock_path(team))!r} is a second name (a hard link) of "
         "another file; goalreport does not write into it. Remove it and run again.")
     assert secret.read_bytes() == SECRET
 
@@ -292,27 +420,19 @@ def test_dry_run_replaces_a_linked_eml_and_removes_old_links(team: Path, tmp_pat
 
 
 @pytest.mark.slow
-def test_batch_send_refuses_a_planted_send_log_and_records_why(team: Path,
-                                                               tmp_path: Path) -> None:
-    """In a batch, the workbook's month folder is DIR/<workbook>/<YYYY-MM>: a link planted
-    there as the send log stops that workbook's mail with one line in the manifest."""
+def test_batch_send_ignores_a_send_log_planted_in_the_workbooks_month_folder(
+        team: Path, tmp_path: Path) -> None:
+    """In a batch the month folder is DIR/<workbook>/<YYYY-MM>: a log planted there that
+    says everything went silenced the whole month. It is not read any more."""
     inbox = team.parent
     shutil.rmtree(inbox / "reports")
-    month = inbox / "reports" / "team" / "2026-06"
-    month.mkdir(parents=True)
-    forged = tmp_path / "forged.json"
-    forged.write_text(json.dumps({"format": 1, "sent": {}}))
-    os.symlink(forged, month / LOG_NAME)
     with MailServer(tmp_path) as server:
+        first = invoke(["batch", str(inbox), *MONTH, "--settle", "0", "--json", "-j", "1"],
+                       server.env)
+        assert first.exit_code == 0, first.output
+        month = Path(json.loads(first.stdout)["workbooks"][0]["report_dir"]) / "2026-06"
+        (month / OLD_LOG_NAME).write_text(json.dumps({"format": 1, "sent": {}}))
         result = invoke(["batch", str(inbox), *MONTH, "--send", "--settle", "0", "--json",
                          "-j", "1"], server.env)
-    assert result.exit_code == 1, result.output
-    assert server.messages == []
-    delivery = json.loads(result.stdout)["workbooks"][0]["delivery"]
-    assert delivery["ok"] is False
-    assert delivery["error"] == (
-        f"{str(month / LOG_NAME)!r} is a symbolic link: goalreport opens only plain files "
-        "there, never through a link. Replace it with the file itself, or remove it, and "
-        "run again.")
-    assert (month / LOG_NAME).is_symlink()
-    assert forged.read_text() == json.dumps({"format": 1, "sent": {}})
+    assert result.exit_code == 0, result.output
+    assert len(server.messages) == 4

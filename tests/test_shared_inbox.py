@@ -187,14 +187,17 @@ def test_3_planted_temp_links_are_removed_without_touching_their_targets(
 
 def test_3_a_workbooks_report_folder_that_is_a_link_or_someone_elses_fails_only_it(
         inbox: Path, outside: Path) -> None:
-    """Reports are rendered here (one rep each): the folder check is in the renderer."""
-    for name in ("east", "west", "north"):
-        write_workbook(inbox / f"{name}.xlsx", minimal_sheets())
-    (inbox / "reports" / "west").mkdir(parents=True)
-    os.symlink(outside, inbox / "reports" / "west" / "2026-06")
+    """Reports are rendered here (one rep each): the folder check is in the renderer. The
+    workbooks were run before, so their identities, and their folders, are known."""
+    ids = {"east": "e" * 32, "west": "a" * 32, "north": "b" * 32}
+    for name, identity in ids.items():
+        write_workbook(inbox / f"{name}.xlsx", minimal_sheets(), identity=identity)
+    west, north = inbox / "reports" / "west-aaaaaaaa", inbox / "reports" / "north-bbbbbbbb"
+    west.mkdir(parents=True)
+    os.symlink(outside, west / "2026-06")
     os.chmod(inbox, 0o777)  # shared: the managers may write here
-    (inbox / "reports" / "north").mkdir()
-    os.chown(inbox / "reports" / "north", 65534, 65534)
+    north.mkdir()
+    os.chown(north, 65534, 65534)
     os.chmod(inbox / "reports", 0o777)
     before = {name: (inbox / f"{name}.xlsx").read_bytes() for name in ("west", "north")}
 
@@ -203,14 +206,14 @@ def test_3_a_workbooks_report_folder_that_is_a_link_or_someone_elses_fails_only_
     found = items(manifest)
     assert found["east.xlsx"][0] == "done"
     assert found["west.xlsx"] == ("failed", (
-        f"{str(inbox / 'reports' / 'west' / '2026-06')!r} is a symbolic link: goalreport "
+        f"{str(west / '2026-06')!r} is a symbolic link: goalreport "
         "makes this folder itself and does not follow links there (someone who can write to "
         "its folder may have planted it). Remove it and run again."))
     owner = "root" if os.geteuid() == 0 else str(os.geteuid())
     assert found["north.xlsx"][0] == "failed"
     assert found["north.xlsx"][1].startswith(
-        f"{str(inbox / 'reports' / 'north')!r} belongs to nobody, not to {owner} who runs "
-        f"goalreport, and {str(inbox / 'reports')!r} is writable by others")
+        f"{str(north)!r} belongs to nobody, not to {owner} who runs "
+        "goalreport")
     assert tree(outside) == {"victim.txt": b"precious\n"}
     for name, data in before.items():  # refused before the workbook was written
         assert (inbox / f"{name}.xlsx").read_bytes() == data
@@ -343,13 +346,13 @@ CRASH_WHILE_MAILING = """
 import datetime as dt, json, os, signal, sys
 from pathlib import Path
 from goalreport.batch import runner
-from goalreport.delivery.deliver import SendOptions
+from goalreport.delivery.outcome import SendOptions
 from goalreport.jobs import JobOptions
 from goalreport.reports import render
 
 real = render.render_reports
 def crash_on_a(computation, settings, out_dir, **kwargs):
-    if out_dir.name == "a":
+    if out_dir.name.startswith("a-"):
         os.kill(os.getpid(), signal.SIGSEGV)  # as Pango does on a font it cannot handle
     return real(computation, settings, out_dir, **kwargs)
 render.render_reports = crash_on_a
@@ -371,7 +374,7 @@ def test_12_a_crash_while_rendering_for_the_mail_fails_that_workbook_alone(inbox
                       ["R1", "Ana Lima", "ana@example.com", "East"]]
     sheets["Settings"].append(["Manager Email", "boss@example.com"])
     for name in ("a", "b"):
-        write_workbook(inbox / f"{name}.xlsx", sheets)
+        write_workbook(inbox / f"{name}.xlsx", sheets, identity=name * 32)
 
     done = subprocess.run([sys.executable, "-c", CRASH_WHILE_MAILING, str(inbox)],
                           check=False, capture_output=True, text=True, timeout=300)
@@ -384,7 +387,7 @@ def test_12_a_crash_while_rendering_for_the_mail_fails_that_workbook_alone(inbox
         None]
     status, _, delivery = outcome["b.xlsx"]
     assert status == "done" and delivery["ok"] is True
-    outbox = inbox / "reports" / "b" / "2026-06" / "outbox"
+    outbox = inbox / "reports" / "b-bbbbbbbb" / "2026-06" / "outbox"
     assert {d["file"]: d["state"] for d in delivery["deliveries"]} == {
         "R1-Ana-Lima.pdf": "would send", "team-summary.pdf": "would send"}
     assert sorted(p.name for p in outbox.iterdir()) == ["R1-Ana-Lima.eml",

@@ -82,9 +82,9 @@ def test_run_log_newest_first_and_rerun_replaces_in_place(make_workbook):
     assert book.sheetnames == order
     log = list(book["Run Log"].iter_rows(values_only=True))
     assert log[0] == ("When", "goalreport Version", "As Of", "Input Hash", "Reps", "Warnings",
-                      "Plan Changes")
+                      "Plan Changes", "Deal Files")
     assert [row[0] for row in log[1:]] == [later, WHEN]
-    assert log[2][1:] == ("0.1.0", dt.datetime(2026, 6, 30), "abc123", 4, 1, None)
+    assert log[2][1:] == ("0.1.0", dt.datetime(2026, 6, 30), "abc123", 4, 1, None, None)
 
     # openpyxl rewrote styles.xml in its own words; from then on reruns reuse our entries.
     resaved_styles = zip_parts(path)["xl/styles.xml"]

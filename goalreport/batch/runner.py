@@ -10,7 +10,7 @@ never through a planted link (``guard/safefs``); names are logged escaped (``sho
 
 Layout under the reports folder DIR (default ``INBOX/reports``)::
 
-    DIR/<workbook stem>/<YYYY-MM>/...   the PDFs of each workbook
+    DIR/<stem>-<identity>/<YYYY-MM>/... the PDFs of each workbook (``identities.py``)
     DIR/.goalreport-state.json          what was last done to each workbook, for skipping
     DIR/runs/<timestamp>.json           one manifest per run
     DIR/last-run.json                   a copy of the newest manifest
@@ -21,17 +21,16 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from goalreport import __version__
+from goalreport.batch.identities import Placed, place
 from goalreport.batch.inbox import (
     Candidate,
-    Ignored,
     Snapshot,
     check_ready,
     inbox_lock,
@@ -39,10 +38,12 @@ from goalreport.batch.inbox import (
     scan_inbox,
 )
 from goalreport.batch.isolated import run_isolated
+from goalreport.batch.manifest import BatchItem, BatchManifest, Status, options_json
 from goalreport.batch.state import BatchState, job_key, manifest_name, prune_manifests, same_run
 from goalreport.batch.workbook_job import WorkbookOutcome, run_workbook
-from goalreport.delivery.deliver import SendOptions
+from goalreport.delivery.outcome import SendOptions
 from goalreport.errors import (
+    DeliveryError,
     GoalreportError,
     InputProblems,
     WorkbookBusy,
@@ -53,7 +54,6 @@ from goalreport.guard.statefile import write_json_atomic
 from goalreport.jobs import JobOptions, JobResult
 from goalreport.workbook.problemlist import warnings_line
 
-Status = Literal["done", "skipped", "not ready", "failed"]
 Level = Literal["error", "warning", "info", "debug"]
 #: ``log(level, message)``: the CLI decides what is shown and how.
 BatchLog = Callable[[Level, str], None]
@@ -61,99 +61,12 @@ BatchLog = Callable[[Level, str], None]
 RUNS_FOLDER = "runs"
 LAST_RUN_NAME = "last-run.json"
 DEFAULT_SETTLE_SECONDS = 5.0
-#: Folder names under DIR that a workbook's reports may not take.
-_RESERVED = {RUNS_FOLDER}
-
-
-@dataclass
-class BatchItem:
-    """What the batch did with one file of the inbox."""
-
-    name: str
-    status: Status
-    why: str = ""
-    report_dir: str | None = None
-    as_of: date | None = None
-    report_month: date | None = None
-    reps: int | None = None
-    files: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    #: The traceback of an unexpected error, for whoever reports the bug.
-    detail: str | None = None
-    #: With --send: who was sent what (``DeliveryReport.to_json``), or the error.
-    delivery: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "status": self.status, "why": self.why,
-            "report_dir": self.report_dir,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "report_month": self.report_month.strftime("%Y-%m") if self.report_month else None,
-            "reps": self.reps, "files": self.files, "problems": self.problems,
-            "warnings": self.warnings, "seconds": round(self.seconds, 3),
-            "detail": self.detail, "delivery": self.delivery,
-        }
-
-
-@dataclass
-class BatchManifest:
-    """One batch run: every workbook with its outcome, and the files ignored."""
-
-    inbox: Path
-    out_dir: Path
-    started: datetime
-    options: dict[str, Any]
-    finished: datetime | None = None
-    interrupted: bool = False
-    items: list[BatchItem] = field(default_factory=list)
-    ignored: list[Ignored] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every workbook was done, skipped or is not ready yet; 1 when any failed
-        (input problems included) or the run was interrupted."""
-        failed = any(item.status == "failed" or (item.delivery and not item.delivery["ok"])
-                     for item in self.items)
-        return 1 if failed or self.interrupted else 0
-
-    def counts(self) -> dict[str, int]:
-        counter = Counter(item.status for item in self.items)
-        return {status: counter[status] for status in ("done", "skipped", "not ready", "failed")}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "goalreport": __version__,
-            "inbox": str(self.inbox), "out_dir": str(self.out_dir),
-            "started": self.started.isoformat(timespec="seconds"),
-            "finished": self.finished.isoformat(timespec="seconds") if self.finished else None,
-            "interrupted": self.interrupted,
-            "options": self.options,
-            "exit_code": self.exit_code,
-            "counts": self.counts(),
-            "workbooks": [item.to_json() for item in self.items],
-            "ignored": [{"name": i.name, "why": i.why} for i in self.ignored],
-        }
 
 
 def default_out_dir(inbox: Path) -> Path:
     """``INBOX/reports``: "reports beside the workbook" as for ``goalreport run``; the
     batch never looks into sub-folders, so it is never mistaken for input."""
     return inbox / "reports"
-
-
-def report_folders(candidates: list[Candidate]) -> dict[str, str]:
-    """Each workbook's folder under DIR: its stem, or ``stem-xlsm`` style when two
-    workbooks share a stem or the stem is a folder the batch uses itself."""
-    stems = Counter(c.path.stem.casefold() for c in candidates)
-    folders = {}
-    for candidate in candidates:
-        stem = candidate.path.stem
-        clash = stems[stem.casefold()] > 1 or stem.casefold() in _RESERVED
-        folders[candidate.name] = (
-            f"{stem}-{candidate.path.suffix.lstrip('.').lower()}" if clash else stem)
-    return folders
 
 
 def run_batch(
@@ -179,6 +92,8 @@ def run_batch(
     the inbox or DIR cannot be written; every per-workbook failure ends up in the manifest.
     """
     say = _printable_log(log or (lambda level, message: None))
+    if send is not None:
+        options = replace(options, allowed_domains=batch_mail_domains(send))
     inbox = Path(os.path.abspath(inbox))  # absolute in manifests and cron logs
     try:
         inbox_dir = Folder.open(inbox)
@@ -199,6 +114,24 @@ def run_batch(
             batch = _Batch(folders, options, force, settle_seconds, say, clock, stop)
             batch.send = send
             return batch.run()
+
+
+def batch_mail_domains(send: SendOptions) -> tuple[str, ...]:
+    """The mail settings checked before any work (a setting that cannot work would fail
+    every workbook), and the operator's allowed recipient domains, which ``batch --send``
+    needs: the workbooks, which the inbox's writers fill in, choose the addresses."""
+    from goalreport.delivery.mailconfig import PREFIX, allowed_domains, load_settings
+
+    if send.dry_run:  # mails nobody: only what the workbooks must be checked against
+        return allowed_domains(os.environ, send.smtp_config)
+    settings = load_settings(os.environ, send.smtp_config)
+    assert settings is not None  # a server is needed: raised otherwise
+    if not settings.allowed_domains:
+        raise DeliveryError(
+            f"batch --send needs {PREFIX}ALLOWED_DOMAINS, the domains the reports may be "
+            "mailed to (such as example.com): whoever can write to the inbox chooses the "
+            "addresses in its workbooks. Set it in the environment or in --smtp-config.")
+    return settings.allowed_domains
 
 
 @dataclass
@@ -237,7 +170,7 @@ class _Batch:
         self.state = BatchState(folders.out, log)
         self.manifest = BatchManifest(
             inbox=self.inbox, out_dir=self.out, started=options.now,
-            options=_options_json(options, force))
+            options=options_json(options, force))
         self.manifest_name = manifest_name(folders.runs, options.now)
         self.send: SendOptions | None = None
 
@@ -250,7 +183,7 @@ class _Batch:
         candidates, self.manifest.ignored = scan_inbox(self.folders.inbox)
         for ignored in self.manifest.ignored:
             self.log("debug", f"ignored {shown(ignored.name)}: {ignored.why}")
-        folders = report_folders(candidates)
+        placed = place(candidates, self.state.entries)
         total = len(candidates)
         self.log("info", f"{total} workbook{'s' if total != 1 else ''} in {self.inbox}")
         try:
@@ -261,7 +194,7 @@ class _Batch:
                                       "requested); the next run does the rest")
                     break
                 started = time.monotonic()
-                item = self._one(candidate, folders[candidate.name])
+                item = self._one(candidate, placed.get(candidate.name, Placed()))
                 item.seconds = time.monotonic() - started
                 self.manifest.items.append(item)
                 self._report(item, f"[{number}/{total}] ")
@@ -274,15 +207,18 @@ class _Batch:
             self._save_manifest(final=True)
         counts = self.manifest.counts()
         outcome = "stopped" if self.manifest.interrupted else "finished"
-        self.log("info", f"batch {outcome}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        reasons = self.manifest.why_failed()
+        self.log("error" if reasons else "info",
+                 f"batch {outcome}: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+                 + (f"; exit status 1: {'; '.join(reasons)}" if reasons else ""))
         return self.manifest
 
-    def _one(self, candidate: Candidate, folder: str) -> BatchItem:
+    def _one(self, candidate: Candidate, where: Placed) -> BatchItem:
         """Check, maybe skip, then run one workbook; never raises an ``Exception``."""
         name = candidate.name
-        if candidate.unsupported:
-            return BatchItem(name, "failed", candidate.unsupported)
-        report_dir = self.out / folder
+        if candidate.unsupported or where.refused:
+            return BatchItem(name, "failed", candidate.unsupported or where.refused or "")
+        report_dir = self.out / where.folder
         item = BatchItem(name, "failed", report_dir=str(report_dir))
         try:
             first = self._snapshot(name)
@@ -301,7 +237,8 @@ class _Batch:
                 item.why = "changed while being checked; left for the next run."
                 return item
             self.state.drop(name)
-            options = replace(self.options, out_dir=report_dir, out_root=self.folders.root)
+            options = replace(self.options, out_dir=report_dir, out_root=self.folders.root,
+                              identity=where.identity)
             outcome = run_isolated(run_workbook, candidate.path, options, first, self.send)
             if self.send is not None:
                 item.delivery = self._mailed(name, outcome)
@@ -378,7 +315,7 @@ class _Batch:
             item.why = (f"{len(result.failures)} report{'s' if len(result.failures) != 1 else ''}"
                         " could not be rendered; the sheets were written")
             if written:  # known as our own write, but never skipped as done
-                self.state.put(item.name, {"written": written})
+                self.state.put(item.name, {"written": written, "identity": result.identity})
             return
         item.status = "done"
         item.why = f"{result.reps} reps as of {result.as_of.isoformat()}, " \
@@ -391,6 +328,7 @@ class _Batch:
             "as_of": result.as_of.isoformat(),
             "report_month": result.report_month.strftime("%Y-%m"),
             "reps": result.reps, "files": item.files, "written": written,
+            "identity": result.identity,
             "delivered": bool(item.delivery and item.delivery["ok"]),
             "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
         })
@@ -417,13 +355,3 @@ class _Batch:
         write_json_atomic(self.folders.out, LAST_RUN_NAME, data)
         if final:
             prune_manifests(self.folders.runs)
-
-
-def _options_json(options: JobOptions, force: bool) -> dict[str, Any]:
-    return {
-        "as_of": options.as_of.isoformat() if options.as_of else None,
-        "month": options.month.strftime("%Y-%m") if options.month else None,
-        "today": options.today.isoformat(), "force": force, "html": options.html,
-        "templates": str(options.templates_dir) if options.templates_dir else None,
-        "jobs": options.jobs, "charts": options.charts,
-    }

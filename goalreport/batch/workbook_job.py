@@ -25,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from goalreport.delivery.deliver import DeliveryReport, SendOptions
+from goalreport.delivery.outcome import DeliveryReport, SendOptions
 from goalreport.errors import GoalreportError
 from goalreport.guard.snapshot import Snapshot
 from goalreport.jobs import JobOptions, JobResult, run_job, send_job

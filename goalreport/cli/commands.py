@@ -30,6 +30,7 @@ from goalreport.cli.options import (
     report_options,
     send_flag,
     send_options,
+    with_mail_domains,
 )
 from goalreport.cli.output import (
     batch_log,
@@ -40,7 +41,7 @@ from goalreport.cli.output import (
 )
 
 if TYPE_CHECKING:
-    from goalreport.delivery.deliver import SendOptions
+    from goalreport.delivery.outcome import SendOptions
     from goalreport.jobs import JobOptions
 
 
@@ -229,15 +230,19 @@ def report(workbook: Path, rep_ids: tuple[str, ...], out_dir: Path | None, chart
 
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
+@click.option("--new-identity", is_flag=True,
+              help="Give the workbook an identity of its own (a copy made to start another "
+                   "team's workbook): what was sent of the original is not its record.")
 @send_flag
 @report_options
 @job_options
 @common_options
-def run(workbook: Path, send: bool, smtp_config: Path | None, no_calendar: bool,
-        rep_ids: tuple[str, ...], out_dir: Path | None, charts: bool, html: bool,
-        pdf_tags: bool, jobs: int | None, templates_dir: Path | None, as_json: bool,
-        output_workbook: Path | None, deals: tuple[Path, ...], as_of: date | None,
-        month: date | None, quiet: bool, verbose: bool, debug: bool) -> None:
+def run(workbook: Path, new_identity: bool, send: bool, smtp_config: Path | None,
+        no_calendar: bool, rep_ids: tuple[str, ...], out_dir: Path | None, charts: bool,
+        html: bool, pdf_tags: bool, jobs: int | None, templates_dir: Path | None,
+        as_json: bool, output_workbook: Path | None, deals: tuple[Path, ...],
+        as_of: date | None, month: date | None, quiet: bool, verbose: bool,
+        debug: bool) -> None:
     """The monthly job: plan + report in one write, then the PDFs (and with --send,
     mail them).
 
@@ -251,9 +256,11 @@ def run(workbook: Path, send: bool, smtp_config: Path | None, no_calendar: bool,
                      month=month, rep_ids=rep_ids, out_dir=out_dir,
                      templates_dir=templates_dir, jobs=jobs, html=html,
                      output_workbook=output_workbook, deals=deals, pdf_tags=pdf_tags,
-                     charts=charts)
+                     charts=charts, new_identity=new_identity)
     sending = send_options(send, smtp_config=smtp_config, no_calendar=no_calendar,
                            rep_ids=rep_ids)
+    with main_errors(debug, as_json, quiet):
+        job = with_mail_domains(job, sending)
     _run(workbook, job, sending, as_json=as_json, quiet=quiet, verbose=verbose, debug=debug)
 
 
@@ -273,7 +280,11 @@ def run(workbook: Path, send: bool, smtp_config: Path | None, no_calendar: bool,
               type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Folder of templates overriding the packaged ones (emails too).")
 @click.option("--rep", "rep_ids", multiple=True, metavar="ID",
-              help="Send only this rep's report (repeatable); the manager gets nothing.")
+              help="Send only this rep's report (repeatable); the manager gets nothing "
+                   "unless --manager.")
+@click.option("--manager", "manager_only", is_flag=True,
+              help="Send the manager's message (team summary and status), alone or with "
+                   "the --rep reps.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Reports folder (default: 'reports' beside the workbook).")
 @DEALS_OPTION
@@ -281,31 +292,33 @@ def run(workbook: Path, send: bool, smtp_config: Path | None, no_calendar: bool,
 @common_options
 def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
          smtp_config: Path | None, no_calendar: bool, as_json: bool, jobs: int | None,
-         templates_dir: Path | None, rep_ids: tuple[str, ...], out_dir: Path | None,
-         deals: tuple[Path, ...], as_of: date | None, month: date | None, quiet: bool,
-         verbose: bool, debug: bool) -> None:
+         templates_dir: Path | None, rep_ids: tuple[str, ...], manager_only: bool,
+         out_dir: Path | None, deals: tuple[Path, ...], as_of: date | None,
+         month: date | None, quiet: bool, verbose: bool, debug: bool) -> None:
     """Mail each rep their report of the month, and the manager the team summary.
 
-    Reports come from DIR/<YYYY-MM>/ (missing or outdated ones are rendered first).
-    The mail server is set with GOALREPORT_SMTP_* variables or --smtp-config. Nothing
-    is sent twice: DIR/<YYYY-MM>/.goalreport-sent.json records what was accepted.
+    Reports come from DIR/<YYYY-MM>/ (missing or outdated ones are rendered first), as
+    of the workbook's last run. The mail server is set with GOALREPORT_SMTP_* variables
+    or --smtp-config. Nothing is sent twice: the send record in
+    $XDG_STATE_HOME/goalreport/sent/ (by workbook and month) says what went.
     Exit status 1 when anyone was not sent (refused, failed, or held back because the
-    report changed since it was sent).
+    report changed since it was sent), or may not have been (outcome unknown).
 
     \b
     Example:
         goalreport send team.xlsx --month 2026-10 --dry-run
     """
-    from goalreport.delivery.deliver import SendOptions
+    from goalreport.delivery.outcome import SendOptions
     from goalreport.jobs import JobOptions, send_job
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
                      month=month, out_dir=out_dir, templates_dir=templates_dir, jobs=jobs,
                      deals=deals)
     sending = SendOptions(dry_run=dry_run, resend=resend, redirect_to=redirect_to,
-                          calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
+                          calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids,
+                          manager=manager_only)
     with main_errors(debug, as_json, quiet, verbose):
-        report = send_job(workbook, job, sending)
+        report = send_job(workbook, with_mail_domains(job, sending), sending)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     echo_delivery(report, quiet)
@@ -323,15 +336,18 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
               show_default=True, metavar="SECONDS",
               help="Leave a workbook changed this recently for the next run (still copying).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run manifest on stdout.")
+@click.option("--resend", is_flag=True,
+              help="With --send: send again what was already sent, and reports changed "
+                   "since (each workbook is run again).")
 @render_options
 @send_flag
 @date_options
 @common_options
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
-          as_json: bool, charts: bool, html: bool, pdf_tags: bool, jobs: int | None,
-          templates_dir: Path | None, as_of: date | None, month: date | None, quiet: bool,
-          verbose: bool, debug: bool, send: bool, smtp_config: Path | None,
-          no_calendar: bool) -> None:
+          as_json: bool, resend: bool, charts: bool, html: bool, pdf_tags: bool,
+          jobs: int | None, templates_dir: Path | None, as_of: date | None,
+          month: date | None, quiet: bool, verbose: bool, debug: bool, send: bool,
+          smtp_config: Path | None, no_calendar: bool) -> None:
     """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
 
     Unchanged workbooks are skipped, workbooks open in Excel or still being copied are
@@ -339,7 +355,9 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     each run goes to DIR/runs/ and DIR/last-run.json.
 
     Exit status: 0 all done, skipped or not ready yet; 1 any workbook failed or had input
-    problems; 2 usage error; 3 another batch is already running on INBOX.
+    problems, or (with --send) did not get all its mail out; 2 usage error; 3 another
+    batch is already running on INBOX. With --send, GOALREPORT_SMTP_ALLOWED_DOMAINS must
+    name the domains the reports may be mailed to.
 
     \b
     Example (crontab, 06:00 on the 1st, reports for the month just ended):
@@ -352,11 +370,14 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
                      month=month, templates_dir=templates_dir, jobs=jobs, html=html,
                      charts=charts, pdf_tags=pdf_tags)
     stop = _stop_on_sigterm()
+    if resend and not send:
+        raise click.UsageError("--resend needs --send.")
+    sending = send_options(send, smtp_config=smtp_config, no_calendar=no_calendar,
+                           resend=resend)
     with main_errors(debug, as_json):
-        manifest = run_batch(inbox, out_dir, job, force=force, settle_seconds=settle_seconds,
-                             log=batch_log(quiet, verbose or debug), stop=stop,
-                             send=send_options(send, smtp_config=smtp_config,
-                                               no_calendar=no_calendar))
+        manifest = run_batch(inbox, out_dir, job, force=force or resend,
+                             settle_seconds=settle_seconds,
+                             log=batch_log(quiet, verbose or debug), stop=stop, send=sending)
     if as_json:
         click.echo(json.dumps(manifest.to_json(), indent=2))
     sys.exit(manifest.exit_code)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from goalreport.delivery.deliver import SendOptions
+    from goalreport.delivery.outcome import SendOptions
+    from goalreport.jobs import JobOptions
 
 #: The WORKBOOK argument of the commands: a file path (it need not exist for ``init``).
 WORKBOOK = click.Path(path_type=Path, dir_okay=False)
@@ -160,10 +161,25 @@ def send_flag(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def send_options(send: bool, *, smtp_config: Path | None, no_calendar: bool,
-                 rep_ids: tuple[str, ...] = ()) -> SendOptions | None:
+                 rep_ids: tuple[str, ...] = (), resend: bool = False) -> SendOptions | None:
     """The SendOptions of --send and the mail options; None without --send."""
     if not send:
         return None
-    from goalreport.delivery.deliver import SendOptions
+    from goalreport.delivery.outcome import SendOptions
 
-    return SendOptions(calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids)
+    return SendOptions(calendar=not no_calendar, smtp_config=smtp_config, rep_ids=rep_ids,
+                       resend=resend)
+
+
+def with_mail_domains(job: JobOptions, sending: SendOptions | None) -> JobOptions:
+    """``job`` reading the workbook with the operator's allowed recipient domains (mail
+    settings) when it sends, so that an Email outside them is an input problem naming its
+    cell. A test run (--redirect-to) mails one address the operator gave: no check."""
+    if sending is None or sending.redirect_to:
+        return job
+    import os
+    from dataclasses import replace
+
+    from goalreport.delivery.mailconfig import allowed_domains
+
+    return replace(job, allowed_domains=allowed_domains(os.environ, sending.smtp_config))

@@ -18,7 +18,7 @@ import click
 from goalreport.errors import GoalreportError, InputProblems, Problem
 
 if TYPE_CHECKING:
-    from goalreport.delivery.deliver import DeliveryReport
+    from goalreport.delivery.outcome import DeliveryReport
 
 
 def echo_problems(problems: tuple[Problem, ...] | list[Problem], label: str,
@@ -85,6 +85,9 @@ def _exit(code: int, message: str) -> None:
 
 def echo_delivery(report: DeliveryReport, quiet: bool) -> None:
     """Who got what, one line each on stderr; then the totals."""
+    if not quiet:
+        for note in report.notes:
+            click.echo(f"Note: {note}", err=True)
     for level, line in report.lines():
         if quiet and level != "error":
             continue

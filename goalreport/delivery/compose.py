@@ -147,9 +147,10 @@ def rep_email_context(result: RepResult, computation: Computation, fmt: Formatte
 
 def manager_email_context(computation: Computation, fmt: Formatter, *, company: str,
                           file_name: str | None, deliveries: Sequence[Mapping[str, str]],
-                          update: bool) -> dict[str, Any]:
+                          update: bool, dry_run: bool = False) -> dict[str, Any]:
     """What ``email_manager.*`` show: the team's numbers and who was sent what.
-    ``update`` is true when the summary went earlier and this is a later status."""
+    ``update`` is true when the summary went earlier and this is a later status;
+    ``dry_run`` when nothing is sent (the messages are written to files)."""
     total = computation.team[-1] if computation.team else None
     counts = [(status, count) for status, count in (total.status_counts.items()
                                                     if total else ()) if count]
@@ -167,7 +168,9 @@ def manager_email_context(computation: Computation, fmt: Formatter, *, company: 
         "file_name": file_name,
         "update": update,
         "deliveries": [dict(d) for d in deliveries],
-        "sent": sum(d["state"] in ("sent", "would send") for d in deliveries),
+        "dry_run": dry_run,
+        "sent": sum(d["state"] == "sent" for d in deliveries),
+        "would_send": sum(d["state"] == "would send" for d in deliveries),
         "not_sent": sum(d["state"] not in ("sent", "would send", "already sent")
                         for d in deliveries),
     }

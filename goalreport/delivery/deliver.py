@@ -2,29 +2,32 @@
 
 Each active rep with an Email gets one message with exactly their own PDF (and, unless
 ``--no-calendar``, their focus blocks as an ``.ics``); the Manager Email of Settings gets
-the team summary and who was sent what. The send log decides what is left to send; a
-report that changed since it was sent is held back (listed) unless ``--resend``. With
+the team summary and who was sent what. The send record (``sendlog.py``, in the
+operator's state folder, keyed by the workbook's identity and the month) decides what is
+left to send; a report that changed since it was sent is held back (listed) unless
+``--resend``, and a message whose outcome is unknown is never sent again by itself. With
 ``--dry-run`` nothing connects: each message is written to ``outbox/<name>.eml``. With
 ``--redirect-to`` every message goes to one address, subject naming the real recipient,
-and the send log is neither read nor written: a test run never stands in for the real one.
+and the send record is neither read nor written: a test run never stands in for the real
+one.
 
-The month folder may be writable by others (a shared inbox's reports folder, where a
-link could be planted between the render and the send): it is opened below the folder
-the operator named with ``Folder.open_below``, and every PDF, the send log, the lock and
-the outbox are reached through its descriptor, never through a link (``guard/safefs.py``).
+A PDF is attached only when it is this rep's report for this As Of and these inputs: the
+stamp it carries (``reports/stamp.py``) is checked on the very bytes attached, which are
+read once through the month folder's descriptor, never through a link
+(``guard/safefs.py``), from a plain file this user owns.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from goalreport.core.calendar import add_months
 from goalreport.core.formatting import Formatter
@@ -32,23 +35,22 @@ from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.delivery import compose, ics
-from goalreport.delivery.sendlog import (
-    MANAGER_KEY,
-    SendLog,
-    decide,
-    rep_log_key,
-    send_lock,
+from goalreport.delivery.mailconfig import (
+    PREFIX,
+    load_settings,
+    mail_values,
+    parse_domains,
+    sender_address,
 )
-from goalreport.delivery.smtp import PREFIX, Mailer, load_settings
+from goalreport.delivery.outcome import Delivery, DeliveryReport, SendOptions
+from goalreport.delivery.sendlog import MANAGER_KEY, SendLog, decide, open_record, rep_log_key
+from goalreport.delivery.smtp import Mailer
 from goalreport.errors import DeliveryError, UnsafePath
+from goalreport.guard.access import OPEN, Access
 from goalreport.guard.safefs import Folder
-from goalreport.reports.filenames import report_filenames
+from goalreport.reports.stamp import Stamp, file_digest, read_digest
+from goalreport.workbook.values import domain_key
 
-State = Literal["sent", "would send", "already sent", "not sent", "held back", "failed"]
-#: How loud a message's line is (``DeliveryReport.lines``).
-Level = Literal["error", "warning", "info"]
-#: States that make the run exit 1: someone who should have mail has none.
-FAILED_STATES = ("failed", "held back")
 TEAM_FILE = "team-summary.pdf"
 OUTBOX = "outbox"
 DRY_RUN_SENDER = "goalreport@localhost"
@@ -58,93 +60,41 @@ ATTACHMENT_LIMIT = 100 << 20
 
 
 @dataclass(frozen=True)
-class SendOptions:
-    """What ``send`` (or ``--send``) was asked for."""
+class ReportSet:
+    """The reports of one workbook and month, where ``send`` finds them."""
 
-    dry_run: bool = False
-    resend: bool = False
-    redirect_to: str | None = None
-    calendar: bool = True
-    smtp_config: Path | None = None
-    #: Only these reps (``--rep``); the manager's message is then left out.
-    rep_ids: tuple[str, ...] = ()
-
-
-@dataclass
-class Delivery:
-    """One message: to whom, with which report, and how it ended."""
-
-    who: str
-    recipient: str
-    file: str
-    state: State
-    why: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return self.state in FAILED_STATES
-
-    def to_json(self) -> dict[str, str]:
-        return {"who": self.who, "recipient": self.recipient, "file": self.file,
-                "state": self.state, "why": self.why}
-
-
-@dataclass
-class DeliveryReport:
-    """Every message of a send run; ``error`` when sending stopped part way."""
-
+    #: ``DIR/<YYYY-MM>``.
     folder: Path
-    dry_run: bool
-    redirect_to: str | None = None
-    deliveries: list[Delivery] = field(default_factory=list)
-    error: str | None = None
+    #: The part of ``folder`` the operator named (None: the folder above it).
+    root: Path | None
+    #: What the reports must have been made from; ``stamp.workbook`` is the identity.
+    stamp: Stamp
+    #: Rep key → the stem of their PDF, numbered over every active rep.
+    stems: Mapping[str, str]
+    access: Access = OPEN
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not any(d.failed for d in self.deliveries)
-
-    def counts(self) -> dict[str, int]:
-        states = [d.state for d in self.deliveries]
-        return {state: states.count(state) for state in dict.fromkeys(states)}
-
-    def summary(self) -> str:
-        """``3 sent, 1 not sent, 1 failed`` (states in the order they first occur)."""
-        return ", ".join(f"{count} {state}" for state, count in self.counts().items()) \
-            or "nothing to send"
-
-    def lines(self) -> list[tuple[Level, str]]:
-        """(level, text) per message for the terminal or the batch log: failures and
-        held-back reports are errors, reps without an address warnings."""
-        levels: dict[State, Level] = {"failed": "error", "held back": "error",
-                                      "not sent": "warning"}
-        out: list[tuple[Level, str]] = []
-        for d in self.deliveries:
-            to = f" <{d.recipient}>" if d.recipient else ""
-            what = f": {d.file}" if d.file else ""
-            why = f" ({d.why})" if d.why else ""
-            out.append((levels.get(d.state, "info"), f"{d.state}: {d.who}{to}{what}{why}"))
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        return {"folder": str(self.folder), "dry_run": self.dry_run,
-                "redirect_to": self.redirect_to, "ok": self.ok, "error": self.error,
-                "counts": self.counts(),
-                "deliveries": [d.to_json() for d in self.deliveries]}
+    def stem(self, result: RepResult) -> str:
+        return self.stems[rep_key(result.rep.rep_id)]
 
 
-def report_stems(computation: Computation) -> dict[str, str]:
-    """Rep ID → the stem of their PDF, exactly as ``report`` names it for all reps."""
-    stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
-    return {r.rep.rep_id: stem for r, stem in zip(computation.results, stems, strict=True)}
+@dataclass(frozen=True)
+class _Pdf:
+    """A report read to be attached: its bytes, their SHA-256, and what it says
+    (``stamp.content_digest``, what the send record compares)."""
+
+    data: bytes
+    sha256: str
+    says: str
 
 
-def open_month(folder: Path, root: Path | None = None) -> Folder:
-    """The month folder ``folder``, made if missing, opened below ``root`` (the part the
-    operator named; default the folder above it): no link followed below ``root``, and in a
-    shared folder only folders this user made. Raises ``UnsafePath`` and
-    ``DeliveryError``."""
+def open_month(reports: ReportSet) -> Folder:
+    """The month folder, made if missing, opened below ``root`` (the part the operator
+    named; default the folder above it): no link followed below ``root``, and in a shared
+    folder only folders this user made. Raises ``UnsafePath`` and ``DeliveryError``."""
+    folder = reports.folder
     try:
-        month = Folder.open_below(folder.parent if root is None else root, folder)
+        month = Folder.open_below(folder.parent if reports.root is None else reports.root,
+                                  folder, reports.access)
     except OSError as error:
         raise DeliveryError(f"cannot open the report folder {folder}: "
                             f"{error.strerror or error}") from None
@@ -152,45 +102,62 @@ def open_month(folder: Path, root: Path | None = None) -> Folder:
     return month
 
 
-def stale_reports(computation: Computation, folder: Path, since_ns: int,
-                  rep_ids: tuple[str, ...] = (), *, root: Path | None = None
+def wanted(computation: Computation, options: SendOptions) -> list[RepResult]:
+    """The reps whose messages this run is about (``--rep``; none with ``--manager``
+    alone; else every active rep)."""
+    if options.everyone:
+        return list(computation.results)
+    keys = {rep_key(rep_id) for rep_id in options.rep_ids}
+    return [r for r in computation.results if rep_key(r.rep.rep_id) in keys]
+
+
+def stale_reports(computation: Computation, reports: ReportSet, options: SendOptions
                   ) -> tuple[list[RepResult], bool]:
-    """(reps whose PDF is missing or older than ``since_ns``, whether the team summary
-    is) among the reps to send: these are rendered again before sending. An entry that is
-    a link or not a plain file counts as missing (rendering replaces it); the folder is
-    opened as ``open_month`` does."""
-    stems = report_stems(computation)
-    wanted = {rep_key(rep_id) for rep_id in rep_ids}
-    with open_month(folder, root) as month:
-        def stale(name: str) -> bool:
-            st = month.lstat(name)
-            return st is None or not stat.S_ISREG(st.st_mode) or st.st_mtime_ns < since_ns
+    """(reps whose PDF is not their report for this As Of and these inputs, whether the
+    team summary is not) among the messages to send: these are rendered again first. A
+    PDF that is missing, a link, not a plain file, someone else's, or stamped otherwise
+    counts (rendering replaces it); the folder is opened as ``open_month`` does."""
+    with open_month(reports) as month:
+        def stale(name: str, rep: str | None) -> bool:
+            try:
+                fd = month.open_regular(name)
+            except (OSError, UnsafePath):
+                return True
+            try:
+                if os.fstat(fd).st_uid != os.geteuid():
+                    return True
+                found = file_digest(fd)
+                return found is None or found.digest != reports.stamp.digest(rep)
+            finally:
+                os.close(fd)
 
-        reps = [r for r in computation.results
-                if (not wanted or rep_key(r.rep.rep_id) in wanted)
-                and stale(f"{stems[r.rep.rep_id]}.pdf")]
-        return reps, not wanted and stale(TEAM_FILE)
+        reps = [r for r in wanted(computation, options)
+                if stale(f"{reports.stem(r)}.pdf", rep_key(r.rep.rep_id))]
+        return reps, options.to_manager and stale(TEAM_FILE, None)
 
 
-def deliver(computation: Computation, settings: Settings, folder: Path,
+def deliver(computation: Computation, settings: Settings, reports: ReportSet,
             options: SendOptions, *, now: datetime, templates_dir: Path | None = None,
-            env: Mapping[str, str] | None = None, root: Path | None = None
-            ) -> DeliveryReport:
-    """Send (or, dry, write) the messages for the reports in ``folder``, opened below
-    ``root`` as ``open_month`` does. Raises ``DeliveryError`` before anything is sent when
-    the settings are unusable, ``UnsafePath`` when the folder, the send log, the lock or
-    the outbox is a planted link; a failure part way is in the report's ``error`` and the
-    messages not sent are listed."""
+            env: Mapping[str, str] | None = None) -> DeliveryReport:
+    """Send (or, dry, write) the messages for ``reports``. Raises ``DeliveryError``
+    before anything is sent when the settings are unusable, ``UnsafePath`` when the
+    folder, the outbox or the send record is not goalreport's; a failure part way is in
+    the report's ``error`` and the messages not sent are listed."""
     env = os.environ if env is None else env
     smtp = load_settings(env, options.smtp_config, need_server=not options.dry_run)
-    sender = smtp.sender if smtp else (env.get(PREFIX + "FROM") or DRY_RUN_SENDER)
-    report = DeliveryReport(folder=Path(os.path.realpath(folder)), dry_run=options.dry_run,
-                            redirect_to=options.redirect_to)
-    with open_month(folder, root) as month, send_lock(month):
-        session = _Session(computation, settings, month, options, now, templates_dir,
-                           sender, report)
+    values = mail_values(env, options.smtp_config) if smtp is None else {}
+    sender = smtp.sender if smtp else (sender_address(values) or DRY_RUN_SENDER)
+    allowed = smtp.allowed_domains if smtp else parse_domains(values.get("ALLOWED_DOMAINS", ""))
+    report = DeliveryReport(folder=Path(os.path.realpath(reports.folder)),
+                            dry_run=options.dry_run, redirect_to=options.redirect_to)
+    record = nullcontext(None) if options.redirect_to else \
+        open_record(reports.stamp.workbook, computation.report_month)
+    with open_month(reports) as month, record as log:
+        report.record = log.path if log is not None else None
+        session = _Session(computation, settings, reports, month, options, now,
+                           templates_dir, sender, report, log, allowed)
         if options.dry_run:
-            with month.sub(OUTBOX) as outbox:
+            with month.sub(OUTBOX, access=reports.access) as outbox:
                 session.outbox = outbox
                 session.clear_outbox()
                 session.run()
@@ -205,28 +172,28 @@ def deliver(computation: Computation, settings: Settings, folder: Path,
 class _Session:
     """One send run: builds each message and hands it to the mailer or the outbox."""
 
-    def __init__(self, computation: Computation, settings: Settings, folder: Folder,
-                 options: SendOptions, now: datetime, templates_dir: Path | None,
-                 sender: str, report: DeliveryReport) -> None:
-        self.computation, self.settings, self.folder = computation, settings, folder
-        self.options, self.now, self.templates_dir = options, now, templates_dir
-        self.sender, self.report = sender, report
+    def __init__(self, computation: Computation, settings: Settings, reports: ReportSet,
+                 folder: Folder, options: SendOptions, now: datetime,
+                 templates_dir: Path | None, sender: str, report: DeliveryReport,
+                 log: SendLog | None, allowed: tuple[str, ...]) -> None:
+        self.computation, self.settings, self.reports = computation, settings, reports
+        self.folder, self.options, self.now = folder, options, now
+        self.templates_dir, self.sender, self.report = templates_dir, sender, report
+        self.log, self.allowed = log, allowed
         self.fmt = Formatter(settings.locale, settings.currency)
         self.env = compose.email_environment(templates_dir)
         compose.check_templates(self.env, templates_dir)
-        self.log = SendLog(folder)
         self.mailer: Mailer | None = None
         #: The dry run's ``outbox`` folder (made by goalreport, never a link).
         self.outbox: Folder | None = None
 
     def run(self) -> None:
-        stems = report_stems(self.computation)
-        wanted = {rep_key(rep_id) for rep_id in self.options.rep_ids}
-        for result in self.computation.results:
-            if not wanted or rep_key(result.rep.rep_id) in wanted:
-                self.report.deliveries.append(self.rep(result, stems[result.rep.rep_id]))
-        if not wanted:
-            self.report.deliveries.append(self.manager(list(self.report.deliveries)))
+        for result in wanted(self.computation, self.options):
+            self.report.deliveries.append(self.rep(result))
+        if self.options.to_manager:
+            reps = list(self.report.deliveries) if self.options.everyone else [
+                self.status_only(result) for result in self.computation.results]
+            self.report.deliveries.append(self.manager(reps))
 
     def clear_outbox(self) -> None:
         """A dry run's outbox holds this run's messages only (a link named ``*.eml`` is
@@ -236,9 +203,13 @@ class _Session:
             if name.endswith(".eml"):
                 self.outbox.unlink(name)
 
-    def read_report(self, name: str, what: str = "the report") -> bytes | str:
-        """The bytes of the PDF ``name`` in the month folder, or why it cannot be sent:
-        missing, a link or not a plain file (``UnsafePath``'s line), too large."""
+    def read_report(self, name: str, rep: str | None, what: str = "the report"
+                    ) -> _Pdf | str:
+        """The bytes of the PDF ``name`` in the month folder, checked to be the report of
+        ``rep`` (None: the team summary) that ``send`` expects, or why it cannot be sent:
+        missing, a link or not a plain file (``UnsafePath``'s line), too large, someone
+        else's, or another report (replaced after it was rendered)."""
+        path = repr(str(self.folder.path / name))
         try:
             fd = self.folder.open_regular(name)
         except FileNotFoundError:
@@ -246,29 +217,66 @@ class _Session:
         except UnsafePath as error:
             return str(error)
         except OSError as error:
-            return f"{str(self.folder.path / name)!r} cannot be read: {error.strerror}"
+            return f"{path} cannot be read: {error.strerror}"
         with os.fdopen(fd, "rb") as handle:
-            size = os.fstat(fd).st_size
-            data = b"" if size > ATTACHMENT_LIMIT else handle.read(ATTACHMENT_LIMIT + 1)
-        if size > ATTACHMENT_LIMIT or len(data) > ATTACHMENT_LIMIT:
-            return (f"{str(self.folder.path / name)!r} is {max(size, len(data)) >> 20} MiB, "
-                    f"more than the {ATTACHMENT_LIMIT >> 20} MiB goalreport attaches")
-        return data
+            st = os.fstat(fd)
+            big = st.st_size > ATTACHMENT_LIMIT
+            data = b"" if big else handle.read(ATTACHMENT_LIMIT + 1)
+        if big or len(data) > ATTACHMENT_LIMIT:
+            return (f"{path} is {max(st.st_size, len(data)) >> 20} MiB, more than the "
+                    f"{ATTACHMENT_LIMIT >> 20} MiB goalreport attaches")
+        found = read_digest(data)
+        if st.st_uid != os.geteuid() or found is None or \
+                found.digest != self.reports.stamp.digest(rep):
+            return (f"{path} is not {what} goalreport rendered for this workbook, As Of and "
+                    "inputs (it was replaced after it was rendered); nothing was attached. "
+                    "Run again to render it anew")
+        return _Pdf(data, hashlib.sha256(data).hexdigest(), found.says)
 
-    def rep(self, result: RepResult, stem: str) -> Delivery:
+    def _outside(self, address: str) -> str | None:
+        """Why ``address`` may not be mailed (outside the allowed domains), or None."""
+        if not self.allowed or self.options.redirect_to:
+            return None
+        domain = address.rpartition("@")[2]
+        try:
+            key = domain_key(domain)
+        except UnicodeError:
+            key = ""
+        if key in self.allowed:
+            return None
+        return (f"{domain} is not among the allowed recipient domains "
+                f"({PREFIX}ALLOWED_DOMAINS: {', '.join(self.allowed)})")
+
+    def status_only(self, result: RepResult) -> Delivery:
+        """A rep's line in a message to the manager alone: what the record says."""
+        rep, name = result.rep, f"{self.reports.stem(result)}.pdf"
+        who = f"{rep.rep_id} ({rep.name})"
+        if not rep.email:
+            return Delivery(who, "", name, "not sent", "no Email in Reps")
+        entry = self.log.get(rep_log_key(rep.rep_id)) if self.log is not None else None
+        if entry is None:
+            return Delivery(who, rep.email, name, "not sent", "not sent yet")
+        if entry.get("outcome") == "unknown":
+            return Delivery(who, rep.email, name, "unconfirmed", f"on {entry.get('sent')}")
+        return Delivery(who, rep.email, name, "already sent", f"on {entry.get('sent')}")
+
+    def rep(self, result: RepResult) -> Delivery:
         rep = result.rep
+        stem = self.reports.stem(result)
         name = f"{stem}.pdf"
         who = f"{rep.rep_id} ({rep.name})"
         if not rep.email:
             return Delivery(who, "", name, "not sent", "no Email in Reps")
-        pdf = self.read_report(name)
+        outside = self._outside(rep.email)
+        if outside:
+            return Delivery(who, rep.email, name, "failed", outside)
+        pdf = self.read_report(name, rep_key(rep.rep_id))
         if isinstance(pdf, str):
             return Delivery(who, rep.email, name, "failed", pdf)
-        sha256 = hashlib.sha256(pdf).hexdigest()
-        held = self._held(rep_log_key(rep.rep_id), rep.email, sha256, who, name)
+        held = self._held(rep_log_key(rep.rep_id), rep.email, pdf.says, who, name)
         if held is not None:
             return held
-        attachments = [compose.Attachment(name, pdf, "application", "pdf")]
+        attachments = [compose.Attachment(name, pdf.data, "application", "pdf")]
         calendar = None
         if self.options.calendar:
             blocks = ics.focus_blocks(result, self.computation.report_month, self.fmt,
@@ -289,27 +297,32 @@ class _Session:
         message = compose.build_message(sender=self.sender, to=rep.email, rendered=rendered,
                                         now=self.now, attachments=attachments,
                                         redirect_to=self.options.redirect_to)
-        return self._dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, sha256, stem)
+        return self._dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, pdf,
+                              stem, rep.rep_id)
 
     def manager(self, reps: list[Delivery]) -> Delivery:
         address = self.settings.manager_email
         name = TEAM_FILE
         if not address:
             return Delivery("manager", "", name, "not sent", "no Manager Email in Settings")
-        pdf = self.read_report(name, "the team summary")
+        outside = self._outside(address)
+        if outside:
+            return Delivery("manager", address, name, "failed", outside)
+        pdf = self.read_report(name, None, "the team summary")
         if isinstance(pdf, str):
             return Delivery("manager", address, name, "failed", pdf)
-        sha256 = hashlib.sha256(pdf).hexdigest()
-        held = self._held(MANAGER_KEY, address, sha256, "manager", name)
-        acted = any(d.state in ("sent", "would send", "failed") for d in reps)
+        held = self._held(MANAGER_KEY, address, pdf.says, "manager", name)
+        acted = any(d.state in ("sent", "would send", "failed", "unknown") for d in reps)
         if held is not None and not (held.state == "already sent" and acted):
             return held
         update = held is not None  # the summary went earlier: a status update, no PDF
-        attachments = [] if update else [compose.Attachment(name, pdf, "application", "pdf")]
+        attachments = [] if update else [compose.Attachment(name, pdf.data, "application",
+                                                             "pdf")]
         context = compose.manager_email_context(
             self.computation, self.fmt, company=self.settings.company,
             file_name=None if update else name,
-            deliveries=[d.to_json() for d in reps], update=update)
+            deliveries=[d.to_json() for d in reps], update=update,
+            dry_run=self.options.dry_run)
         rendered = compose.render_email(self.env, compose.MANAGER_TEMPLATE, context,
                                         self.templates_dir)
         message = compose.build_message(sender=self.sender, to=address, rendered=rendered,
@@ -317,28 +330,30 @@ class _Session:
                                         redirect_to=self.options.redirect_to)
         key = None if update else MANAGER_KEY
         return self._dispatch(message, key, "manager", address, "" if update else name,
-                              sha256, "team-summary-update" if update else "team-summary")
+                              pdf, "team-summary-update" if update else "team-summary")
 
-    def _held(self, key: str, recipient: str, sha256: str, who: str, file: str
+    def _held(self, key: str, recipient: str, says: str, who: str, file: str
               ) -> Delivery | None:
-        """The listing for a message the send log says not to send now, else None."""
-        if self.options.redirect_to or self.options.resend:
+        """The listing for a message the send record says not to send now, else None."""
+        if self.log is None or self.options.resend:
             return None
-        decision = decide(self.log.get(key), recipient, sha256)
+        decision = decide(self.log.get(key), recipient, says)
         if decision.verdict == "already sent":
             return Delivery(who, recipient, file, "already sent", decision.detail)
         if decision.verdict == "changed":
             return Delivery(who, recipient, file, "held back", decision.detail)
+        if decision.verdict == "unconfirmed":
+            return Delivery(who, recipient, file, "unconfirmed", decision.detail)
         return None
 
     def _dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
-                  file: str, sha256: str, stem: str) -> Delivery:
-        """Write to the outbox (dry run) or send; record an accepted message at once."""
+                  file: str, pdf: _Pdf, stem: str, rep_id: str | None = None) -> Delivery:
+        """Write to the outbox (dry run) or send; record the answer at once."""
         redirect = self.options.redirect_to
         if self.mailer is None:
             assert self.outbox is not None
             eml = f"{stem}.eml"  # a stem from report_filenames: no separator, no leading dot
-            self.outbox.write_atomic(eml, bytes(message))
+            self.outbox.write_atomic(eml, bytes(message), access=self.reports.access)
             note = f"written to {OUTBOX}/{eml}" + (f", for {redirect}" if redirect else "")
             return Delivery(who, recipient, file, "would send", note)
         if self.report.error is not None:
@@ -348,14 +363,26 @@ class _Session:
         except DeliveryError as error:
             self.report.error = str(error)
             return Delivery(who, recipient, file, "failed", str(error))
-        if not attempt.accepted:
+        if not attempt.accepted and not attempt.unknown:
             return Delivery(who, recipient, file, "failed", attempt.reason)
         if redirect:
-            return Delivery(who, recipient, file, "sent", f"redirected to {redirect}")
-        if key is not None:
-            self.log.put(key, {"who": who, "recipient": recipient, "file": file,
-                                  "sha256": sha256, "message_id": message["Message-ID"],
-                                  "sent": self.now.isoformat(timespec="seconds")})
+            return Delivery(who, recipient, file, "unknown" if attempt.unknown else "sent",
+                            f"redirected to {redirect}")
+        if key is not None and self.log is not None:
+            self.log.put(key, self._entry(message, who, recipient, file, pdf,
+                                          "unknown" if attempt.unknown else "accepted"))
+        if attempt.unknown:
+            again = f"--resend --rep {rep_id}" if rep_id else "--resend --manager"
+            return Delivery(who, recipient, file, "unknown", (
+                f"{attempt.reason}, so it may have been delivered; it is not sent again by "
+                f"itself. Look for Message-ID {message['Message-ID']} in the mail server's "
+                f"log; if it did not arrive, send it with {again}"))
         return Delivery(who, recipient, file, "sent",
                         f"after {attempt.tries} tries" if attempt.tries > 1 else "")
 
+    def _entry(self, message: EmailMessage, who: str, recipient: str, file: str,
+               pdf: _Pdf, outcome: str) -> dict[str, Any]:
+        return {"who": who, "recipient": recipient, "file": file, "sha256": pdf.sha256,
+                "says": pdf.says,
+                "message_id": str(message["Message-ID"]), "outcome": outcome,
+                "sent": self.now.isoformat(timespec="seconds")}

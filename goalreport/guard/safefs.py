@@ -8,8 +8,9 @@ into a shared folder, so a name in such a folder may be a planted link. The rule
   as given, links included. Every name goalreport reaches below it is reached through a
   directory file descriptor (``dir_fd=``) and never followed when it is a link
   (``O_NOFOLLOW``); a folder goalreport makes there (``reports``, ``runs``,
-  ``.goalreport-backups``, ``<YYYY-MM>``) that turns out to be a link, or in a shared
-  folder to belong to someone else, is refused with one line (``UnsafePath``).
+  ``.goalreport-backups``, ``<YYYY-MM>``) that turns out to be a link, or to belong to
+  someone else, is refused with one line (``UnsafePath``); one of its own is made, and
+  kept, closed to writes by anyone else (``guard/access.py``).
 - New files are created ``O_CREAT | O_EXCL | O_NOFOLLOW`` under unpredictable temporary
   names (``secrets``), fsynced, and renamed over the final name within the same folder
   descriptor; then the folder is fsynced. A reader sees the old file or the new one.
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import BinaryIO, Self
 
 from goalreport.errors import UnsafePath, WorkbookBusy, WorkbookChanged
+from goalreport.guard.access import OPEN, Access, tighten, umask
 from goalreport.guard.snapshot import Snapshot
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
@@ -61,7 +63,8 @@ def temp_name(name: str) -> str:
     return f"{TEMP_PREFIX}{name}.{os.getpid()}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
 
 
-def _owner(uid: int) -> str:
+def owner_name(uid: int) -> str:
+    """The login name of ``uid``, or ``uid N`` when it has none."""
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -101,18 +104,18 @@ class Folder:
         return cls(fd, Path(path), _is_shared(os.fstat(fd)))
 
     @classmethod
-    def open_below(cls, root: Path, path: Path) -> Folder:
+    def open_below(cls, root: Path, path: Path, access: Access = OPEN) -> Folder:
         """``path``, where ``root`` (made if missing) is the operator's and every folder
-        between them is goalreport's own (made if missing, never a link)."""
+        between them is goalreport's own (made if missing, never a link, never writable by
+        others); ``path`` itself is as open to read as ``access`` allows."""
         relative = Path(os.path.relpath(path, root)) if _is_below(path, root) else None
         if relative is None:
             return cls.open(path, create=True)
         folder = cls.open(root, create=True)
-        for part in relative.parts:
-            if part == ".":
-                continue
+        parts = [part for part in relative.parts if part != "."]
+        for number, part in enumerate(parts, 1):
             with folder:
-                folder = folder.sub(part)
+                folder = folder.sub(part, access=access if number == len(parts) else OPEN)
         return folder
 
     def __enter__(self) -> Self:
@@ -126,10 +129,12 @@ class Folder:
             os.close(self.fd)
             self.fd = -1
 
-    def sub(self, name: str, *, create: bool = True) -> Folder:
-        """The folder ``name`` in this one, made if missing. Raises ``UnsafePath`` when it
-        is a link or not a folder, or, in a shared folder, when it belongs to someone
-        else; ``FileNotFoundError`` when it is missing and not ``create``."""
+    def sub(self, name: str, *, create: bool = True, access: Access = OPEN) -> Folder:
+        """The folder ``name`` in this one, made if missing (``access.folder_mode``); one
+        of this user's is closed to writes by others and to reads ``access`` does not
+        allow (``access.tighten``). Raises ``UnsafePath`` when it is a link or not a
+        folder, or belongs to someone else;
+        ``FileNotFoundError`` when it is missing and not ``create``."""
         path = self.path / name
         try:
             fd = os.open(name, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=self.fd)
@@ -137,21 +142,28 @@ class Folder:
             if not create:
                 raise
             with contextlib.suppress(FileExistsError):
-                os.mkdir(name, 0o777, dir_fd=self.fd)
-            return self.sub(name, create=False)
+                os.mkdir(name, 0o700, dir_fd=self.fd)
+                made = os.open(name, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=self.fd)
+                try:
+                    access.settle(made, folder=True)
+                finally:
+                    os.close(made)
+            return self.sub(name, create=False, access=access)
         except OSError as error:
             if error.errno in (errno.ELOOP, errno.ENOTDIR):
                 raise UnsafePath(_not_a_plain_folder(path, self.lstat(name))) from None
             raise
         st = os.fstat(fd)
-        if self.shared and st.st_uid != os.geteuid():
+        if st.st_uid != os.geteuid():  # whoever owns it could plant files in it
             os.close(fd)
+            shared = f", and {str(self.path)!r} is writable by others" if self.shared else ""
             raise UnsafePath(
-                f"{str(path)!r} belongs to {_owner(st.st_uid)}, not to "
-                f"{_owner(os.geteuid())} who runs goalreport, and {str(self.path)!r} is "
-                "writable by others: goalreport only uses folders it made itself there. "
-                "Remove it (goalreport makes a new one) and run again.")
-        return Folder(fd, path, _is_shared(st))
+                f"{str(path)!r} belongs to {owner_name(st.st_uid)}, not to "
+                f"{owner_name(os.geteuid())} who runs goalreport{shared}: goalreport only uses "
+                "folders it made itself there. Remove it (goalreport makes a new one) and run "
+                "again.")
+        tighten(fd, access)
+        return Folder(fd, path, _is_shared(os.fstat(fd)))
 
     def lstat(self, name: str) -> os.stat_result | None:
         """The entry ``name`` itself (a link is not followed), or None when missing."""
@@ -207,14 +219,16 @@ class Folder:
         st = self.lstat(name)
         if st is not None and stat.S_ISREG(st.st_mode):
             return stat.S_IMODE(st.st_mode)
-        return 0o666 & ~_umask()
+        return 0o666 & ~umask()
 
     @contextlib.contextmanager
-    def atomic_file(self, name: str, *, mode: int | None = None,
+    def atomic_file(self, name: str, *, mode: int | None = None, access: Access | None = None,
                     before_replace: Callable[[], object] | None = None
                     ) -> Iterator[Replacement]:
         """A new file that replaces ``name`` on a clean exit (after ``before_replace``,
-        which may raise to stop it), or is removed on an exception. Raises ``OSError``."""
+        which may raise to stop it), or is removed on an exception; its permissions are
+        ``access``'s, else ``mode``, else those of the file it replaces. Raises
+        ``OSError``."""
         temp = temp_name(name)
         fd = os.open(temp, _CREATE_FLAGS, 0o600, dir_fd=self.fd)
         try:
@@ -223,7 +237,10 @@ class Folder:
                 yield replacement
                 handle.flush()
                 os.fsync(fd)
-            os.fchmod(fd, self.default_mode(name) if mode is None else mode)
+            if access is not None:
+                access.settle(fd)
+            else:
+                os.fchmod(fd, self.default_mode(name) if mode is None else mode)
             if before_replace is not None:
                 before_replace()
             os.replace(temp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
@@ -235,8 +252,9 @@ class Folder:
             os.close(fd)
         self.fsync()
 
-    def write_atomic(self, name: str, data: bytes, mode: int | None = None) -> None:
-        with self.atomic_file(name, mode=mode) as new:
+    def write_atomic(self, name: str, data: bytes, mode: int | None = None,
+                     access: Access | None = None) -> None:
+        with self.atomic_file(name, mode=mode, access=access) as new:
             new.file.write(data)
 
     def sweep_temps(self, name: str | None = None) -> list[str]:
@@ -281,17 +299,6 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-_UMASK: list[int] = []
-
-
-def _umask() -> int:
-    if not _UMASK:
-        current = os.umask(0)
-        os.umask(current)
-        _UMASK.append(current)
-    return _UMASK[0]
 
 
 # --- a workbook opened once ------------------------------------------------------------

@@ -89,6 +89,17 @@ def report_filenames(reps: Sequence[tuple[str, str]]) -> list[str]:
     return unique_stems(report_stem(rep_id, name) for rep_id, name in reps)
 
 
+def report_stems(reps: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Rep key (``core.model.rep_key``) → the stem of the rep's PDF, numbered over
+    ``reps``: every active rep, always, so that a rep's file name is the same whether the
+    reports are rendered together or one by one (``--rep``), and ``send`` attaches the
+    file of the rep it mails."""
+    from goalreport.core.keys import rep_key
+
+    return {rep_key(rep_id): stem for (rep_id, _), stem
+            in zip(reps, report_filenames(reps), strict=True)}
+
+
 def inside(folder: Path, name: str) -> Path:
     """``folder / name`` for a plain file name, refusing (ValueError) anything that would
     land elsewhere (a separator, ``..``). A link planted under ``name`` itself is not

@@ -13,7 +13,11 @@ descriptor (``guard/safefs``) that the forked workers inherit, so a folder swapp
 link mid-run is never written through.
 
 PDFs are reproducible: creation and modification dates are pinned to As Of through
-``<meta name=dcterms.created>``, so the same inputs give the same bytes.
+``<meta name=dcterms.created>``, so the same inputs give the same bytes. Each carries what
+it was made from (``stamp.py``), so ``send`` attaches it only for that rep, As Of and
+inputs. File names are numbered over every active rep (``stems``), whichever are
+rendered. Files and the month folder are no more open to read than the workbook
+(``guard/access.py``).
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.errors import ChildDied, RenderError, TemplateError
+from goalreport.guard.access import OPEN, Access
 from goalreport.guard.child import run_pool
 from goalreport.guard.safefs import Folder
 from goalreport.reports.charts import palette_from_css
@@ -45,7 +51,8 @@ from goalreport.reports.environment import (
     stylesheet_source,
 )
 from goalreport.reports.expattree import DocumentParser
-from goalreport.reports.filenames import inside, report_filenames
+from goalreport.reports.filenames import inside, report_stems
+from goalreport.reports.stamp import Stamp, content_digest
 from goalreport.reports.team_context import team_context
 
 TEAM_STEM = "team-summary"
@@ -80,6 +87,9 @@ class _Task:
     folder_fd: int = -1
     #: Tag the PDF for screen readers (PDF/UA structure, see ``write_options``).
     pdf_tags: bool = True
+    #: What the reports are made from, written into each PDF (None: nothing).
+    stamp: Stamp | None = None
+    access: Access = OPEN
 
 
 @dataclass(frozen=True)
@@ -130,9 +140,13 @@ class _Worker:
         written: list[Path] = []
         try:
             pdf_path = inside(task.folder, item.stem + ".pdf")
-            document = self.parser.parse(self.html(item, task, inline_css=False))
+            source = self.html(item, task, inline_css=False)
+            document = self.parser.parse(source)
+            stamped = {} if task.stamp is None else task.stamp.pdf_options(
+                rep_key(item.result.rep.rep_id) if item.result else None, label,
+                content_digest(self.css_text, source))
             pdf = document.write_pdf(stylesheets=[self.css], font_config=self.fonts,
-                                     **write_options(task.pdf_tags))
+                                     **write_options(task.pdf_tags), **stamped)
             _write_atomically(task, pdf_path, pdf)
             written.append(pdf_path)
             if task.html:
@@ -177,7 +191,7 @@ def _write_atomically(task: _Task, path: Path, data: bytes) -> None:
     """``data`` as ``path`` (in the task's folder), replaced whole through its descriptor."""
     folder = Folder(task.folder_fd, task.folder)  # borrowed: closed by render_reports
     try:
-        folder.write_atomic(path.name, data)
+        folder.write_atomic(path.name, data, access=task.access)
     except OSError as error:
         raise RenderError(f"could not write {path}: {error.strerror or error}") from error
 
@@ -201,11 +215,17 @@ def render_reports(
     progress: Callable[[int, int], None] | None = None,
     out_root: Path | None = None,
     pdf_tags: bool = True,
+    stamp: Stamp | None = None,
+    access: Access = OPEN,
+    stems: dict[str, str] | None = None,
 ) -> RenderOutcome:
     """One PDF per rep in ``computation.results`` plus ``team-summary.pdf``, in
     ``out_dir/<YYYY-MM>/``. ``company`` defaults to Settings' Company. ``out_root`` (default
     ``out_dir``) is the part of ``out_dir`` the operator named: folders below it are
-    goalreport's own, made if missing and never followed as links.
+    goalreport's own, made if missing and never followed as links. ``stamp`` is written
+    into each PDF; ``access`` says who may read the files (the workbook's readers);
+    ``stems`` names each rep's file (``filenames.report_stems`` over every active rep;
+    default: over the reps rendered).
 
     Raises ``RenderError`` when PDFs cannot be made at all (missing Pango, unwritable
     folder) and ``TemplateError`` when a template is broken; a single rep's failure is
@@ -214,21 +234,19 @@ def render_reports(
     load_weasyprint()
     company = settings.company if company is None else company
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    with _report_folder(out_dir, computation.report_month, out_root) as opened:
-        return _render_all(computation, settings, opened, templates_dir=templates_dir,
-                           jobs=jobs, html=html, company=company, progress=progress,
-                           pdf_tags=pdf_tags)
+    if stems is None:
+        stems = report_stems([(r.rep.rep_id, r.rep.name) for r in computation.results])
+    with _report_folder(out_dir, computation.report_month, out_root, access) as opened:
+        base = _Task((), computation, settings, company, opened.path, templates_dir, html,
+                     opened.fd, pdf_tags, stamp, access)
+        return _render_all(base, stems, jobs=jobs, progress=progress)
 
 
-def _render_all(computation: Computation, settings: Settings, opened: Folder, *,
-                templates_dir: Path | None, jobs: int | None, html: bool, company: str,
-                progress: Callable[[int, int], None] | None, pdf_tags: bool) -> RenderOutcome:
-    folder = opened.path
-    stems = report_filenames([(r.rep.rep_id, r.rep.name) for r in computation.results])
-    reps = [_Item(stem, result) for stem, result in zip(stems, computation.results, strict=True)]
+def _render_all(base: _Task, stems: dict[str, str], *, jobs: int | None,
+                progress: Callable[[int, int], None] | None) -> RenderOutcome:
+    computation, templates_dir = base.computation, base.templates_dir
+    reps = [_Item(stems[rep_key(result.rep.rep_id)], result) for result in computation.results]
     total = len(reps) + 1
-    base = _Task((), computation, settings, company, folder, templates_dir, html, opened.fd,
-                 pdf_tags)
 
     # Fail fast on a broken template: render the team page and one rep in-process first.
     worker = _worker(templates_dir)
@@ -265,33 +283,37 @@ def render_team_summary(
     company: str | None = None,
     pdf_tags: bool = True,
     out_root: Path | None = None,
+    stamp: Stamp | None = None,
+    access: Access = OPEN,
 ) -> RenderOutcome:
     """Only ``team-summary.pdf`` (and its HTML copy), in this process: ``send`` re-renders
-    the manager's summary when it alone is missing or stale. ``out_root`` and the errors
-    raised are as for ``render_reports``."""
+    the manager's summary when it alone is missing or stale. ``out_root``, ``stamp``,
+    ``access`` and the errors raised are as for ``render_reports``."""
     load_weasyprint()
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
-    with _report_folder(out_dir, computation.report_month, out_root) as folder:
+    with _report_folder(out_dir, computation.report_month, out_root, access) as folder:
         task = _Task((_Item(TEAM_STEM, None),), computation, settings,
                      settings.company if company is None else company, folder.path,
-                     templates_dir, html, folder.fd, pdf_tags)
+                     templates_dir, html, folder.fd, pdf_tags, stamp, access)
         done = _render_task(task)
     return RenderOutcome(files=tuple(sorted(p for d in done for p in d.files)),
                          failures=tuple(d.failure for d in done if d.failure))
 
 
-def check_report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> None:
+def check_report_folder(out_dir: Path, report_month: date, out_root: Path | None,
+                        access: Access = OPEN) -> None:
     """Make (or check) the report folder before anything is written, so that a planted
     link there fails the job before the workbook is touched. Raises as ``render_reports``."""
-    _report_folder(out_dir, report_month, out_root).close()
+    _report_folder(out_dir, report_month, out_root, access).close()
 
 
-def _report_folder(out_dir: Path, report_month: date, out_root: Path | None) -> Folder:
+def _report_folder(out_dir: Path, report_month: date, out_root: Path | None,
+                   access: Access = OPEN) -> Folder:
     """``out_dir/<YYYY-MM>``, made if missing and opened (see ``safefs.Folder.open_below``);
     ``RenderError`` when it cannot be, ``UnsafePath`` when a part is a planted link."""
     folder = out_dir / f"{report_month:%Y-%m}"
     try:
-        opened = Folder.open_below(out_root or out_dir, folder)
+        opened = Folder.open_below(out_root or out_dir, folder, access)
     except OSError as error:
         raise RenderError(f"cannot create the report folder {folder}: "
                           f"{error.strerror or error}") from error

@@ -21,6 +21,7 @@ from goalreport.workbook.settings import parse_month, parse_relief
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
     ValueProblem,
+    check_domain,
     parse_int,
     parse_mailbox,
     parse_ratio,
@@ -169,7 +170,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
                      "Date, so no ramp is applied. Write the Start Date to ramp them up.")
         reps.append(Rep(
             rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
-            email=_email(row, name, out),
+            email=_email(row, name, out, out.allowed_domains if active else ()),
             team=row.parse("team", parse_text, out, default="") or "",
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,
@@ -182,10 +183,12 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
     return RepIndex(tuple(reps), rows > 0, frozenset(flawed - {rep_key(r.rep_id) for r in reps}))
 
 
-def _email(row: Row, name: str, out: Collector) -> str:
+def _email(row: Row, name: str, out: Collector, allowed: tuple[str, ...]) -> str:
     """The rep's address. A display name copied with it ("Olivia Bennett <olivia@…>")
     is left out, but when it names someone else than the rep's Name the address may be
-    someone else's: a warning, since that rep's numbers would be mailed there."""
+    someone else's: a warning, since that rep's numbers would be mailed there. An
+    address outside the ``allowed`` domains (the operator's, when the run sends) is a
+    problem."""
     mailbox = row.parse("email", parse_mailbox, out, default=None)
     if mailbox is None:
         return ""
@@ -194,7 +197,11 @@ def _email(row: Row, name: str, out: Collector) -> str:
         out.warn(row.cell("email"), f"the address {address} is labelled {shown!r}, but the "
                  f"rep is {name!r}: their report is mailed there. Check it is their address, "
                  "and write the address alone to say so.", kind="email of another name")
-    return address
+    try:
+        return check_domain(address, allowed, row.values.get("email"))
+    except ValueProblem as problem:
+        out.error(row.cell("email"), problem.message, kind="email")
+        return ""
 
 
 def _ramp_schedule(value: Any) -> tuple[Fraction, ...]:

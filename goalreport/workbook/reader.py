@@ -68,18 +68,21 @@ def read_workbook(path: Path, deals: Sequence[Path] = ()) -> WorkbookData:
     return data
 
 
-def read_for_check(path: Path, deals: Sequence[Path] = ()
+def read_for_check(path: Path, deals: Sequence[Path] = (),
+                   allowed_domains: tuple[str, ...] = ()
                    ) -> tuple[WorkbookData | None, tuple[Problem, ...], tuple[Problem, ...]]:
     """(data, problems, warnings) of ``path`` (and the ``deals`` exports), so that
     ``check`` can run the engine even when cells have problems and list a missing goal in
     the same run. With problems, ``data`` holds only the sound rows (and no rep whose Goals
     row has a problem), or is None when Settings, the Reps sheet or a required sheet could
-    not be read. Raises ``UnreadableWorkbook`` only."""
-    data, out = _read(Path(path), deals)
+    not be read. ``allowed_domains``: the domains the reports may be mailed to (a run
+    that sends); an Email elsewhere is a problem. Raises ``UnreadableWorkbook`` only."""
+    data, out = _read(Path(path), deals, allowed_domains)
     return data, tuple(out.problems), tuple(out.warnings)
 
 
-def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, Collector]:
+def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ...] = ()
+          ) -> tuple[WorkbookData | None, Collector]:
     from goalreport.guard.container import check_container
 
     if path.suffix.lower() not in SUFFIXES:
@@ -89,7 +92,7 @@ def _read(path: Path, deals: Sequence[Path] = ()) -> tuple[WorkbookData | None, 
                                  f"not {path.suffix or 'files without an extension'}.{hint}")
     check_container(path)
     book = Book(path)
-    out = Collector()
+    out = Collector(allowed_domains=allowed_domains)
     sheets = {spec.key: find_sheet(book, spec, out) for spec in SHEETS}
     if sheets["activity"]:
         book.prefetch(sheets["activity"])  # the big one loads while the others are read

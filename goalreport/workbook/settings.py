@@ -26,6 +26,7 @@ from goalreport.workbook.schema import SETTING_SPECS, find_setting, normalize
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,
+    check_domain,
     is_blank,
     parse_email,
     parse_int,
@@ -201,7 +202,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     currency = currency or Settings().currency
     parsers: dict[str, Callable[[Any], Any]] = {
         "company": parse_text,
-        "manager_email": parse_email,
+        "manager_email": lambda v: check_domain(parse_email(v), out.allowed_domains, v),
         "currency": parse_currency,
         "fiscal_year_start": lambda v: parse_month(v, locale),
         "working_days": parse_working_days,

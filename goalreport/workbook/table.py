@@ -48,6 +48,9 @@ class Collector:
     unsure: set[str] = field(default_factory=set)
     #: Numeric text dates per column, to catch a column typed in the other day/month order.
     text_dates: TextDates = field(default_factory=TextDates)
+    #: The domains the reports may be mailed to (the operator's mail settings, when the
+    #: run sends); an active rep's Email or the Manager Email elsewhere is a problem.
+    allowed_domains: tuple[str, ...] = ()
 
     def error(self, where: str, message: str, *, kind: str | None = None) -> None:
         """Record a problem; past the first few of its kind (``kind``, else its message's

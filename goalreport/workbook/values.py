@@ -278,6 +278,30 @@ _EMAIL = re.compile(
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
 
 
+def domain_key(domain: str) -> str:
+    """A mail domain as compared: lower case, IDNA (punycode) for non-ASCII labels, so
+    ``Exämple.com`` and ``xn--exmple-cua.com`` are one. Raises ``UnicodeError``."""
+    return domain.strip().rstrip(".").encode("idna").decode("ascii").lower()
+
+
+def check_domain(address: str, allowed: tuple[str, ...], value: Any) -> str:
+    """``address`` when ``allowed`` is empty or holds its domain, else ``ValueProblem``
+    naming the operator's list: inbox writers choose the addresses, the operator the
+    domains goalreport may mail from the company's sender."""
+    if not allowed:
+        return address
+    try:
+        key = domain_key(address.rpartition("@")[2])
+    except UnicodeError:
+        key = ""
+    if key in allowed:
+        return address
+    raise ValueProblem(
+        f"{quote(value)} is outside the domains goalreport may mail ({', '.join(allowed)}: "
+        "GOALREPORT_SMTP_ALLOWED_DOMAINS, set by whoever runs goalreport). Write an address "
+        "at one of them, or ask them to allow its domain.")
+
+
 #: ``Olivia Bennett <olivia@uk.example.com>``, ``"Bennett, Olivia" <…>``: RFC 5322's
 #: name-addr, as Outlook and other mail programs copy an address with its display name.
 _NAMED = re.compile(r'(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>')

@@ -8,7 +8,8 @@ must not change when goalreport rewrites its own sheets. It is SHA-256 over:
   (workbook.xml, its relationships, ``[Content_Types].xml``, ``styles.xml``) and
   ``docProps/*`` (metadata only);
 - instead of workbook.xml: the user's sheets in tab order (name, state, part), the
-  defined names that are not goalreport's, and the date system.
+  defined names that are not goalreport's (its sheet markers, their filters and the
+  workbook's identity are goalreport's), and the date system.
 
 Entries are hashed as stored, without inflating them: the write-back copies them byte for
 byte, and hashing a million-row sheet this way takes milliseconds. Formatting-only edits
@@ -29,6 +30,7 @@ from goalreport.ooxml.package import (
     rels_part_for,
 )
 from goalreport.writeback.chartparts import old_drawing_parts
+from goalreport.writeback.identity import IDENTITY_NAME
 
 
 def input_fingerprint(path: Path, info: PackageInfo | None = None) -> str:
@@ -50,7 +52,8 @@ def input_fingerprint(path: Path, info: PackageInfo | None = None) -> str:
         if sheet.index not in owned_indexes:
             digest.update(f"sheet\0{sheet.name}\0{sheet.state}\0{sheet.part}\0".encode())
     for name in info.defined_names:
-        ours = name.local_sheet_id in owned_indexes and name.name in (MARKER_NAME, FILTER_NAME)
+        ours = (name.local_sheet_id in owned_indexes and name.name in (MARKER_NAME, FILTER_NAME)
+                or name.name == IDENTITY_NAME and name.local_sheet_id is None)
         if not ours:
             scope = by_index[name.local_sheet_id].name if name.local_sheet_id in by_index else ""
             digest.update(f"name\0{name.name}\0{scope}\0{name.text}\0".encode())

@@ -1,4 +1,8 @@
-"""The Run Log sheet: one row per run, newest first, carried over from run to run."""
+"""The Run Log sheet: one row per run, newest first, carried over from run to run.
+
+Each row says what the run read (the input fingerprint, the As Of and the deals files
+counted: ``lastrun.py``), so that ``send`` can tell whether a report it mails says what
+the workbook shows."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ RUN_LOG_COLUMNS = (
     Column("When", "datetime"), Column("goalreport Version"), Column("As Of", "date"),
     Column("Input Hash"), Column("Reps", "integer"), Column("Warnings", "integer"),
     Column("Plan Changes"),
+    Column("Deal Files"),
 )
 #: Oldest rows beyond this many are dropped, so a daily cron job cannot grow the sheet
 #: without bound (about three years of daily runs).
@@ -36,10 +41,12 @@ class RunLogEntry:
     warnings: int
     #: What changed the reps' plans (target revisions, relief for time off); "" for none.
     plan_changes: str = ""
+    #: The --deals files counted, one line each (``lastrun.deal_files_cell``), or None.
+    deal_files: str | None = None
 
     def row(self) -> tuple[Any, ...]:
         return (self.when, self.version, self.as_of, self.input_hash, self.reps, self.warnings,
-                self.plan_changes or None)
+                self.plan_changes or None, self.deal_files)
 
 
 def read_run_log(path: Path, sheet_name: str) -> list[tuple[Any, ...]]:
@@ -69,6 +76,13 @@ def _normalise(kind: str, value: Any) -> Any:
     if kind == "datetime" and isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, datetime.min.time())
     return value
+
+
+def newest_row(source: Path, info: PackageInfo) -> tuple[Any, ...] | None:
+    """The newest row of the Run Log goalreport wrote into ``source``, or None (none, or
+    unreadable)."""
+    rows, notes = previous_run_log(source, info)
+    return rows[0] if rows and not notes else None
 
 
 def run_log_table(entry: RunLogEntry, previous: list[tuple[Any, ...]]) -> SheetTable:

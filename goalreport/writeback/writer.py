@@ -40,6 +40,8 @@ from goalreport.ooxml.package import (
 from goalreport.ooxml.zipcopy import RawZipWriter
 from goalreport.writeback.basis import WriteBasis, read_write_basis_bounded
 from goalreport.writeback.chartparts import ChartParts, plan_chart_parts
+from goalreport.writeback.identity import IDENTITY_NAME, workbook_identity
+from goalreport.writeback.identity import new_identity as make_identity
 from goalreport.writeback.runlog import RUN_LOG, RunLogEntry, run_log_table
 from goalreport.writeback.safewrite import backup, ensure_not_busy
 from goalreport.writeback.sheetxml import filter_reference, worksheet_chunks
@@ -77,6 +79,8 @@ class WriteOutcome:
     notes: tuple[str, ...] = field(default=())
     #: ``stat`` of the file written, taken on it once in place (a batch knows its own write).
     written: os.stat_result | None = None
+    #: The identity the written workbook carries (``identity.py``).
+    identity: str = ""
 
 
 @dataclass
@@ -93,9 +97,12 @@ def write_computed_sheets(
     source: Path | OpenedWorkbook, tables: Sequence[SheetTable], *, run_log: RunLogEntry,
     currency: str, locale: str, destination: Path | None = None,
     backup_dir: Path | None = None, keep_backups: int = 5, basis: WriteBasis | None = None,
+    identity: str | None = None, new_identity: bool = False,
 ) -> WriteOutcome:
     """Write ``tables`` and the Run Log (``run_log`` on top of the earlier rows) into
-    ``source``, or into a copy at ``destination`` leaving ``source`` untouched.
+    ``source``, or into a copy at ``destination`` leaving ``source`` untouched. A
+    workbook without an identity gets one (``identity``, else a new one: see
+    ``identity.py``); one that has an identity keeps it, unless ``new_identity``.
 
     ``source`` is the workbook as the job opened and read it (``safefs.open_workbook``),
     or a path to open here. Sheets goalreport made before are replaced in place (same tab
@@ -115,7 +122,7 @@ def write_computed_sheets(
             return write_computed_sheets(
                 opened, tables, run_log=run_log, currency=currency, locale=locale,
                 destination=destination, backup_dir=backup_dir, keep_backups=keep_backups,
-                basis=basis)
+                basis=basis, identity=identity, new_identity=new_identity)
     target = destination or source.path
     ensure_not_busy(target)
     read_from = source.view
@@ -134,7 +141,8 @@ def write_computed_sheets(
     all_tables = [t for t in tables if t.name.casefold() != RUN_LOG.casefold()]
     all_tables.append(run_log_table(run_log, previous))
 
-    splice = _Splice(info, currency, locale)
+    kept = None if new_identity else workbook_identity(info)
+    splice = _Splice(info, currency, locale, kept or identity or make_identity())
     planned = splice.plan(all_tables)
     saved: Path | None = None
     written = None
@@ -166,7 +174,7 @@ def write_computed_sheets(
         path=target,
         replaced=tuple(p.table.name for p in planned if p.existing is not None),
         added=tuple(p.table.name for p in planned if p.existing is None),
-        backup=saved, notes=tuple(notes), written=written)
+        backup=saved, notes=tuple(notes), written=written, identity=splice.identity)
 
 
 def _target_folder(source: OpenedWorkbook, destination: Path | None) -> Folder:
@@ -184,8 +192,10 @@ def _target_folder(source: OpenedWorkbook, destination: Path | None) -> Folder:
 class _Splice:
     """The edits of one write-back, computed before anything is written."""
 
-    def __init__(self, info: PackageInfo, currency: str, locale: str):
+    def __init__(self, info: PackageInfo, currency: str, locale: str, identity: str):
         self.info = info
+        #: The workbook's identity; written when it has none (or a damaged one).
+        self.identity = identity
         self.currency = currency
         self.locale = locale
         self.changed: dict[str, bytes] = {}
@@ -287,12 +297,17 @@ class _Splice:
                      after=("bookViews", "workbookProtection", "workbookPr", "fileSharing"),
                      before=_DEFINED_NAMES_AFTER[1:] + ("definedNames",) + _DEFINED_NAMES_BEFORE)
         indexes = {str(item.index) for item in planned}
+        keep_identity = workbook_identity(info) == self.identity
         for container in outline.children("definedNames"):
             for element in outline.children("definedName", container):
                 if (element.attrs.get("name") in (MARKER_NAME, FILTER_NAME)
-                        and element.attrs.get("localSheetId") in indexes):
+                        and element.attrs.get("localSheetId") in indexes) or (
+                        element.attrs.get("name") == IDENTITY_NAME and not keep_identity):
                     edits.remove(element)
         names = []
+        if not keep_identity:
+            names.append(f'<{p}definedName name="{IDENTITY_NAME}" hidden="1">'
+                         f'"{self.identity}"</{p}definedName>')
         for item in planned:
             sheet_name = item.existing.name if item.existing else item.table.name
             names.append(f'<{p}definedName name="{FILTER_NAME}" localSheetId="{item.index}" '

@@ -1,0 +1,117 @@
+"""A flaky mail server: what goalreport does when the reply to a whole message is lost.
+
+Once the body and its final dot are sent, the server may already have queued the message:
+trying again could mail it twice. So only a failure before the body is retried; after it
+the outcome is "unknown", recorded, never resent automatically, and listed for the
+operator. Every test runs a real aiosmtpd server on 127.0.0.1 that misbehaves on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from smtp_helpers import MONTH, MailServer, copy_team, invoke, plain_text, render_team
+
+from goalreport.delivery.mailconfig import load_settings
+from goalreport.delivery.smtp import Mailer
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_team(tmp_path_factory.mktemp("rendered"))
+
+
+@pytest.fixture
+def team(rendered: Path, tmp_path: Path) -> Path:
+    return copy_team(rendered, tmp_path)
+
+
+def _message() -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = "Your report"
+    message["From"] = "reports@example.com"
+    message["To"] = "ana@example.com"
+    message.set_content("June in numbers.")
+    return message
+
+
+def test_a_server_that_queues_then_drops_the_connection_gets_the_message_once(
+        tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        server.handler.drop_after_data = 1
+        settings = load_settings(server.env)
+        assert settings is not None
+        waited: list[float] = []
+        with Mailer(settings, sleep=waited.append) as mailer:
+            attempt = mailer.send(_message(), "ana@example.com")
+    assert len(server.messages) == 1  # never a second copy
+    assert waited == []
+    assert not attempt.accepted
+    assert attempt.unknown
+    assert attempt.reason.startswith(
+        "the mail server received the whole message but the connection was lost before "
+        "it answered")
+
+
+def test_a_slow_answer_to_the_final_dot_is_waited_for(tmp_path: Path) -> None:
+    """A content scanner answering after 2 s, with a 1 s timeout for the connection and
+    the commands before the body: the reply to the final dot is waited for (RFC 5321
+    §4.5.3.2.6 asks 10 minutes), so the message goes once and is accepted."""
+    with MailServer(tmp_path) as server:
+        server.handler.answer_delay = 2.0
+        settings = load_settings(server.env)
+        assert settings is not None
+        with Mailer(settings, sleep=lambda seconds: None, timeout=1.0) as mailer:
+            attempt = mailer.send(_message(), "ana@example.com")
+    assert len(server.messages) == 1
+    assert attempt.accepted and attempt.tries == 1
+
+
+def test_a_failure_before_the_body_is_still_retried(tmp_path: Path) -> None:
+    """421 to DATA (before the body): nothing can have been delivered, so it is retried."""
+    with MailServer(tmp_path) as server:
+        server.handler.data_failures = 1
+        settings = load_settings(server.env)
+        assert settings is not None
+        with Mailer(settings, sleep=lambda seconds: None) as mailer:
+            attempt = mailer.send(_message(), "ana@example.com")
+    assert attempt.accepted and attempt.tries == 2
+    assert len(server.messages) == 1
+
+
+def test_send_records_the_unknown_outcome_lists_it_and_never_resends_it(
+        team: Path, tmp_path: Path) -> None:
+    with MailServer(tmp_path) as server:
+        server.handler.drop_after_data = 1  # Ana's message: queued, reply lost
+        first = invoke(["send", str(team), *MONTH, "--json"], server.env)
+        assert first.exit_code == 1, first.output
+        to = [message["To"] for message in server.messages]
+        assert to == ["ana@example.com", "ben@example.com", "dee@example.com",
+                      "boss@example.com"]
+        report = json.loads(first.stdout)
+        ana = report["deliveries"][0]
+        assert ana["state"] == "unknown"
+        message_id = server.messages[0]["Message-ID"]
+        assert ana["why"] == (
+            "the mail server received the whole message but the connection was lost "
+            "before it answered, so it may have been delivered; it is not sent again by "
+            f"itself. Look for Message-ID {message_id} in the mail server's log; if it "
+            "did not arrive, send it with --resend --rep R1")
+        assert "R1 (Ana Lima) <ana@example.com>: unknown, R1-Ana-Lima.pdf" in \
+            plain_text(server.messages[-1])
+
+        again = invoke(["send", str(team), *MONTH], server.env)
+        assert len(server.messages) == 4, "the unknown message must not go again"
+        assert again.exit_code == 0, again.output
+        assert ("Warning: unconfirmed: R1 (Ana Lima) <ana@example.com>: R1-Ana-Lima.pdf "
+                "(sending it on ") in again.output
+
+        resend = invoke(["send", str(team), *MONTH, "--resend", "--rep", "R1"], server.env)
+        assert resend.exit_code == 0, resend.output
+        assert [m["To"] for m in server.messages[4:]] == ["ana@example.com"]
+        after = invoke(["send", str(team), *MONTH], server.env)
+        assert "already sent: R1 (Ana Lima)" in after.output
+        assert len(server.messages) == 5
