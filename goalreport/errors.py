@@ -33,6 +33,9 @@ class Problem:
     #: The long version, shown only with --verbose (every region's holidays), so the
     #: line itself stays short enough to read on every run.
     detail: str = field(default="", compare=False)
+    #: Every place a condensed line stands for (``Activity!A12:A40``, …), when there are
+    #: more than the line names: ``check`` writes them all to a CSV beside the workbook.
+    places: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"

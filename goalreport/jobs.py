@@ -132,15 +132,48 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
     lines (CRM exports recognised) and the warnings.
 
     Runs the engine too, so problems it finds (a rep with no goal, a deal size nobody
-    gave) show up in ``check`` and not first in the monthly run.
+    gave) show up in ``check`` and not first in the monthly run. When a condensed line
+    cannot name all its cells, every problem is written to ``<stem>-problems.csv`` beside
+    the workbook (as readable as the workbook), and an "info" line says so.
     """
+    from goalreport.errors import InputProblems
+    from goalreport.guard.access import Access
     from goalreport.guard.safefs import open_workbook
     from goalreport.paused_gc import no_gc
 
     with open_workbook(path) as opened, no_gc():  # the child inherits the pause (run_job)
-        loaded = load_bounded(opened.view, ReadRequest(
-            writing=False, as_of=as_of, month=month, today=today, deals=deals))
-    return [*loaded.notes, *loaded.warnings]
+        access = Access.of(opened.stat)
+        try:
+            loaded = load_bounded(opened.view, ReadRequest(
+                writing=False, as_of=as_of, month=month, today=today, deals=deals))
+        except InputProblems as error:
+            listed = _problems_file(opened, [*error.problems, *error.warnings], access)
+            if listed is None:
+                raise
+            raise InputProblems([listed, *error.problems], error.warnings) from None
+        found = [*loaded.notes, *loaded.warnings]
+        listed = _problems_file(opened, loaded.warnings, access)
+    return found if listed is None else [listed, *found]
+
+
+def _problems_file(opened: OpenedWorkbook, problems: list[Problem], access: object
+                   ) -> Problem | None:
+    """Write every one of ``problems`` to ``<stem>-problems.csv`` beside the workbook when
+    their lines cannot name all their cells; the "info" line saying where, else None."""
+    from goalreport.workbook.problemlist import problems_csv
+
+    text = problems_csv(problems)
+    if text is None:
+        return None
+    name = f"{opened.path.stem}-problems.csv"
+    where = opened.path.parent / name
+    try:
+        opened.folder.write_atomic(name, text.encode("utf-8"), access=access)  # type: ignore[arg-type]
+    except OSError as error:
+        return Problem(str(where), f"could not be written ({error.strerror}); the lines "
+                       "below name the first cells of each kind only.", "info")
+    return Problem(str(where), "lists every cell with a problem, range by range (the lines "
+                   "below name the first ranges of each kind only).", "info")
 
 
 def run_job(

@@ -21,13 +21,23 @@ def row_spans(rows: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def compact_cells(column: str, spans: list[tuple[int, int]], limit: int = 12) -> str:
-    """Runs of one column's rows as ranges: 'A', [(12, 40), (52, 52)] → 'A12:A40, A52';
-    with column '' they are rows: '12-40, 52'. After ``limit`` ranges the rest is counted
-    ('… and 7 more cells'), so that a million scattered cells still make one short line."""
-    sep, noun = (":", "cell") if column else ("-", "row")
-    shown = [f"{column}{a}" if a == b else f"{column}{a}{sep}{column}{b}"
-             for a, b in spans[:limit]]
+#: Ranges a line names before it counts the rest (``check`` lists those in a CSV).
+LINE_RANGES = 100
+
+
+def cell_ranges(column: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Runs of one column's rows as ranges: 'A', [(12, 40), (52, 52)] → ['A12:A40', 'A52'];
+    with column '' they are rows: ['12-40', '52']."""
+    sep = ":" if column else "-"
+    return [f"{column}{a}" if a == b else f"{column}{a}{sep}{column}{b}" for a, b in spans]
+
+
+def compact_cells(column: str, spans: list[tuple[int, int]], limit: int = LINE_RANGES) -> str:
+    """``cell_ranges`` joined: 'A12:A40, A52'. After ``limit`` ranges the rest is counted
+    ('… and 7 more cells'), so that a million scattered cells still make one line (``check``
+    writes every range to a CSV then: ``problemlist``)."""
+    noun = "cell" if column else "row"
+    shown = cell_ranges(column, spans[:limit])
     rest = sum(b - a + 1 for a, b in spans[limit:])
     return ", ".join(shown) + (f" and {rest:,} more {noun}{'s' if rest != 1 else ''}"
                                if rest else "")

@@ -10,6 +10,11 @@ one run, yet 100,000 reps with no goal make a dozen lines, not 100,000 (and a ba
 manifest stays small). A problem's kind is what its reader said (``Problem.kind``), else
 its message with the quoted values, numbers and bracketed parts left out.
 
+A line names up to ``LINE_RANGES`` ranges of each column; past that (thousands of
+scattered cells) it counts the rest. Every range is kept in ``Problem.places``, and when
+a line could not name them all ``check`` writes every problem, range by range, to a CSV
+beside the workbook (``problems_csv``): still one run.
+
 Used twice: by the reader's ``Collector`` while rows stream in (so a million bad rows are
 never held as a million messages), and by ``condense`` on the final lists that ``check``,
 ``--json`` and the batch manifests show.
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from goalreport.errors import Problem
-from goalreport.workbook.cellnames import compact_cells
+from goalreport.workbook.cellnames import LINE_RANGES, cell_ranges, compact_cells
 from goalreport.workbook.schema import SHEETS
 
 #: Problems of one kind shown in full before the rest are named compactly.
@@ -93,6 +98,9 @@ class _Rest:
     def summary(self) -> Problem:
         noun = "warning" if self.first.severity == "warning" else "problem"
         places = []
+        every = [f"{self.sheet}!{cell}" for column, spans in self.cells.items()
+                 for cell in cell_ranges(column, _merged(spans))]
+        every += [f"{self.sheet} rows {rows}" for rows in cell_ranges("", _merged(self.rows))]
         if self.cells:
             places.append(f"{self.sheet}!" + ", ".join(
                 compact_cells(column, _merged(spans)) for column, spans in self.cells.items()))
@@ -104,7 +112,8 @@ class _Rest:
         return Problem(where, f"{self.count:,} more {unit if self.count != 1 else unit[:-1]} "
                        f"with the same kind of {noun} as {self.first.where} above.",
                        self.first.severity, kind=f"{self.first.kind} (more)",
-                       count=self.count)
+                       count=self.count,
+                       places=tuple(every))
 
 
 class Condenser:
@@ -186,4 +195,41 @@ def warnings_line(warnings: Iterable[str]) -> str:
     return f"{total:,} warning{'s' if total != 1 else ''}: {listed} (--verbose lists them)"
 
 
-__all__ = ["KEEP", "Condenser", "condense", "kind_of", "sort_problems", "warnings_line"]
+def problems_csv(problems: Iterable[Problem]) -> str | None:
+    """Every problem as a CSV row (Where, Severity, Problem), a condensed line's places
+    one range each, when some line could not name them all; None when every line did.
+    A cell starting like a formula is prefixed with ``'``, so a spreadsheet opening the
+    file shows it as text and never runs it."""
+    import csv
+    import io
+
+    problems = list(problems)
+    if not any(len(problem.places) > LINE_RANGES for problem in problems):
+        return None
+    first = {problem.where: problem.message for problem in problems}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Where", "Severity", "Problem"])
+    for problem in problems:
+        if not problem.places:
+            writer.writerow([_text(problem.where), problem.severity, _text(problem.message)])
+            continue
+        found = _REST_OF.match(problem.message)
+        like = found["first"] if found else ""
+        said = f"as {like}: {first.get(like, '')}".rstrip(": ")
+        noun = "warning" if problem.severity == "warning" else "problem"
+        for place in problem.places:
+            writer.writerow([_text(place), problem.severity,
+                             _text(f"the same kind of {noun} {said}")])
+    return out.getvalue()
+
+
+_REST_OF = re.compile(r".* as (?P<first>.+) above\.$")
+
+
+def _text(value: str) -> str:
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+__all__ = ["KEEP", "Condenser", "condense", "kind_of", "problems_csv", "sort_problems",
+           "warnings_line"]
