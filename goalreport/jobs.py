@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from goalreport.core.results import Computation
     from goalreport.delivery.deliver import ReportSet
     from goalreport.delivery.outcome import DeliveryReport, SendOptions
+    from goalreport.guard.access import Access
     from goalreport.guard.safefs import OpenedWorkbook
+    from goalreport.lastrun import DealFile
     from goalreport.loading import Loaded
 
 
@@ -152,11 +154,11 @@ def check_workbook(path: Path, *, today: date, as_of: date | None = None,
                 raise
             raise InputProblems([listed, *error.problems], error.warnings) from None
         found = [*loaded.notes, *loaded.warnings]
-        listed = _problems_file(opened, loaded.warnings, access)
+        listed = _problems_file(opened, list(loaded.warnings), access)
     return found if listed is None else [listed, *found]
 
 
-def _problems_file(opened: OpenedWorkbook, problems: list[Problem], access: object
+def _problems_file(opened: OpenedWorkbook, problems: list[Problem], access: Access
                    ) -> Problem | None:
     """Write every one of ``problems`` to ``<stem>-problems.csv`` beside the workbook when
     their lines cannot name all their cells; the "info" line saying where, else None."""
@@ -168,7 +170,7 @@ def _problems_file(opened: OpenedWorkbook, problems: list[Problem], access: obje
     name = f"{opened.path.stem}-problems.csv"
     where = opened.path.parent / name
     try:
-        opened.folder.write_atomic(name, text.encode("utf-8"), access=access)  # type: ignore[arg-type]
+        opened.folder.write_atomic(name, text.encode("utf-8"), access=access)
     except OSError as error:
         return Problem(str(where), f"could not be written ({error.strerror}); the lines "
                        "below name the first cells of each kind only.", "info")
@@ -291,16 +293,16 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
 MAX_DEALS_BYTES = 200 * 1024 * 1024
 
 
-def stamp_inputs(fingerprint: str, deals: tuple[object, ...]) -> str:
+def stamp_inputs(fingerprint: str, deals: tuple[DealFile, ...]) -> str:
     """The inputs' hash written into each report: the workbook's input fingerprint and
-    each deals file's size and SHA-256 (``lastrun.DealFile``)."""
+    each deals file's size and SHA-256."""
     from goalreport.reports.stamp import combined_inputs
 
-    return combined_inputs(fingerprint, [(f.size, f.sha256) for f in deals])  # type: ignore[attr-defined]
+    return combined_inputs(fingerprint, [(f.size, f.sha256) for f in deals])
 
 
 def report_set(path: Path, options: JobOptions, loaded: Loaded, identity: str, inputs: str,
-               access: object) -> ReportSet:
+               access: Access) -> ReportSet:
     """Where the reports of ``loaded``'s month are and what they are made from."""
     from goalreport.delivery.deliver import ReportSet
     from goalreport.reports.stamp import Stamp
@@ -308,7 +310,7 @@ def report_set(path: Path, options: JobOptions, loaded: Loaded, identity: str, i
     assert loaded.stems is not None  # handed back whenever reports are rendered
     return ReportSet(folder=report_dir(path, options) / f"{loaded.report_month:%Y-%m}",
                      root=report_root(path, options), stamp=Stamp(identity, inputs, loaded.as_of),
-                     stems=loaded.stems, access=access)  # type: ignore[arg-type]
+                     stems=loaded.stems, access=access)
 
 
 def send_job(path: Path, options: JobOptions, sending: SendOptions,
@@ -336,14 +338,15 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     select_reps(computation, sending.rep_ids)  # an unknown --rep is an input problem
     reps, team = stale_reports(computation, reports, sending)
     out_dir, root = report_dir(path, options), report_root(path, options)
-    common = {"html": options.html, "templates_dir": options.templates_dir,
-              "pdf_tags": options.pdf_tags, "out_root": root, "stamp": reports.stamp,
-              "access": reports.access}
     if reps:
         render_reports(replace(computation, results=tuple(reps)), settings, out_dir,
-                       jobs=options.jobs, stems=dict(reports.stems), **common)  # type: ignore[arg-type]
+                       jobs=options.jobs, stems=dict(reports.stems), html=options.html,
+                       templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
+                       out_root=root, stamp=reports.stamp, access=reports.access)
     elif team:
-        render_team_summary(computation, settings, out_dir, **common)  # type: ignore[arg-type]
+        render_team_summary(computation, settings, out_dir, html=options.html,
+                            templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
+                            out_root=root, stamp=reports.stamp, access=reports.access)
     report = deliver(computation, settings, reports, sending, now=options.now,
                      templates_dir=options.templates_dir)
     report.notes = notes
