@@ -40,6 +40,10 @@ BASELINE_A_SIZES = {"quick", "S", "M"}
 RENDER_SIZES = {"quick", "S"}
 L_PLAN_SECONDS, L_PLAN_MB = 20.0, 1024.0
 M_PLAN_SPEEDUP, S_RUN_SPEEDUP = 10.0, 1.5
+#: `send`'s CPU per message (send_cost.py) at the team size of each benchmark size, and
+#: its targets: within 2× of a plain smtplib script, and flat in the team's size.
+SEND_REPS = {"quick": 5, "S": 50, "L": 2_000}
+SEND_RATIO, SEND_GROWTH = 2.0, 1.25
 
 
 @dataclass
@@ -50,6 +54,8 @@ class SizeResult:
     phases: list[dict[str, Any]] = field(default_factory=list)
     phase_error: str | None = None
     commands: dict[str, Measured] = field(default_factory=dict)
+    #: ``send_cost.measure`` of this size's team, when measured.
+    send: dict[str, float] | None = None
 
 
 def goalreport(*args: str) -> list[str]:
@@ -128,6 +134,11 @@ def bench_size(size: str, workbook: Path, work: Path, jobs: int | None, repeat: 
         best("run", "goalreport run",
              lambda n: goalreport("run", str(copy_of("run", n)), "--out",
                                   str(work / "run" / f"reports-{n}"), "--quiet", *job))
+    if size in SEND_REPS:
+        say(f"goalreport send, {SEND_REPS[size]:,} messages vs a plain smtplib script")
+        from send_cost import measure
+
+        result.send = measure(SEND_REPS[size], max(repeat, 2))
     return result
 
 
@@ -226,7 +237,22 @@ def targets(results: list[SizeResult]) -> list[tuple[str, str, bool]]:
         r = ratio(c.get("baseline_b"), c.get("run"))
         checks.append((f"S `run` ≥ {S_RUN_SPEEDUP}× faster than baseline (b)",
                        f"{r:.2f}×" if r else "failed", r is not None and r >= S_RUN_SPEEDUP))
+    sent = {r.size: r.send for r in results if r.send}
+    for size, cost in sent.items():
+        checks.append((f"{size} `send` CPU per message ≤ {SEND_RATIO:.0f}× a plain smtplib "
+                       "script", f"{cost['ratio']:.2f}×", cost["ratio"] <= SEND_RATIO))
+    if "S" in sent and "L" in sent:
+        growth = sent["L"]["goalreport_ms"] / sent["S"]["goalreport_ms"]
+        checks.append((f"`send` per message at L ≤ {SEND_GROWTH}× at S (flat in team size)",
+                       f"{growth:.2f}×", growth <= SEND_GROWTH))
     return checks
+
+
+def send_table(results: list[SizeResult]) -> list[str]:
+    from send_cost import table
+
+    rows = [r.send for r in results if r.send]
+    return table(rows) if rows else ["(not measured)"]
 
 
 def markdown(results: list[SizeResult], load_before: str, shared_strings: bool = False,
@@ -244,6 +270,8 @@ def markdown(results: list[SizeResult], load_before: str, shared_strings: bool =
              "## Phases, in-process (time / peak RSS of the phase)", "",
              *phase_table(results), "", "## End-to-end commands (fresh copy each)", "",
              *command_table(results), "", "## Speed-ups", "", *speedups(results), "",
+             "## Sending: CPU per message (benchmarks/send_cost.py)", "",
+             *send_table(results), "",
              "## Targets", "", "| target | measured | result |", "|---|---:|---|"]
     for name, value, passed in targets(results):
         lines.append(f"| {name} | {value} | {'PASS' if passed else 'FAIL'} |")

@@ -123,4 +123,7 @@ def test_runner_quick_writes_a_results_table(tmp_path: Path) -> None:
     for command in ("goalreport plan", "baseline (a)", "goalreport run --html",
                     "baseline (b)", "| quick | goalreport run |"):
         assert command in text
+    assert "## Sending: CPU per message" in text
+    assert "| 5 | 6 | " in text  # 5 reps, 6 messages with the manager's: measured
+    assert "`send` CPU per message ≤ 2× a plain smtplib script" in text
     assert "failed" not in text

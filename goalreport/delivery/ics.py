@@ -74,14 +74,17 @@ def focus_blocks(result: RepResult, report_month: date, fmt: Formatter, *,
         count = min(math.ceil(hours / MAX_BLOCK_HOURS), len(days))
         length = min(hours / count, MAX_DAY_HOURS)
         minutes = int((length * 60).to_integral_value())
+        said: tuple[str, str] | None = None  # the week's words, the same on each of its days
         for index, day in enumerate(days[:count]):
             if first <= day <= last:
+                if said is None:
+                    target, *counts = week_figures(plan, week)
+                    said = (_title(counts, fmt),
+                            _description(week, target, counts, fmt, company))
                 start = datetime.combine(day, START)
-                target, *counts = week_figures(plan, week)
                 blocks.append(FocusBlock(
                     day=day, start=start, end=start + timedelta(minutes=minutes),
-                    title=_title(counts, fmt),
-                    description=_description(week, target, counts, fmt, company),
+                    title=said[0], description=said[1],
                     uid=_uid(company, result.rep.rep_id, day, index)))
     return tuple(blocks)
 
