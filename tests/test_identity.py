@@ -8,6 +8,7 @@ run with real workbooks, real batches and a real SMTP server on 127.0.0.1.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,23 @@ def test_new_identity_makes_a_copy_a_workbook_of_its_own(inbox: Path, tmp_path: 
         shutil.copy2(west, inbox / "west.xlsx")
         again = _batch(inbox, server)
     assert _by_name(again)["west.xlsx"]["status"] == "done"
+
+
+@pytest.mark.parametrize("planted", ["../../../etc/cron.d/x", "3F2A9C1D" * 4, "", "a" * 33])
+def test_an_identity_goalreport_did_not_write_is_replaced_and_names_no_folder(
+        tmp_path: Path, planted: str) -> None:
+    """The identity comes from the workbook, which inbox writers fill in: anything but 32
+    lower-case hex digits is not one goalreport wrote, is never used in a path, and the
+    next write gives the workbook a real one."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    book = write_workbook(inbox / "east.xlsx", send_sheets(), identity=planted)
+    with MailServer(tmp_path) as server:
+        manifest = _batch(inbox, server)
+    assert manifest["_exit"] == 0, manifest
+    identity = identity_of(book)
+    assert identity != planted and len(identity) == 32 and identity.islower()
+    folder = Path(_by_name(manifest)["east.xlsx"]["report_dir"])
+    assert folder.parent == inbox / "reports" and folder.name == f"east-{identity[:8]}"
+    state = Path(os.environ["XDG_STATE_HOME"]) / "goalreport" / "sent"
+    assert [p.name for p in state.iterdir()] == [identity]

@@ -115,3 +115,30 @@ def test_send_records_the_unknown_outcome_lists_it_and_never_resends_it(
         after = invoke(["send", str(team), *MONTH], server.env)
         assert "already sent: R1 (Ana Lima)" in after.output
         assert len(server.messages) == 5
+
+
+def test_a_server_that_stops_answering_before_the_body_stops_the_run(tmp_path: Path) -> None:
+    """A server that accepts the connection but never answers MAIL: each try times out
+    (nothing was sent, so trying again is safe), and after the last the run stops with one
+    line instead of spending every try on every message."""
+    import asyncio
+
+    from goalreport.delivery.smtp import Waits
+    from goalreport.errors import DeliveryError
+
+    with MailServer(tmp_path) as server:
+        async def never(*args: object) -> str:
+            await asyncio.sleep(30)
+            return "250 OK"
+
+        server.handler.handle_MAIL = never  # type: ignore[attr-defined]
+        settings = load_settings(server.env)
+        assert settings is not None
+        waited: list[float] = []
+        with Mailer(settings, sleep=waited.append, waits=Waits(mail=0.3)) as mailer, \
+                pytest.raises(DeliveryError) as raised:
+            mailer.send(_message(), "ana@example.com")
+    assert waited == [1.0, 4.0, 15.0]
+    assert server.messages == []
+    assert str(raised.value) == (f"the mail server 127.0.0.1:{server.port} could not be "
+                                 "reached after 4 tries: timed out.")
