@@ -142,3 +142,24 @@ def test_a_server_that_stops_answering_before_the_body_stops_the_run(tmp_path: P
     assert server.messages == []
     assert str(raised.value) == (f"the mail server 127.0.0.1:{server.port} could not be "
                                  "reached after 4 tries: timed out.")
+
+
+def test_a_password_commands_output_is_in_no_line_json_or_manifest(team: Path,
+                                                                   tmp_path: Path) -> None:
+    """A wrapper under `set -x` prints the password on stderr and fails: it was quoted in
+    the error, each rep's "why", --json and the batch's manifests."""
+    with MailServer(tmp_path, tls=True, user="mailer", password="hunter2-secret") as server:
+        env = {**server.env, "GOALREPORT_SMTP_PASSWORD_COMMAND":
+               "echo '+ pass show mail: hunter2-secret' >&2; exit 4"}
+        sent = invoke(["send", str(team), *MONTH, "--json"], env)
+        batch = invoke(["batch", str(team.parent), *MONTH, "--send", "--settle", "0",
+                        "--json", "-j", "1"], env)
+    assert sent.exit_code == 1 and batch.exit_code == 1
+    assert server.messages == []
+    assert "GOALREPORT_SMTP_PASSWORD_COMMAND failed with exit status 4; run the command" in \
+        sent.output
+    for text in (sent.output, batch.output):
+        assert "hunter2" not in text
+    for path in (team.parent / "reports").rglob("*.json"):
+        assert "hunter2" not in path.read_text(encoding="utf-8"), path
+    assert "hunter2" not in json.dumps(json.loads(batch.stdout))

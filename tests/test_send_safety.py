@@ -178,12 +178,12 @@ def test_a_linked_month_folder_is_refused(team: Path, tmp_path: Path) -> None:
         "have planted it). Remove it and run again.")
 
 
-def _forged_log(book: Path) -> dict[str, object]:
+def _forged_log(book: Path, folder: Path | None = None) -> dict[str, object]:
     """The send log an inbox writer plants in the month folder: every report "sent", with
     the PDFs' real hashes (rendering is deterministic, so they can compute them)."""
     import hashlib
 
-    folder = month_dir(book)
+    folder = folder or month_dir(book)
     entries = {}
     for key, name, to in [("rep:r1", "R1-Ana-Lima.pdf", "ana@example.com"),
                           ("rep:r2", "R2-Ben-Ode.pdf", "ben@example.com"),
@@ -429,9 +429,10 @@ def test_batch_send_ignores_a_send_log_planted_in_the_workbooks_month_folder(
     with MailServer(tmp_path) as server:
         first = invoke(["batch", str(inbox), *MONTH, "--settle", "0", "--json", "-j", "1"],
                        server.env)
+        assert server.messages == []
         assert first.exit_code == 0, first.output
         month = Path(json.loads(first.stdout)["workbooks"][0]["report_dir"]) / "2026-06"
-        (month / OLD_LOG_NAME).write_text(json.dumps({"format": 1, "sent": {}}))
+        (month / OLD_LOG_NAME).write_text(json.dumps(_forged_log(team, month)))
         result = invoke(["batch", str(inbox), *MONTH, "--send", "--settle", "0", "--json",
                          "-j", "1"], server.env)
     assert result.exit_code == 0, result.output
