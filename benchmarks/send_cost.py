@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -112,7 +112,7 @@ def prepare(folder: Path, reps: int) -> Path:
     from goalreport.reports.stamp import read_digest
 
     book = workbook(folder / "team.xlsx", reps)
-    options = JobOptions(today=date(2026, 7, 1), now=datetime(2026, 7, 1, tzinfo=timezone.utc),
+    options = JobOptions(today=date(2026, 7, 1), now=datetime(2026, 7, 1, tzinfo=UTC),
                          month=date(2026, 6, 1), rep_ids=("R1",), jobs=1, pdf_tags=False)
     result = run_job(book, options)
     assert result.reports is not None and not result.failures, result.failures
@@ -171,8 +171,8 @@ def measure(reps: int, repeat: int) -> dict[str, float]:
 
 
 def table(rows: list[dict[str, float]]) -> list[str]:
-    lines = ["| reps | messages | goalreport send, CPU per message | plain smtplib script | "
-             "ratio |", "|---:|---:|---:|---:|---:|"]
+    lines = [("| reps | messages | goalreport send, CPU per message | plain smtplib script | "
+             "ratio |"), "|---:|---:|---:|---:|---:|"]
     for row in rows:
         lines.append(f"| {row['reps']:,} | {row['messages']:,} | {row['goalreport_ms']:.2f} ms "
                      f"| {row['baseline_ms']:.2f} ms | {row['ratio']:.2f}× |")

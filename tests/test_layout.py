@@ -143,7 +143,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"core", "guard"}),
     frozenset({"ooxml"}),
     frozenset({"workbook", "writeback", "reports"}),
-    frozenset({"delivery", "loading"}),
+    frozenset({"delivery", "loading", "lastrun"}),
     frozenset({"jobs"}),
     frozenset({"batch"}),
     frozenset({"cli"}),
