@@ -70,17 +70,37 @@ def test_allocating_past_the_cap_is_an_unreadable_workbook() -> None:
         "malformed. If it is a genuine workbook, raise GOALREPORT_READ_MEMORY_MB.")
 
 
-def test_sleeping_past_the_time_limit_is_an_unreadable_workbook() -> None:
-    assert run_bounded(sleep_then, 0.01, "awake", seconds=5) == "awake"
+def test_waiting_counts_against_the_clock_limit_not_the_cpu_limit() -> None:
+    """A busy cron host: the reader waits for the CPU, using none of its own. Counting the
+    clock, a valid 2,000-rep workbook failed with "took longer than 120 s" after 20 s of
+    CPU; now 1.5 s asleep under a 0.5 s CPU limit is fine (the clock limit is 10 times
+    longer), and only a child that hangs past that is stopped."""
+    assert run_bounded(sleep_then, 1.5, "awake", seconds=0.5) == "awake"
     with pytest.raises(UnreadableWorkbook) as caught:
-        run_bounded(sleep_then, 30, "never", seconds=0.5, label="slow.xlsx")
+        run_bounded(sleep_then, 60, "never", seconds=0.3, label="hung.xlsx")
     assert str(caught.value) == (
-        "slow.xlsx: reading it took longer than 0.5 s; the file is too large or malformed. "
-        "If it is a genuine workbook, raise GOALREPORT_READ_SECONDS.")
+        "hung.xlsx: reading it did not finish within 3 s although it was not using its 0.3 s "
+        "of CPU time: it hung. Run it again when the machine is less busy, or raise "
+        "GOALREPORT_READ_SECONDS.")
+
+
+def test_working_past_the_cpu_limit_is_an_unreadable_workbook() -> None:
+    """RLIMIT_CPU counts whole seconds (the limit is rounded up, plus one): the clock
+    limit, ten times the CPU limit, leaves a busy loop time to reach it."""
+    with pytest.raises(UnreadableWorkbook) as caught:
+        run_bounded(spin, seconds=1, label="slow.xlsx")
+    assert str(caught.value) == (
+        "slow.xlsx: reading it needed more than 1 s of CPU time; the file is too large or "
+        "malformed. If it is a genuine workbook, raise GOALREPORT_READ_SECONDS.")
+
+
+def spin() -> None:
+    while True:
+        pass
 
 
 def test_label_defaults_to_the_file_name_of_the_first_argument(tmp_path: Path) -> None:
-    with pytest.raises(UnreadableWorkbook, match=r"^sleepy\.xlsx: reading it took longer"):
+    with pytest.raises(UnreadableWorkbook, match=r"^sleepy\.xlsx: reading it did not finish"):
         run_bounded(_sleep_for_path, tmp_path / "sleepy.xlsx", seconds=0.2)
 
 
