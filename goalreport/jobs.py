@@ -249,7 +249,7 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
     path = opened.path
     destination = options.output_workbook
     access = Access.of(opened.stat)
-    deals = deal_files(options.deals, MAX_DEALS_BYTES)
+    deals = deal_files(options.deals)
     loaded = load_bounded(opened.view, ReadRequest(
         writing=destination is None, as_of=options.as_of, month=options.month,
         today=options.today, tables=(options.write_plan, options.write_progress),
@@ -287,10 +287,6 @@ def _compute_and_write(opened: OpenedWorkbook, options: JobOptions
         result.written_snapshot = Snapshot.from_stat(outcome.written)
     result.sheets = [table.name for table in tables] + ["Run Log"]
     return result, loaded.selected, settings
-
-
-#: The largest --deals file read (an export of closed deals is far smaller).
-MAX_DEALS_BYTES = 200 * 1024 * 1024
 
 
 def stamp_inputs(fingerprint: str, deals: tuple[DealFile, ...]) -> str:
@@ -364,7 +360,7 @@ def load_for_send(path: Path, options: JobOptions
     from goalreport.lastrun import LastRun, check_same_run, deal_files, same_deals
     from goalreport.paused_gc import no_gc
 
-    given = deal_files(options.deals, MAX_DEALS_BYTES)
+    given = deal_files(options.deals)
     with open_workbook(path) as opened, no_gc():  # no link, a regular file, read once
         request = ReadRequest(writing=False, as_of=options.as_of, month=options.month,
                               today=options.today, render=True, deals=options.deals,
@@ -374,7 +370,7 @@ def load_for_send(path: Path, options: JobOptions
         last = LastRun.of(loaded.last_run) if loaded.last_run else None
         check_same_run(path.name, last, fingerprint, loaded.as_of)
         assert last is not None
-        deals, note = same_deals(path.name, last, given, MAX_DEALS_BYTES)
+        deals, note = same_deals(path.name, last, given)
         if note is not None:  # the run's own files, read where it read them
             loaded = load_bounded(opened.view, replace(request, deals=deals))
         access = Access.of(opened.stat)

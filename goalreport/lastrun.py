@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from goalreport.errors import GoalreportError, UnreadableWorkbook
+from goalreport.workbook.crm.csvfile import MAX_CSV_BYTES, not_regular, too_big
 
 _CHUNK = 1 << 20
 _LINE = re.compile(r"(?P<name>.+) \((?P<size>\d+) bytes, SHA-256 (?P<sha>[0-9a-f]{64})\)")
@@ -44,10 +45,10 @@ class DealFile:
         return (self.name, self.size, self.sha256)
 
 
-def deal_files(paths: Sequence[Path], limit: int) -> tuple[DealFile, ...]:
-    """Each deals file's absolute path, size and SHA-256, read once without following a
-    link (a non-regular file is refused, as the reader does; more than ``limit`` bytes
-    is too big)."""
+def deal_files(paths: Sequence[Path], limit: int = MAX_CSV_BYTES) -> tuple[DealFile, ...]:
+    """Each deals file's absolute path, size and SHA-256, read once (a non-regular file
+    is refused, and more than ``limit`` bytes is too big, as the reader says:
+    ``workbook/crm/csvfile``), in chunks."""
     found = []
     for path in paths:
         absolute = Path(os.path.abspath(path))
@@ -57,15 +58,12 @@ def deal_files(paths: Sequence[Path], limit: int) -> tuple[DealFile, ...]:
             raise UnreadableWorkbook(f"{path}: cannot be read ({error.strerror}).") from None
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise UnreadableWorkbook(f"{path}: is not a regular file; --deals reads CRM "
-                                         "exports saved as files.")
+                raise not_regular(Path(path))
             digest, size = hashlib.sha256(), 0
-            while block := handle.read(_CHUNK):
+            while block := handle.read(min(_CHUNK, limit + 1 - size)):
                 size += len(block)
                 if size > limit:
-                    raise UnreadableWorkbook(
-                        f"{path}: is larger than {limit >> 20} MB, the most a deals file "
-                        "may be. Export only the closed deals of the period.")
+                    raise too_big(Path(path), limit)
                 digest.update(block)
         found.append(DealFile(str(absolute), size, digest.hexdigest()))
     return tuple(found)
@@ -136,7 +134,7 @@ def check_same_run(name: str, last: LastRun | None, fingerprint: str, as_of: dat
             f"{name} --as-of {as_of.isoformat()}' first.")
 
 
-def same_deals(name: str, last: LastRun, given: tuple[DealFile, ...], limit: int
+def same_deals(name: str, last: LastRun, given: tuple[DealFile, ...]
                ) -> tuple[tuple[Path, ...], str | None]:
     """The deals files ``send`` must read (what the last run counted) and a note saying
     where they were found, or a one-line refusal when they are not the ones given."""
@@ -151,8 +149,7 @@ def same_deals(name: str, last: LastRun, given: tuple[DealFile, ...], limit: int
             "first.")
     if not last.deal_files:
         return (), None
-    found = deal_files([Path(f.name) for f in last.deal_files if Path(f.name).is_file()],
-                       limit)
+    found = deal_files([Path(f.name) for f in last.deal_files if Path(f.name).is_file()])
     if {f.key()[1:] for f in found} != recorded:
         raise GoalreportError(
             f"{last.described().capitalize()} of {name} counted deals from "

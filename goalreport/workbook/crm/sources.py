@@ -18,7 +18,7 @@ from typing import Any
 
 from goalreport.core.model import Rep, Settings
 from goalreport.errors import Problem, UnreadableWorkbook
-from goalreport.workbook.crm.csvfile import read_csv
+from goalreport.workbook.crm.csvfile import not_regular, read_csv
 from goalreport.workbook.crm.exports import read_export, unknown_values
 from goalreport.workbook.crm.formats import FORMATS, recognise
 from goalreport.workbook.crm.merge import (
@@ -101,6 +101,8 @@ def export_files(paths: Sequence[Path], out: Collector) -> list[ExportRows]:
             export = _export(f"File {path.name!r}", path.name, read_csv(path))
             found = [export] if export is not None else []
         elif suffix in BOOK_SUFFIXES:
+            if not path.is_file():  # a FIFO or a device is never opened as a zip
+                raise not_regular(path)
             check_container(path)
             book = Book(path)
             found = [export for name in book.sheet_names if (export := _export(
