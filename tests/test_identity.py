@@ -17,6 +17,8 @@ import pytest
 from conftest import identity_of, write_workbook
 from smtp_helpers import MONTH, MailServer, invoke, send_sheets
 
+#: Every test runs whole batches (each renders and mails a team).
+pytestmark = pytest.mark.slow
 BATCH = ["--settle", "0", "-j", "1", "--no-calendar", "--json", *MONTH]
 
 

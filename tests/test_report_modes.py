@@ -13,6 +13,9 @@ import pytest
 from conftest import write_workbook
 from smtp_helpers import MONTH, invoke, send_sheets
 
+#: Every test runs goalreport on a real workbook and renders its reports.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def group_umask() -> Iterator[None]:

@@ -56,6 +56,7 @@ def test_a_server_that_queues_then_drops_the_connection_gets_the_message_once(
         "it answered")
 
 
+@pytest.mark.slow
 def test_a_slow_answer_to_the_final_dot_is_waited_for(tmp_path: Path) -> None:
     """A content scanner answering after 2 s, with a 1 s timeout for the connection and
     the commands before the body: the reply to the final dot is waited for (RFC 5321
@@ -117,6 +118,7 @@ def test_send_records_the_unknown_outcome_lists_it_and_never_resends_it(
         assert len(server.messages) == 5
 
 
+@pytest.mark.slow
 def test_a_server_that_stops_answering_before_the_body_stops_the_run(tmp_path: Path) -> None:
     """A server that accepts the connection but never answers MAIL: each try times out
     (nothing was sent, so trying again is safe), and after the last the run stops with one
@@ -144,6 +146,7 @@ def test_a_server_that_stops_answering_before_the_body_stops_the_run(tmp_path: P
                                  "reached after 4 tries: timed out.")
 
 
+@pytest.mark.slow
 def test_a_password_commands_output_is_in_no_line_json_or_manifest(team: Path,
                                                                    tmp_path: Path) -> None:
     """A wrapper under `set -x` prints the password on stderr and fails: it was quoted in

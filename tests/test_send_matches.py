@@ -55,6 +55,7 @@ def _two_anas() -> dict[str, list[list[Any]]]:
     return sheets
 
 
+@pytest.mark.slow
 def test_file_names_are_numbered_over_every_rep_whichever_are_rendered(
         tmp_path: Path) -> None:
     """`report --rep S/1` named South Ana's report S-1-Ana-Lima.pdf (numbered among the
@@ -78,6 +79,7 @@ def test_file_names_are_numbered_over_every_rep_whichever_are_rendered(
     assert "$120,000" in text and "$480,000" not in text
 
 
+@pytest.mark.slow
 def test_send_asked_for_another_as_of_than_the_sheets_show_is_refused(
         team: Path, tmp_path: Path) -> None:
     """`report --as-of 2026-06-15` then `send --month 2026-06` mailed a body as of 30 June
@@ -152,6 +154,7 @@ def _inbox(tmp_path: Path) -> Path:
     return inbox
 
 
+@pytest.mark.slow
 def test_batch_resend_sends_again(tmp_path: Path) -> None:
     inbox = _inbox(tmp_path)
     args = ["batch", str(inbox), *MONTH, "--send", "--settle", "0", "-j", "1", "--json"]
@@ -164,6 +167,7 @@ def test_batch_resend_sends_again(tmp_path: Path) -> None:
         "sent": 4, "not sent": 1}
 
 
+@pytest.mark.slow
 def test_batch_says_why_it_exits_1(tmp_path: Path) -> None:
     """The summary said "0 failed" and the batch exited 1: a rep's mail was refused."""
     inbox = _inbox(tmp_path)
