@@ -65,8 +65,8 @@ def test_progress_and_run_log_say_what_changed(ran):
         ("R1", 195000, "target revised on Jul 1, 2026: $261,000 → $195,000"),
         ("R2", 251000, "target reduced by $10,000 for 10 days of leave")]
     log = list(workbook["Run Log"].iter_rows(values_only=True))
-    assert log[0][-1] == "Plan Changes"
-    assert log[1][-1] == ("R1: target revised on Jul 1, 2026: $261,000 → $195,000; R2: target "
+    assert log[0][-2:] == ("Plan Changes", "Deal Files")
+    assert log[1][-2] == ("R1: target revised on Jul 1, 2026: $261,000 → $195,000; R2: target "
                           "reduced by $10,000 for 10 days of leave")
 
 
