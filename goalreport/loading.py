@@ -147,7 +147,9 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     from goalreport.writeback.basis import read_write_basis
     from goalreport.writeback.structure import structure_problems
 
-    data, cell_problems, read_warnings = read_for_check(path, request.deals)
+    data, cell_problems, read_warnings = read_for_check(
+        path, request.deals, lambda settings_as_of: resolve_dates(
+            settings_as_of, as_of=request.as_of, month=request.month, today=request.today)[0])
     package = inspect_package(path)
     foreign = structure_problems(package, writing=request.writing)
     if data is None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -93,6 +92,6 @@ def infer_client_types(deals: list[Deal], first: dict[str, date],
             summary.inferred += 1
             reps.add(deal.rep_id)
             earlier = bool(deal.client) and first.get(deal.client, deal.day) < deal.day
-            deal = replace(deal, client_type="repeat" if earlier else "new")
+            deal = deal._replace(client_type="repeat" if earlier else "new")
         resolved.append(deal)
     return resolved
