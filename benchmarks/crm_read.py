@@ -68,6 +68,7 @@ def measure_csv(path: Path) -> float:
 
 
 def measure_goalreport(path: Path) -> float:
+    import goalreport.guard.container  # noqa: F401  (imported, not timed: not reading)
     from goalreport.core.model import Rep, Settings
     from goalreport.workbook.crm.sources import export_files, join_exports
     from goalreport.workbook.deals import DayTally

@@ -1,18 +1,26 @@
-"""A CRM export saved as CSV, read with the standard library's csv module.
+"""A CRM export saved as CSV, streamed through the standard library's csv module.
 
 CRMs write UTF-8, often with a byte-order mark (Excel needs one to show accents), and
 European users' exports use ``;`` between fields because ``,`` is their decimal mark.
-The encoding is tried in that order: UTF-8 with BOM, UTF-8, then Windows-1252 (what Excel
-on Windows saves as "CSV") — every byte decodes in Latin-1 as the last resort. The
-delimiter is the one of ``,`` ``;`` and tab that the header line holds most of (headers
-never contain it, unlike free-text cells further down).
+The encoding is tried in that order: UTF-16 or UTF-8 by their byte-order marks, UTF-8,
+then Windows-1252 (what Excel on Windows saves as "CSV") — every byte decodes in Latin-1
+as the last resort. The delimiter is the one of ``,`` ``;`` and tab that the header line
+holds most of (headers never contain it, unlike free-text cells further down).
+
+The file is never held whole: the encoding is chosen by decoding it once in blocks (its
+text thrown away), then the rows are read one by one as the csv module parses them, so
+reading a million rows needs the memory of one row (and of what is kept of them). Reads
+are bounded: a file that grows past ``MAX_CSV_BYTES`` while it is read is refused too.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import stat
 from collections.abc import Iterator
+from itertools import count, repeat
 from pathlib import Path
 
 from goalreport.errors import UnreadableWorkbook
@@ -20,20 +28,15 @@ from goalreport.errors import UnreadableWorkbook
 #: A deals file larger than this is refused (an export of closed deals is far smaller).
 MAX_CSV_BYTES = 200 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
+#: Bytes read at a time to choose the encoding, and read of the top to find the header.
+BLOCK = 1 << 20
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def decode(data: bytes) -> str:
-    """The text of a CSV file, by the first encoding that reads it."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """The text of CSV bytes, by the first encoding that reads them (as ``read_csv``)."""
+    return data.decode(_encoding_of(io.BytesIO(data)), errors="replace")
 
 
 def delimiter(text: str) -> str:
@@ -44,25 +47,85 @@ def delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(path: Path) -> Iterator[tuple[int, int, list[str | None]]]:
-    """(row number, 0, values) per line, as ``Book.rows`` gives them; empty cells None."""
+def _encoding_of(handle: io.RawIOBase | io.BufferedIOBase) -> str:
+    """The encoding of the bytes in ``handle`` (read from where it is, to the end)."""
+    head = handle.read(4)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    for encoding in ("utf-8", "cp1252"):
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while block := handle.read(BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+class _Bounded(io.RawIOBase):
+    """A file read no further than ``limit`` bytes: past it, the file is refused."""
+
+    def __init__(self, raw: io.BufferedReader, limit: int, name: str):
+        self.raw, self.left, self.name = raw, limit, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        count = self.raw.readinto(buffer)
+        self.left -= count
+        if self.left < 0:
+            raise UnreadableWorkbook(_too_large(self.name))
+        return count
+
+
+def _too_large(name: str) -> str:
+    return (f"{name}: is over {MAX_CSV_BYTES // 2**20} MB; a deals file may be at most "
+            f"{MAX_CSV_BYTES // 2**20} MB. Export only the closed deals of the period.")
+
+
+def read_csv(path: Path) -> Iterator[tuple[int, int, list[str]]]:
+    """(row number, 0, values) per line, as ``Book.rows`` gives them; an empty cell is
+    ``""``."""
     try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise UnreadableWorkbook(f"{path.name}: is {size // 2**20} MB; a deals file may "
-                                     f"be at most {MAX_CSV_BYTES // 2**20} MB. Export only "
-                                     "the closed deals of the period.")
-        data = path.read_bytes()
+        handle = path.open("rb")
     except OSError as error:
         raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror}).") from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableWorkbook(f"{path.name}: is not a CSV text file. Save the export as "
-                                 "CSV or .xlsx.")
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
-    try:
-        for number, values in enumerate(reader, start=1):
-            yield number, 0, [value if value.strip() else None for value in values]
-    except csv.Error as error:
-        raise UnreadableWorkbook(f"{path.name}: is not a readable CSV file ({error}). Export "
-                                 "it again from the CRM.") from None
+    with handle:
+        try:
+            info = stat.S_IFMT(path.stat().st_mode), handle.seek(0, io.SEEK_END)
+        except OSError as error:
+            raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror}).") \
+                from None
+        if info[0] != stat.S_IFREG:
+            raise UnreadableWorkbook(f"{path.name}: is not a regular file. Give the CSV "
+                                     "file the CRM saved.")
+        if info[1] > MAX_CSV_BYTES:
+            raise UnreadableWorkbook(_too_large(path.name))
+        handle.seek(0)
+        top = handle.read(BLOCK)
+        if b"\x00" in top[:4096] and not top.startswith((codecs.BOM_UTF16_LE,
+                                                          codecs.BOM_UTF16_BE)):
+            raise UnreadableWorkbook(f"{path.name}: is not a CSV text file. Save the export "
+                                     "as CSV or .xlsx.")
+        handle.seek(0)
+        encoding = _encoding_of(handle)
+        handle.seek(0)
+        mark = delimiter(top.decode(encoding, errors="ignore").lstrip("\ufeff"))
+        text = io.TextIOWrapper(io.BufferedReader(_Bounded(handle, MAX_CSV_BYTES,
+                                                           path.name), BLOCK),
+                                encoding=encoding, errors="strict", newline="")
+        try:
+            yield from zip(count(1), repeat(0), csv.reader(text, delimiter=mark))
+        except csv.Error as error:
+            raise UnreadableWorkbook(f"{path.name}: is not a readable CSV file ({error}). "
+                                     "Export it again from the CRM.") from None
+        except UnicodeDecodeError:
+            raise UnreadableWorkbook(f"{path.name}: is not readable {encoding.upper()} text "
+                                     "(a broken character). Export it again from the "
+                                     "CRM.") from None
+

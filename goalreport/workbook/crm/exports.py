@@ -86,7 +86,9 @@ class _Caches:
         self.owners: dict[Any, str] = {}
         self.days: dict[Any, date] = {}
         self.clients: dict[Any, str] = {}
-        self.amounts: dict[Any, int] = {}
+        #: Currency cells read without a problem (the workbook's currency, or empty).
+        self.currencies: set[Any] = set()
+        self.day_roles: dict[str, list[str]] = {}
 
 
 def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
@@ -98,7 +100,7 @@ def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: C
     if fmt.generic or export.named:
         summary.columns = {role: str(export.header[index]) for role, index in cols.items()
                            if role in ("owner", "owner_id", "stage", "status", "is_won",
-                                       "date", "amount", "client")
+                                       "date", "amount", "currency", "client", "client_type")
                            and (fmt.generic or role in export.named)}
     if fmt.activities and "done" not in cols and "outcome" not in cols:
         summary.held_by = (rules.held_by.isoformat() if rules.held_by
@@ -217,6 +219,19 @@ def _padded(getter: Callable[[list[Any]], Any], values: list[Any]) -> tuple[Any,
     return found if isinstance(found, tuple) else (found,)
 
 
+#: Money text read the same in every locale: whole units, with up to two decimals after a
+#: point or comma (``12345.67``), as ``parse_money`` reads it; anything else is read by it.
+_PLAIN_MONEY = re.compile(r"(\d{1,13})(?:[.,](\d{1,2}))?")
+
+
+def _plain_cents(text: str) -> int | None:
+    match = _PLAIN_MONEY.fullmatch(text)
+    if match is None:
+        return None
+    units, part = match.groups()
+    return int(units) * 100 + (int(part.ljust(2, "0")) if part else 0)
+
+
 def _deal(export: ExportRows, number: int, values: list[Any], row: ExportRow | None,
           won: bool, rules: DealRules, terms: ExportTerms, out: Collector, found: Findings,
           caches: _Caches, okey: Any, summary: ExportSummary, prefix: str) -> Deal | None:
@@ -224,37 +239,33 @@ def _deal(export: ExportRows, number: int, values: list[Any], row: ExportRow | N
     owner is no rep (left out, counted in ``found.others``). Its owner, date and, when
     won, its client type and amount are all read, so one run names every problem."""
     cols = export.cols
-    rep_id = caches.owners.get(okey) if okey is not _MISS else None
+    rep_id = caches.owners.get(okey)
     if rep_id is None:
         row = row or ExportRow(export, number, values, cols)
         rep_id = owner_rep(row, rules, found)
-        if rep_id is not None and rep_id != OTHER and okey is not _MISS:
+        if rep_id is not None and rep_id != OTHER:
             caches.owners[okey] = rep_id
     kind = "won" if won else "lost"
     day = _day(export, number, values, row, kind, rules, out, caches, summary)
     client_type, amount = None, 0
     if won:
         raw_type = values[cols["client_type"]] if "client_type" in cols else None
-        client_type = None
-        if raw_type is not None and raw_type != "" and not is_blank(raw_type):
+        if raw_type is not None and raw_type != "":
             client_type = terms.types.get(raw_type)
             if client_type is None:  # not met, or not a type: the full reading says
                 client_type = _MISS
-        raw_amount = values[cols["amount"]] if "amount" in cols else None
-        amount_key = (raw_amount, values[cols["currency"]] if "currency" in cols else None)
-        # A yes/no cell equals 0 or 1, so those are never keys (it must be a problem).
-        cacheable = day is not None and raw_amount.__class__ is not bool
-        cents = caches.amounts.get(amount_key) if cacheable else None
-        if client_type is _MISS or cents is None:
+        cents = _known_cents(values, cols, caches, terms, day) \
+            if client_type is not _MISS else None
+        if cents is None:
             row = row or ExportRow(export, number, values, cols)
             before, converted = out.errors_seen, sum(terms.converted.values())
             read = terms.read(row, out, day)
             if read is None:
                 return None
             client_type, cents = read
-            if cacheable and out.errors_seen == before and \
-                    sum(terms.converted.values()) == converted:
-                caches.amounts[amount_key] = cents
+            if day is not None and out.errors_seen == before and \
+                    sum(terms.converted.values()) == converted and "currency" in cols:
+                caches.currencies.add(values[cols["currency"]])
         amount = cents
     if rep_id == OTHER:
         row = row or ExportRow(export, number, values, cols)
@@ -277,16 +288,39 @@ def _deal(export: ExportRows, number: int, values: list[Any], row: ExportRow | N
     return Deal(rep_id, day, kind, client_type, amount, client, f"{prefix}{number}")
 
 
+def _known_cents(values: list[Any], cols: dict[str, int], caches: _Caches,
+                 terms: ExportTerms, day: date | None) -> int | None:
+    """The cents of a won deal's amount when its currency cell was met before without a
+    problem and the amount is a plain number (text read alike in every locale, or a
+    number cell); None when the full reading must say (``ExportTerms.read``)."""
+    if day is None or "amount" not in cols:
+        return None
+    if "currency" in cols and values[cols["currency"]] not in caches.currencies:
+        return None
+    raw = values[cols["amount"]]
+    if raw.__class__ is str:
+        return _plain_cents(raw)
+    cents = terms.amounts.get(raw)
+    return cents if cents is not None else terms.number_cents(raw)
+
+
 def _day(export: ExportRows, number: int, values: list[Any], row: ExportRow | None,
          kind: str, rules: DealRules, out: Collector, caches: _Caches,
          summary: ExportSummary) -> date | None:
     """The day the deal was won or lost: Pipedrive's won or lost time when given, else
     the close date, else the last stage change (a fallback ``check`` says); None after
-    a problem."""
+    a problem. An ISO date-time (``2026-03-05 10:15``) is its date in every locale, so
+    its day is remembered by its first ten characters."""
     cols = export.cols
-    roles = [role for role in DAY_ROLES[kind] if role in cols]
+    roles = caches.day_roles.get(kind)
+    if roles is None:  # a close date column Settings name is the one read
+        roles = caches.day_roles[kind] = ["date"] if "date" in export.named else [
+            role for role in DAY_ROLES[kind] if role in cols]
     fmt = export.format
     if not roles:
+        if f"no {kind} date" in export.said:
+            return None
+        export.said.add(f"no {kind} date")
         names = [name for role in DAY_ROLES[kind] for name in fmt.roles.get(role, ())]
         shown = ", ".join(repr(name) for name in names)
         out.error(f"{export.label} header", f"has no close date column for its {kind} deals. "
@@ -294,11 +328,15 @@ def _day(export: ExportRows, number: int, values: list[Any], row: ExportRow | No
                   "or name the column in Settings' Close Date Column.", kind="crm no date")
         return None
     for role in roles:
-        raw = values[cols[role]] if cols[role] < len(values) else None
-        if raw is None or raw == "" or is_blank(raw):
+        raw = values[cols[role]]
+        if raw is None or raw == "":
             continue
+        if raw.__class__ is str and len(raw) > 10 and raw[10] in " T" and raw[4] == "-":
+            raw = raw[:10]
         day = caches.days.get(raw)
         if day is None:
+            if is_blank(raw):
+                continue
             row = row or ExportRow(export, number, values, cols)
             try:
                 day = caches.days[raw] = parse_date(raw, rules.locale)
@@ -306,8 +344,8 @@ def _day(export: ExportRows, number: int, values: list[Any], row: ExportRow | No
                 out.error(row.cell(role), problem.message, kind="crm date")
                 return None
         first = DAY_ROLES[kind][0]
-        if role != roles[0] or (first in fmt.roles and role != first) or \
-                role == "stage_change_date":
+        if role is not roles[0] or role == "stage_change_date" or (
+                role != first and first in fmt.roles):
             used = str(export.header[cols[role]])
             missing = next((name for name in fmt.roles.get(first, ())), first)
             key = (kind, used, missing)

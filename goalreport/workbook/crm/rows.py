@@ -40,6 +40,8 @@ class ExportRows:
     cols: dict[str, int] = field(default_factory=dict)
     #: Roles whose column Settings named (``check`` says which column it took).
     named: frozenset[str] = frozenset()
+    #: Problems of the whole export already said ("no amount column"): each once.
+    said: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,9 @@ class ExportTerms(WonTerms[ExportRow]):
         another currency is converted at the rate in force on ``day`` (its close date)."""
         fmt = row.export.format
         if "amount" not in row.cols:
+            if "no amount" in row.export.said:
+                return None
+            row.export.said.add("no amount")
             out.error(f"{row.export.label} header", f"has no amount column. A {fmt.title} "
                       f"has the amount in one of: {fmt.accepted('amount')}; export it with "
                       "the deals, or name its column in Settings' Amount Column.",
