@@ -239,3 +239,139 @@ def test_the_fivetran_rows_once_the_deleted_flag_is_dropped(tmp_path: Path) -> N
     assert won_by_rep(data) == {"R1": (Decimal("24120000.00"), Decimal(0))}
     assert [(d.rep_id, d.day) for d in data.activity if d.lost] == [
         ("R3", dt.date(2018, 11, 21))]
+
+
+# --- 3. Owner IDs as the CRM writes them -----------------------------------------------
+
+# Salesforce's 15- and 18-character forms of one ID, as its documentation gives them
+# ("0015000000Gv7qJ" is "0015000000Gv7qJAAR" case-safe); the 18-character one is what
+# exports and Data Loader write, the 15 what the record's URL shows (the Reps sheet).
+SF_ID_15, SF_ID_18 = "0015000000Gv7qJ", "0015000000Gv7qJAAR"
+# A Data Loader opportunity extract's header (the Opportunity object's API names, as in
+# docs/crm-exports.md's sources).
+LOADER = ("Id,Name,AccountId,OwnerId,StageName,IsWon,IsClosed,Type,CloseDate,Amount,"
+          "CurrencyIsoCode\n")
+
+
+def test_an_18_character_owner_id_matches_the_15_character_crm_id(tmp_path: Path) -> None:
+    text = LOADER + (f"0065g00000AAA1AAA,Zeta deal,0015g0000Zeta,{SF_ID_18},Closed Won,"
+                     "true,true,New Business,2026-03-05,1200,USD\n")
+    data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", SF_ID_15)]),
+                           {"extract.csv": text})
+    assert errors == []
+    assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal(0))}
+
+
+# Zoho CRM deals exports: the owner as "zcrm_<ID>" where the user's URL shows the bare
+# number (a public Zoho import script strips the prefix: "Get owner email (strip zcrm_
+# prefix) … clean_zoho_id(row.get('Deal Owner.id'))"), and an export with the owner ID
+# alone; its header verbatim from a public Zoho migration script (search index, GitHub
+# code): "Record Id, Deal Owner.id, Amount, Deal Name, Closing Date, Account Name.id,
+# Stage, Invoiced Items".
+ZOHO_ID_ONLY = "Record Id,Deal Owner.id,Amount,Deal Name,Closing Date,Account Name.id,Stage,Invoiced Items\n"
+
+
+def test_a_zoho_export_with_only_the_owner_id_and_the_zcrm_prefix(tmp_path: Path) -> None:
+    text = ZOHO_ID_ONLY + (
+        "zcrm_4150868000001100001,zcrm_4150868000000224005,1200,Zeta deal,2026-03-05,"
+        "zcrm_4150868000000901001,Closed Won,\n"
+        "zcrm_4150868000001100002,zcrm_4150868000000224005,800,Zeta again,2026-04-10,"
+        "zcrm_4150868000000901001,Closed Won,\n"
+        "zcrm_4150868000001100003,zcrm_4150868000000224006,3000,Yak deal,2026-04-14,"
+        "zcrm_4150868000000901002,Closed Lost,\n")
+    reps = [("R1", "Ana Lima", "4150868000000224005"), ("R2", "Ben Ode", "4150868000000224006")]
+    data, errors, _ = read(tmp_path, sheets_for(reps), {"Deals_2026_06_30.csv": text})
+    assert errors == []
+    assert counts(data) == (2, 1)
+    # The same account (Account Name.id) won on 5 March, so 10 April's win is a repeat.
+    assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal("800.00"))}
+    assert data.notes[0].message == (
+        "Zoho CRM deals export, 3 rows: 2 won, 1 lost, 0 open (ignored); new vs repeat "
+        "inferred for 2 won deals (repeat when the same client won earlier).")
+
+
+def test_an_owner_id_and_a_name_naming_two_reps_is_a_problem_saying_which(
+        tmp_path: Path) -> None:
+    text = ("Record Id,Deal Owner,Deal Owner.id,Deal Name,Stage,Closing Date,Amount\n"
+            "zcrm_1,Ben Ode,zcrm_4150868000000224005,Zeta deal,Closed Won,2026-03-05,1200\n")
+    reps = [("R1", "Ana Lima", "4150868000000224005"), ("R2", "Ben Ode", "4150868000000224006")]
+    _data, errors, _ = read(tmp_path, sheets_for(reps), {"Deals.csv": text})
+    assert errors == [Problem(
+        "Deals.csv!C2", "owner ID 'zcrm_4150868000000224005' is the CRM ID of Ana Lima (R1) "
+        "but the owner name 'Ben Ode' is Ben Ode (R2): the ID matched one rep and the name "
+        "another. Correct the CRM ID on the Reps sheet, or the owner in the CRM.")]
+
+
+# --- 4. Custom columns named in Settings ----------------------------------------------
+
+def test_settings_name_the_custom_columns_and_the_type_values(tmp_path: Path) -> None:
+    """A Pipedrive team's custom fields (Pipedrive exports custom fields as "Deal - <field
+    name>" beside the standard ones): new vs repeat in 'Deal - Client kind', the close
+    date in 'Deal - Closing Date', the money in 'Deal - Discounted amount'."""
+    text = ("Deal - ID,Deal - Title,Deal - Owner,Organization,Deal - Value,"
+            "Deal - Discounted amount,Deal - Status,Deal - Won time,Deal - Closing Date,"
+            "Deal - Client kind\n"
+            "1,Zeta,Ana Lima,Zeta Corp,1500,1200,Won,2026-03-09 10:00:00,2026-03-05,First order\n"
+            "2,Yak,Ana Lima,Yak Ltd,1000,800,Won,2026-04-12 10:00:00,2026-04-10,Reorder\n")
+    settings = [["Type Column", "Deal - Client kind"], ["Close Date Column", "Deal - Closing Date"],
+                ["Amount Column", "deal - discounted amount"], ["New Types", "First order"],
+                ["Repeat Types", "Reorder; Top-up"]]
+    data, errors, warnings = read(tmp_path, sheets_for([("R1", "Ana Lima", "")],
+                                                       settings=settings),
+                                  {"deals.csv": text})
+    assert errors == [] and warnings == []
+    # Yak Ltd never won before, yet the type column says repeat: the column decides.
+    assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal("800.00"))}
+    assert sorted(d.day for d in data.activity if d.won_new or d.won_repeat) == [
+        dt.date(2026, 3, 5), dt.date(2026, 4, 10)]
+    assert data.notes[0].message == (
+        "Pipedrive deals export, 2 rows: 2 won, 0 lost, 0 open (ignored); columns: close "
+        "date 'Deal - Closing Date', amount 'Deal - Discounted amount', type "
+        "'Deal - Client kind'.")
+
+
+def test_a_settings_column_no_export_has_is_a_warning(tmp_path: Path) -> None:
+    settings = [["Amount Column", "Deal - Discount amount"]]
+    _data, errors, warnings = read(tmp_path, sheets_for([("R1", "Ana Lima", "")],
+                                                        settings=settings),
+                                   {"report.csv": SF_TOTAL_AMOUNT})
+    assert errors == []
+    assert warnings == [Problem(
+        "Settings Amount Column", "names the column 'Deal - Discount amount', which no export "
+        "has, so it is not read. Write the header as the export has it.", "warning")]
+
+
+# --- 5. Any table of deals ---------------------------------------------------------------
+
+# Maven Analytics' "CRM Sales Opportunities" data set, sales_pipeline.csv (header and rows
+# verbatim from business-science/free_ai_training, data/sales_pipeline.csv, rows 1-4, 10
+# and 12).
+MAVEN = """opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value
+1C1I7A6R,Moses Frase,GTX Plus Basic,Cancity,Won,2016-10-20,2017-03-01,1054
+Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4514
+EC4QE1BX,Darcel Schlecht,MG Special,Cancity,Won,2016-10-25,2017-03-07,50
+MV1LWRNH,Moses Frase,GTX Basic,Codehow,Won,2016-10-25,2017-03-09,588
+HAXMC4IX,James Ascencio,MG Advanced,,Engaging,2016-11-03,,
+KWVA7VR1,Gladys Colclough,GTXPro,Genco Pura Olive Oil Company,Lost,2016-11-04,2017-03-18,0
+"""
+
+
+def test_a_bi_deals_table_is_read_and_check_names_each_column(tmp_path: Path) -> None:
+    """4 won, 1 lost, 1 open (Engaging). Gladys Colclough is not a rep: her lost deal is
+    left out. Cancity won with Moses on 1 March, so Darcel's Cancity deal of 7 March is a
+    repeat: Moses 1,054 + 588 new; Darcel 4,514 new and 50 repeat."""
+    reps = [("R1", "Moses Frase", ""), ("R2", "Darcel Schlecht", "")]
+    data, errors, warnings = read(tmp_path, sheets_for(reps, year=2017,
+                                                       as_of=dt.date(2017, 6, 30)),
+                                  {"sales_pipeline.csv": MAVEN})
+    assert errors == []
+    assert won_by_rep(data) == {"R1": (Decimal("1642.00"), Decimal(0)),
+                                "R2": (Decimal("4514.00"), Decimal("50.00"))}
+    assert data.notes[0].message == (
+        "deals table, 6 rows: 4 won, 1 lost, 1 open (ignored); 1 deal of owners who are not "
+        "reps left out; new vs repeat inferred for 4 won deals (repeat when the same client "
+        "won earlier); columns: owner 'sales_agent', stage 'deal_stage', close date "
+        "'close_date', amount 'close_value', client 'account'.")
+    assert [w.message for w in warnings if w.where == "sales_pipeline.csv!B7"] == [
+        "deal owner 'Gladys Colclough' is not a rep: 1 deal left out. Add them to the Reps "
+        "sheet to count them, or set Other Owners to error in Settings to stop instead."]

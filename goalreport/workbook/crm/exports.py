@@ -53,6 +53,9 @@ OUTCOME_ROLES = ("is_deleted", "is_current", "is_won", "is_closed", "status",
 #: Roles whose cells say which deal a row is, for an export without record IDs.
 STABLE_ROLES = ("owner", "owner_id", "client", "name", "date", "won_date", "lost_date",
                 "amount", "currency", "stage", "status", "is_won", "is_closed")
+#: Roles whose column ``check`` names (a table no CRM made, or a column Settings name).
+SAID_ROLES = ("owner", "owner_id", "stage", "status", "is_won", "date", "amount",
+              "currency", "client", "client_type")
 #: Where a won or lost deal's day is read, in order.
 DAY_ROLES = {"won": ("won_date", "date", "stage_change_date"),
              "lost": ("lost_date", "date", "stage_change_date")}
@@ -98,10 +101,8 @@ def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: C
     fmt, cols = export.format, export.cols
     summary = ExportSummary(export.label, fmt.title, fmt.note)
     if fmt.generic or export.named:
-        summary.columns = {role: str(export.header[index]) for role, index in cols.items()
-                           if role in ("owner", "owner_id", "stage", "status", "is_won",
-                                       "date", "amount", "currency", "client", "client_type")
-                           and (fmt.generic or role in export.named)}
+        summary.columns = {role: str(export.header[cols[role]]) for role in SAID_ROLES
+                           if role in cols and (fmt.generic or role in export.named)}
     if fmt.activities and "done" not in cols and "outcome" not in cols:
         summary.held_by = (rules.held_by.isoformat() if rules.held_by
                            else "As Of (none is set, so every one)")
@@ -345,7 +346,8 @@ def _day(export: ExportRows, number: int, values: list[Any], row: ExportRow | No
                 return None
         first = DAY_ROLES[kind][0]
         if role is not roles[0] or role == "stage_change_date" or (
-                role != first and first in fmt.roles):
+                role != first and first in fmt.roles and not fmt.generic
+                and "date" not in export.named):
             used = str(export.header[cols[role]])
             missing = next((name for name in fmt.roles.get(first, ())), first)
             key = (kind, used, missing)
