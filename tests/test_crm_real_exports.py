@@ -375,3 +375,123 @@ def test_a_bi_deals_table_is_read_and_check_names_each_column(tmp_path: Path) ->
     assert [w.message for w in warnings if w.where == "sales_pipeline.csv!B7"] == [
         "deal owner 'Gladys Colclough' is not a rep: 1 deal left out. Add them to the Reps "
         "sheet to count them, or set Other Owners to error in Settings to stop instead."]
+
+
+# --- 6. Stage names with numbers -------------------------------------------------------
+
+# A real custom HubSpot pipeline's stage labels, '#08 Contract', '#09 WON' and '#10 Closed
+# lost' (denchiuten/tsQueries, reports/deal_stage_history.sql: "dps.label IN ('#09 WON',
+# '#10 Closed lost')"), in a HubSpot deals export (its default columns).
+HUBSPOT_CUSTOM = """Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline
+101,Zeta,#09 WON,2026-03-05 10:15,Ana Lima,1200,sales pipeline v2
+102,Yak,#09 WON,2026-04-10 11:00,Ana Lima,800,sales pipeline v2
+103,Xeno,#10 Closed lost,2026-04-14 09:30,Ana Lima,3000,sales pipeline v2
+104,Wolf,#08 Contract,2026-06-20 16:00,Ana Lima,500,sales pipeline v2
+"""
+
+
+def test_stages_holding_the_word_won_or_lost_are_read_so_and_said_once(
+        tmp_path: Path) -> None:
+    data, errors, warnings = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]),
+                                  {"hubspot-crm-exports-all-deals.csv": HUBSPOT_CUSTOM})
+    assert errors == [] and warnings == []
+    assert counts(data) == (2, 1)
+    assert data.notes[0].message == (
+        "HubSpot deals export, 4 rows: 2 won, 1 lost, 1 open (ignored); stage '#09 WON' "
+        "read as won; stage '#10 Closed lost' read as lost; no client column, so new vs "
+        "repeat cannot be inferred: 2 won deals counted as new (export the account or "
+        "organization column, or a type column).")
+
+
+def test_settings_won_and_lost_stages_beat_a_stages_words(tmp_path: Path) -> None:
+    """Settings say '#08 Contract' is won and '#09 WON' (say, won but unpaid) is lost."""
+    settings = [["Won Stages", "#08 Contract"], ["Lost Stages", "#09 won"]]
+    data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")], settings=settings),
+                           {"deals.csv": HUBSPOT_CUSTOM})
+    assert errors == []
+    assert counts(data) == (1, 3)  # #08 won; both #09 and #10 lost
+    assert "read as" not in data.notes[0].message.replace("'#10 Closed lost' read as", "")
+
+
+# --- 7. Clients for new vs repeat --------------------------------------------------------
+
+# Bigin's deals export (its header verbatim from a public Bigin migration's CSV type: 'Deal
+# Id','Deal Owner.id','Deal Owner','Deal Name','Company Name.id','Company Name','Contact
+# Name.id','Contact Name','Sub-Pipeline','Amount','Stage','Closing Date').
+BIGIN = ("Deal Id,Deal Owner.id,Deal Owner,Deal Name,Company Name.id,Company Name,"
+         "Contact Name.id,Contact Name,Sub-Pipeline,Amount,Stage,Closing Date\n"
+         "zcrm_1,zcrm_9,Ana Lima,Zeta 1,zcrm_51,Zeta Corp,zcrm_61,Eva,Sales Standard,1200,"
+         "Closed Won,2026-03-05\n"
+         "zcrm_2,zcrm_9,Ana Lima,Zeta 2,zcrm_51,Zeta Corp,zcrm_61,Eva,Sales Standard,800,"
+         "Closed Won,2026-04-10\n")
+# Odoo's CRM pipeline export with the partner column as Odoo names the field (partner_id,
+# "Partner" in list views exported with technical labels).
+ODOO = ("Opportunity,Partner,Salesperson,Expected Revenue,Stage,Probability,Closed Date\n"
+        "Zeta 1,Azure Interior,Ana Lima,1200,Won,100,2026-03-05 16:20:00\n"
+        "Zeta 2,Azure Interior,Ana Lima,800,Won,100,2026-04-10 16:20:00\n")
+
+
+@pytest.mark.parametrize(("name", "text", "title"), [
+    ("bigin.csv", BIGIN, "Bigin deals export"),
+    ("odoo.csv", ODOO, "Odoo CRM opportunities export"),
+])
+def test_the_client_column_makes_a_second_win_a_repeat(name: str, text: str, title: str,
+                                                       tmp_path: Path) -> None:
+    data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]), {name: text})
+    assert errors == []
+    assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal("800.00"))}
+    assert data.notes[0].message.startswith(f"{title}, 2 rows: 2 won, 0 lost, 0 open")
+
+
+def test_without_a_client_column_check_does_not_claim_the_inference(tmp_path: Path) -> None:
+    text = "\n".join([
+        "Deal - Title,Deal - Owner,Deal - Value,Deal - Status,Deal - Won time",
+        "Zeta 1,Ana Lima,1200,Won,2026-03-05 14:02:11",
+        "Zeta 2,Ana Lima,800,Won,2026-04-10 14:02:11"])
+    data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]),
+                           {"deals.csv": text})
+    assert errors == []
+    assert won_by_rep(data) == {"R1": (Decimal("2000.00"), Decimal(0))}
+    assert data.notes[0].message == (
+        "Pipedrive deals export, 2 rows: 2 won, 0 lost, 0 open (ignored); no client column, "
+        "so new vs repeat cannot be inferred: 2 won deals counted as new (export the account "
+        "or organization column, or a type column).")
+
+
+# --- 8. Other owners -----------------------------------------------------------------------
+
+ALL_DEALS = """Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount
+1,Zeta,Closed won,2026-03-05,Ana Lima,1200
+2,Yak,Closed won,2026-03-06,Carla Ruiz,1500
+3,Wolf,Closed won,2026-03-07,Carla Ruiz,700
+4,Xeno,Closed lost,2026-03-08,Carla Ruiz,900
+5,Oak,Closed lost,2026-03-09,Manager Mo,100
+"""
+
+
+def test_deals_of_owners_who_are_not_reps_are_left_out_one_warning_each(
+        tmp_path: Path) -> None:
+    """Carla: 3 deals, 2 won for 1,500 + 700 = 2,200; Mo: 1 lost deal."""
+    data, errors, warnings = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]),
+                                  {"all-deals.csv": ALL_DEALS})
+    assert errors == []
+    assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal(0))}
+    assert warnings == [
+        Problem("all-deals.csv!E3", "deal owner 'Carla Ruiz' is not a rep: 3 deals, 2 won "
+                "for USD 2,200.00 (also in all-deals.csv!E4, all-deals.csv!E5) left out. Add "
+                "them to the Reps sheet to count them, or set Other Owners to error in "
+                "Settings to stop instead.", "warning"),
+        Problem("all-deals.csv!E6", "deal owner 'Manager Mo' is not a rep: 1 deal left out. "
+                "Add them to the Reps sheet to count them, or set Other Owners to error in "
+                "Settings to stop instead.", "warning"),
+    ]
+    assert "; 4 deals of owners who are not reps left out" in data.notes[0].message
+
+
+def test_other_owners_error_keeps_them_input_problems(tmp_path: Path) -> None:
+    _data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")],
+                                                 settings=[["Other Owners", "error"]]),
+                            {"all-deals.csv": ALL_DEALS})
+    assert [e.where for e in errors] == ["all-deals.csv!E3", "all-deals.csv!E6"]
+    assert errors[0].message.startswith("deal owner 'Carla Ruiz' (also in all-deals.csv!E4, "
+                                        "all-deals.csv!E5) is not a rep")
