@@ -221,6 +221,6 @@ def read_rates(book: Book, name: str | None, locale: str, currency: str | None,
             out.error(row.cell("start"), f"{code} has two rates from {start.isoformat()}. "
                       "Keep one.")
             continue
-        dated[start] = Decimal(str(rate))
+        dated[start] = Decimal(rate.numerator) / Decimal(rate.denominator)
     return ExchangeRates(name, {code: tuple(sorted(dated.items()))
                                 for code, dated in rates.items()})
