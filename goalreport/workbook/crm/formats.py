@@ -169,21 +169,27 @@ DEAL_FORMATS: tuple[CrmFormat, ...] = (
          owner=("Owner", "Owner Name", "Deal Owner", "Opportunity Owner", "Sales Agent",
                 "Salesperson", "Sales Person", "Sales Rep", "Rep", "Rep Name",
                 "Account Executive", "Assigned To", "Closer"),
-         owner_id=("Owner Id", "OwnerId", "Hubspot Owner Id", "User Id", "Sales Rep Id"),
-         stage=("Stage", "Deal Stage", "Stage Name", "Dealstage", "Pipeline Stage", "Phase"),
+         owner_id=("Owner Id", "OwnerId", "Hubspot Owner Id", "Property Hubspot Owner Id",
+                   "User Id", "Sales Rep Id"),
+         stage=("Stage", "Deal Stage", "Stage Name", "Dealstage", "Property Dealstage",
+                "Pipeline Stage", "Deal Pipeline Stage Id", "Phase"),
          status=("Status", "Deal Status", "Outcome", "Result"),
-         is_won=("Is Won", "Won", "Closed Won"), is_closed=("Is Closed", "Closed"),
+         is_won=("Is Won", "Won", "Closed Won", "Property Hs Is Closed Won"),
+         is_closed=("Is Closed", "Closed", "Property Hs Is Closed"),
          is_deleted=("Is Deleted", "Deleted", "_fivetran_deleted"),
          is_current=("_fivetran_active",),
          date=("Close Date", "Closed Date", "Closing Date", "Date Closed", "Closed On",
-               "Closed At", "Close Time"),
+               "Closed At", "Close Time", "Property Closedate"),
          won_date=("Won Date", "Won Time", "Closed Won Date"),
          lost_date=("Lost Date", "Lost Time", "Closed Lost Date"),
          amount=("Amount (converted)", "Amount", "Deal Value", "Deal Amount", "Value",
-                 "Close Value", "Revenue", "Total Amount", "Amount Usd"),
+                 "Close Value", "Revenue", "Total Amount", "Amount Usd",
+                 "Property Amount in Home Currency", "Property Amount"),
          currency=("Currency", "Currency Code", "Currency Iso Code", "CurrencyIsoCode"),
          client=_CLIENTS, client_type=_TYPES, name=_NAMES),
 )
+#: The format any table of deals is read by (``sources`` says what a table lacks of it).
+DEALS_TABLE = DEAL_FORMATS[-1]
 
 
 #: Activities exports: their held meetings count as Activity's meeting rows. Tried

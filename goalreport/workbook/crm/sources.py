@@ -23,7 +23,7 @@ from goalreport.core.model import Rep, Settings
 from goalreport.errors import Problem, UnreadableWorkbook
 from goalreport.workbook.crm.csvfile import read_csv
 from goalreport.workbook.crm.exports import read_export
-from goalreport.workbook.crm.formats import FORMATS, recognise
+from goalreport.workbook.crm.formats import DEALS_TABLE, FORMATS, ROLE_NAMES, recognise
 from goalreport.workbook.crm.merge import (
     TypedDeals,
     drop_typed,
@@ -131,12 +131,35 @@ def export_files(paths: Sequence[Path], out: Collector,
                                      f"or .xlsx, not {suffix or 'files without an extension'}."
                                      " Export the deals again as CSV.")
         if not found:
-            names = ", ".join(f.title for f in FORMATS)
-            out.error(path.name, "holds no CRM export goalreport recognises (its header "
-                      f"row should be one of: {names}). Export the report with its header "
-                      "row, as it comes; see docs/crm-exports.md.")
+            out.error(path.name, _not_an_export(path, named))
         exports.extend(found)
     return exports
+
+
+def _not_an_export(path: Path, named: Mapping[str, str] | None) -> str:
+    """Why a deals file holds no export: the columns a deals table lacks when its header
+    has some of them, else the exports goalreport knows."""
+    names = ", ".join(f.title for f in FORMATS)
+    known = (f"holds no CRM export goalreport recognises (its header row should be one of: "
+             f"{names}). Export the report with its header row, as it comes; see "
+             "docs/crm-exports.md.")
+    try:
+        rows = read_csv(path) if path.suffix.lower() in CSV_SUFFIXES else iter(())
+        header = next((values for _n, _f, values in rows if any(v.strip() for v in values)),
+                      [])
+    except UnreadableWorkbook:
+        return known
+    cols = DEALS_TABLE.columns(header, named)
+    if not cols:
+        return known
+    has = ", ".join(f"{ROLE_NAMES.get(role, role)} {header[index]!r}"
+                    for role, index in cols.items())
+    lacks = " and ".join(" or ".join(ROLE_NAMES.get(role, role) for role in roles)
+                         for roles in DEALS_TABLE.signature
+                         if not any(role in cols for role in roles))
+    return (f"has {has}, but no {lacks} column, so its deals cannot be counted. Export the "
+            f"deals with their {lacks}, or name the column in Settings (Stage Column, Close "
+            "Date Column, Owner Column); see docs/crm-exports.md.")
 
 
 def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Deal],

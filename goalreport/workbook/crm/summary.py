@@ -74,9 +74,9 @@ class ExportSummary:
             # A file and a sheet holding the same deals: said once, on the second.
             return text + f"the same deals as {next(iter(self.overlaps))}, counted once."
         if self.meetings or self.other:
-            text += f"{plural(self.meetings, 'meeting')} held, {self.other} other (ignored)"
+            text += f"{plural(self.meetings, 'meeting')} held, {self.other:,} other (ignored)"
         else:
-            text += f"{self.won} won, {self.lost} lost, {self.open} open (ignored)"
+            text += f"{self.won:,} won, {self.lost:,} lost, {self.open:,} open (ignored)"
         parts = self._parts()
         text += "".join(f"; {part}" for part in parts)
         if self.columns:
