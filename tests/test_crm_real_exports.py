@@ -622,3 +622,41 @@ def test_no_amount_column_names_the_format_and_its_headers_once(tmp_path: Path) 
         "File 'deals.csv' header", "has no amount column. A HubSpot deals export has the "
         "amount in one of: 'Amount in company currency', 'Amount'; export it with the "
         "deals, or name its column in Settings' Amount Column.")]
+
+
+# --- Real files lacking what is needed -------------------------------------------------
+
+# Fivetran's HubSpot connector as its dbt package tests it: fivetran/dbt_hubspot_source,
+# integration_tests/seeds/deal_data.csv (header and rows 23-25 verbatim): no stage, no
+# close date, no amount on any row. No deal is closed, so none is won or lost.
+HUBSPOT_FIVETRAN = """deal_id,is_deleted,deal_pipeline_id,deal_pipeline_stage_id,owner_id,portal_id,property_dealname,property_description,property_amount,property_closedate,property_createdate
+2392872971,false,,,35252170,4727653,3299bfc43f7022de0c9b160b8514217a,,,,2020-07-09 20:15:11
+3555117472,false,,,35252170,4727653,9d5bce9dbcf730760da05e15d5780ee8,,,,2020-12-02 18:37:16
+1521493450,false,,,37790786,4727653,4dbcabc36590c987b39f1c1ccc231ea5,,,,2020-02-06 04:12:22
+"""
+
+
+def test_fivetrans_hubspot_deals_without_stages_are_all_open(tmp_path: Path) -> None:
+    data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "35252170")]),
+                           {"deal_data.csv": HUBSPOT_FIVETRAN})
+    assert errors == []
+    assert data.notes[0].message == (
+        "deals table, 3 rows: 0 won, 0 lost, 3 open (ignored); columns: owner ID "
+        "'owner_id', stage 'deal_pipeline_stage_id', close date 'property_closedate', "
+        "amount 'property_amount'.")
+
+
+def test_a_deals_export_without_any_close_date_says_what_to_add(tmp_path: Path) -> None:
+    """A HubSpot deals export a team made without Close Date (header verbatim from a
+    public HubSpot deals-to-queue importer's test, search index, GitHub code)."""
+    text = ("Record ID,Deal Name,Region,Deal Stage,Solution,SOW,Active Status,Deal owner,"
+            "Channel,Amount,Associated Note,Deal Associate,Is closed lost,Associated Note IDs\n"
+            "1,RPG Lifescience,India,Won,T,S,Active,a@x,D,100,n,a,false,1\n")
+    _data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]),
+                            {"deals.csv": text})
+    assert errors == [Problem(
+        "deals.csv", "has record ID 'Record ID', owner 'Deal owner', stage 'Deal Stage', "
+        "amount 'Amount', deal name 'Deal Name', but no close date or won date column, so "
+        "its deals cannot be counted. Export the deals with their close date or won date, "
+        "or name the column in Settings (Stage Column, Close Date Column, Owner Column); see "
+        "docs/crm-exports.md.")]
