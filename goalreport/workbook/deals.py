@@ -30,7 +30,7 @@ reads those caches directly.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -171,6 +171,20 @@ class DayTally:
             slot = WON_REPEAT if deal.client_type == "repeat" else WON_NEW
             record[slot] += 1
             record[slot + 1] += deal.cents
+
+    def add_all(self, deals: Iterable[Deal]) -> None:
+        """``add`` for each of ``deals`` (one loop: an export adds a million)."""
+        sums = self.sums
+        for rep_id, day, kind, client_type, amount, _client, _where in deals:
+            record = sums[rep_id][day]
+            if kind == "won":
+                slot = WON_REPEAT if client_type == "repeat" else WON_NEW
+                record[slot] += 1
+                record[slot + 1] += amount
+            elif kind == "lost":
+                record[LOST] += 1
+            else:
+                record[MEETINGS] += 1
 
     def records(self) -> tuple[DayActivity, ...]:
         """The sums as ``DayActivity``, sorted by (rep ID, day). An amount nothing was added

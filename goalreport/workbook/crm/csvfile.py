@@ -20,7 +20,7 @@ import csv
 import io
 import stat
 from collections.abc import Iterator
-from itertools import count, repeat
+from itertools import count, islice, repeat
 from pathlib import Path
 
 from goalreport.errors import UnreadableWorkbook
@@ -88,23 +88,69 @@ def _too_large(name: str) -> str:
             f"{MAX_CSV_BYTES // 2**20} MB. Export only the closed deals of the period.")
 
 
-def read_csv(path: Path) -> Iterator[tuple[int, int, list[str]]]:
-    """(row number, 0, values) per line, as ``Book.rows`` gives them; an empty cell is
-    ``""``."""
+class CsvRows:
+    """(row number, 0, values) per line of a CSV file, as ``Book.rows`` gives them (an
+    empty cell is ``""``); a broken file is said as ``UnreadableWorkbook``. ``take``
+    gives many rows at once straight from the csv module (no Python step per row)."""
+
+    def __init__(self, name: str, encoding: str, text: io.TextIOWrapper, mark: str):
+        self.name, self.encoding, self.text = name, encoding, text
+        self._rows: Iterator[tuple[int, int, list[str]]] = zip(
+            count(1), repeat(0), csv.reader(text, delimiter=mark))
+
+    def __iter__(self) -> CsvRows:
+        return self
+
+    def __next__(self) -> tuple[int, int, list[str]]:
+        try:
+            return next(self._rows)
+        except StopIteration:
+            self._close()
+            raise
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise self._unreadable(error) from None
+
+    def take(self, count: int) -> list[tuple[int, int, list[str]]]:
+        """The next ``count`` rows (fewer at the end)."""
+        try:
+            rows = list(islice(self._rows, count))
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise self._unreadable(error) from None
+        if len(rows) < count:
+            self._close()
+        return rows
+
+    def _close(self) -> None:
+        self._rows = iter(())
+        self.text.close()
+
+    def _unreadable(self, error: Exception) -> UnreadableWorkbook:
+        self._close()
+        if isinstance(error, UnicodeDecodeError):
+            return UnreadableWorkbook(f"{self.name}: is not readable {self.encoding.upper()} "
+                                      "text (a broken character). Export it again from the "
+                                      "CRM.")
+        return UnreadableWorkbook(f"{self.name}: is not a readable CSV file ({error}). "
+                                  "Export it again from the CRM.")
+
+
+def read_csv(path: Path) -> CsvRows:
+    """The rows of the CSV file ``path`` (``CsvRows``); its encoding and delimiter are
+    found first (see the module docstring)."""
     try:
         handle = path.open("rb")
     except OSError as error:
         raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror}).") from None
-    with handle:
+    try:
         try:
-            info = stat.S_IFMT(path.stat().st_mode), handle.seek(0, io.SEEK_END)
+            kind, size = stat.S_IFMT(path.stat().st_mode), handle.seek(0, io.SEEK_END)
         except OSError as error:
             raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror}).") \
                 from None
-        if info[0] != stat.S_IFREG:
+        if kind != stat.S_IFREG:
             raise UnreadableWorkbook(f"{path.name}: is not a regular file. Give the CSV "
                                      "file the CRM saved.")
-        if info[1] > MAX_CSV_BYTES:
+        if size > MAX_CSV_BYTES:
             raise UnreadableWorkbook(_too_large(path.name))
         handle.seek(0)
         top = handle.read(BLOCK)
@@ -116,16 +162,10 @@ def read_csv(path: Path) -> Iterator[tuple[int, int, list[str]]]:
         encoding = _encoding_of(handle)
         handle.seek(0)
         mark = delimiter(top.decode(encoding, errors="ignore").lstrip("\ufeff"))
-        text = io.TextIOWrapper(io.BufferedReader(_Bounded(handle, MAX_CSV_BYTES,
-                                                           path.name), BLOCK),
-                                encoding=encoding, errors="strict", newline="")
-        try:
-            yield from zip(count(1), repeat(0), csv.reader(text, delimiter=mark))
-        except csv.Error as error:
-            raise UnreadableWorkbook(f"{path.name}: is not a readable CSV file ({error}). "
-                                     "Export it again from the CRM.") from None
-        except UnicodeDecodeError:
-            raise UnreadableWorkbook(f"{path.name}: is not readable {encoding.upper()} text "
-                                     "(a broken character). Export it again from the "
-                                     "CRM.") from None
-
+    except BaseException:
+        handle.close()
+        raise
+    text = io.TextIOWrapper(io.BufferedReader(_Bounded(handle, MAX_CSV_BYTES, path.name),
+                                              BLOCK),
+                            encoding=encoding, errors="strict", newline="")
+    return CsvRows(path.name, encoding, text, mark)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -41,7 +42,7 @@ from goalreport.workbook.crm.rows import (
     owner_rep,
 )
 from goalreport.workbook.crm.summary import ExportSummary
-from goalreport.workbook.crm.terms import ExportTerms
+from goalreport.workbook.crm.terms import ExportTerms, plain_cents
 from goalreport.workbook.dates import parse_date
 from goalreport.workbook.deals import Deal
 from goalreport.workbook.table import Collector
@@ -94,89 +95,103 @@ class _Caches:
         self.day_roles: dict[str, list[str]] = {}
 
 
-def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
-                found: Findings) -> tuple[list[Deal], ExportSummary]:
-    """The export's won and lost deals (or held meetings), and its summary; problems go
-    to ``out``."""
-    fmt, cols = export.format, export.cols
-    summary = ExportSummary(export.label, fmt.title, fmt.note)
-    if fmt.generic or export.named:
-        summary.columns = {role: str(export.header[cols[role]]) for role in SAID_ROLES
-                           if role in cols and (fmt.generic or role in export.named)}
-    if fmt.activities and "done" not in cols and "outcome" not in cols:
-        summary.held_by = (rules.held_by.isoformat() if rules.held_by
-                           else "As Of (none is set, so every one)")
-    header = export.header
-    width = len(header)
-    key_cols = sorted({cols[r] for r in ("owner", "owner_id", "stage", "status", "is_won",
-                                         "activity_type", "outcome") if r in cols})
-    header_cells = [normalize(header[i]) if isinstance(header[i], str) else header[i]
-                    for i in key_cols]
-    outcome_key = _key_of([cols[r] for r in OUTCOME_ROLES if r in cols])
-    owner_key = _key_of([cols[r] for r in ("owner_id", "owner") if r in cols])
-    stable_key = _key_of([cols[r] for r in STABLE_ROLES if r in cols])
-    record_col = cols.get("record_id")
-    if record_col is None:
-        said = [ROLE_NAMES.get(role, role) for role in STABLE_ROLES if role in cols]
-        summary.repeated_by = "same " + (f"{', '.join(said[:-1])} and {said[-1]}"
-                                         if len(said) > 1 else "".join(said))
-    prefix = f"{export.name}!{column_letter(export.first_column)}"
-    caches = _Caches()
-    seen, origin_of = found.seen, export.label
-    deals: list[Deal] = []
-    append = deals.append
-    converted_before = dict(terms.converted)
-    key_cells = _cells_of(key_cols)
-    first_key = key_cols[0] if key_cols else 0
-    for number, first, values in export.rows:
+class ExportReader:
+    """One export being read: its columns, caches, summary and deals so far. ``row``
+    reads one row; ``fastpath.read_chunk`` reads many at once with the same caches."""
+
+    def __init__(self, export: ExportRows, rules: DealRules, terms: ExportTerms,
+                 out: Collector, found: Findings) -> None:
+        self.export, self.rules, self.terms, self.out, self.found = (export, rules, terms,
+                                                                     out, found)
+        fmt, cols = export.format, export.cols
+        self.fmt, self.cols = fmt, cols
+        summary = self.summary = ExportSummary(export.label, fmt.title, fmt.note)
+        if fmt.generic or export.named:
+            summary.columns = {role: str(export.header[cols[role]]) for role in SAID_ROLES
+                               if role in cols and (fmt.generic or role in export.named)}
+        if fmt.activities and "done" not in cols and "outcome" not in cols:
+            summary.held_by = (rules.held_by.isoformat() if rules.held_by
+                               else "As Of (none is set, so every one)")
+        header = self.header = export.header
+        self.width = len(header)
+        self.key_cols = sorted({cols[r] for r in ("owner", "owner_id", "stage", "status",
+                                                  "is_won", "activity_type", "outcome")
+                                if r in cols})
+        self.header_cells = [normalize(header[i]) if isinstance(header[i], str) else header[i]
+                             for i in self.key_cols]
+        self.outcome_cols = [cols[r] for r in OUTCOME_ROLES if r in cols]
+        self.owner_cols = [cols[r] for r in ("owner_id", "owner") if r in cols]
+        self.outcome_key = _key_of(self.outcome_cols)
+        self.owner_key = _key_of(self.owner_cols)
+        self.stable_key = _key_of([cols[r] for r in STABLE_ROLES if r in cols])
+        self.key_cells = _cells_of(self.key_cols)
+        self.record_col = cols.get("record_id")
+        if self.record_col is None:
+            said = [ROLE_NAMES.get(role, role) for role in STABLE_ROLES if role in cols]
+            summary.repeated_by = "same " + (f"{', '.join(said[:-1])} and {said[-1]}"
+                                             if len(said) > 1 else "".join(said))
+        self.prefix = f"{export.name}!{column_letter(export.first_column)}"
+        self.caches = _Caches()
+        #: This format's records read so far (every export's): record → export label.
+        self.seen = found.seen.setdefault(fmt.key, {})
+        self.deals: list[Deal] = []
+        self.converted_before = dict(terms.converted)
+
+    def finish(self) -> tuple[list[Deal], ExportSummary]:
+        self.summary.converted = _converted_since(self.converted_before, self.terms)
+        return self.deals, self.summary
+
+    def row(self, number: int, first: int, values: list[Any]) -> None:
+        """Read one row: skipped, counted, or a deal (``deals``); problems to ``out``."""
+        export, summary, width = self.export, self.summary, self.width
         offset = first - export.first_column
         if offset:
             values = [None] * offset + list(values) if offset > 0 else list(values[-offset:])
-        if len(values) < width or not all(key_cells(values)):
+        if len(values) < width or not all(self.key_cells(values)):
             kind = _odd_row(values)
             if kind == "blank":
-                continue
+                return
             if kind == "footer":
                 summary.footer += 1
-                continue
+                return
             if len(values) < width:
                 values = list(values) + [None] * (width - len(values))
-        if key_cols and values[first_key] == header[first_key] and [
+        key_cols, header = self.key_cols, self.header
+        if key_cols and values[key_cols[0]] == header[key_cols[0]] and [
                 normalize(values[i]) if isinstance(values[i], str) else values[i]
-                for i in key_cols] == header_cells:
-            continue  # the header of a second paste
+                for i in key_cols] == self.header_cells:
+            return  # the header of a second paste
         summary.rows += 1
-        record = values[record_col] if record_col is not None else None
+        record = values[self.record_col] if self.record_col is not None else None
         if record.__class__ is not str:
             record = "" if record is None else parse_text(record)
         elif record[:1] == " " or record[-1:] == " ":
             record = record.strip()
-        if record:
-            key: Any = (fmt.key, record)
-        else:
-            key = (fmt.key, tuple(map(parse_text, _padded(stable_key, values))))
-        origin = seen.get(key)
+        key = record or tuple(map(parse_text, _padded(self.stable_key, values)))
+        origin = self.seen.get(key)
         if origin is not None:
-            if origin == origin_of:
+            if origin == export.label:
                 summary.duplicates += 1
             else:
                 summary.overlaps[origin] = summary.overlaps.get(origin, 0) + 1
-            continue
-        seen[key] = origin_of
+            return
+        self.seen[key] = export.label
         row = None
-        if fmt.activities:
-            row = ExportRow(export, number, values, cols)
+        rules, out, found = self.rules, self.out, self.found
+        if self.fmt.activities:
+            row = ExportRow(export, number, values, self.cols)
             held = meeting(row, rules, out, found)
             if held is None:
                 summary.other += 1
             elif isinstance(held, Deal):
-                append(held)
+                self.deals.append(held)
                 summary.meetings += 1
-            continue
+            return
         # Won, lost or open.
-        said = caches.outcomes.get(okey := outcome_key(values), _MISS)
+        caches = self.caches
+        said = caches.outcomes.get(okey := self.outcome_key(values), _MISS)
         if said is _MISS:
-            row = ExportRow(export, number, values, cols)
+            row = ExportRow(export, number, values, self.cols)
             seen_errors, stages = out.errors_seen, len(found.stages)
             said = outcome(row, rules, out, found, summary.readings)
             if said is not None and out.errors_seen == seen_errors and \
@@ -184,23 +199,39 @@ def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: C
                 caches.outcomes[okey] = said
         if said == "open":
             summary.open += 1
-            continue
+            return
         if said == "removed":
             summary.removed += 1
-            continue
+            return
         if said is None:
-            continue
+            return
         won = said == "won"
         if won:
             summary.won += 1
         else:
             summary.lost += 1
-        deal = _deal(export, number, values, row, won, rules, terms, out, found, caches,
-                     owner_key(values), summary, prefix)
+        deal = _deal(export, number, values, row, won, rules, self.terms, out, found, caches,
+                     self.owner_key(values), summary, self.prefix)
         if deal is not None:
-            append(deal)
-    summary.converted = _converted_since(converted_before, terms)
-    return deals, summary
+            self.deals.append(deal)
+
+
+def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
+                found: Findings) -> tuple[list[Deal], ExportSummary]:
+    """The export's won and lost deals (or held meetings), and its summary; problems go
+    to ``out``. Rows are taken in chunks: a chunk of plain rows is read at once by
+    ``fastpath``, any other row by ``ExportReader.row``, with the same result."""
+    from goalreport.workbook.crm.fastpath import CHUNK, read_chunk
+
+    reader = ExportReader(export, rules, terms, out, found)
+    rows = export.rows
+    take = getattr(rows, "take", None) or (lambda count: list(islice(rows, count)))
+    row = reader.row
+    while chunk := take(CHUNK):
+        if not read_chunk(reader, chunk):
+            for number, first, values in chunk:
+                row(number, first, values)
+    return reader.finish()
 
 
 def _odd_row(values: list[Any]) -> str:
@@ -218,19 +249,6 @@ def _padded(getter: Callable[[list[Any]], Any], values: list[Any]) -> tuple[Any,
     """The stable cells of a row, as a tuple."""
     found = getter(values)
     return found if isinstance(found, tuple) else (found,)
-
-
-#: Money text read the same in every locale: whole units, with up to two decimals after a
-#: point or comma (``12345.67``), as ``parse_money`` reads it; anything else is read by it.
-_PLAIN_MONEY = re.compile(r"(\d{1,13})(?:[.,](\d{1,2}))?")
-
-
-def _plain_cents(text: str) -> int | None:
-    match = _PLAIN_MONEY.fullmatch(text)
-    if match is None:
-        return None
-    units, part = match.groups()
-    return int(units) * 100 + (int(part.ljust(2, "0")) if part else 0)
 
 
 def _deal(export: ExportRows, number: int, values: list[Any], row: ExportRow | None,
@@ -300,7 +318,7 @@ def _known_cents(values: list[Any], cols: dict[str, int], caches: _Caches,
         return None
     raw = values[cols["amount"]]
     if raw.__class__ is str:
-        return _plain_cents(raw)
+        return plain_cents(raw)
     cents = terms.amounts.get(raw)
     return cents if cents is not None else terms.number_cents(raw)
 

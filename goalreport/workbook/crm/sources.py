@@ -192,9 +192,7 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     inferred: set[str] = set()
     for (deals, summary), export in zip(kept, exports, strict=True):
         summary.no_client = "client" not in export.cols
-        add = tally.add
-        for deal in infer_client_types(deals, first, summary, inferred):
-            add(deal)
+        tally.add_all(infer_client_types(deals, first, summary, inferred))
     notes = tuple(summary.problem() for _, summary in kept)
     return notes, tuple(sorted(inferred))
 

@@ -18,6 +18,7 @@ The rule is Activity's (``workbook/deals.py``); what an export adds:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -56,6 +57,21 @@ CONVERTED_AMOUNTS = frozenset(header_key(name) for name in (
 #: the CRM has the converted amounts.
 CRM_CURRENCY_FIX = (f"{CONVERT_FIX} Salesforce and HubSpot can export the amounts "
                     "converted to the company currency.")
+
+
+#: Money text read the same in every locale: whole units, with up to two decimals after a
+#: point or comma (``12345.67``), as ``parse_money`` reads it; anything else is read by it.
+_PLAIN_MONEY = re.compile(r"(\d{1,13})(?:[.,](\d{1,2}))?")
+
+
+def plain_cents(text: str) -> int | None:
+    """The cents of plain money text (``'1200'``, ``'2500.5'``), else None (for
+    ``parse_money``)."""
+    match = _PLAIN_MONEY.fullmatch(text)
+    if match is None:
+        return None
+    units, part = match.groups()
+    return int(units) * 100 + (int(part.ljust(2, "0")) if part else 0)
 
 
 class ExportTerms(WonTerms[ExportRow]):
