@@ -71,11 +71,10 @@ def measure_csv(path: Path) -> float:
 def measure_goalreport(path: Path) -> float:
     import goalreport.guard.container  # noqa: F401  (imported, not timed: not reading)
     from goalreport.core.model import Rep, Settings
+    from goalreport.paused_gc import no_gc
     from goalreport.workbook.crm.sources import export_files, join_exports
     from goalreport.workbook.deals import DayTally
     from goalreport.workbook.table import Collector
-
-    from goalreport.paused_gc import no_gc
 
     reps = [Rep(f"R{i}", name) for i, name in enumerate(OWNERS)]
     # Once on a small export first: the imports and locale data it loads are not reading.
@@ -117,8 +116,8 @@ def report(sizes: list[int], repeat: int) -> tuple[list[str], bool]:
     from measure import load_average, machine
 
     lines = [f"Machine: {machine()}; load before: {load_average()}.", "",
-             "| rows | csv module (s) | goalreport (s) | ratio | csv peak (MB) | "
-             "goalreport peak (MB) | target |",
+             ("| rows | csv module (s) | goalreport (s) | ratio | csv peak (MB) | "
+             "goalreport peak (MB) | target |"),
              "|---:|---:|---:|---:|---:|---:|---|"]
     ok = True
     for rows in sizes:

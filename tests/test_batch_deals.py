@@ -12,7 +12,6 @@ import pytest
 from test_batch import batch, fingerprint, job, statuses
 
 from goalreport.batch.runner import run_batch
-
 from tests.conftest import minimal_sheets, write_workbook
 
 # A HubSpot deals export (its default columns): Ana Lima won 1,200 on 5 March.

@@ -35,12 +35,13 @@ def sheets_for(reps: list[tuple[str, str, str]], *, year: int = 2026,
     }
 
 
-def read(tmp_path: Path, sheets: dict[str, list[list[Any]]], files: dict[str, str] = {},
-         encoding: str = "utf-8") -> tuple[Any, list[Problem], list[Problem]]:
+def read(tmp_path: Path, sheets: dict[str, list[list[Any]]],
+         files: dict[str, str] | None = None, encoding: str = "utf-8"
+         ) -> tuple[Any, list[Problem], list[Problem]]:
     """(data, errors, warnings) as ``check`` reads the workbook with ``files`` as
     ``--deals`` CSVs (name → text)."""
     deals = []
-    for name, text in files.items():
+    for name, text in (files or {}).items():
         path = tmp_path / name
         path.write_bytes(text.encode(encoding))
         deals.append(path)
@@ -115,17 +116,17 @@ def test_pipedrive_lost_deals_without_a_lost_time_are_dated_by_closed_on(
         tmp_path: Path) -> None:
     """This export has no 'Deal - Lost time' column: its lost deal is dated by
     'Deal - Closed on', and check says so. The second won deal of Zeta is a repeat."""
-    text = "\n".join([
-        PIPEDRIVE_HEADER,
-        "Zeta pilot,1200,Zeta Corp,Eva,Ana Lima,Won (Sales),2026-03-01,USD,2026-01-10,"
-        "2026-03-05,,Won,2026-03-05 14:02:11",
-        "Zeta rollout,800,Zeta Corp,Eva,Ana Lima,Won (Sales),2026-04-01,USD,2026-02-10,"
-        "2026-04-10,,Won,2026-04-10 09:00:00",
-        "Yak,3000,Yak Ltd,Tom,Ana Lima,Lost (Sales),2026-04-01,USD,2026-02-11,2026-04-14,"
-        "Price,Lost,",
-        "Xeno,500,Xeno GmbH,Li,Ana Lima,Negotiation (Sales),2026-07-01,USD,2026-03-01,,,"
-        "Open,",
-    ])
+    rows = [
+        ("Zeta pilot,1200,Zeta Corp,Eva,Ana Lima,Won (Sales),2026-03-01,USD,2026-01-10,"
+        "2026-03-05,,Won,2026-03-05 14:02:11"),
+        ("Zeta rollout,800,Zeta Corp,Eva,Ana Lima,Won (Sales),2026-04-01,USD,2026-02-10,"
+        "2026-04-10,,Won,2026-04-10 09:00:00"),
+        ("Yak,3000,Yak Ltd,Tom,Ana Lima,Lost (Sales),2026-04-01,USD,2026-02-11,2026-04-14,"
+        "Price,Lost,"),
+        ("Xeno,500,Xeno GmbH,Li,Ana Lima,Negotiation (Sales),2026-07-01,USD,2026-03-01,,,"
+        "Open,"),
+    ]
+    text = "\n".join([PIPEDRIVE_HEADER, *rows])
     data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]),
                            {"deals-123-45.csv": text})
     assert errors == []
@@ -167,26 +168,26 @@ FIVETRAN_HEADER = (
     "pricebook_2_id,probability,record_type_id,stage_name,synced_quote_id,territory_2_id,"
     "type,_fivetran_active")
 FIVETRAN_ROWS = [
-    "2019-04-04 18:47:01,9CcfAt8qtZvCTwFvwOFLcg==,24120000,,2018-12-19 00:00:00,2018-12-19 "
+    ("2019-04-04 18:47:01,9CcfAt8qtZvCTwFvwOFLcg==,24120000,,2018-12-19 00:00:00,2018-12-19 "
     "19:51:13,,,JxJ3Au0JjyhOOUE/UvIeOw==,4,2018,A/SkeDD5c3ejUyEFFoUHHg==,A/SkeDD5c3ejUyEFFoU"
     "HHg==,false,true,false,006q000000HddohAAB,true,true,,true,,,,TDK+SgtPSM3Vk67zX9aeRA==,"
     "$1m deal,,rQhle3uwQbFgFmLTF1WByg==,lNUPfU1ue2nQimeN6QVNKQ==,100.0,3QOHd+Q7F28PJtnwztV09"
-    "Q==,GavUFuuf4DrnQAoiRGlWpQ==,,,+Gkf6SQ2fhAONAiFelNKVw==,true",
-    "2019-04-04 18:47:01,wfQo3+JVfsNIdcz/mUkZkA==,,,2018-12-18 00:00:00,2018-12-18 21:21:17,"
+    "Q==,GavUFuuf4DrnQAoiRGlWpQ==,,,+Gkf6SQ2fhAONAiFelNKVw==,true"),
+    ("2019-04-04 18:47:01,wfQo3+JVfsNIdcz/mUkZkA==,,,2018-12-18 00:00:00,2018-12-18 21:21:17,"
     ",,JxJ3Au0JjyhOOUE/UvIeOw==,4,2018,A/SkeDD5c3ejUyEFFoUHHg==,A/SkeDD5c3ejUyEFFoUHHg==,"
     "false,false,false,006q000000HdPzpAAF,true,true,,true,,,,Fbu50LvyXo0peN4RaMdJ3A==,"
     "Testing Opp Close,,nqxS50kwRjtOYb9ZB4/PoQ==,,100.0,3QOHd+Q7F28PJtnwztV09Q==,GavUFuuf4Dr"
-    "nQAoiRGlWpQ==,,,+Gkf6SQ2fhAONAiFelNKVw==,true",
-    "2019-04-04 18:47:01,TK5MTSsiOYoDQoJiSbkugA==,200000,,2018-11-21 00:00:00,2018-11-14 "
+    "nQAoiRGlWpQ==,,,+Gkf6SQ2fhAONAiFelNKVw==,true"),
+    ("2019-04-04 18:47:01,TK5MTSsiOYoDQoJiSbkugA==,200000,,2018-11-21 00:00:00,2018-11-14 "
     "19:12:53,,,JxJ3Au0JjyhOOUE/UvIeOw==,4,2018,AloDHjNI+wntE4Eetriz+w==,AloDHjNI+wntE4Eetr"
     "iz+w==,false,false,false,006q000000HK8jdAAD,true,true,,false,,,,MfuqnemFQBY2RwqM7YBkK"
     "A==,Evergreen Test,,QEaGoY7B8nGfro2vhOCMvA==,,0.0,14mxIBMk0YX2Gz0r1Ktsuw==,tXi3M8u3iPxq"
-    "0ggxTSxMKw==,,,+Gkf6SQ2fhAONAiFelNKVw==,true",
-    "2019-04-04 18:47:01,wIXkC/s93lDAT+HVkwv6+A==,210000,,2018-12-19 00:00:00,2018-12-18 "
+    "0ggxTSxMKw==,,,+Gkf6SQ2fhAONAiFelNKVw==,true"),
+    ("2019-04-04 18:47:01,wIXkC/s93lDAT+HVkwv6+A==,210000,,2018-12-19 00:00:00,2018-12-18 "
     "17:56:05,,,JxJ3Au0JjyhOOUE/UvIeOw==,4,2018,rq6uxRtOa4gSLxCtlqjecg==,rq6uxRtOa4gSLxCtlq"
     "jecg==,false,true,false,006q000000HdOhuAAF,false,true,,false,,,,Fbu50LvyXo0peN4RaMdJ3A"
     "==,Testing Order from Process,,dVDxbGz10nJ2mKU213GZRQ==,5x2qfGToAOo3bmSNM8fPjg==,65.0,3"
-    "QOHd+Q7F28PJtnwztV09Q==,9RN9J3tlxr89gDctReax5w==,,,+Gkf6SQ2fhAONAiFelNKVw==,false",
+    "QOHd+Q7F28PJtnwztV09Q==,9RN9J3tlxr89gDctReax5w==,,,+Gkf6SQ2fhAONAiFelNKVw==,false"),
 ]
 # The owners' (hashed) user IDs are the reps' CRM IDs.
 FIVETRAN_REPS = [("R1", "Rhea One", "rQhle3uwQbFgFmLTF1WByg=="),
@@ -373,8 +374,8 @@ def test_a_bi_deals_table_is_read_and_check_names_each_column(tmp_path: Path) ->
         "won earlier); columns: owner 'sales_agent', stage 'deal_stage', close date "
         "'close_date', amount 'close_value', client 'account'.")
     assert [w.message for w in warnings if w.where == "sales_pipeline.csv!B7"] == [
-        "deal owner 'Gladys Colclough' is not a rep: 1 deal left out. Add them to the Reps "
-        "sheet to count them, or set Other Owners to error in Settings to stop instead."]
+        ("deal owner 'Gladys Colclough' is not a rep: 1 deal left out. Add them to the Reps "
+        "sheet to count them, or set Other Owners to error in Settings to stop instead.")]
 
 
 # --- 6. Stage names with numbers -------------------------------------------------------
@@ -444,10 +445,9 @@ def test_the_client_column_makes_a_second_win_a_repeat(name: str, text: str, tit
 
 
 def test_without_a_client_column_check_does_not_claim_the_inference(tmp_path: Path) -> None:
-    text = "\n".join([
-        "Deal - Title,Deal - Owner,Deal - Value,Deal - Status,Deal - Won time",
-        "Zeta 1,Ana Lima,1200,Won,2026-03-05 14:02:11",
-        "Zeta 2,Ana Lima,800,Won,2026-04-10 14:02:11"])
+    text = ("Deal - Title,Deal - Owner,Deal - Value,Deal - Status,Deal - Won time\n"
+            "Zeta 1,Ana Lima,1200,Won,2026-03-05 14:02:11\n"
+            "Zeta 2,Ana Lima,800,Won,2026-04-10 14:02:11\n")
     data, errors, _ = read(tmp_path, sheets_for([("R1", "Ana Lima", "")]),
                            {"deals.csv": text})
     assert errors == []
@@ -660,3 +660,17 @@ def test_a_deals_export_without_any_close_date_says_what_to_add(tmp_path: Path) 
         "its deals cannot be counted. Export the deals with their close date or won date, "
         "or name the column in Settings (Stage Column, Close Date Column, Owner Column); see "
         "docs/crm-exports.md.")]
+
+
+def test_docs_list_every_header_and_setting_accepted() -> None:
+    """docs/crm-exports.md names every header each format reads and every Settings entry
+    that names a column (its table is generated from ``formats``)."""
+    from goalreport.workbook.crm.formats import FORMATS
+    from goalreport.workbook.schema import CRM_COLUMN_SETTINGS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "crm-exports.md").read_text()
+    missing = [f"{fmt.key}: {name}" for fmt in FORMATS for names in fmt.roles.values()
+               for name in names if f"`{name}`" not in text]
+    assert missing == []
+    assert all(f"| {title} Column |" in text for _role, title, *_ in CRM_COLUMN_SETTINGS)
+    assert all(f"| {name} |" in text for name in ("New Types", "Repeat Types", "Other Owners"))

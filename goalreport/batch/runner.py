@@ -31,10 +31,10 @@ from typing import Any, Literal
 from goalreport import __version__
 from goalreport.batch.dealsdir import deal_files
 from goalreport.batch.inbox import (
-    Verdict,
     Candidate,
     Ignored,
     Snapshot,
+    Verdict,
     check_ready,
     inbox_lock,
     remove_stale_temps,
@@ -301,7 +301,8 @@ class _Batch:
             with deal_files(self.folders.inbox, name, now=self.clock(),
                             settle_seconds=self.settle_seconds) as deals:
                 if isinstance(deals, Verdict):  # its deals folder: not ready, or unsafe
-                    item.status, item.why = deals.status, deals.why
+                    item.status = "failed" if deals.status == "failed" else "not ready"
+                    item.why = deals.why
                     return item
                 self.deals = deals.fingerprint if deals else []
                 if not self.force and self._unchanged(candidate.path, first, item):

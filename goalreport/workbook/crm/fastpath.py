@@ -13,13 +13,13 @@ read row by row; the result is the same either way.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from functools import partial
 from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
-import re
 from goalreport.core.keys import client_key
 from goalreport.workbook.crm.outcome import outcome
 from goalreport.workbook.crm.rows import OTHER, ExportRow, Findings, owner_rep
@@ -110,8 +110,7 @@ def _answers(reader: ExportReader, columns: list[tuple[Any, ...]], rows: tuple[A
             if answer is None or out.errors_seen or found.stages:
                 return None
             cache[key] = answer
-        said = list(map(cache.get, keys))
-    return said
+    return list(map(cache.__getitem__, keys))
 
 
 def _deals(reader: ExportReader, columns: list[tuple[Any, ...]], mask: list[bool],
@@ -173,13 +172,13 @@ def _deals(reader: ExportReader, columns: list[tuple[Any, ...]], mask: list[bool
     clients = [""] * len(rows)
     if "client" in cols:
         raw_clients = picked(cols["client"])
-        known = caches.clients
-        new = set(raw_clients).difference(known)
+        keys_of = caches.clients
+        new = set(raw_clients).difference(keys_of)
         if new and set(map(type, new)) == {str}:  # client_key of text, in C
-            known.update(zip(new, map(str.casefold, map(" ".join, map(str.split, new)))))
-        for raw in new.difference(known):
-            known[raw] = client_key("" if is_blank(raw) else parse_text(raw))
-        clients = list(map(known.__getitem__, raw_clients))
+            keys_of.update(zip(new, map(str.casefold, map(" ".join, map(str.split, new)))))
+        for raw in new.difference(keys_of):
+            keys_of[raw] = client_key("" if is_blank(raw) else parse_text(raw))
+        clients = list(map(keys_of.__getitem__, raw_clients))
     wheres = list(map(reader.prefix.__add__, map(str, numbers)))
     return list(map(_NEW_DEAL, zip(reps, days, kinds, types, cents, clients, wheres)))
 
@@ -213,8 +212,7 @@ def _days(reader: ExportReader, raws: list[Any]) -> list[date] | None:
     days = reader.caches.days
     keys = [raw[:10] if raw.__class__ is str and len(raw) > 10 and raw[10] in " T"
             and raw[4] == "-" else raw for raw in raws]
-    found = list(map(days.get, keys))
-    if None in found:
+    if None in map(days.get, keys):
         for key in set(keys).difference(days):
             if key is None or key == "" or is_blank(key):
                 return None
@@ -222,5 +220,4 @@ def _days(reader: ExportReader, raws: list[Any]) -> list[date] | None:
                 days[key] = parse_date(key, reader.rules.locale)
             except ValueProblem:
                 return None
-        found = list(map(days.__getitem__, keys))
-    return found
+    return list(map(days.__getitem__, keys))

@@ -87,7 +87,7 @@ class Findings:
 class ExportRow:
     """One export row with its cells by role."""
 
-    __slots__ = ("export", "number", "values", "cols")
+    __slots__ = ("cols", "export", "number", "values")
 
     def __init__(self, export: ExportRows, number: int, values: Sequence[Any],
                  cols: Mapping[str, int]):

@@ -40,10 +40,8 @@ from goalreport.workbook.deals import DayTally, Deal
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import CRM_COLUMN_SETTINGS, EXCHANGE_RATES
 from goalreport.workbook.settings import parse_currency
-from goalreport.workbook.table import read_table
-from goalreport.workbook.values import parse_number
-from goalreport.workbook.table import Collector
-from goalreport.workbook.values import is_blank
+from goalreport.workbook.table import Collector, read_table
+from goalreport.workbook.values import is_blank, parse_number
 
 #: How many non-empty rows at the top of a sheet may come before an export's header.
 HEADER_SEARCH = 12
