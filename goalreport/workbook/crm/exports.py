@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -214,24 +213,6 @@ class ExportReader:
                      self.owner_key(values), summary, self.prefix)
         if deal is not None:
             self.deals.append(deal)
-
-
-def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
-                found: Findings) -> tuple[list[Deal], ExportSummary]:
-    """The export's won and lost deals (or held meetings), and its summary; problems go
-    to ``out``. Rows are taken in chunks: a chunk of plain rows is read at once by
-    ``fastpath``, any other row by ``ExportReader.row``, with the same result."""
-    from goalreport.workbook.crm.fastpath import CHUNK, read_chunk
-
-    reader = ExportReader(export, rules, terms, out, found)
-    rows = export.rows
-    take = getattr(rows, "take", None) or (lambda count: list(islice(rows, count)))
-    row = reader.row
-    while chunk := take(CHUNK):
-        if not read_chunk(reader, chunk):
-            for number, first, values in chunk:
-                row(number, first, values)
-    return reader.finish()
 
 
 def _odd_row(values: list[Any]) -> str:

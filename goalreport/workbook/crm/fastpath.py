@@ -1,4 +1,7 @@
-"""Many plain rows of an export read at once (pure): the speed of ``exports`` on big files.
+"""An export read in chunks (pure): many plain rows at once, the speed of big files.
+
+``read_export`` takes the rows in chunks: a chunk of plain rows is read here at once, any
+other row by ``exports.ExportReader.row``, with the same result.
 
 A chunk of rows is read column by column, each step's answers looked up for a whole
 column in the caches ``ExportReader.row`` fills (``map`` over a dict runs in C), so an
@@ -17,12 +20,21 @@ import re
 from collections import Counter
 from datetime import date
 from functools import partial
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from goalreport.core.keys import client_key
+from goalreport.workbook.crm.exports import ExportReader
 from goalreport.workbook.crm.outcome import outcome
-from goalreport.workbook.crm.rows import OTHER, ExportRow, Findings, owner_rep
+from goalreport.workbook.crm.rows import (
+    OTHER,
+    DealRules,
+    ExportRow,
+    ExportRows,
+    Findings,
+    owner_rep,
+)
+from goalreport.workbook.crm.summary import ExportSummary
 from goalreport.workbook.crm.terms import plain_cents
 from goalreport.workbook.dates import parse_date
 from goalreport.workbook.deals import Deal
@@ -30,7 +42,6 @@ from goalreport.workbook.table import Collector
 from goalreport.workbook.values import ValueProblem, is_blank, parse_text
 
 if TYPE_CHECKING:
-    from goalreport.workbook.crm.exports import ExportReader
     from goalreport.workbook.crm.terms import ExportTerms
 
 #: Rows read at once.
@@ -38,6 +49,22 @@ CHUNK = 4096
 #: ``Deal`` made from a tuple in C (a named tuple's own ``__new__`` is Python).
 _NEW_DEAL = partial(tuple.__new__, Deal)
 _DEALS = frozenset({"won", "lost"})
+
+
+def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
+                found: Findings) -> tuple[list[Deal], ExportSummary]:
+    """The export's won and lost deals (or held meetings), and its summary; problems go
+    to ``out``. Rows are taken in chunks: a chunk of plain rows is read at once by
+    ``fastpath``, any other row by ``ExportReader.row``, with the same result."""
+    reader = ExportReader(export, rules, terms, out, found)
+    rows = export.rows
+    take = getattr(rows, "take", None) or (lambda count: list(islice(rows, count)))
+    row = reader.row
+    while chunk := take(CHUNK):
+        if not read_chunk(reader, chunk):
+            for number, first, values in chunk:
+                row(number, first, values)
+    return reader.finish()
 
 
 def read_chunk(reader: ExportReader, chunk: list[tuple[int, int, list[Any]]]) -> bool:

@@ -22,7 +22,7 @@ from goalreport.core.keys import header_key
 from goalreport.core.model import Rep, Settings
 from goalreport.errors import Problem, UnreadableWorkbook
 from goalreport.workbook.crm.csvfile import read_csv
-from goalreport.workbook.crm.exports import read_export
+from goalreport.workbook.crm.fastpath import read_export
 from goalreport.workbook.crm.formats import DEALS_TABLE, FORMATS, ROLE_NAMES, recognise
 from goalreport.workbook.crm.merge import (
     TypedDeals,
