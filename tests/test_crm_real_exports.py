@@ -674,3 +674,29 @@ def test_docs_list_every_header_and_setting_accepted() -> None:
     assert missing == []
     assert all(f"| {title} Column |" in text for _role, title, *_ in CRM_COLUMN_SETTINGS)
     assert all(f"| {name} |" in text for name in ("New Types", "Repeat Types", "Other Owners"))
+
+
+def test_the_chunked_reading_gives_what_row_by_row_reading_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Maven's rows (1,500 copies with new IDs, filling several chunks, and one copy again
+    at the end, whose chunk repeats IDs and goes row by row) read with the fast path and
+    without it: the same records, notes and problems."""
+    from goalreport.workbook.crm import fastpath
+
+    header, *rows = MAVEN.strip().splitlines()
+    many = [header] + [f"{n}{row}" for n in range(1500) for row in rows] + [
+        f"7{row}" for row in rows]
+    text = "\n".join(many) + "\n"
+    reps = [("R1", "Moses Frase", ""), ("R2", "Darcel Schlecht", "")]
+    sheets = sheets_for(reps, year=2017, as_of=dt.date(2017, 6, 30))
+    fast = read(tmp_path, sheets, {"sales_pipeline.csv": text})
+    monkeypatch.setattr(fastpath, "read_chunk", lambda reader, chunk: False)
+    (tmp_path / "slow").mkdir()
+    slow = read(tmp_path / "slow", sheets, {"sales_pipeline.csv": text})
+    assert fast[0].activity == slow[0].activity
+    assert fast[0].notes == slow[0].notes
+    assert (fast[1], fast[2]) == (slow[1], slow[2])
+    # 1,500 copies of 4 won, 1 lost, 1 open, and the 6 rows once more (repeats).
+    assert fast[0].notes[0].message.startswith(
+        "deals table, 9,006 rows: 6,000 won, 1,500 lost, 1,500 open (ignored); 1,500 deals "
+        "of owners who are not reps left out; 6 repeated (record already read) counted once")
