@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import write_workbook
 
-from goalreport.errors import Problem
+from goalreport.errors import Problem, UnreadableWorkbook
 from goalreport.workbook.reader import read_for_check
 
 AS_OF = dt.date(2026, 6, 30)
@@ -301,6 +301,18 @@ def test_an_owner_id_and_a_name_naming_two_reps_is_a_problem_saying_which(
         "Deals.csv!C2", "owner ID 'zcrm_4150868000000224005' is the CRM ID of Ana Lima (R1) "
         "but the owner name 'Ben Ode' is Ben Ode (R2): the ID matched one rep and the name "
         "another. Correct the CRM ID on the Reps sheet, or the owner in the CRM.")]
+
+
+def test_an_owner_id_that_is_not_the_named_reps_crm_id_is_a_problem(tmp_path: Path) -> None:
+    text = ("Record Id,Deal Owner,Deal Owner.id,Deal Name,Stage,Closing Date,Amount\n"
+            "zcrm_1,Ana Lima,zcrm_4150868000000999999,Zeta deal,Closed Won,2026-03-05,1200\n")
+    reps = [("R1", "Ana Lima", "4150868000000224005"), ("R2", "Ben Ode", "4150868000000224006")]
+    _data, errors, _ = read(tmp_path, sheets_for(reps), {"Deals.csv": text})
+    assert errors == [Problem(
+        "Deals.csv!C2", "the owner name 'Ana Lima' is Ana Lima (R1), but the owner ID "
+        "'zcrm_4150868000000999999' is not their CRM ID ('4150868000000224005'): the name "
+        "matched and the ID did not. Correct the CRM ID on the Reps sheet, or the owner in "
+        "the CRM.")]
 
 
 # --- 4. Custom columns named in Settings ----------------------------------------------
@@ -700,3 +712,43 @@ def test_the_chunked_reading_gives_what_row_by_row_reading_gives(
     assert fast[0].notes[0].message.startswith(
         "deals table, 9,006 rows: 6,000 won, 1,500 lost, 1,500 open (ignored); 1,500 deals "
         "of owners who are not reps left out; 6 repeated (record already read) counted once")
+
+
+# --- Deals files that are not what they seem (issue 21, item 10) -----------------------
+
+def test_a_fifo_as_the_deals_file_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "deals.csv"
+    os.mkfifo(fifo)
+    workbook = write_workbook(tmp_path / "team.xlsx", sheets_for([("R1", "Ana Lima", "")]))
+    with pytest.raises(UnreadableWorkbook) as raised:
+        read_for_check(workbook, (fifo,))
+    assert str(raised.value) == ("deals.csv: is not a regular file. Give the CSV file the "
+                                 "CRM saved.")
+
+
+def test_broken_utf16_is_one_line(tmp_path: Path) -> None:
+    """A UTF-16 byte-order mark, then a lone high surrogate: not text."""
+    path = tmp_path / "deals.csv"
+    path.write_bytes(b"\xff\xfe" + "Deal - Owner,Deal - Status\n".encode("utf-16-le")
+                     + b"\x00\xd8A\x00")
+    workbook = write_workbook(tmp_path / "team.xlsx", sheets_for([("R1", "Ana Lima", "")]))
+    with pytest.raises(UnreadableWorkbook) as raised:
+        read_for_check(workbook, (path,))
+    assert str(raised.value) == ("deals.csv: is not readable UTF-16 text (a broken "
+                                 "character). Export it again from the CRM.")
+
+
+def test_a_deals_file_one_byte_over_the_limit_is_refused(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from goalreport.workbook.crm import csvfile
+
+    monkeypatch.setattr(csvfile, "MAX_CSV_BYTES", len(SF_TOTAL_AMOUNT.encode()) - 1)
+    workbook = write_workbook(tmp_path / "team.xlsx", sheets_for([("R1", "Ana Lima", "")]))
+    path = tmp_path / "report.csv"
+    path.write_text(SF_TOTAL_AMOUNT)
+    with pytest.raises(UnreadableWorkbook) as raised:
+        read_for_check(workbook, (path,))
+    assert str(raised.value).startswith("report.csv: is over 0 MB; a deals file may be at "
+                                        "most 0 MB.")

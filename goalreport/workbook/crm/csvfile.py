@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import stat
 from collections.abc import Iterator
 from itertools import count, islice, repeat
@@ -137,19 +138,17 @@ class CsvRows:
 def read_csv(path: Path) -> CsvRows:
     """The rows of the CSV file ``path`` (``CsvRows``); its encoding and delimiter are
     found first (see the module docstring)."""
-    try:
-        handle = path.open("rb")
+    try:  # O_NONBLOCK: a FIFO given as the file must not hang the open
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror}).") from None
+    handle = os.fdopen(fd, "rb")
     try:
-        try:
-            kind, size = stat.S_IFMT(path.stat().st_mode), handle.seek(0, io.SEEK_END)
-        except OSError as error:
-            raise UnreadableWorkbook(f"{path.name}: cannot be read ({error.strerror}).") \
-                from None
-        if kind != stat.S_IFREG:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise UnreadableWorkbook(f"{path.name}: is not a regular file. Give the CSV "
                                      "file the CRM saved.")
+        size = info.st_size
         if size > MAX_CSV_BYTES:
             raise UnreadableWorkbook(_too_large(path.name))
         handle.seek(0)
