@@ -51,10 +51,6 @@ class OwnerIndex:
         found = self._by_name.get(owner_key(owner), set())
         return sorted(found) if len(found) > 1 else []
 
-    def crm_id_of(self, rep_id: str) -> str:
-        """The CRM ID on the Reps sheet of ``rep_id`` ("" for none)."""
-        return next((rep.crm_id for rep in self.reps if rep.rep_id == rep_id), "")
-
     def describe(self, rep_id: str | None) -> str:
         """'Ana Lima (R1)', or 'no rep' for None."""
         rep = next((rep for rep in self.reps if rep.rep_id == rep_id), None)

@@ -136,9 +136,9 @@ def owner_rep(row: ExportRow, rules: DealRules, found: Findings) -> str | None:
     owner_id, name = row.text("owner_id"), row.text("owner")
     by_id = owners.by_crm_id(owner_id) if owner_id and owners.has_crm_ids else None
     by_name = owners.by_name(name) if name else None
-    if by_id is not None and by_name is not None and by_id != by_name or (
-            by_id is None and by_name is not None and owner_id and owners.has_crm_ids
-            and owners.crm_id_of(by_name)):  # the name's rep has another CRM ID
+    # An ID in no rep's CRM ID beside a rep's name is not a contradiction: the Reps sheet's
+    # CRM IDs may be another CRM's (a team moving from one to the other).
+    if by_id is not None and by_name is not None and by_id != by_name:
         found.conflicts.setdefault((owner_id, name), []).append(row.cell("owner_id"))
         return None
     if by_id is not None or by_name is not None:

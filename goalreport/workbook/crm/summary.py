@@ -131,13 +131,6 @@ def unknown_values(found: Findings, owners: OwnerIndex, out: Collector,
     warning per owner left out, and one per closed-looking unknown stage."""
     for (owner_id, name), cells in found.conflicts.items():
         by_id, by_name = owners.by_crm_id(owner_id), owners.by_name(name)
-        if by_id is None:
-            crm_id = owners.crm_id_of(by_name or "")
-            out.error(cells[0], f"the owner name {name!r} is {owners.describe(by_name)}, but "
-                      f"the owner ID {owner_id!r} is not their CRM ID ({crm_id!r})"
-                      f"{_more(cells)}: the name matched and the ID did not. Correct the CRM "
-                      "ID on the Reps sheet, or the owner in the CRM.")
-            continue
         out.error(cells[0], f"owner ID {owner_id!r} is the CRM ID of {owners.describe(by_id)} "
                   f"but the owner name {name!r} is {owners.describe(by_name)}{_more(cells)}: "
                   "the ID matched one rep and the name another. Correct the CRM ID on the "
