@@ -38,6 +38,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/crm_read.py
 
 ## sample: rebuild the bundled sample workbook from its seeded generator
 sample: $(STAMP)

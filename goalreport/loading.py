@@ -165,8 +165,9 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     from goalreport.writeback.runlog import newest_row
     from goalreport.writeback.structure import structure_problems
 
-    data, cell_problems, read_warnings = read_for_check(path, request.deals,
-                                                        request.allowed_domains)
+    data, cell_problems, read_warnings = read_for_check(
+        path, request.deals, request.allowed_domains, lambda settings_as_of: resolve_dates(
+            settings_as_of, as_of=request.as_of, month=request.month, today=request.today)[0])
     package = inspect_package(path)
     foreign = structure_problems(package, writing=request.writing)
     if data is None:

@@ -120,7 +120,7 @@ EXPORTS: dict[str, tuple[str, list[str], Callable[[D], list[Any]], str]] = {
     "salesforce_loader": (
         "extract", ["Id", "Name", "AccountId", "OwnerId", "StageName", "IsWon", "IsClosed",
                     "Type", "CloseDate", "Amount", "CurrencyIsoCode"], salesforce_loader,
-        "Salesforce Data Loader opportunities"),
+        "Salesforce opportunities (API field names)"),
     "hubspot": (
         "hubspot-crm-exports-all-deals-2",
         ["Record ID", "Deal Name", "Deal Stage", "Close Date", "Deal owner", "Amount",

@@ -27,6 +27,13 @@ def british(sheets: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
     return sheets
 
 
+def rate_hint(code: str, day: str = "2026-03-05") -> str:
+    """What an export's message adds: the Exchange Rates sheet to fill (deal 1001 closed
+    on 5 March)."""
+    return (f" Or add a rate for {code} in force on {day} to the 'Exchange Rates' sheet "
+            "(Currency, Rate, From).")
+
+
 def won_total(data: Any) -> Decimal:
     return sum((d.won_new_amount + d.won_repeat_amount for d in data.activity), Decimal(0))
 
@@ -47,11 +54,11 @@ def test_an_export_amount_written_in_another_currency_is_refused_naming_the_cell
     sheets[HUBSPOT] = rows
     assert problems_of(write_workbook(tmp_path / "gbp.xlsx", sheets)) == (Problem(
         f"{HUBSPOT}!F2", f"{text!r} is in {code}; this workbook counts GBP (Settings "
-        f"Currency). {CONVERT}{CRM_HINT}"),)
+        f"Currency). {CONVERT}{CRM_HINT}{rate_hint(code)}"),)
 
 
 def test_the_same_amount_typed_in_activity_says_the_same_thing(tmp_path: Path) -> None:
-    """The Activity message and the export's differ only by the export's hint."""
+    """The Activity message and the export's differ only by the export's hints."""
     activity = typed_activity()
     activity[0][5] = "$1,200"
     rows = export_rows("hubspot")
@@ -64,7 +71,7 @@ def test_the_same_amount_typed_in_activity_says_the_same_thing(tmp_path: Path) -
     said = ("'$1,200' is in USD; this workbook counts GBP (Settings Currency). "
             "Convert it, or change Currency.")
     assert typed == (Problem("Activity!F4", said),)
-    assert pasted == (Problem(f"{HUBSPOT}!F2", said + CRM_HINT),)
+    assert pasted == (Problem(f"{HUBSPOT}!F2", said + CRM_HINT + rate_hint("USD")),)
 
 
 def test_a_shared_symbol_in_an_export_follows_the_locale_as_in_activity(
@@ -102,7 +109,7 @@ def test_a_currency_column_naming_another_currency_names_both_cells(tmp_path: Pa
     sheets[ZOHO] = rows
     assert problems_of(write_workbook(tmp_path / "eur.xlsx", sheets)) == (Problem(
         f"{ZOHO}!I2", f"'1200' is in EUR ({ZOHO}!J2 says 'EUR'); this workbook counts USD "
-        f"(Settings Currency). {CONVERT}{CRM_HINT}"),)
+        f"(Settings Currency). {CONVERT}{CRM_HINT}{rate_hint('EUR')}"),)
 
 
 def test_a_currency_that_is_not_an_iso_code_is_named_as_unknown(tmp_path: Path) -> None:

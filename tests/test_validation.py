@@ -253,5 +253,7 @@ def test_warnings_do_not_stop_a_read(make_workbook):
         "ignored. Known settings: Company, Currency, Locale, Fiscal Year Start, Working Days, "
         "Holiday Country, As Of, Default Close Rate, Default Meetings per Lead, Default Avg "
         "Deal Size, Realism Threshold, On Track Pace, Slightly Behind Pace, At Risk Pace, Won "
-        "Stages, Lost Stages, Manager Email, Default Relief."),
+        "Stages, Lost Stages, Owner Column, Stage Column, Won Column, Close Date Column, "
+        "Amount Column, Currency Column, Client Column, Type Column, New Types, Repeat Types, "
+        "Other Owners, Manager Email, Default Relief."),
     ]

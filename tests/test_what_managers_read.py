@@ -208,7 +208,8 @@ def test_the_docs_name_the_commands_that_take_deals() -> None:
     assert row.split("|")[2].strip() == ", ".join(takes)
     crm = re.sub(r"\s+", " ", (REPO / "docs" / "crm-exports.md").read_text(encoding="utf-8"))
     assert "(`check`, `plan`, `report`, `run` and `send`;" in crm
-    assert "`batch` reads pasted exports only" in crm
+    assert "for `batch`: the folder named after the workbook beside it in the inbox, " \
+        "`east.deals/` for `east.xlsx`" in crm
 
 
 def test_a_file_and_a_sheet_with_the_same_deals_say_the_overlap_once(tmp_path: Path) -> None:

@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from goalreport import __version__
+from goalreport.batch.dealsdir import deal_files
 from goalreport.batch.identities import Placed, place
 from goalreport.batch.inbox import (
     Candidate,
     Snapshot,
+    Verdict,
     check_ready,
     inbox_lock,
     remove_stale_temps,
@@ -173,6 +175,8 @@ class _Batch:
             options=options_json(options, force))
         self.manifest_name = manifest_name(folders.runs, options.now)
         self.send: SendOptions | None = None
+        #: The fingerprint of the deal exports of the workbook in hand (``dealsdir``).
+        self.deals: list[list[object]] = []
 
     def run(self) -> BatchManifest:
         for folder in (self.folders.out, self.folders.runs):
@@ -230,16 +234,24 @@ class _Batch:
             if verdict.status != "ready":
                 item.status, item.why = verdict.status, verdict.why
                 return item
-            if not self.force and self._unchanged(candidate.path, first, item):
-                return item
-            if self._snapshot(name) != first:
-                item.status = "not ready"
-                item.why = "changed while being checked; left for the next run."
-                return item
-            self.state.drop(name)
-            options = replace(self.options, out_dir=report_dir, out_root=self.folders.root,
-                              identity=where.identity)
-            outcome = run_isolated(run_workbook, candidate.path, options, first, self.send)
+            with deal_files(self.folders.inbox, name, now=self.clock(),
+                            settle_seconds=self.settle_seconds) as deals:
+                if isinstance(deals, Verdict):  # its deals folder: not ready, or unsafe
+                    item.status = "failed" if deals.status == "failed" else "not ready"
+                    item.why = deals.why
+                    return item
+                self.deals = deals.fingerprint if deals else []
+                if not self.force and self._unchanged(candidate.path, first, item):
+                    return item
+                if self._snapshot(name) != first:
+                    item.status = "not ready"
+                    item.why = "changed while being checked; left for the next run."
+                    return item
+                self.state.drop(name)
+                options = replace(self.options, out_dir=report_dir, out_root=self.folders.root,
+                                  identity=where.identity,
+                                  deals=deals.paths if deals else ())
+                outcome = run_isolated(run_workbook, candidate.path, options, first, self.send)
             if self.send is not None:
                 item.delivery = self._mailed(name, outcome)
             self._record(item, outcome.result)
@@ -285,8 +297,8 @@ class _Batch:
         if entry is not None and self.send is not None and not entry.get("delivered"):
             return False  # mail still to send: redo it (the send log skips what went)
         dates = same_run(entry, self.options) if entry else None
-        if entry is None or dates is None:
-            return False
+        if entry is None or dates is None or entry.get("deals", []) != self.deals:
+            return False  # another run asked for, or its deal exports changed
         if not all(Path(f).is_file() for f in entry.get("files", [])):
             return False
         as_of, month = dates
@@ -327,7 +339,7 @@ class _Batch:
             if result.settings_as_of else None,
             "as_of": result.as_of.isoformat(),
             "report_month": result.report_month.strftime("%Y-%m"),
-            "reps": result.reps, "files": item.files, "written": written,
+            "reps": result.reps, "files": item.files, "written": written, "deals": self.deals,
             "identity": result.identity,
             "delivered": bool(item.delivery and item.delivery["ok"]),
             "finished": datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -20,6 +20,13 @@ match costs differently:
   every space dropped (``'Ana  Lima'`` is ``'analima'``). Looser than ``rep_key``, because
   the CRM and the Reps sheet are typed by different people, and safe, because an owner
   whose key two reps share matches neither (``crm.owners``).
+- ``header_key`` — an export's column headers against the names each CRM writes: the
+  ``normalize`` form with its spaces dropped too, so an API name (``StageName``), its
+  warehouse copy (``stage_name``) and its label (``Stage Name``) are one; a bracketed
+  ``(converted)`` is kept, since ``Amount (converted)`` is another column than ``Amount``.
+- ``crm_id_key`` — CRM user IDs against a rep's CRM ID: Salesforce's 18-character form
+  is its 15-character one (what its URLs show) plus a checksum, so both are one; Zoho's
+  export prefixes ``zcrm_`` to the ID its URLs show. Otherwise as ``owner_key``.
 - ``stage_key`` — CRM stage names against the known won and lost stages and Settings'
   Won/Lost Stages: case, spaces and punctuation all dropped (``'Closed - Won'``,
   ``'Closed Won'`` and HubSpot's internal ``'closedwon'`` are one), since each CRM, and
@@ -34,6 +41,8 @@ import re
 
 _BRACKETED = re.compile(r"\([^)]*\)")
 _NOT_WORD = re.compile(r"[\W_]+")
+_CONVERTED = re.compile(r"\(\s*converted\s*\)", re.IGNORECASE)
+_SALESFORCE_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
 def normalize(name: object) -> str:
@@ -61,6 +70,37 @@ def client_key(text: str) -> str:
 def owner_key(text: str) -> str:
     """How CRM owners are compared: case-folded, without any spaces."""
     return "".join(text.split()).casefold()
+
+
+def header_key(name: object) -> str:
+    """How export headers are compared: 'Stage Name', 'stage_name', 'StageName' →
+    'stagename'; 'Amount (converted)' → 'amountconverted', 'Amount ($)' → 'amount'."""
+    text = str(name or "")
+    text = _CONVERTED.sub(" converted ", text)
+    return normalize(text).replace(" ", "")
+
+
+def crm_id_key(text: str) -> str:
+    """How CRM user IDs are compared: a Salesforce 18-character ID is its first 15 (the
+    last 3 are a checksum of their case); Zoho's ``zcrm_`` prefix is dropped; then as
+    ``owner_key``."""
+    text = "".join(text.split())
+    if text[:5].casefold() == "zcrm_":
+        text = text[5:]
+    if len(text) == 18 and text.isalnum() and _salesforce_suffix(text[:15]) == text[15:]:
+        text = text[:15]
+    return text.casefold()
+
+
+def _salesforce_suffix(text: str) -> str:
+    """The 3 characters Salesforce adds to a 15-character ID to make it case-safe: for
+    each 5 characters, the bits of which are capitals (first character lowest) pick one
+    of A-Z0-5."""
+    suffix = ""
+    for start in (0, 5, 10):
+        bits = sum(1 << i for i, char in enumerate(text[start:start + 5]) if "A" <= char <= "Z")
+        suffix += _SALESFORCE_SUFFIX_CHARS[bits]
+    return suffix
 
 
 def stage_key(text: str) -> str:

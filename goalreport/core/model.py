@@ -77,6 +77,13 @@ class Settings:
     manager_email: str = ""
     #: Relief of a Time Off row that does not say (Settings' Default Relief).
     default_relief: Relief = "none"
+    #: CRM export columns named for roles: (role, header as written in Settings).
+    crm_columns: tuple[tuple[str, str], ...] = ()
+    #: Values of an export's type column that mean a new / a repeat client.
+    new_types: tuple[str, ...] = ()
+    repeat_types: tuple[str, ...] = ()
+    #: Deals of owners who are not reps: "leave out" (a warning each) or "error".
+    other_owners: str = "leave out"
 
 
 @dataclass(frozen=True)

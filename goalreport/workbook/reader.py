@@ -15,7 +15,8 @@ What is a warning rather than an error:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
@@ -31,7 +32,13 @@ from goalreport.core.model import (
 )
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
-from goalreport.workbook.crm.sources import export_files, export_sheets, join_exports
+from goalreport.workbook.crm.sources import (
+    export_files,
+    export_sheets,
+    join_exports,
+    named_columns,
+    read_rates,
+)
 from goalreport.workbook.deals import Deal
 from goalreport.workbook.goals import read_goals
 from goalreport.workbook.inputsheets import (
@@ -44,6 +51,7 @@ from goalreport.workbook.inputsheets import (
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
+    EXCHANGE_RATES,
     HOLIDAYS,
     REPS,
     SEASONALITY,
@@ -69,19 +77,23 @@ def read_workbook(path: Path, deals: Sequence[Path] = ()) -> WorkbookData:
 
 
 def read_for_check(path: Path, deals: Sequence[Path] = (),
-                   allowed_domains: tuple[str, ...] = ()
+                   allowed_domains: tuple[str, ...] = (),
+                   as_of: Callable[[date | None], date] | None = None
                    ) -> tuple[WorkbookData | None, tuple[Problem, ...], tuple[Problem, ...]]:
     """(data, problems, warnings) of ``path`` (and the ``deals`` exports), so that
     ``check`` can run the engine even when cells have problems and list a missing goal in
     the same run. With problems, ``data`` holds only the sound rows (and no rep whose Goals
     row has a problem), or is None when Settings, the Reps sheet or a required sheet could
     not be read. ``allowed_domains``: the domains the reports may be mailed to (a run
-    that sends); an Email elsewhere is a problem. Raises ``UnreadableWorkbook`` only."""
-    data, out = _read(Path(path), deals, allowed_domains)
+    that sends); an Email elsewhere is a problem. ``as_of`` gives the run's As Of from
+    Settings' (meetings of an export without a done flag count when held by then). Raises
+    ``UnreadableWorkbook`` only."""
+    data, out = _read(Path(path), deals, allowed_domains, as_of)
     return data, tuple(out.problems), tuple(out.warnings)
 
 
-def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ...] = ()
+def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ...] = (),
+          as_of: Callable[[date | None], date] | None = None
           ) -> tuple[WorkbookData | None, Collector]:
     from goalreport.guard.container import check_container
 
@@ -119,7 +131,10 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     reps = tuple(index.by_key.values())
 
     # CRM exports pasted as sheets or given as --deals files (see workbook/crm/).
-    exports = [*export_sheets(book, sheets.values()), *export_files(deals, out)]
+    rates_sheet = find_sheet(book, EXCHANGE_RATES, out)
+    named = named_columns(settings)
+    exports = [*export_sheets(book, [*sheets.values(), rates_sheet], named),
+               *export_files(deals, out, named)]
     # A pasted export named like an input sheet ("Activities") is not a second one.
     pasted = {f"{export.name} sheet" for export in exports}
     out.warnings[:] = [w for w in out.warnings
@@ -137,8 +152,10 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         tally = read_activity(table, index, locale, out, typed, currency)
         if exports:
+            rates = read_rates(book, rates_sheet, locale, currency, out)
+            held_by = _as_of(as_of, settings)
             notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
-                                           table.name, out)
+                                           table.name, out, rates, held_by)
         activity = tally.records()
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -167,6 +184,16 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         goals_shape=goals_shape,
     )
     return data, out
+
+
+def _as_of(as_of: Callable[[date | None], date] | None, settings: Settings) -> date | None:
+    """The run's As Of when the caller knows it, else Settings'."""
+    if as_of is None:
+        return settings.as_of
+    try:
+        return as_of(settings.as_of)
+    except InputProblems:  # a --month not begun: said by the caller
+        return settings.as_of
 
 
 def _goal_year(settings: Settings, goals: tuple[Goal, ...]) -> int | None:

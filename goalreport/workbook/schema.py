@@ -110,6 +110,15 @@ TIME_OFF = SheetSpec("time_off", "Time Off", (
     _col("relief", "Relief", "Quota Relief", "Target Relief"),
 ), synonyms=("Timeoff", "Absences", "Absence", "Leave", "PTO", "Vacation"))
 
+#: The optional sheet of dated rates for CRM deals in another currency (``crm.rates``).
+#: Not in ``SHEETS``: the template does not lay it out, as most teams have one currency.
+EXCHANGE_RATES = SheetSpec("exchange_rates", "Exchange Rates", (
+    _col("currency", "Currency", "Currency Code", "ISO Code", "IsoCode", required=True),
+    _col("rate", "Rate", "Conversion Rate", "ConversionRate", "Exchange Rate", required=True),
+    _col("start", "From", "Start Date", "StartDate", "Start", "Effective Date",
+         required=True),
+), synonyms=("Exchange Rate", "Currency Rates", "Dated Exchange Rates", "Conversion Rates"))
+
 #: Every input sheet, in the order messages are sorted and the template is laid out.
 SHEETS: tuple[SheetSpec, ...] = (REPS, GOALS, ACTIVITY, SETTINGS, SEASONALITY, HOLIDAYS,
                                  TIME_OFF)
@@ -153,6 +162,19 @@ class SettingSpec:
         return normalize(name) in {normalize(self.title), *(normalize(s) for s in self.synonyms)}
 
 
+#: Settings naming an export's column for a role: (role, setting title, what it holds,
+#: an example); the role is ``crm.formats``' (``is_won`` for the won flag).
+CRM_COLUMN_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
+    ("owner", "Owner", "deal owner", "Account Executive"),
+    ("stage", "Stage", "stage or status", "Deal - Phase"),
+    ("is_won", "Won", "won flag (true/false)", "Is Closed Won"),
+    ("date", "Close Date", "close date", "Deal - Closing Date"),
+    ("amount", "Amount", "amount", "Deal - Discounted amount"),
+    ("currency", "Currency", "amount's currency", "Deal - Currency"),
+    ("client", "Client", "client (account, company)", "Deal - Organization"),
+    ("client_type", "Type", "new or repeat client type", "Deal - New or repeat"),
+)
+
 SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("company", "Company", "", ("Company Name",),
                 "Your company's name, shown on every report."),
@@ -191,6 +213,19 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "CRM export stages that mean a won deal, besides Closed Won: Signed; Booked."),
     SettingSpec("lost_stages", "Lost Stages", "", ("Lost Stage", "Closed Lost Stages"),
                 "CRM export stages that mean a lost deal, besides Closed Lost: Dead; No go."),
+    *(SettingSpec(f"{role}_column", f"{title} Column", "", (f"{title} Field",),
+                  f"The CRM export's column for the {what}, when it is not the usual one: "
+                  f"{example}.")
+      for role, title, what, example in CRM_COLUMN_SETTINGS),
+    SettingSpec("new_types", "New Types", "", ("New Type Values",),
+                "Values of the export's type column that mean a new client: First deal; "
+                "Logo."),
+    SettingSpec("repeat_types", "Repeat Types", "", ("Repeat Type Values",),
+                "Values of the export's type column that mean a repeat client: Upsell; "
+                "Returning."),
+    SettingSpec("other_owners", "Other Owners", "leave out", ("Other Deal Owners",),
+                "Deals of CRM owners who are not reps: leave out (one warning each), or "
+                "error."),
     SettingSpec("manager_email", "Manager Email", "", ("Manager E-mail", "Manager Address"),
                 "Where 'goalreport send' mails the team summary and who was sent what."),
     SettingSpec("default_relief", "Default Relief", "none", ("Quota Relief",),

@@ -22,7 +22,12 @@ from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.currencies import iso_code, not_a_code
 from goalreport.workbook.dates import month_from_word, parse_date
 from goalreport.workbook.rawcells import Book
-from goalreport.workbook.schema import SETTING_SPECS, find_setting, normalize
+from goalreport.workbook.schema import (
+    CRM_COLUMN_SETTINGS,
+    SETTING_SPECS,
+    find_setting,
+    normalize,
+)
 from goalreport.workbook.table import Collector, setting_pairs
 from goalreport.workbook.values import (
     ValueProblem,
@@ -140,6 +145,17 @@ def parse_stage_list(value: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[;,]", parse_text(value)) if part.strip())
 
 
+def parse_other_owners(value: Any) -> str:
+    """'leave out' (also: ignore, skip, warn) or 'error' (also: stop)."""
+    word = " ".join(parse_text(value).casefold().replace("-", " ").split())
+    if word in ("leave out", "ignore", "skip", "warn", "warning", "leave them out"):
+        return "leave out"
+    if word in ("error", "stop", "problem"):
+        return "error"
+    raise ValueProblem(f"{quote(value)} is not a choice for Other Owners. Write 'leave out' "
+                       "(their deals are left out, with a warning each) or 'error'.")
+
+
 def _positive(parser: Callable[[Any], Any], what: str, example: str) -> Callable[[Any], Any]:
     def parse(value: Any) -> Any:
         result = parser(value)
@@ -223,6 +239,9 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "won_stages": parse_stage_list,
         "lost_stages": parse_stage_list,
         "default_relief": parse_relief,
+        "new_types": parse_stage_list,
+        "repeat_types": parse_stage_list,
+        "other_owners": parse_other_owners,
     }
     values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():
@@ -231,6 +250,8 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         parsed = _one(raw, key, parser, out)
         if parsed is not None:
             values[key] = parsed
+    values["crm_columns"] = tuple((role, parse_text(raw[f"{role}_column"][1]))
+                                  for role, *_ in CRM_COLUMN_SETTINGS if f"{role}_column" in raw)
     if "holiday_country" in values:
         values["holiday_country"], values["holiday_subdivision"] = values["holiday_country"]
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})

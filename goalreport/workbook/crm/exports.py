@@ -1,214 +1,369 @@
 """Rows of a CRM export → won and lost deals, and held meetings (pure: values in, deals out).
 
 Each row goes through the steps in turn: skipped when it is blank, the header of a second
-paste or a record already read; then won, lost or open (``outcome``); then its owner
-(``rows.owner_rep``), its close date and, for a won deal, its client type and amount
-(``terms.ExportTerms``, the exports' side of the step Activity shares). A row of an
-activities export is a held meeting or not (``meetings``). Open deals are counted and
-ignored. A row whose record ID was already read (a second paste, another file) counts
-once; an export without IDs counts a row identical in every cell once. Problems name the
-cell; unknown owners and closed-looking stages are reported once per value at the end
-(``unknown_values``).
+paste, or a report's footer or total line; skipped, counted once, when it repeats a deal
+already read; then won, lost, open or deleted (``outcome``); then its owner
+(``rows.owner_rep``: a rep, or an owner who is no rep, whose deal is left out), its close
+date and, for a won deal, its client type and amount (``terms.ExportTerms``, the exports'
+side of the step Activity shares). A row of an activities export is a held meeting or not
+(``meetings``). Open deals are counted and ignored.
+
+A deal is the same as one already read when its record ID is (a second paste, another
+file), or, in an export without record IDs, when its stable columns agree: owner,
+account, deal name, dates, amount, stage and flags. Columns that change from one day's
+export to the next (Age, Last Modified, Last Activity) play no role, so they never make
+last week's rows look new.
+
+Speed: an export of a million rows repeats a few owners, stages, dates and amounts, so
+each step's answer for a cell is remembered once it was read without a problem, and the
+row's own ``ExportRow`` is made only when a step must read it afresh (``_Caches``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
 from datetime import date
+from operator import itemgetter
+from typing import Any
 
 from goalreport.core.keys import client_key, normalize
-from goalreport.errors import Problem
+from goalreport.ooxml.cellrefs import column_letter
+from goalreport.workbook.crm.formats import ROLE_NAMES
 from goalreport.workbook.crm.meetings import meeting
 from goalreport.workbook.crm.outcome import outcome
-from goalreport.workbook.crm.owners import OwnerIndex
-from goalreport.workbook.crm.rows import DealRules, ExportRow, ExportRows, Findings, owner_rep
-from goalreport.workbook.crm.terms import ExportTerms
+from goalreport.workbook.crm.rows import (
+    OTHER,
+    DealRules,
+    ExportRow,
+    ExportRows,
+    Findings,
+    owner_rep,
+)
+from goalreport.workbook.crm.summary import ExportSummary
+from goalreport.workbook.crm.terms import ExportTerms, plain_cents
 from goalreport.workbook.dates import parse_date
 from goalreport.workbook.deals import Deal
 from goalreport.workbook.table import Collector
 from goalreport.workbook.values import ValueProblem, is_blank, parse_text
 
-
-@dataclass
-class ExportSummary:
-    """What ``check`` says about one export."""
-
-    label: str
-    title: str
-    note: str = ""
-    rows: int = 0
-    won: int = 0
-    lost: int = 0
-    open: int = 0
-    meetings: int = 0
-    #: Rows of an activities export that are not held meetings (calls to do, tasks, …).
-    other: int = 0
-    duplicates: int = 0
-    #: Rows that repeat deals an export read before held: its label → how many.
-    overlaps: dict[str, int] = field(default_factory=dict)
-    typed: int = 0
-    inferred: int = 0
-
-    def line(self) -> str:
-        """'Salesforce opportunities report, 412 rows: 96 won, 51 lost, 12 open (ignored)'
-        and whatever else was done to the rows (shown after the label)."""
-        text = f"{self.title}, {self.rows} row{'s' if self.rows != 1 else ''}: "
-        repeated = sum(self.overlaps.values())
-        if repeated == self.rows and len(self.overlaps) == 1:
-            # A file and a sheet holding the same deals: said once, on the second.
-            return text + f"the same deals as {next(iter(self.overlaps))}, counted once."
-        if self.meetings or self.other:
-            text += (f"{self.meetings} meeting{'s' if self.meetings != 1 else ''} held, "
-                     f"{self.other} other (ignored)")
-        else:
-            text += f"{self.won} won, {self.lost} lost, {self.open} open (ignored)"
-        if self.duplicates:
-            text += f"; {self.duplicates} repeated (record already read) counted once"
-        for label, count in self.overlaps.items():
-            text += f"; {count} the same as in {label}, counted once"
-        if self.typed:
-            text += f"; {self.typed} also typed on the Activity sheet counted once"
-        if self.inferred:
-            text += (f"; new vs repeat inferred for {self.inferred} won deal"
-                     f"{'s' if self.inferred != 1 else ''} (repeat when the same client won "
-                     "earlier)")
-        if self.note:
-            text += f". Note: {self.note}"
-        return text + "."
-
-    def problem(self) -> Problem:
-        """The line as an "info" ``Problem``: where is the label."""
-        return Problem(self.label, self.line(), "info")
+#: Roles that decide won, lost or open (the outcome's cache key).
+OUTCOME_ROLES = ("is_deleted", "is_current", "is_won", "is_closed", "status",
+                 "probability", "active", "lost_reason", "stage")
+#: Roles whose cells say which deal a row is, for an export without record IDs.
+STABLE_ROLES = ("owner", "owner_id", "client", "name", "date", "won_date", "lost_date",
+                "amount", "currency", "stage", "status", "is_won", "is_closed")
+#: Roles whose column ``check`` names (a table no CRM made, or a column Settings name).
+SAID_ROLES = ("owner", "owner_id", "stage", "status", "is_won", "date", "amount",
+              "currency", "client", "client_type")
+#: Where a won or lost deal's day is read, in order.
+DAY_ROLES = {"won": ("won_date", "date", "stage_change_date"),
+             "lost": ("lost_date", "date", "stage_change_date")}
+#: A report's footer or total line, by its first cell.
+FOOTER = re.compile(r"(grand\s+)?(sub)?totals?\s*(\(.*\))?:?|(sum|average|count|max|min) of "
+                    r".*|copyright\b.*|confidential information\b.*|generated by\b.*",
+                    re.IGNORECASE)
+_MISS: Any = object()
 
 
-def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
-                found: Findings) -> tuple[list[Deal], ExportSummary]:
-    """The export's won and lost deals (or held meetings), and its summary; problems go
-    to ``out``."""
-    fmt = export.format
-    cols = fmt.columns(export.header)
-    summary = ExportSummary(export.label, fmt.title, fmt.note)
-    header_keys = [normalize(v) if isinstance(v, str) else v for v in export.header]
-    deals: list[Deal] = []
-    for number, first, values in export.rows:
+def _key_of(indices: list[int]) -> Callable[[list[Any]], Any]:
+    """The cells at ``indices`` of a row, as one hashable key (fast: ``itemgetter``)."""
+    if not indices:
+        return lambda values: None
+    return itemgetter(*indices)
+
+
+def _cells_of(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """The cells at ``indices`` of a row, always as a tuple."""
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda values: (values[index],)
+    return itemgetter(*indices) if indices else lambda values: ()
+
+
+class _Caches:
+    """Each step's answers for the cells met, for one export (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[Any, str] = {}
+        self.owners: dict[Any, str] = {}
+        self.days: dict[Any, date] = {}
+        self.clients: dict[Any, str] = {}
+        #: Currency cells read without a problem (the workbook's currency, or empty).
+        self.currencies: set[Any] = set()
+        self.day_roles: dict[str, list[str]] = {}
+
+
+class ExportReader:
+    """One export being read: its columns, caches, summary and deals so far. ``row``
+    reads one row; ``fastpath.read_chunk`` reads many at once with the same caches."""
+
+    def __init__(self, export: ExportRows, rules: DealRules, terms: ExportTerms,
+                 out: Collector, found: Findings) -> None:
+        self.export, self.rules, self.terms, self.out, self.found = (export, rules, terms,
+                                                                     out, found)
+        fmt, cols = export.format, export.cols
+        self.fmt, self.cols = fmt, cols
+        summary = self.summary = ExportSummary(export.label, fmt.title, fmt.note)
+        if fmt.generic or export.named:
+            summary.columns = {role: str(export.header[cols[role]]) for role in SAID_ROLES
+                               if role in cols and (fmt.generic or role in export.named)}
+        if fmt.activities and "done" not in cols and "outcome" not in cols:
+            summary.held_by = (rules.held_by.isoformat() if rules.held_by
+                               else "As Of (none is set, so every one)")
+        header = self.header = export.header
+        self.width = len(header)
+        self.key_cols = sorted({cols[r] for r in ("owner", "owner_id", "stage", "status",
+                                                  "is_won", "activity_type", "outcome")
+                                if r in cols})
+        self.header_cells = [normalize(header[i]) if isinstance(header[i], str) else header[i]
+                             for i in self.key_cols]
+        self.outcome_cols = [cols[r] for r in OUTCOME_ROLES if r in cols]
+        self.owner_cols = [cols[r] for r in ("owner_id", "owner") if r in cols]
+        self.outcome_key = _key_of(self.outcome_cols)
+        self.owner_key = _key_of(self.owner_cols)
+        self.stable_key = _key_of([cols[r] for r in STABLE_ROLES if r in cols])
+        self.key_cells = _cells_of(self.key_cols)
+        self.record_col = cols.get("record_id")
+        if self.record_col is None:
+            said = [ROLE_NAMES.get(role, role) for role in STABLE_ROLES if role in cols]
+            summary.repeated_by = "same " + (f"{', '.join(said[:-1])} and {said[-1]}"
+                                             if len(said) > 1 else "".join(said))
+        self.prefix = f"{export.name}!{column_letter(export.first_column)}"
+        self.caches = _Caches()
+        #: This format's records read so far (every export's): record → export label.
+        self.seen = found.seen.setdefault(fmt.key, {})
+        self.deals: list[Deal] = []
+        self.converted_before = dict(terms.converted)
+
+    def finish(self) -> tuple[list[Deal], ExportSummary]:
+        self.summary.converted = _converted_since(self.converted_before, self.terms)
+        return self.deals, self.summary
+
+    def row(self, number: int, first: int, values: list[Any]) -> None:
+        """Read one row: skipped, counted, or a deal (``deals``); problems to ``out``."""
+        export, summary, width = self.export, self.summary, self.width
         offset = first - export.first_column
         if offset:
             values = [None] * offset + list(values) if offset > 0 else list(values[-offset:])
-        if all(is_blank(v) for v in values):
-            continue
-        if [normalize(v) if isinstance(v, str) else v
-                for v in values[:len(header_keys)]] == header_keys:
-            continue  # the header of a second paste
+        if len(values) < width or not all(self.key_cells(values)):
+            kind = _odd_row(values)
+            if kind == "blank":
+                return
+            if kind == "footer":
+                summary.footer += 1
+                return
+            if len(values) < width:
+                values = list(values) + [None] * (width - len(values))
+        key_cols, header = self.key_cols, self.header
+        if key_cols and values[key_cols[0]] == header[key_cols[0]] and [
+                normalize(values[i]) if isinstance(values[i], str) else values[i]
+                for i in key_cols] == self.header_cells:
+            return  # the header of a second paste
         summary.rows += 1
-        row = ExportRow(export, number, values, cols)
-        record = row.text("record_id")
-        key = (fmt.key, record) if record else (fmt.key, tuple(map(parse_text, values)))
-        if key in found.seen:
-            origin = found.seen[key]
+        record = values[self.record_col] if self.record_col is not None else None
+        if record.__class__ is not str:
+            record = "" if record is None else parse_text(record)
+        elif record[:1] == " " or record[-1:] == " ":
+            record = record.strip()
+        key = record or tuple(map(parse_text, _padded(self.stable_key, values)))
+        origin = self.seen.get(key)
+        if origin is not None:
             if origin == export.label:
                 summary.duplicates += 1
             else:
                 summary.overlaps[origin] = summary.overlaps.get(origin, 0) + 1
-            continue
-        found.seen[key] = export.label
-        if fmt.activities:
+            return
+        self.seen[key] = export.label
+        row = None
+        rules, out, found = self.rules, self.out, self.found
+        if self.fmt.activities:
+            row = ExportRow(export, number, values, self.cols)
             held = meeting(row, rules, out, found)
             if held is None:
                 summary.other += 1
             elif isinstance(held, Deal):
-                deals.append(held)
+                self.deals.append(held)
                 summary.meetings += 1
-            continue
-        said = outcome(row, rules, out, found)
+            return
+        # Won, lost or open.
+        caches = self.caches
+        said = caches.outcomes.get(okey := self.outcome_key(values), _MISS)
+        if said is _MISS:
+            row = ExportRow(export, number, values, self.cols)
+            seen_errors, stages = out.errors_seen, len(found.stages)
+            said = outcome(row, rules, out, found, summary.readings)
+            if said is not None and out.errors_seen == seen_errors and \
+                    len(found.stages) == stages:
+                caches.outcomes[okey] = said
         if said == "open":
             summary.open += 1
-            continue
+            return
+        if said == "removed":
+            summary.removed += 1
+            return
         if said is None:
-            continue
-        deal = _deal(row, said == "won", rules, terms, out, found)
+            return
+        won = said == "won"
+        if won:
+            summary.won += 1
+        else:
+            summary.lost += 1
+        deal = _deal(export, number, values, row, won, rules, self.terms, out, found, caches,
+                     self.owner_key(values), summary, self.prefix)
         if deal is not None:
-            deals.append(deal)
-            if deal.won:
-                summary.won += 1
-            else:
-                summary.lost += 1
-    return deals, summary
+            self.deals.append(deal)
 
 
-def _deal(row: ExportRow, won: bool, rules: DealRules, terms: ExportTerms, out: Collector,
-          found: Findings) -> Deal | None:
-    """The won or lost deal of ``row``; None after its problems are recorded (its owner,
-    date and, when won, its client type and amount are all read, so one run names every
-    problem of the row)."""
-    rep_id = owner_rep(row, rules.owners, found)
-    day = _close_date(row, won, rules.locale, out)
+def _odd_row(values: list[Any]) -> str:
+    """'blank', 'footer' (a report's footer or total line: one cell alone, or a first
+    cell such as "Grand Totals (12 records)" or "Copyright (c) …"), or 'row'."""
+    filled = [v for v in values if not is_blank(v)]
+    if not filled:
+        return "blank"
+    if len(filled) == 1 or (isinstance(filled[0], str) and FOOTER.fullmatch(filled[0].strip())):
+        return "footer"
+    return "row"
+
+
+def _padded(getter: Callable[[list[Any]], Any], values: list[Any]) -> tuple[Any, ...]:
+    """The stable cells of a row, as a tuple."""
+    found = getter(values)
+    return found if isinstance(found, tuple) else (found,)
+
+
+def _deal(export: ExportRows, number: int, values: list[Any], row: ExportRow | None,
+          won: bool, rules: DealRules, terms: ExportTerms, out: Collector, found: Findings,
+          caches: _Caches, okey: Any, summary: ExportSummary, prefix: str) -> Deal | None:
+    """The won or lost deal of the row; None after its problems are recorded, or when its
+    owner is no rep (left out, counted in ``found.others``). Its owner, date and, when
+    won, its client type and amount are all read, so one run names every problem."""
+    cols = export.cols
+    rep_id = caches.owners.get(okey)
+    if rep_id is None:
+        row = row or ExportRow(export, number, values, cols)
+        rep_id = owner_rep(row, rules, found)
+        if rep_id is not None and rep_id != OTHER:
+            caches.owners[okey] = rep_id
+    kind = "won" if won else "lost"
+    day = _day(export, number, values, row, kind, rules, out, caches, summary)
     client_type, amount = None, 0
     if won:
-        read = terms.read(row, out)
-        if read is None:
-            return None
-        client_type, amount = read
+        raw_type = values[cols["client_type"]] if "client_type" in cols else None
+        if raw_type is not None and raw_type != "":
+            client_type = terms.types.get(raw_type)
+            if client_type is None:  # not met, or not a type: the full reading says
+                client_type = _MISS
+        cents = _known_cents(values, cols, caches, terms, day) \
+            if client_type is not _MISS else None
+        if cents is None:
+            row = row or ExportRow(export, number, values, cols)
+            before, converted = out.errors_seen, sum(terms.converted.values())
+            read = terms.read(row, out, day)
+            if read is None:
+                return None
+            client_type, cents = read
+            if day is not None and out.errors_seen == before and \
+                    sum(terms.converted.values()) == converted and "currency" in cols:
+                caches.currencies.add(values[cols["currency"]])
+        amount = cents
+    if rep_id == OTHER:
+        row = row or ExportRow(export, number, values, cols)
+        role = "owner" if row.text("owner") else "owner_id"
+        other = found.others.setdefault((role, row.text(role)), [0, 0, 0, []])
+        other[0] += 1
+        other[1] += won
+        other[2] += amount
+        other[3].append(row.cell(role))
+        summary.left_out += 1
+        return None
     if rep_id is None or day is None:
         return None
-    return Deal(rep_id, day, "won" if won else "lost", client_type, amount,
-                client_key(row.text("client")), row.where)
+    client = ""
+    if "client" in cols:
+        raw = values[cols["client"]]
+        client = caches.clients.get(raw, _MISS)
+        if client is _MISS:
+            client = caches.clients[raw] = client_key("" if is_blank(raw) else parse_text(raw))
+    return Deal(rep_id, day, kind, client_type, amount, client, f"{prefix}{number}")
 
 
-def _close_date(row: ExportRow, won: bool, locale: str, out: Collector) -> date | None:
+def _known_cents(values: list[Any], cols: dict[str, int], caches: _Caches,
+                 terms: ExportTerms, day: date | None) -> int | None:
+    """The cents of a won deal's amount when its currency cell was met before without a
+    problem and the amount is a plain number (text read alike in every locale, or a
+    number cell); None when the full reading must say (``ExportTerms.read``)."""
+    if day is None or "amount" not in cols:
+        return None
+    if "currency" in cols and values[cols["currency"]] not in caches.currencies:
+        return None
+    raw = values[cols["amount"]]
+    if raw.__class__ is str:
+        return plain_cents(raw)
+    cents = terms.amounts.get(raw)
+    return cents if cents is not None else terms.number_cents(raw)
+
+
+def _day(export: ExportRows, number: int, values: list[Any], row: ExportRow | None,
+         kind: str, rules: DealRules, out: Collector, caches: _Caches,
+         summary: ExportSummary) -> date | None:
     """The day the deal was won or lost: Pipedrive's won or lost time when given, else
-    the close date; None after a problem."""
-    day_role = "won_date" if won else "lost_date"
-    if not row.text(day_role):
-        day_role = "date"
-    if day_role not in row.cols:
-        out.error(f"{row.export.label} header", "has no close date column. Export the "
-                  "close date with the deals.", kind="crm no date")
+    the close date, else the last stage change (a fallback ``check`` says); None after
+    a problem. An ISO date-time (``2026-03-05 10:15``) is its date in every locale, so
+    its day is remembered by its first ten characters."""
+    cols = export.cols
+    roles = caches.day_roles.get(kind)
+    if roles is None:  # a close date column Settings name is the one read
+        roles = caches.day_roles[kind] = ["date"] if "date" in export.named else [
+            role for role in DAY_ROLES[kind] if role in cols]
+    fmt = export.format
+    if not roles:
+        if f"no {kind} date" in export.said:
+            return None
+        export.said.add(f"no {kind} date")
+        names = [name for role in DAY_ROLES[kind] for name in fmt.roles.get(role, ())]
+        shown = ", ".join(repr(name) for name in names)
+        out.error(f"{export.label} header", f"has no close date column for its {kind} deals. "
+                  f"A {fmt.title} dates them by {shown}; export one of them with the deals, "
+                  "or name the column in Settings' Close Date Column.", kind="crm no date")
         return None
-    if not row.text(day_role):
-        out.error(row.cell(day_role), f"the close date of this {'won' if won else 'lost'} "
-                  "deal is missing. Fill it in the CRM and export again, or type it here.",
-                  kind="crm date")
-        return None
-    try:
-        return parse_date(row.get(day_role), locale)
-    except ValueProblem as problem:
-        out.error(row.cell(day_role), problem.message, kind="crm date")
-        return None
-
-
-def unknown_values(found: Findings, owners: OwnerIndex, out: Collector) -> None:
-    """One problem per unknown owner and one warning per closed-looking unknown stage."""
-    for (role, owner), cells in found.owners.items():
-        more = _more(cells)
-        if not owner:
-            out.error(cells[0], f"the deal owner is missing{more}. Fill in the owner in "
-                      "the CRM and export again.")
+    for role in roles:
+        raw = values[cols[role]]
+        if raw is None or raw == "":
             continue
-        if role == "owner_id":
-            out.error(cells[0], f"owner ID {owner!r}{more} is in no rep's CRM ID. Add a "
-                      "'CRM ID' column to the Reps sheet with each rep's CRM user ID, or "
-                      "export the owner's name.")
-            continue
-        twins = owners.ambiguous(owner)
-        if twins:
-            out.error(cells[0], f"deal owner {owner!r}{more} matches several reps "
-                      f"({', '.join(twins)}). Give them different names, or map the owner "
-                      "through a 'CRM ID' column on the Reps sheet.")
-            continue
-        near = owners.near(owner)
-        hint = f" Did you mean {near!r}?" if near else ""
-        out.error(cells[0], f"deal owner {owner!r}{more} is not a rep: no Rep ID, Name or "
-                  f"Email on the Reps sheet matches (reps: {owners.names()}).{hint} Add the "
-                  "rep, or write their name as the CRM spells it.")
-    for stage, cells in found.stages.items():
-        out.warn(cells[0], f"stage {stage!r}{_more(cells)} looks closed but is neither a "
-                 "won nor a lost stage, so these deals count as open. If it means won or "
-                 "lost, add it to 'Won Stages' or 'Lost Stages' in Settings.")
+        if raw.__class__ is str and len(raw) > 10 and raw[10] in " T" and raw[4] == "-":
+            raw = raw[:10]
+        day = caches.days.get(raw)
+        if day is None:
+            if is_blank(raw):
+                continue
+            row = row or ExportRow(export, number, values, cols)
+            try:
+                day = caches.days[raw] = parse_date(raw, rules.locale)
+            except ValueProblem as problem:
+                out.error(row.cell(role), problem.message, kind="crm date")
+                return None
+        first = DAY_ROLES[kind][0]
+        if role is not roles[0] or role == "stage_change_date" or (
+                role != first and first in fmt.roles and not fmt.generic
+                and "date" not in export.named):
+            used = str(export.header[cols[role]])
+            missing = next((name for name in fmt.roles.get(first, ())), first)
+            key = (kind, used, missing)
+            summary.fallbacks[key] = summary.fallbacks.get(key, 0) + 1
+        return day
+    row = row or ExportRow(export, number, values, cols)
+    out.error(row.cell(roles[0]), f"the close date of this {kind} deal is missing. Fill it "
+              "in the CRM and export again, or type it here.", kind="crm date")
+    return None
 
 
-def _more(cells: list[str]) -> str:
-    rest = cells[1:]
-    if not rest:
-        return ""
-    shown = ", ".join(rest[:3])
-    return f" (also in {shown}{f' and {len(rest) - 3} more' if len(rest) > 3 else ''})"
+def _converted_since(before: dict[tuple[str, date, Any], int], terms: ExportTerms
+                     ) -> dict[str, int]:
+    """'EUR at 1.10 (from 2026-01-01)' → deals converted while this export was read."""
+    said: dict[str, int] = {}
+    for (code, start, rate), count in terms.converted.items():
+        count -= before.get((code, start, rate), 0)
+        if count:
+            said[f"{code} at {rate} (from {start.isoformat()})"] = count
+    return said

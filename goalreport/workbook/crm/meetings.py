@@ -5,13 +5,16 @@ counts as a meeting when its type is one goalreport reads as a meeting (meeting,
 visit, demo, …, see ``schema.ACTIVITY_TYPES``) and it is marked done. HubSpot's meetings
 export holds meetings only; one counts when its outcome is Completed or not recorded
 (many teams never set outcomes), not when it was Scheduled, Rescheduled, a No show or
-Canceled. Other rows are counted and ignored. Leads and focus time stay on Activity.
+Canceled. An export with neither column (Pipedrive's without Activity - Done) cannot say
+whether a meeting took place: one counts when it is dated on or before As Of, and
+``check`` says so. Other rows are counted and ignored, and so are the meetings of owners
+who are not reps. Leads and focus time stay on Activity.
 """
 
 from __future__ import annotations
 
 from goalreport.core.keys import client_key, normalize
-from goalreport.workbook.crm.rows import DealRules, ExportRow, Findings, owner_rep
+from goalreport.workbook.crm.rows import OTHER, DealRules, ExportRow, Findings, owner_rep
 from goalreport.workbook.dates import parse_date
 from goalreport.workbook.deals import Deal
 from goalreport.workbook.schema import TYPE_WORDS
@@ -35,7 +38,7 @@ def meeting(row: ExportRow, rules: DealRules, out: Collector,
             return None
     elif "outcome" in row.cols and normalize(row.text("outcome")) not in HELD:
         return None
-    rep_id = owner_rep(row, rules.owners, found)
+    rep_id = owner_rep(row, rules, found)
     if "date" not in row.cols:
         out.error(f"{row.export.label} header", "has no meeting date column. Export the "
                   "date with the meetings.", kind="crm no date")
@@ -49,6 +52,11 @@ def meeting(row: ExportRow, rules: DealRules, out: Collector,
     except ValueProblem as problem:
         out.error(row.cell("date"), problem.message, kind="crm date")
         return False
+    if rules.held_by is not None and "done" not in row.cols and "outcome" not in row.cols \
+            and day > rules.held_by:
+        return None  # not yet held
+    if rep_id == OTHER:
+        return None
     if rep_id is None:
         return False
     return Deal(rep_id, day, "meeting", None, 0, client_key(row.text("client")), row.where)

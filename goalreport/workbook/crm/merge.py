@@ -14,8 +14,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -76,23 +75,23 @@ def drop_typed(deals: list[Deal], typed: TypedDeals, summary: ExportSummary,
 def first_wins(typed: TypedDeals, deals: Iterable[Deal]) -> dict[str, date]:
     """client → the first day it won a deal, on Activity or in any export."""
     first = dict(typed.first_win)
-    for deal in deals:
-        if deal.won and deal.client and (deal.client not in first
-                                         or deal.day < first[deal.client]):
-            first[deal.client] = deal.day
+    get = first.get
+    for _rep, day, kind, _type, _cents, client, _where in deals:
+        if kind == "won" and client:
+            known = get(client)
+            if known is None or day < known:
+                first[client] = day
     return first
 
 
 def infer_client_types(deals: list[Deal], first: dict[str, date],
-                       summary: ExportSummary, reps: set[str]) -> list[Deal]:
+                       summary: ExportSummary, reps: set[str]) -> Iterator[Deal]:
     """Won deals without a type made repeat (the client won earlier) or new; their reps
     are added to ``reps`` (their reports say so)."""
-    resolved: list[Deal] = []
     for deal in deals:
-        if deal.won and deal.client_type is None:
+        if deal[3] is None and deal[2] == "won":  # no client type, won
             summary.inferred += 1
             reps.add(deal.rep_id)
             earlier = bool(deal.client) and first.get(deal.client, deal.day) < deal.day
-            deal = replace(deal, client_type="repeat" if earlier else "new")
-        resolved.append(deal)
-    return resolved
+            deal = deal._replace(client_type="repeat" if earlier else "new")
+        yield deal

@@ -11,8 +11,9 @@ already read). ``owner_rep`` is the step every kind of row shares: who owns it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from goalreport.workbook.cellnames import cell_name
@@ -35,6 +36,12 @@ class ExportRows:
     header: list[Any]
     rows: Iterator[tuple[int, int, list[Any]]]
     format: CrmFormat
+    #: role → column index (``CrmFormat.columns``, with the columns Settings names).
+    cols: dict[str, int] = field(default_factory=dict)
+    #: Roles whose column Settings named (``check`` says which column it took).
+    named: frozenset[str] = frozenset()
+    #: Problems of the whole export already said ("no amount column"): each once.
+    said: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,18 @@ class DealRules:
     locale: str
     #: The workbook's Currency; None when its cell is wrong (amounts are not checked).
     currency: str | None
-    #: Stage names that mean won and lost, as ``keys.stage_key`` writes them.
+    #: Stage names that mean won and lost, as ``keys.stage_key`` writes them: the names
+    #: every CRM ships with and Settings' Won Stages and Lost Stages.
     won_stages: frozenset[str]
     lost_stages: frozenset[str]
+    #: Settings' own Won and Lost Stages (they beat a stage's words, ``outcome``).
+    named_won: frozenset[str] = frozenset()
+    named_lost: frozenset[str] = frozenset()
+    #: Deals of owners who are not reps: "leave out" or "error" (Settings Other Owners).
+    other_owners: str = "leave out"
+    #: The day meetings of an export without a done flag must be on or before to count
+    #: as held (As Of); None when not known (every meeting counts, and ``check`` says so).
+    held_by: date | None = None
 
 
 @dataclass
@@ -56,20 +72,30 @@ class Findings:
 
     #: owner text → cells it is in (shown as owner name or owner ID).
     owners: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: Owners who are not reps, left out: (role, text) → [deals, won deals, won cents,
+    #: cells].
+    others: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    #: (owner ID, owner name) rows whose ID and name are two different reps → cells.
+    conflicts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: stage text → cells.
     stages: dict[str, list[str]] = field(default_factory=dict)
-    #: (format key, record ID or the whole row) → the label of the export it was first
-    #: read in ("Sheet 'SF export Nov'").
-    seen: dict[tuple[str, Any], str] = field(default_factory=dict)
+    #: format key → record ID (or the row's stable cells) → the label of the export it
+    #: was first read in ("Sheet 'SF export Nov'").
+    seen: dict[str, dict[Any, str]] = field(default_factory=dict)
 
 
 class ExportRow:
     """One export row with its cells by role."""
 
+    __slots__ = ("cols", "export", "number", "values")
+
     def __init__(self, export: ExportRows, number: int, values: Sequence[Any],
-                 cols: dict[str, int]):
+                 cols: Mapping[str, int]):
         self.export, self.number, self.values, self.cols = export, number, values, cols
-        self.where = cell_name(export.name, number, export.first_column)
+
+    @property
+    def where(self) -> str:
+        return cell_name(self.export.name, self.number, self.export.first_column)
 
     def get(self, role: str) -> Any:
         index = self.cols.get(role)
@@ -97,22 +123,46 @@ class ExportRow:
             return None
 
 
-def owner_rep(row: ExportRow, owners: OwnerIndex, found: Findings) -> str | None:
-    """The Rep ID of the row's owner; None after noting an unknown owner."""
-    owner_id = row.text("owner_id")
-    if owner_id and owners.has_crm_ids:
-        rep_id = owners.by_crm_id(owner_id)
-        if rep_id is not None:
-            return rep_id
-    name = row.text("owner")
-    if name:
-        rep_id = owners.by_name(name)
-        if rep_id is None:
-            found.owners.setdefault(("owner", name), []).append(row.cell("owner"))
-        return rep_id
-    if owner_id:
-        found.owners.setdefault(("owner_id", owner_id), []).append(row.cell("owner_id"))
+#: What ``owner_rep`` returns for an owner who is not a rep, left out (Other Owners).
+OTHER = "\0other"
+
+
+def owner_rep(row: ExportRow, rules: DealRules, found: Findings) -> str | None:
+    """The Rep ID of the row's owner; ``OTHER`` for an owner who is no rep (its deal is
+    left out); None after noting a problem. The owner ID (Salesforce OwnerId, Zoho Deal
+    Owner.id) is matched to the Reps sheet's CRM ID, the name to a rep's Rep ID, Name or
+    Email; when both are given and name two different reps, it is a problem naming both."""
+    owners = rules.owners
+    owner_id, name = row.text("owner_id"), row.text("owner")
+    by_id = owners.by_crm_id(owner_id) if owner_id and owners.has_crm_ids else None
+    by_name = owners.by_name(name) if name else None
+    # An ID in no rep's CRM ID beside a rep's name is not a contradiction: the Reps sheet's
+    # CRM IDs may be another CRM's (a team moving from one to the other).
+    if by_id is not None and by_name is not None and by_id != by_name:
+        found.conflicts.setdefault((owner_id, name), []).append(row.cell("owner_id"))
         return None
+    if by_id is not None or by_name is not None:
+        return by_id or by_name
+    if name:
+        return _unknown(row, rules, found, "owner", name)
+    if owner_id:
+        if not owners.has_crm_ids:  # nothing to match IDs against: a setup problem
+            found.owners.setdefault(("owner_id", owner_id), []).append(row.cell("owner_id"))
+            return None
+        return _unknown(row, rules, found, "owner_id", owner_id)
     role = "owner" if "owner" in row.cols else "owner_id"
     found.owners.setdefault((role, ""), []).append(row.cell(role))
     return None
+
+
+def _unknown(row: ExportRow, rules: DealRules, found: Findings, role: str,
+             owner: str) -> str | None:
+    """An owner who is no rep: left out with a warning (``OTHER``), unless it nearly
+    matches a rep (a likely typo), two reps share it, or Settings say Other Owners:
+    error (then a problem, None)."""
+    owners = rules.owners
+    if (rules.other_owners == "error" or owners.ambiguous(owner)
+            or (role == "owner" and owners.near(owner, likely_typo=True))):
+        found.owners.setdefault((role, owner), []).append(row.cell(role))
+        return None
+    return OTHER
