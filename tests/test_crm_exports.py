@@ -454,6 +454,6 @@ def test_the_report_says_when_new_vs_repeat_was_inferred(tmp_path: Path) -> None
                                                capture_output=True, text=True).stdout.split())
              for pdf in result.files}
     # The funnel's source column: the note is its first entry, on the Deals won row.
-    assert "SOURCE new/repeat inferred from the CRM export default: 1 in 3" in \
+    assert "SOURCE new/repeat inferred from the clients' earlier wins default: 1 in 3" in \
         texts["R1-Ana-Lima.pdf"]
     assert "inferred" not in texts["R2-Ben-Ode.pdf"]

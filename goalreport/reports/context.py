@@ -72,7 +72,7 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction | None:
 #: The funnel's note when new vs repeat came partly from a CRM export without a type
 #: (a deal is repeat when its client won before; see docs/crm-exports.md). Short: the
 #: source column does not wrap.
-INFERRED_NOTE = "new/repeat inferred from the CRM export"
+INFERRED_NOTE = "new/repeat inferred from the clients' earlier wins"
 
 
 def _source(assumption: Assumption, fmt: Formatter, *, close_rate: bool = False) -> str:

@@ -53,7 +53,8 @@ _DAY_CLASSES = (str, float, int, date)
 
 
 def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
-                  typed: list[Deal] | None = None, currency: str | None = None) -> DayTally:
+                  typed: list[Deal] | None = None, currency: str | None = None,
+                  untyped: list[Deal] | None = None) -> DayTally:
     """Every valid row summed into its rep's day: the ``DayTally`` (``records()`` gives
     the ``DayActivity`` records, once the exports' deals are added).
 
@@ -62,8 +63,13 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
     only becomes a ``Row`` (for messages with cell names) when something needs the full
     readers. With ``typed`` (only when CRM exports are read too), each won, lost and
     meeting row is also appended as a ``Deal``, to match the exports' deals against.
+
+    With ``untyped`` (when no goal splits new and repeat clients, so nothing is judged by
+    client type), a won row may leave Client Type empty or the sheet have no such column:
+    such a row is appended there, not summed, to be made new or repeat by the client's
+    earlier wins (``crm.merge.infer_client_types``) once every deal is known.
     """
-    cells = _Cells(table, reps, locale, out, currency)
+    cells = _Cells(table, reps, locale, out, currency, optional_types=untyped is not None)
     tally = DayTally()
     sums = tally.sums
     days, ids, kinds, text_days = cells.days, cells.ids, cells.kinds, cells.text_days
@@ -108,6 +114,12 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
             if won is None:
                 continue
             client_type, amount = won
+            if client_type is None and untyped is not None:
+                deal = cells.deal("won", rep_id, day, number, values, None, amount)
+                untyped.append(deal)
+                if typed is not None:
+                    typed.append(deal)
+                continue
             slot = WON_NEW if client_type == "new" else WON_REPEAT
             record[slot] += 1
             record[slot + 1] += amount
@@ -124,9 +136,16 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
 
 class ActivityTerms(WonTerms[Row]):
     """A won Activity row's Client Type and Amount: goalreport's own client-type words,
-    both needed, and messages that say what to write in the cell."""
+    both needed (Client Type may be left empty when ``optional``: None, to infer), and
+    messages that say what to write in the cell."""
+
+    def __init__(self, locale: str, currency: str | None, optional: bool = False) -> None:
+        super().__init__(locale, currency)
+        self.optional = optional
 
     def read_client_type(self, row: Row, out: Collector) -> str | None:
+        if self.optional and is_blank(row.values.get("client_type")):
+            return None
         if "client_type" not in row.columns:
             out.error(row.where, "a won deal needs a Client Type, but the sheet has no "
                       "'Client Type' column. Add one and write new or repeat.",
@@ -163,9 +182,9 @@ class _Cells:
     found to mean (the caches ``read_activity``'s loop looks in first)."""
 
     def __init__(self, table: Table, reps: RepIndex, locale: str, out: Collector,
-                 currency: str | None):
+                 currency: str | None, optional_types: bool = False):
         self.table, self.reps, self.locale, self.out = table, reps, locale, out
-        self.terms = ActivityTerms(locale, currency)
+        self.terms = ActivityTerms(locale, currency, optional_types)
         cols, first = table.columns, table.first_column
         index = {key: cols[key] - first for key in cols}
         wanted = [index.get(key, -1)

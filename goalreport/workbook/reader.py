@@ -32,6 +32,7 @@ from goalreport.core.model import (
 )
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
+from goalreport.workbook.crm.merge import infer_activity_types
 from goalreport.workbook.crm.sources import (
     export_files,
     export_sheets,
@@ -149,13 +150,22 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         goals, goals_shape = read_goals(book, sheets["goals"], index, settings, out, currency)
     holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
+    # No goal splits new and repeat clients: nothing is judged by client type, so a won
+    # row may leave Client Type empty (new or repeat is then inferred, and said).
+    untyped: list[Deal] | None = [] if goals and not any(g.split for g in goals) else None
+    if untyped is not None and typed is None:
+        typed = []  # every Activity deal: the clients' first wins
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        tally = read_activity(table, index, locale, out, typed, currency)
+        tally = read_activity(table, index, locale, out, typed, currency, untyped)
         if exports:
             rates = read_rates(book, rates_sheet, locale, currency, out)
             held_by = _as_of(as_of, settings)
             notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
-                                           table.name, out, rates, held_by)
+                                           table.name, out, rates, held_by, untyped or ())
+        elif untyped:
+            inferred = infer_activity_types(untyped, typed or [], tally)
+        if untyped:
+            notes = (_inferred_note(table.name, len(untyped)), *notes)
         activity = tally.records()
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -194,6 +204,14 @@ def _as_of(as_of: Callable[[date | None], date] | None, settings: Settings) -> d
         return as_of(settings.as_of)
     except InputProblems:  # a --month not begun: said by the caller
         return settings.as_of
+
+
+def _inferred_note(sheet: str, count: int) -> Problem:
+    """check's line for Activity's won rows left without a Client Type."""
+    rows = f"{count} won row{'s' if count != 1 else ''}"
+    return Problem(f"Sheet {sheet!r}", f"{rows} without a Client Type: made repeat when the "
+                   "same client won on an earlier day, else new (no goal splits new and "
+                   "repeat clients, so this is shown but not judged).", "info")
 
 
 def _goal_year(settings: Settings, goals: tuple[Goal, ...]) -> int | None:

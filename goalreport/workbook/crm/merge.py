@@ -14,12 +14,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from goalreport.workbook.crm.exports import ExportSummary
-from goalreport.workbook.deals import Deal
+from goalreport.workbook.deals import DayTally, Deal
 from goalreport.workbook.table import Collector
 
 
@@ -84,14 +84,28 @@ def first_wins(typed: TypedDeals, deals: Iterable[Deal]) -> dict[str, date]:
     return first
 
 
-def infer_client_types(deals: list[Deal], first: dict[str, date],
-                       summary: ExportSummary, reps: set[str]) -> Iterator[Deal]:
+def infer_client_types(deals: Iterable[Deal], first: dict[str, date],
+                       summary: ExportSummary | None, reps: set[str]) -> Iterator[Deal]:
     """Won deals without a type made repeat (the client won earlier) or new; their reps
-    are added to ``reps`` (their reports say so)."""
+    are added to ``reps`` (their reports say so), and counted on the export's
+    ``summary`` (None for Activity's own rows)."""
     for deal in deals:
         if deal[3] is None and deal[2] == "won":  # no client type, won
-            summary.inferred += 1
+            if summary is not None:
+                summary.inferred += 1
             reps.add(deal.rep_id)
             earlier = bool(deal.client) and first.get(deal.client, deal.day) < deal.day
             deal = deal._replace(client_type="repeat" if earlier else "new")
         yield deal
+
+
+def infer_activity_types(untyped: Sequence[Deal], typed: Iterable[Deal],
+                         tally: DayTally) -> tuple[str, ...]:
+    """Activity's won rows without a Client Type (no goal splits new and repeat) added to
+    ``tally`` as repeat when the same client won on an earlier day (any ``typed`` row),
+    else new; returns their reps, sorted. With CRM exports, ``join_exports`` does this
+    with the exports' wins counted too."""
+    inferred: set[str] = set()
+    tally.add_all(infer_client_types(untyped, first_wins(TypedDeals(typed), ()), None,
+                                     inferred))
+    return tuple(sorted(inferred))

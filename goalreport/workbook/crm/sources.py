@@ -165,12 +165,13 @@ def _not_an_export(path: Path, named: Mapping[str, str] | None) -> str:
 def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Deal],
                  reps: Sequence[Rep], settings: Settings, activity_sheet: str,
                  out: Collector, rates: ExchangeRates | None = None,
-                 held_by: date | None = None
+                 held_by: date | None = None, untyped: Sequence[Deal] = ()
                  ) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
     """Every export's deals added to Activity's ``tally``, less those also ``typed`` on
     Activity; returns one ``check`` line per export, and the reps some of whose won deals
     were made new or repeat by inference. ``held_by`` is the As Of meetings of an export
-    without a done flag must be on or before (Settings' when None)."""
+    without a done flag must be on or before (Settings' when None). ``untyped``: Activity's
+    won rows left without a Client Type (``read_activity``), inferred with the exports'."""
     owners = OwnerIndex(reps)
     currency = None if "currency" in out.unsure else settings.currency  # a bad Currency cell
     rules = DealRules(owners, settings.locale, currency,
@@ -193,6 +194,7 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     for (deals, summary), export in zip(kept, exports, strict=True):
         summary.no_client = "client" not in export.cols
         tally.add_all(infer_client_types(deals, first, summary, inferred))
+    tally.add_all(infer_client_types(untyped, first, None, inferred))
     notes = tuple(summary.problem() for _, summary in kept)
     return notes, tuple(sorted(inferred))
 
