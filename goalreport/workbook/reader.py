@@ -48,6 +48,7 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.opendeals import pasted_export, read_open_deals
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -130,6 +131,8 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
 
+    if pasted_export(book, sheets["pipeline"]):
+        sheets["pipeline"] = None  # a CRM export pasted into a sheet named Pipeline
     # CRM exports pasted as sheets or given as --deals files (see workbook/crm/).
     rates_sheet = find_sheet(book, EXCHANGE_RATES, out)
     named = named_columns(settings)
@@ -168,6 +171,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     if sheets["time_off"] and (table := read_table(book, TIME_OFF, sheets["time_off"], out)):
         time_off = read_time_off(table, index, locale, out)
 
+    open_deals, stages, pipeline_notes = read_open_deals(
+        book, sheets["pipeline"], sheets["stages"], index, settings, out)
+
     out.finish(book)
     if out.problems:
         if missing or not index.checked or settings_problems:
@@ -180,8 +186,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
         # pickles across the sandbox process boundary.
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
-        warnings=tuple(out.warnings), notes=notes, inferred_client_types=inferred,
-        goals_shape=goals_shape,
+        warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
+        inferred_client_types=inferred, goals_shape=goals_shape,
+        open_deals=tuple(open_deals), stages=stages,
     )
     return data, out
 

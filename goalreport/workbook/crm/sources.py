@@ -47,7 +47,8 @@ from goalreport.workbook.values import is_blank, parse_number
 HEADER_SEARCH = 12
 #: Sheets goalreport writes (see writeback.writer.COMPUTED_SHEETS): never exports.
 COMPUTED = frozenset(name.casefold() for name in (
-    "Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log", "Instructions"))
+    "Plan", "Weekly Plan", "Progress", "Team Summary", "Pipeline by Month", "Run Log",
+    "Instructions"))
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
