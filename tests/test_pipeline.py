@@ -106,7 +106,7 @@ def test_coverage_and_pipeline_needed_at_the_reps_rates() -> None:
 def test_slipped_outside_and_omitted_deals_are_apart() -> None:
     pipeline = r1(compute(workbook(), as_of=AS_OF))
     assert [(d.name, d.amount, d.close_date) for d in pipeline.slipped] == [
-        ("D", Decimal("8000"), date(2026, 10, 1))]
+        ("D", Decimal(8000), date(2026, 10, 1))]
     assert pipeline.slipped_amount == Decimal("8000.00")
     assert (pipeline.outside, pipeline.outside_amount) == (1, Decimal("50000.00"))  # E
     assert (pipeline.omitted, pipeline.omitted_amount) == (1, Decimal("5000.00"))  # F

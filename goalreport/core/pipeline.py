@@ -194,16 +194,18 @@ def team_pipeline(pipelines: Sequence[RepPipeline]) -> TeamPipeline | None:
     coverage target come from these sums (``TeamPipeline``)."""
     if not pipelines:
         return None
-    first = pipelines[0].periods
     zero = Decimal("0.00")
+
+    def total(index: int, name: str) -> Decimal:
+        return sum((getattr(p.periods[index], name) for p in pipelines), zero)
+
     summed = tuple(
         PipelinePeriod(
-            period.name, period.start, period.end,
-            *(sum((getattr(p.periods[i], name) for p in pipelines),
-                  0 if name == "deals" else zero)
-              for name in ("target", "won", "deals", "open", "weighted", "commit",
-                           "best_case", "landing")))
-        for i, period in enumerate(first))
+            period.name, period.start, period.end, total(i, "target"), total(i, "won"),
+            sum(p.periods[i].deals for p in pipelines), total(i, "open"),
+            total(i, "weighted"), total(i, "commit"), total(i, "best_case"),
+            total(i, "landing"))
+        for i, period in enumerate(pipelines[0].periods))
     return TeamPipeline(
         periods=summed, to_win=sum((p.to_win for p in pipelines), zero),
         required=sum((p.required for p in pipelines), zero),

@@ -15,6 +15,7 @@ from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import rank_key, team_series
 from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
+from goalreport.reports.pipeline_context import team_pipeline_context
 from goalreport.reports.context import (
     bar_width,
     base_context,
@@ -105,5 +106,6 @@ def team_context(computation: Computation, settings: Settings,
         "reassess": reassess,
         "full_percent": fmt.percent_whole(1),
         "chart": _team_chart(ranked, computation, fmt, palette),
+        "pipeline": team_pipeline_context(computation, fmt, settings),
     })
     return context
