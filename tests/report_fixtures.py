@@ -14,8 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.model import Goal, OpenDeal, Rep, Settings
-from goalreport.core.pipeline import rep_pipeline, team_pipeline
 from goalreport.core.phrases import Money, Number, Phrase
+from goalreport.core.pipeline import rep_pipeline, team_pipeline
 from goalreport.core.results import (
     Achievements,
     Assumption,

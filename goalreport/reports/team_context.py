@@ -15,7 +15,6 @@ from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import rank_key, team_series
 from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
-from goalreport.reports.pipeline_context import team_pipeline_context
 from goalreport.reports.context import (
     bar_width,
     base_context,
@@ -23,6 +22,7 @@ from goalreport.reports.context import (
     ratio_text,
     status_class,
 )
+from goalreport.reports.pipeline_context import team_pipeline_context
 
 
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,
