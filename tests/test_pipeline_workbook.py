@@ -141,7 +141,7 @@ def test_pipeline_by_month_beside_the_remaining_targets(ran):
          "outside the goal year: not in its coverage"),
     ]
     # R2's months show what each still needs: October's 22,000, all of it.
-    assert [row[3:] for row in body if row[0] == "R2"][0] == (
+    assert next(row[3:] for row in body if row[0] == "R2") == (
         dt.datetime(2026, 10, 1), 0, 0, 0, 0, 22000, "")
 
 
@@ -243,19 +243,19 @@ def test_bad_pipeline_rows_are_named_with_the_fix(tmp_path: Path):
         ["R1", "G", "Proposal", "-100", D(2026, 11, 1), None, None],
     ]).splitlines() == [
         "Pipeline!D2: the Amount is missing. Write what the deal is worth.",
-        "Pipeline!E3: the Close Date is missing. Write the day the rep expects the deal to "
-        "close.",
-        "Pipeline!F4: '150%' is not a probability between 0 and 100%. Write the chance the "
-        "deal closes, such as 60% or 0.6.",
-        "Pipeline!G5: 'Maybe' is not a forecast category. Write Pipeline, Best Case, Most "
-        "Likely, Commit or Omitted, or leave it empty for the stage's.",
-        "Pipeline!C6: stage 'Closed Won' is a closed stage, and the Pipeline sheet holds "
-        "open deals only. Log a won or lost deal on the Activity sheet (type won or lost) "
-        "and take it off the Pipeline sheet.",
-        "Pipeline!A7: Rep ID 'R9' is not on the Reps sheet. Use an ID from the Reps sheet "
-        "(R1, R2), or add the rep there.",
-        "Pipeline!D8: '-100' is negative. Money must be 0 or more: write a number such as "
-        "1000 or $1,000.50.",
+        ("Pipeline!E3: the Close Date is missing. Write the day the rep expects the deal to "
+         "close."),
+        ("Pipeline!F4: '150%' is not a probability between 0 and 100%. Write the chance the "
+         "deal closes, such as 60% or 0.6."),
+        ("Pipeline!G5: 'Maybe' is not a forecast category. Write Pipeline, Best Case, Most "
+         "Likely, Commit or Omitted, or leave it empty for the stage's."),
+        ("Pipeline!C6: stage 'Closed Won' is a closed stage, and the Pipeline sheet holds "
+         "open deals only. Log a won or lost deal on the Activity sheet (type won or lost) "
+         "and take it off the Pipeline sheet."),
+        ("Pipeline!A7: Rep ID 'R9' is not on the Reps sheet. Use an ID from the Reps sheet "
+         "(R1, R2), or add the rep there."),
+        ("Pipeline!D8: '-100' is negative. Money must be 0 or more: write a number such as "
+         "1000 or $1,000.50."),
     ]
 
 
@@ -264,12 +264,12 @@ def test_bad_stages_and_settings_are_named(tmp_path: Path):
         ["Stage", "Probability", "Forecast Category"], ["Proposal", "40%", "Best Case"],
         ["proposal", "50%", None], [None, "10%", None], ["Demo", "2/0", None]],
         settings=[["Landing", "Hopeful"], ["Coverage Target", "0x"]]).splitlines() == [
-        "Settings!B4: 'Hopeful' is not a landing. Write Commit (won + commit deals) or "
-        "Weighted (won + weighted pipeline).",
-        "Settings!B5: '0x' is not a coverage target: it must be more than 0. Write the "
-        "pipeline wanted per unit of target still to win, such as 3x.",
-        "Stages!A3: stage 'proposal' is listed twice (first in Stages row 2). Keep one row "
-        "per stage.",
+        ("Settings!B4: 'Hopeful' is not a landing. Write Commit (won + commit deals) or "
+         "Weighted (won + weighted pipeline)."),
+        ("Settings!B5: '0x' is not a coverage target: it must be more than 0. Write the "
+         "pipeline wanted per unit of target still to win, such as 3x."),
+        ("Stages!A3: stage 'proposal' is listed twice (first in Stages row 2). Keep one row "
+         "per stage."),
         "Stages!A4: the Stage is missing. Write the stage's name as your CRM spells it.",
         "Stages!B5: '2/0' is not a probability. Write a number such as 60% or 0.6.",
     ]
