@@ -229,6 +229,10 @@ def _instructions(book: Any, title: Any, bold: Any, wrap: Any) -> None:
          "count as if typed into Activity (keep leads, meetings and focus there). Owners "
          "must match a rep's Rep ID, Name or Email, or a 'CRM ID' column you add to Reps. "
          "`goalreport check` says what it recognised."),
+        ("Open deals: list the deals not yet won or lost on the Pipeline sheet (and, on "
+         "Stages, each stage's probability and forecast category). The reports then say "
+         "where each rep is landing, how well the open deals cover what is still to win, "
+         "and how much more pipeline is needed. Leave it empty to do without."),
     ]
     row = 2
     for line in lines:
