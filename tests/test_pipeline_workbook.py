@@ -275,6 +275,25 @@ def test_bad_stages_and_settings_are_named(tmp_path: Path):
     ]
 
 
+def test_forecast_categories_as_each_crm_names_them() -> None:
+    """Salesforce's ForecastCategoryName values and its API's ForecastCategory ones
+    (developer.salesforce.com, OpportunityStage: BestCase, Closed, Forecast, MostLikely,
+    Omitted, Pipeline), HubSpot's (hs_forecast_category: pipeline, best_case, commit,
+    closed, omit; "Not forecasted") and Dynamics' Committed."""
+    from goalreport.workbook.forecastwords import category_of
+
+    said = {text: category_of(text) for text in (
+        "Pipeline", "Best Case", "BestCase", "best_case", "Most Likely", "MostLikely",
+        "Commit", "Forecast", "Committed", "Closed", "Closed won", "Omitted", "omit",
+        "Not forecasted", "Upside")}
+    assert said == {
+        "Pipeline": "pipeline", "Best Case": "best case", "BestCase": "best case",
+        "best_case": "best case", "Most Likely": "most likely", "MostLikely": "most likely",
+        "Commit": "commit", "Forecast": "commit", "Committed": "commit", "Closed": "commit",
+        "Closed won": "commit", "Omitted": "omitted", "omit": "omitted",
+        "Not forecasted": "omitted", "Upside": None}
+
+
 def test_a_probability_is_read_as_people_write_it(tmp_path: Path):
     """60%, 0.6, 60, 3/5 and an Excel percent cell (0.6) are all 60 %; 1 is 100 %."""
     from goalreport.workbook.reader import read_workbook

@@ -9,8 +9,9 @@ Forecast categories are Salesforce's (Omitted, Pipeline, Best Case, Most Likely,
 Closed; developer.salesforce.com, OpportunityStage.ForecastCategoryName) with the names
 HubSpot (Not forecasted, Best case, Commit, Closed won) and Dynamics (Committed) use for
 the same things, compared ignoring case, spaces and punctuation (``best_case``,
-``BestCase``). "Closed" on a deal that is still open counts as Commit: the rep says it is
-done, the CRM does not yet.
+``BestCase``); the Salesforce API's ForecastCategory calls Commit ``Forecast``. "Closed"
+on a deal that is still open counts as Commit: the rep says it is done, the CRM does not
+yet.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from goalreport.workbook.values import ValueProblem, parse_ratio, parse_text, qu
 CATEGORY_WORDS: dict[str, ForecastCategory] = {
     "pipeline": "pipeline", "openpipeline": "pipeline",
     "bestcase": "best case", "mostlikely": "most likely",
-    "commit": "commit", "committed": "commit", "closed": "commit", "closedwon": "commit",
+    "commit": "commit", "committed": "commit", "forecast": "commit", "closed": "commit",
+    "closedwon": "commit",
     "omitted": "omitted", "omit": "omitted", "notforecasted": "omitted",
     "notforecast": "omitted", "excluded": "omitted",
 }
