@@ -302,3 +302,21 @@ def test_a_probability_is_read_as_people_write_it(tmp_path: Path):
              for i, value in enumerate(["60%", 0.6, 60, "3/5", "1", 0])]
     data = read_workbook(write_workbook(tmp_path / "p.xlsx", sheets(rows_)))
     assert [float(d.probability) for d in data.open_deals] == [0.6, 0.6, 0.6, 0.6, 1, 0]
+
+
+def test_an_earlier_pipeline_by_month_is_emptied_when_the_open_deals_are_gone(ran, tmp_path):
+    """The deals were closed and the Pipeline sheet cleared: the next run writes Pipeline
+    by Month again with its header only, so last month's figures never linger."""
+    path, _reports, _check = ran
+    book = openpyxl.load_workbook(path)  # as a manager saves it, the Pipeline rows deleted
+    book["Pipeline"].delete_rows(2, book["Pipeline"].max_row)
+    cleared = tmp_path / "cleared.xlsx"
+    book.save(cleared)
+    result = CliRunner().invoke(cli, ["report", str(cleared), "--out", str(tmp_path / "r"),
+                                      "--jobs", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Pipeline by Month" in result.stderr.splitlines()[-1]
+    assert rows(cleared, "Pipeline by Month") == [(
+        "Rep ID", "Rep", "Team", "Month", "Deals", "Open Pipeline", "Weighted Pipeline",
+        "Commit", "Remaining Target", "Note")]
+    assert rows(cleared, "Progress")[0][-1] == "Plan Changes"

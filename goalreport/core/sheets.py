@@ -159,14 +159,16 @@ def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
 
 def computed_tables(
     computation: Computation, *, plan: bool = True, progress: bool = True, say: Say = str,
-    chart_settings: Settings | None = None,
+    chart_settings: Settings | None = None, pipeline_sheet: bool = False,
 ) -> list[SheetTable]:
     """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
     Team Summary (and Pipeline by Month when there are open deals). (Run Log is kept by the write-back itself.) ``say`` writes the
     re-assess sentences; the default is the plain, locale-free rendering. With
     ``chart_settings`` (the workbook's Settings: a team's bar follows its pace thresholds),
     Team Summary also carries its charts and their data blocks (``chartdata``); None
-    leaves them out."""
+    leaves them out. ``pipeline_sheet``: the workbook has a Pipeline by Month of an
+    earlier run, written again (with its header only) when there are no open deals now,
+    so that it never shows figures that are gone."""
     tables: list[SheetTable] = []
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
@@ -176,6 +178,6 @@ def computed_tables(
             blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)
         tables += [progress_table(computation.results, say), summary]
-        if has_pipeline(computation.results):
+        if has_pipeline(computation.results) or pipeline_sheet:
             tables.append(pipeline_by_month_table(computation.results))
     return tables
