@@ -11,7 +11,7 @@ counts once and ``check`` says so. Stages: one row per stage, compared by
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -45,10 +45,12 @@ def pasted_export(book: Book, name: str | None) -> bool:
 
 
 def read_open_deals(book: Book, pipeline: str | None, stages_sheet: str | None,
-                    reps: RepIndex, settings: Settings, out: Collector
+                    reps: RepIndex, settings: Settings, out: Collector,
+                    pasted: Sequence[OpenDeal] = ()
                     ) -> tuple[list[OpenDeal], dict[str, StageDefaults], tuple[Problem, ...]]:
-    """The Pipeline sheet's open deals, the Stages sheet's stages and ``check``'s notes
-    about them (sheets None: not in the workbook)."""
+    """The open deals of the Pipeline sheet and of the CRM exports (``pasted``), a deal on
+    both counted once; the Stages sheet's stages; ``check``'s notes about them (sheets
+    None: not in the workbook)."""
     locale = settings.locale
     currency = None if "currency" in out.unsure else settings.currency
     deals: list[OpenDeal] = []
@@ -58,6 +60,7 @@ def read_open_deals(book: Book, pipeline: str | None, stages_sheet: str | None,
             LOST_STAGES, settings.lost_stages)
         deals, note = read_pipeline(table, reps, locale, out, currency, closed)
         notes = (note,) if note is not None else ()
+    deals += drop_typed_open(deals, pasted, out)
     stages: dict[str, StageDefaults] = {}
     if stages_sheet and (table := read_table(book, STAGES, stages_sheet, out)):
         stages = read_stages(table, locale, out)
@@ -100,6 +103,39 @@ def read_pipeline(table: Table, reps: RepIndex, locale: str, out: Collector,
                               stage=stage, probability=probability, category=category,
                               where=row.where, source=SOURCE))
     return deals, _repeated_note(table.name, repeated)
+
+
+def drop_typed_open(typed: Sequence[OpenDeal], pasted: Sequence[OpenDeal], out: Collector
+                    ) -> list[OpenDeal]:
+    """The exports' open deals less those also typed on the Pipeline sheet (same rep,
+    deal name, close date and amount), with one warning per export: a manager moving
+    from typing to pasting does not double the pipeline."""
+    if not typed:
+        return list(pasted)
+    rows: dict[tuple[Any, ...], list[str]] = {}
+    for deal in typed:
+        rows.setdefault(_same_open(deal), []).append(deal.where)
+    kept: list[OpenDeal] = []
+    twice: dict[str, list[tuple[OpenDeal, str]]] = {}
+    for deal in pasted:
+        found = rows.get(_same_open(deal))
+        if found:
+            twice.setdefault(deal.source, []).append((deal, found.pop(0)))
+        else:
+            kept.append(deal)
+    for source, pairs in twice.items():
+        deal, where = pairs[0]
+        count = len(pairs)
+        out.warn(deal.where, f"{count} open deal{'s' if count != 1 else ''} of {source} "
+                 f"{'are' if count != 1 else 'is'} also typed on the Pipeline sheet (same "
+                 f"rep, deal, close date and amount; first: {where}) and counted once. Keep "
+                 "each deal in one place.", kind="open deal typed and pasted")
+    return kept
+
+
+def _same_open(deal: OpenDeal) -> tuple[Any, ...]:
+    return (rep_key(deal.rep_id), " ".join(deal.name.casefold().split()), deal.close_date,
+            deal.amount)
 
 
 def _same_deal(rep_id: str, name: str, stage: str, close: date, amount: Decimal

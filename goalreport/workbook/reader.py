@@ -26,6 +26,7 @@ from goalreport.core.model import (
     DayActivity,
     Goal,
     Holiday,
+    OpenDeal,
     Settings,
     TimeOff,
     WorkbookData,
@@ -143,6 +144,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     out.warnings[:] = [w for w in out.warnings
                        if not (w.where in pasted and w.message.startswith("is also read as"))]
     typed: list[Deal] | None = [] if exports else None
+    pasted_open: list[OpenDeal] = []  # the exports' open deals, for the pipeline
     notes: tuple[Problem, ...] = ()
     inferred: tuple[str, ...] = ()
 
@@ -158,7 +160,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
             rates = read_rates(book, rates_sheet, locale, currency, out)
             held_by = _as_of(as_of, settings)
             notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
-                                           table.name, out, rates, held_by)
+                                           table.name, out, rates, held_by, pasted_open)
         activity = tally.records()
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -172,7 +174,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         time_off = read_time_off(table, index, locale, out)
 
     open_deals, stages, pipeline_notes = read_open_deals(
-        book, sheets["pipeline"], sheets["stages"], index, settings, out)
+        book, sheets["pipeline"], sheets["stages"], index, settings, out, pasted_open)
 
     out.finish(book)
     if out.problems:
