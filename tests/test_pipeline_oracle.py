@@ -1,7 +1,9 @@
 """goalreport's pipeline figures against an independent computation, on workbooks nobody
 has seen: hypothesis writes a workbook (reps, goals, won deals, a Pipeline sheet of open
-deals in every form a manager types them, a Stages sheet, Settings' Landing and Coverage
-Target, a fiscal year from January or April), goalreport runs on it, and the Progress,
+deals in every form a manager types them, a pasted Salesforce opportunities report of
+open and won deals with its Probability (%) and Forecast Category columns, a Stages
+sheet, Settings' Landing and Coverage Target, a fiscal year from January or April),
+goalreport runs on it, and the Progress,
 Team Summary and Pipeline by Month sheets it writes are read back with openpyxl and
 compared, cell by cell, with figures worked out here straight from the rows.
 
@@ -40,6 +42,10 @@ CATEGORY_WORDS = {None: None, "Commit": "commit", "Committed": "commit", "Best C
                   "best_case": "best", "Most Likely": "likely", "Pipeline": "pipeline",
                   "Omitted": "omitted", "Not forecasted": "omitted", "Closed": "commit"}
 PROBABILITIES = [None, "60%", 0.35, 45, "1/4", 0, "100%"]
+#: A Salesforce report's Probability (%): numbers that are percents (1 is 1 %).
+PERCENTS = [None, 60, 35, 1, 0, 100]
+SF_HEADER = ["Opportunity Owner", "Opportunity Name", "Stage", "Probability (%)",
+             "Forecast Category", "Amount", "Close Date", "Opportunity ID"]
 
 
 def probability_of(cell: Any) -> Fraction | None:
@@ -77,8 +83,22 @@ def workbooks(draw) -> dict[str, Any]:
             day = start + dt.timedelta(days=draw(st.integers(0, (end - start).days)))
             won.append([day, rep["id"], "won", "Client", draw(st.sampled_from(["new", "repeat"])),
                         draw(st.integers(1, 900)) * 100 + draw(st.sampled_from([0, 0.5, 0.99]))])
-    deals = []
+    deals, exported = [], []
     for rep in reps:
+        for k in range(draw(st.integers(0, 4))):  # open deals in the pasted report
+            close = as_of + dt.timedelta(days=draw(st.integers(-90, (end - as_of).days + 90)))
+            row = [f"Rep {rep['id']}", f"Opp {k}", draw(st.sampled_from(["Proposal", "Demo"])),
+                   draw(st.sampled_from(PERCENTS)),
+                   draw(st.sampled_from([None, "Commit", "Best Case", "Pipeline",
+                                         "Omitted"])),
+                   draw(st.integers(1, 5000)) * 10, close, f"006{rep['id']}{k}"]
+            exported.append(row)
+            if draw(st.booleans()) and draw(st.booleans()):
+                exported.append(list(row))  # the same record pasted twice
+        if draw(st.booleans()):  # and a won deal
+            day = start + dt.timedelta(days=draw(st.integers(0, (end - start).days)))
+            exported.append([f"Rep {rep['id']}", "Won one", "Closed Won", 100, "Closed",
+                             draw(st.integers(1, 900)) * 100, day, f"006{rep['id']}W"])
         for k in range(draw(st.integers(0, 7))):
             close = as_of + dt.timedelta(days=draw(st.integers(-90, (end - as_of).days + 90)))
             row = [rep["id"], f"Deal {k}", draw(st.sampled_from([None, *STAGES, "Demo"])),
@@ -88,10 +108,10 @@ def workbooks(draw) -> dict[str, Any]:
             deals.append(row)
             if draw(st.booleans()) and draw(st.booleans()):
                 deals.append(list(row))  # pasted twice
-    if not deals:
+    if not deals and not any(row[2] != "Closed Won" for row in exported):
         deals.append([reps[0]["id"], "Only", None, 1000, end, None, None])
     return {"fiscal": fiscal, "year": year, "start": start, "end": end, "as_of": as_of,
-            "reps": reps, "won": won, "deals": deals,
+            "reps": reps, "won": won, "deals": deals, "exported": exported,
             "landing": draw(st.sampled_from([None, "Commit", "Weighted"])),
             "coverage": draw(st.sampled_from([None, "2.5x", "4"]))}
 
@@ -117,6 +137,7 @@ def write(folder: Path, given: dict[str, Any]) -> Path:
                       "Forecast Category"], *given["deals"]],
         "Stages": [["Stage", "Probability", "Forecast Category"],
                    *([name, p, c] for name, (p, c) in STAGES.items())],
+        "SF export": [SF_HEADER, *given["exported"]],
     })
 
 
@@ -146,11 +167,24 @@ def oracle(given: dict[str, Any], plan: dict[str, dict[dt.date, Decimal]]) -> di
         if tuple(row) not in seen:
             seen.add(tuple(row))
             deals.append(row)
+    # The report's rows, each record once: open ones as deals (a percent is a percent),
+    # won ones as money won.
+    records, won_rows = set(), list(given["won"])
+    for owner, name, stage, percent, category, amount, close, record in given["exported"]:
+        if record in records:
+            continue
+        records.add(record)
+        rep_id = owner.removeprefix("Rep ")
+        if stage == "Closed Won":
+            won_rows.append([close, rep_id, "won", None, None, amount])
+        else:
+            deals.append([rep_id, name, stage, amount, close,
+                          None if percent is None else f"{percent}%", category])
     figures: dict[str, Any] = {}
     for rep in given["reps"]:
         rate = probability_of(rep["close_rate"]) if rep["close_rate"] else Fraction(1, 3)
         won = defaultdict(Decimal)
-        for day, rep_id, _t, _c, _k, amount in given["won"]:
+        for day, rep_id, _t, _c, _k, amount in won_rows:
             if rep_id == rep["id"] and start <= day <= as_of:
                 won[month_of(day)] += cents(amount)
         target = Decimal(rep["new"] + rep["repeat"])
@@ -266,7 +300,10 @@ def test_the_sheets_agree_with_an_independent_computation(tmp_path_factory, give
 
     # The report month's and the quarter's figures (the rep's report shows them), from the
     # engine on the same workbook.
-    computation = compute(read_workbook(path), as_of=given["as_of"])
+    data = read_workbook(path)
+    if given["exported"]:  # the pasted report was read as one
+        assert data.notes[0].message.startswith("Salesforce opportunities report, "), data.notes
+    computation = compute(data, as_of=given["as_of"])
     for result in computation.results:
         want = expected[result.rep.rep_id]
         month, quarter, _year = result.pipeline.periods
