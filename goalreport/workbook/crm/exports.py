@@ -150,9 +150,16 @@ class ExportReader:
         """An open row read for the pipeline, when open deals are collected."""
         if self.opens is None:
             return
-        deal = open_deal(self.export, number, values, row, self.rules, self.terms,
-                         self.out, self.found, self.summary)
+        caches, cols, terms = self.caches, self.cols, self.terms
+        okey = self.owner_key(values)
+        known = caches.owners.get(okey)
+        deal = open_deal(self.export, number, values, row, self.rules, terms, self.out,
+                         self.found, self.summary, rep_id=known, days=caches.days,
+                         known_cents=lambda day: _known_cents(values, cols, caches, terms,
+                                                              day))
         if deal is not None:
+            if known is None:
+                caches.owners[okey] = deal.rep_id
             self.opens.append(deal)
 
     def row(self, number: int, first: int, values: list[Any]) -> None:

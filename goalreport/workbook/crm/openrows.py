@@ -17,9 +17,13 @@ probabilities as fractions (0.2); a table no CRM made follows the Close Rate rul
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
-from goalreport.core.model import OpenDeal
+from goalreport.core.model import ForecastCategory, OpenDeal
 from goalreport.core.money import cents_to_money
 from goalreport.workbook.crm.rows import (
     OTHER,
@@ -34,7 +38,7 @@ from goalreport.workbook.crm.terms import ExportTerms
 from goalreport.workbook.dates import parse_date
 from goalreport.workbook.forecastwords import category_of, parse_probability
 from goalreport.workbook.table import Collector
-from goalreport.workbook.values import ValueProblem, is_blank
+from goalreport.workbook.values import ValueProblem, is_blank, parse_text
 
 #: Exports whose probability numbers are percents (1 is 1 %).
 PERCENT_PROBABILITIES = frozenset({"salesforce_report", "salesforce_loader", "zoho",
@@ -43,11 +47,22 @@ PERCENT_PROBABILITIES = frozenset({"salesforce_report", "salesforce_loader", "zo
 
 def open_deal(export: ExportRows, number: int, values: list[Any], row: ExportRow | None,
               rules: DealRules, terms: ExportTerms, out: Collector, found: Findings,
-              summary: ExportSummary) -> OpenDeal | None:
+              summary: ExportSummary, *, rep_id: str | None = None,
+              days: dict[Any, date] | None = None,
+              known_cents: Callable[[date], int | None] | None = None) -> OpenDeal | None:
     """The open deal of the row; None when it is left out (counted on ``summary``) or has
-    a problem (said on ``out``)."""
+    a problem (said on ``out``). What the reader already knows of the row's cells (its
+    caches: the owner's Rep ID, the days of date cells met, a plain amount's cents) is
+    taken as it is, so an export of a million rows reads fast."""
     row = row or ExportRow(export, number, values, export.cols)
-    rep_id = owner_rep(row, rules, found)
+    cols, width = export.cols, len(values)
+
+    def raw(role: str) -> Any:
+        index = cols.get(role)
+        return values[index] if index is not None and index < width else None
+
+    if rep_id is None:
+        rep_id = owner_rep(row, rules, found)
     if rep_id == OTHER:
         role = "owner" if row.text("owner") else "owner_id"
         other = found.others.setdefault((role, row.text(role)), [0, 0, 0, []])
@@ -55,40 +70,63 @@ def open_deal(export: ExportRows, number: int, values: list[Any], row: ExportRow
         other[3].append(row.cell(role))
         summary.left_out += 1
         return None
-    role = "expected_close" if row.text("expected_close") else "date"
-    if not row.text(role):
+    role = "expected_close" if not is_blank(raw("expected_close")) else "date"
+    when = raw(role)
+    if is_blank(when):
         summary.open_undated += 1
         return None
-    raw = row.get(role)
-    if isinstance(raw, str) and len(raw) > 10 and raw[10] in " T" and raw[4] == "-":
-        raw = raw[:10]  # an ISO date-time: its day
-    try:
-        day = parse_date(raw, rules.locale)
-    except ValueProblem as problem:
-        out.error(row.cell(role), problem.message, kind="crm date")
-        return None
-    if "amount" in row.cols and is_blank(row.get("amount")):
+    if isinstance(when, str) and len(when) > 10 and when[10] in " T" and when[4] == "-":
+        when = when[:10]  # an ISO date-time: its day
+    day = days.get(when) if days is not None else None
+    if day is None:
+        try:
+            day = parse_date(when, rules.locale)
+        except ValueProblem as problem:
+            out.error(row.cell(role), problem.message, kind="crm date")
+            return None
+        if days is not None:
+            days[when] = day
+    if "amount" in cols and is_blank(raw("amount")):
         summary.open_no_amount += 1
         return None
-    cents = terms.read_cents(row, out, day)
+    cents = known_cents(day) if known_cents is not None else None
+    if cents is None:
+        cents = terms.read_cents(row, out, day)
     probability = None
-    if not is_blank(row.get("win_probability")):
+    chance = raw("win_probability")
+    if not is_blank(chance):
         try:
-            probability = parse_probability(
-                row.get("win_probability"), rules.locale,
-                percents=export.format.key in PERCENT_PROBABILITIES)
+            probability = _probability(chance, rules.locale,
+                                       export.format.key in PERCENT_PROBABILITIES)
         except ValueProblem as problem:
             out.error(row.cell("win_probability"), problem.message, kind="crm probability")
             return None
-    said = row.text("forecast_category")
-    category = category_of(said) if said else None
-    if said and category is None:
-        found.categories.setdefault(said, []).append(row.cell("forecast_category"))
+    said = raw("forecast_category")
+    category = None
+    if not is_blank(said):
+        category = _category(said)
+        if category is None:
+            found.categories.setdefault(parse_text(said), []).append(
+                row.cell("forecast_category"))
     if rep_id is None or cents is None:
         return None
+    name, stage = raw("name"), raw("stage")
     return OpenDeal(rep_id=rep_id, amount=cents_to_money(cents), close_date=day,
-                    name=row.text("name"), stage=row.text("stage"), probability=probability,
-                    category=category, where=row.where, source=export.label)
+                    name="" if is_blank(name) else parse_text(name),
+                    stage="" if is_blank(stage) else parse_text(stage),
+                    probability=probability, category=category, where=row.where,
+                    source=export.label)
+
+
+@lru_cache(maxsize=256)
+def _probability(value: Any, locale: str, percents: bool) -> Fraction:
+    """``parse_probability``, remembered: an export repeats a few probabilities."""
+    return parse_probability(value, locale, percents=percents)
+
+
+@lru_cache(maxsize=256)
+def _category(cell: Any) -> ForecastCategory | None:
+    return category_of(parse_text(cell))
 
 
 def unknown_categories(found: Findings, out: Collector) -> None:
