@@ -153,6 +153,7 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     rows even when cells have problems, so that ``check`` lists everything in one run."""
     from goalreport.core.engine import compute
     from goalreport.core.formatting import Formatter
+    from goalreport.core.pipelinesheets import PIPELINE_BY_MONTH
     from goalreport.core.sheets import computed_tables, run_log_changes
     from goalreport.ooxml.package import inspect_package
     from goalreport.reports.filenames import report_stems
@@ -202,9 +203,11 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     basis: WriteBasis | None = None
     say = Formatter(data.settings.locale, data.settings.currency).say
     if request.tables is not None:
+        earlier = package.sheet_named(PIPELINE_BY_MONTH)
         tables = tuple(computed_tables(
             computation, plan=request.tables[0], progress=request.tables[1], say=say,
-            chart_settings=data.settings if request.charts else None))
+            chart_settings=data.settings if request.charts else None,
+            pipeline_sheet=earlier is not None and earlier.index in package.owned_indexes))
         basis = read_write_basis(path, package)
     return Loaded(
         settings=data.settings, as_of=as_of, report_month=report_month,

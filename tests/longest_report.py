@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import report_fixtures as fx
 
+from goalreport.core.model import OpenDeal
 from goalreport.core.phrases import Count, Day, Money, Number, Percent, Phrase
 from goalreport.core.results import (
     Achievements,
@@ -96,6 +97,22 @@ def with_august_saturdays(plan: RepPlan) -> RepPlan:
     return replace(plan, daily_targets=daily, weeks=tuple(weeks))
 
 
+def deals() -> tuple[OpenDeal, ...]:
+    """The most a pipeline section says: every period with deals of every category in
+    millions, slipped deals with names longer than the report shows, deals after the
+    goal year."""
+    name = "Konstantinopoulou-Vanderbilt Holdings International renewal and expansion"
+    rows = [OpenDeal("R1234567", Decimal("1234567.89"), date(2026, 8, 1) + timedelta(days=9 * i),
+                     f"{name} {i}", "Negotiation/Review",
+                     category=("commit", "best case", "most likely", "pipeline")[i % 4])
+            for i in range(12)]
+    rows += [OpenDeal("R1234567", Decimal("2345678.91"), date(2026, 6, 30) - timedelta(days=i),
+                      f"{name} slipped {i}", "Proposal/Price Quote") for i in range(6)]
+    rows += [OpenDeal("R1234567", Decimal("3456789.12"), date(2027, 2, 1 + i), f"{name} {i}")
+             for i in range(2)]
+    return tuple(rows)
+
+
 def computation() -> Computation:
     result = fx.make_result("R1234567", LONG_NAME, LONG_TEAM, "9876543", "8765432",
                             "4567890", "3456789", "Behind", flagged=True)
@@ -109,5 +126,7 @@ def computation() -> Computation:
             first_deal=date(2026, 1, 14)))
     plan = replace(with_august_saturdays(result.plan), smart=smart())
     result = replace(result, plan=plan, progress=progress)
+    result = fx.with_pipeline(result, deals(), as_of=date(2026, 7, 31),
+                              report_month=REPORT_MONTH)
     return replace(fx.computation([result]), report_month=REPORT_MONTH,
                    as_of=date(2026, 7, 31))

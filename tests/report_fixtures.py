@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from goalreport.core.model import Goal, Rep, Settings
+from goalreport.core.model import Goal, OpenDeal, Rep, Settings
 from goalreport.core.phrases import Money, Number, Phrase
+from goalreport.core.pipeline import rep_pipeline, team_pipeline
 from goalreport.core.results import (
     Achievements,
     Assumption,
@@ -187,7 +188,8 @@ def team_totals(results: list[RepResult]) -> tuple[TeamTotals, ...]:
             expected_to_date=expected, attainment=Fraction(actual) / Fraction(target),
             pace=Fraction(actual) / Fraction(expected),
             forecast=sum((r.progress.forecast for r in members), Decimal(0)),
-            status_counts=counts))
+            status_counts=counts,
+            pipeline=team_pipeline([r.pipeline for r in members if r.pipeline is not None])))
     return tuple(rows)
 
 
@@ -213,4 +215,13 @@ def settings(locale: str = "en_US", currency: str = "USD") -> Settings:
 def with_rep(result: RepResult, **changes: object) -> RepResult:
     """``result`` with its rep's fields changed (name, team, …)."""
     rep = replace(result.plan.rep, **changes)  # type: ignore[arg-type]
-    return RepResult(replace(result.plan, rep=rep), result.progress)
+    return replace(result, plan=replace(result.plan, rep=rep))
+
+
+def with_pipeline(result: RepResult, deals: tuple[OpenDeal, ...], *, as_of: date = AS_OF,
+                  report_month: date = REPORT_MONTH,
+                  settings: Settings | None = None) -> RepResult:
+    """``result`` with the pipeline of ``deals`` (figures by ``core.pipeline``, whose own
+    tests work them by hand)."""
+    return replace(result, pipeline=rep_pipeline(
+        result.plan, result.progress, deals, {}, settings or Settings(), as_of, report_month))

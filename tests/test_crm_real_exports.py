@@ -134,7 +134,7 @@ def test_pipedrive_lost_deals_without_a_lost_time_are_dated_by_closed_on(
     assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal("800.00"))}
     assert [day.day for day in data.activity if day.lost] == [dt.date(2026, 4, 14)]
     assert data.notes[0].message == (
-        "Pipedrive deals export, 4 rows: 2 won, 1 lost, 1 open (ignored); 1 lost deal "
+        "Pipedrive deals export, 4 rows: 2 won, 1 lost, 1 open; 1 lost deal "
         "without 'Deal - Lost time' dated by 'Deal - Closed on'; new vs repeat inferred for "
         "2 won deals (repeat when the same client won earlier).")
 
@@ -204,8 +204,8 @@ def test_a_fivetran_opportunity_table_is_read_by_its_api_names(tmp_path: Path) -
     assert errors == []
     assert counts(data) == (0, 0)
     assert data.notes[0].message == (
-        "Salesforce opportunities (API field names), 4 rows: 0 won, 0 lost, 0 open "
-        "(ignored); 4 deleted in the CRM (ignored).")
+        "Salesforce opportunities (API field names), 4 rows: 0 won, 0 lost, 0 open; "
+        "4 deleted in the CRM (ignored).")
 
 
 def test_the_fivetran_rows_once_the_deleted_flag_is_dropped(tmp_path: Path) -> None:
@@ -225,8 +225,8 @@ def test_the_fivetran_rows_once_the_deleted_flag_is_dropped(tmp_path: Path) -> N
         ("stg_salesforce__opportunity.csv!AH3", "'+Gkf6SQ2fhAONAiFelNKVw==' is not a deal"),
         ("stg_salesforce__opportunity.csv!C3", "the amount of this won deal is missing. ")]
     assert data.notes[0].message.startswith(
-        "Salesforce opportunities (API field names), 4 rows: 2 won, 1 lost, 1 open "
-        "(ignored)")
+        "Salesforce opportunities (API field names), 4 rows: 2 won, 1 lost, 1 open"
+        "")
     # Without the (hashed) type column, R1's $1m deal counts: 24,120,000,
     # inferred new; R3's lost deal is on 2018-11-21.
     header = [name for name in rows[0] if name != "type"]
@@ -287,7 +287,7 @@ def test_a_zoho_export_with_only_the_owner_id_and_the_zcrm_prefix(tmp_path: Path
     # The same account (Account Name.id) won on 5 March, so 10 April's win is a repeat.
     assert won_by_rep(data) == {"R1": (Decimal("1200.00"), Decimal("800.00"))}
     assert data.notes[0].message == (
-        "Zoho CRM deals export, 3 rows: 2 won, 1 lost, 0 open (ignored); new vs repeat "
+        "Zoho CRM deals export, 3 rows: 2 won, 1 lost, 0 open; new vs repeat "
         "inferred for 2 won deals (repeat when the same client won earlier).")
 
 
@@ -338,7 +338,7 @@ def test_settings_name_the_custom_columns_and_the_type_values(tmp_path: Path) ->
     assert sorted(d.day for d in data.activity if d.won_new or d.won_repeat) == [
         dt.date(2026, 3, 5), dt.date(2026, 4, 10)]
     assert data.notes[0].message == (
-        "Pipedrive deals export, 2 rows: 2 won, 0 lost, 0 open (ignored); columns: close "
+        "Pipedrive deals export, 2 rows: 2 won, 0 lost, 0 open; columns: close "
         "date 'Deal - Closing Date', amount 'Deal - Discounted amount', type "
         "'Deal - Client kind'.")
 
@@ -370,8 +370,8 @@ KWVA7VR1,Gladys Colclough,GTXPro,Genco Pura Olive Oil Company,Lost,2016-11-04,20
 
 
 def test_a_bi_deals_table_is_read_and_check_names_each_column(tmp_path: Path) -> None:
-    """4 won, 1 lost, 1 open (Engaging). Gladys Colclough is not a rep: her lost deal is
-    left out. Cancity won with Moses on 1 March, so Darcel's Cancity deal of 7 March is a
+    """4 won, 1 lost, 1 open (Engaging). Gladys Colclough and James Ascencio are not
+    reps: her lost deal and his open one are left out. Cancity won with Moses on 1 March, so Darcel's Cancity deal of 7 March is a
     repeat: Moses 1,054 + 588 new; Darcel 4,514 new and 50 repeat."""
     reps = [("R1", "Moses Frase", ""), ("R2", "Darcel Schlecht", "")]
     data, errors, warnings = read(tmp_path, sheets_for(reps, year=2017,
@@ -381,7 +381,7 @@ def test_a_bi_deals_table_is_read_and_check_names_each_column(tmp_path: Path) ->
     assert won_by_rep(data) == {"R1": (Decimal("1642.00"), Decimal(0)),
                                 "R2": (Decimal("4514.00"), Decimal("50.00"))}
     assert data.notes[0].message == (
-        "deals table, 6 rows: 4 won, 1 lost, 1 open (ignored); 1 deal of owners who are not "
+        "deals table, 6 rows: 4 won, 1 lost, 1 open; 2 deals of owners who are not "
         "reps left out; new vs repeat inferred for 4 won deals (repeat when the same client "
         "won earlier); columns: owner 'sales_agent', stage 'deal_stage', close date "
         "'close_date', amount 'close_value', client 'account'.")
@@ -410,7 +410,7 @@ def test_stages_holding_the_word_won_or_lost_are_read_so_and_said_once(
     assert errors == [] and warnings == []
     assert counts(data) == (2, 1)
     assert data.notes[0].message == (
-        "HubSpot deals export, 4 rows: 2 won, 1 lost, 1 open (ignored); stage '#09 WON' "
+        "HubSpot deals export, 4 rows: 2 won, 1 lost, 1 open; stage '#09 WON' "
         "read as won; stage '#10 Closed lost' read as lost; no client column, so new vs "
         "repeat cannot be inferred: 2 won deals counted as new (export the account or "
         "organization column, or a type column).")
@@ -465,7 +465,7 @@ def test_without_a_client_column_check_does_not_claim_the_inference(tmp_path: Pa
     assert errors == []
     assert won_by_rep(data) == {"R1": (Decimal("2000.00"), Decimal(0))}
     assert data.notes[0].message == (
-        "Pipedrive deals export, 2 rows: 2 won, 0 lost, 0 open (ignored); no client column, "
+        "Pipedrive deals export, 2 rows: 2 won, 0 lost, 0 open; no client column, "
         "so new vs repeat cannot be inferred: 2 won deals counted as new (export the account "
         "or organization column, or a type column).")
 
@@ -530,7 +530,7 @@ def test_a_report_pasted_twice_counts_each_deal_once_and_says_so(tmp_path: Path)
     assert errors == []
     assert won_by_rep(data) == {"R1": (Decimal("64300.00"), Decimal(0))}
     assert data.notes[0].message == (
-        "Salesforce opportunities report, 5 rows: 2 won, 0 lost, 1 open (ignored); 2 "
+        "Salesforce opportunities report, 5 rows: 2 won, 0 lost, 1 open; 2 "
         "repeated (same owner, client, deal name, close date, amount and stage) counted "
         "once; new vs repeat inferred for 2 won deals (repeat when the same client won "
         "earlier).")
@@ -565,7 +565,7 @@ def test_a_reports_footer_and_totals_are_not_deals(tmp_path: Path) -> None:
     assert counts(data) == (2, 1)
     assert won_by_rep(data) == {"R1": (Decimal("64300.00"), Decimal(0))}
     assert data.notes[0].message == (
-        "Salesforce opportunities report, 3 rows: 2 won, 1 lost, 0 open (ignored); new vs "
+        "Salesforce opportunities report, 3 rows: 2 won, 1 lost, 0 open; new vs "
         "repeat inferred for 2 won deals (repeat when the same client won earlier); 5 footer "
         "or total lines skipped.")
 
@@ -608,7 +608,7 @@ def test_a_deal_in_another_currency_is_converted_at_the_rate_of_its_close_date(
     assert errors == []
     assert won_by_rep(data) == {"R1": (Decimal("2833.33"), Decimal(0))}
     assert data.notes[0].message == (
-        "Zoho CRM deals export, 3 rows: 3 won, 0 lost, 0 open (ignored); 1 amount converted "
+        "Zoho CRM deals export, 3 rows: 3 won, 0 lost, 0 open; 1 amount converted "
         "from EUR at 0.9 (from 2026-01-01); 1 amount converted from EUR at 0.8 (from "
         "2026-04-01); new vs repeat inferred for 3 won deals (repeat when the same client "
         "won earlier).")
@@ -653,8 +653,9 @@ def test_fivetrans_hubspot_deals_without_stages_are_all_open(tmp_path: Path) -> 
                            {"deal_data.csv": HUBSPOT_FIVETRAN})
     assert errors == []
     assert data.notes[0].message == (
-        "deals table, 3 rows: 0 won, 0 lost, 3 open (ignored); columns: owner ID "
-        "'owner_id', stage 'deal_pipeline_stage_id', close date 'property_closedate', "
+        "deals table, 3 rows: 0 won, 0 lost, 3 open; 1 deal of owners who are not reps "
+        "left out; 2 open deals without a close date left out of the pipeline; columns: "
+        "owner ID 'owner_id', stage 'deal_pipeline_stage_id', close date 'property_closedate', "
         "amount 'property_amount'.")
 
 
@@ -708,9 +709,10 @@ def test_the_chunked_reading_gives_what_row_by_row_reading_gives(
     assert fast[0].activity == slow[0].activity
     assert fast[0].notes == slow[0].notes
     assert (fast[1], fast[2]) == (slow[1], slow[2])
-    # 1,500 copies of 4 won, 1 lost, 1 open, and the 6 rows once more (repeats).
+    # 1,500 copies of 4 won, 1 lost, 1 open, and the 6 rows once more (repeats); the lost
+    # and the open deal of owners who are not reps are left out.
     assert fast[0].notes[0].message.startswith(
-        "deals table, 9,006 rows: 6,000 won, 1,500 lost, 1,500 open (ignored); 1,500 deals "
+        "deals table, 9,006 rows: 6,000 won, 1,500 lost, 1,500 open; 3,000 deals "
         "of owners who are not reps left out; 6 repeated (record already read) counted once")
 
 

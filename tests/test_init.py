@@ -36,6 +36,8 @@ def test_example_template_reads_back_cleanly(tmp_path):
     assert data.settings.company == "Example Co"
     assert len(data.activity) == 6
     assert data.time_off[0].end == date(2026, 8, 14)
+    # The Pipeline and Stages sheets are there, empty: no pipeline figures anywhere.
+    assert (data.open_deals, data.stages) == ((), {})
 
 
 def test_template_layout(tmp_path):
@@ -43,7 +45,11 @@ def test_template_layout(tmp_path):
     write_template(path)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Instructions", "Reps", "Goals", "Activity", "Settings",
-                               "Seasonality", "Holidays", "Time Off"]
+                               "Seasonality", "Holidays", "Time Off", "Pipeline", "Stages"]
+    assert [c.value for c in book["Pipeline"][1]] == [
+        "Rep ID", "Deal", "Stage", "Amount", "Close Date", "Probability", "Forecast Category"]
+    assert [c.value for c in book["Stages"][1]] == ["Stage", "Probability",
+                                                     "Forecast Category"]
     settings = book["Settings"]
     names = [settings.cell(row, 1).value for row in range(2, 2 + len(SETTING_SPECS))]
     assert names == [spec.title for spec in SETTING_SPECS]
@@ -58,12 +64,15 @@ def test_template_has_dropdowns_and_date_formats(tmp_path):
     write_template(path)
     book = openpyxl.load_workbook(path)
     lists = {
-        str(dv.sqref): dv.formula1
-        for sheet in ("Reps", "Activity")
+        (sheet, str(dv.sqref)): dv.formula1
+        for sheet in ("Reps", "Activity", "Pipeline", "Stages")
         for dv in book[sheet].data_validations.dataValidation if dv.type == "list"
     }
-    assert lists == {"H2:H5001": '"yes,no"', "C2:C5001": '"lead,meeting,won,lost,focus"',
-                     "E2:E5001": '"new,repeat"'}
+    categories = '"Pipeline,Best Case,Most Likely,Commit,Omitted"'
+    assert lists == {("Reps", "H2:H5001"): '"yes,no"',
+                     ("Activity", "C2:C5001"): '"lead,meeting,won,lost,focus"',
+                     ("Activity", "E2:E5001"): '"new,repeat"',
+                     ("Pipeline", "G2:G5001"): categories, ("Stages", "C2:C5001"): categories}
     assert book["Activity"].column_dimensions["A"].number_format == "yyyy-mm-dd"
 
 

@@ -6,6 +6,8 @@ Checked on WeasyPrint's layout tree (tests/layout_check.py) and the real PDFs.""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import layout_check as lc
@@ -14,6 +16,7 @@ import pytest
 import report_fixtures as fx
 from pypdf import PdfReader
 
+from goalreport.core.model import OpenDeal
 from goalreport.core.team import team_totals
 from goalreport.reports.render import _Item, _Task, render_reports
 from goalreport.reports.team_context import team_context
@@ -36,17 +39,27 @@ def test_longest_rep_report_fits_two_pages(locale: str, currency: str, tmp_path:
     assert "SMART CHECK" in page2 and "Goal year 2026" in page2  # the last item made it
     assert "Also below plan: deal size, repeat business, focus time." in " ".join(
         page2.split())
+    page1 = " ".join(reader.pages[0].extract_text().split())
+    # The pipeline section with all its lines, and the monthly chart below it, on page 1.
+    assert "PIPELINE AND LANDING" in page1 and "Slipped (close date passed" in page1
+    assert "4 more." in page1 and "close outside the goal year" in page1
+    assert "MONTHLY ACTUAL AND WEIGHTED PIPELINE AGAINST TARGET" in page1
     task = _Task((), computation, fx.settings(locale, currency), "Acme", tmp_path, None, False)
     doc = lc.document(_Item("rep", computation.results[0]), task)
     assert lc.too_wide(doc) == []
 
 
 def sixty_reps(team_of) -> list:
-    return [fx.make_result(f"R{i:03d}", f"Rep {i} Alexandrova-Konstantinou", team_of(i),
-                           str(60000 + 900 * i), "30000", str(20000 + 1300 * (i % 37)),
-                           "15000", ("Achieved", "On track", "Slightly behind", "At risk",
-                                     "Behind")[i % 5], flagged=i % 3 == 0)
-            for i in range(60)]
+    """60 reps, most with open deals (the team summary ranks them by coverage too)."""
+    results = [fx.make_result(f"R{i:03d}", f"Rep {i} Alexandrova-Konstantinou", team_of(i),
+                              str(60000 + 900 * i), "30000", str(20000 + 1300 * (i % 37)),
+                              "15000", ("Achieved", "On track", "Slightly behind", "At risk",
+                                        "Behind")[i % 5], flagged=i % 3 == 0)
+               for i in range(60)]
+    return [fx.with_pipeline(result, tuple(
+        OpenDeal(result.rep.rep_id, Decimal(1234567 + 1000 * k), date(2026, 9 + k % 4, 15),
+                 f"Deal {k}") for k in range(i % 4)))
+        for i, result in enumerate(results)]
 
 
 @pytest.mark.parametrize(("locale", "currency", "team_of"), [

@@ -214,7 +214,7 @@ def test_the_docs_name_the_commands_that_take_deals() -> None:
 
 def test_a_file_and_a_sheet_with_the_same_deals_say_the_overlap_once(tmp_path: Path) -> None:
     """The HubSpot export pasted as a sheet and given again with --deals. Before, the
-    file's line came first: "… 5 rows: 0 won, 0 lost, 0 open (ignored); 5 repeated
+    file's line came first: "… 5 rows: 0 won, 0 lost, 0 open; 5 repeated
     (record already read) counted once."."""
     rows = export_rows("hubspot")
     sheets = base_sheets()
@@ -226,8 +226,8 @@ def test_a_file_and_a_sheet_with_the_same_deals_say_the_overlap_once(tmp_path: P
     result = goalreport("check", workbook, "--deals", csv_path)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[:2] == [
-        ("Sheet 'HubSpot deals': HubSpot deals export, 5 rows: 3 won, 1 lost, 1 open "
-         "(ignored)."),
+        ("Sheet 'HubSpot deals': HubSpot deals export, 5 rows: 3 won, 1 lost, 1 open"
+         "."),
         ("File 'hubspot.csv': HubSpot deals export, 5 rows: the same deals as Sheet "
          "'HubSpot deals', counted once.")]
 

@@ -30,7 +30,16 @@ from goalreport.core.goalshape import shape_note
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from goalreport.core.insights import RECENT_DAYS
 from goalreport.core.keys import rep_key
-from goalreport.core.model import ANY_YEAR, Goal, Rep, Settings, TimeOff, WorkbookData
+from goalreport.core.model import (
+    ANY_YEAR,
+    Goal,
+    OpenDeal,
+    Rep,
+    Settings,
+    TimeOff,
+    WorkbookData,
+)
+from goalreport.core.pipeline import pipeline_note, rep_pipeline
 from goalreport.core.planning import PlanInputs, day_layout, first_week, month_weights, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
 from goalreport.core.results import Computation, RepResult
@@ -81,6 +90,10 @@ def compute(
     recent_company = company_working_days(
         end - timedelta(days=RECENT_DAYS - 1), end, settings, data.holidays)
 
+    deals: dict[str, list[OpenDeal]] = {}
+    for deal in data.open_deals:
+        deals.setdefault(rep_key(deal.rep_id), []).append(deal)
+
     problems: list[Problem] = []
     warnings: list[Problem] = []
     results: list[RepResult] = []
@@ -116,12 +129,19 @@ def compute(
                                        plan_inputs)
         warnings.extend(plan_warnings)
         working_90 = len(rep_working_days(recent_company, rep, absences))
-        results.append(RepResult(plan, measure(plan, records, progress_inputs, working_90)))
+        progress = measure(plan, records, progress_inputs, working_90)
+        pipeline = rep_pipeline(plan, progress, deals.get(key, ()), data.stages, settings,
+                                as_of, month) if data.open_deals else None
+        results.append(RepResult(plan, progress, pipeline))
 
     if problems:
         raise InputProblems(problems, warnings)
-    notes = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
+    notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
         if data.goals_shape is not None and not _todays_shape(data) else ()
+    if data.open_deals:
+        computed = {rep_key(r.rep.rep_id) for r in results}
+        notes += (pipeline_note([d for d in data.open_deals if rep_key(d.rep_id) in computed],
+                                [r.pipeline for r in results if r.pipeline], as_of),)
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes)

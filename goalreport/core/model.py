@@ -30,6 +30,12 @@ RevenueType = Literal["new", "repeat", "total"]
 #: "none" spreads the same target over fewer days; "prorate" takes off what the days away
 #: would have carried.
 Relief = Literal["none", "prorate"]
+#: A forecast category as Salesforce names them (HubSpot's and Zoho's map onto these):
+#: how sure the rep is that an open deal closes by its close date. "omitted" deals are
+#: left out of every pipeline figure.
+ForecastCategory = Literal["pipeline", "best case", "most likely", "commit", "omitted"]
+#: What Landing adds to the money won: the commit forecast, or the weighted pipeline.
+Landing = Literal["commit", "weighted"]
 
 
 #: The revenue types of a goal split into new and repeat clients.
@@ -84,6 +90,11 @@ class Settings:
     repeat_types: tuple[str, ...] = ()
     #: Deals of owners who are not reps: "leave out" (a warning each) or "error".
     other_owners: str = "leave out"
+    #: Landing = won + commit (the default), or won + weighted pipeline.
+    landing: Landing = "commit"
+    #: Open pipeline wanted per unit of target still to win (3 for "3×"); None: 1 ÷ the
+    #: rep's close rate.
+    coverage_target: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +269,37 @@ class GoalsShape:
     money_column: str = ""
 
 
+@dataclass(frozen=True)
+class OpenDeal:
+    """A deal not yet won or lost, from the Pipeline sheet or a CRM export: what the rest
+    of the year may bring (SPEC §3 Pipeline)."""
+
+    rep_id: str
+    #: In the workbook's Currency, rounded to cents.
+    amount: Decimal
+    #: When the rep expects it to close.
+    close_date: date
+    name: str = ""
+    stage: str = ""
+    #: The deal's own probability of closing (0–1); None: its stage's, else the rep's
+    #: close rate.
+    probability: Fraction | None = None
+    #: The deal's own forecast category; None: its stage's, else "pipeline".
+    category: ForecastCategory | None = None
+    #: Where it was read ("Pipeline row 5"), and the source ``check`` counts it under
+    #: ("Pipeline sheet", "Sheet 'SF export Nov'").
+    where: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class StageDefaults:
+    """The Stages sheet's row for a stage: what its deals get when they say nothing."""
+
+    probability: Fraction | None = None
+    category: ForecastCategory | None = None
+
+
 def _no_seasonality() -> Mapping[int, Fraction]:
     # A plain dict, not a MappingProxyType: WorkbookData crosses a process boundary
     # (the bounded reader) and must pickle.
@@ -287,6 +329,10 @@ class WorkbookData:
     inferred_client_types: tuple[str, ...] = ()
     #: How the Goals sheet gives its targets, for ``check``'s line about it.
     goals_shape: GoalsShape | None = None
+    #: Open deals (Pipeline sheet, CRM exports), each once; empty: no pipeline figures.
+    open_deals: tuple[OpenDeal, ...] = ()
+    #: The Stages sheet: ``keys.stage_key`` of a stage → its probability and category.
+    stages: Mapping[str, StageDefaults] = field(default_factory=dict)
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

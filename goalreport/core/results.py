@@ -16,6 +16,7 @@ from typing import Literal
 
 from goalreport.core.model import TOTAL, Goal, Rep, RevenueType
 from goalreport.core.phrases import Phrase
+from goalreport.core.pipelinedata import RepPipeline, TeamPipeline
 from goalreport.core.targets import PlanChange
 from goalreport.errors import Problem
 
@@ -245,6 +246,8 @@ class Progress:
 class RepResult:
     plan: RepPlan
     progress: Progress
+    #: None when the workbook has no open deals (no pipeline figures anywhere).
+    pipeline: RepPipeline | None = None
 
     @property
     def rep(self) -> Rep:
@@ -265,6 +268,8 @@ class TeamTotals:
     forecast: Decimal
     #: Status name (model.STATUSES) → number of reps.
     status_counts: dict[str, int]
+    #: None when the workbook has no open deals.
+    pipeline: TeamPipeline | None = None
 
 
 @dataclass(frozen=True)

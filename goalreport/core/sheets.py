@@ -14,6 +14,14 @@ from dataclasses import replace
 from goalreport.core.chartdata import team_summary_charts
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.phrases import Say
+from goalreport.core.pipelinesheets import (
+    PROGRESS_PIPELINE_COLUMNS,
+    TEAM_PIPELINE_COLUMNS,
+    has_pipeline,
+    pipeline_by_month_table,
+    progress_cells,
+    team_cells,
+)
 from goalreport.core.results import Computation, RepResult, TeamTotals
 from goalreport.core.tables import Column, SheetTable
 
@@ -112,6 +120,8 @@ def _reassess_text(result: RepResult, say: Say) -> str:
 
 
 def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
+    """One row per rep; the pipeline columns at the end when there are open deals."""
+    pipeline = has_pipeline(results)
     rows = []
     for result in results:
         rep, p = result.rep, result.progress
@@ -124,33 +134,41 @@ def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
             funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result, say),
             p.reassess.suggested_goal if p.reassess.flagged else None,
             plan_changes(result, say),
+            *(progress_cells(result.pipeline) if pipeline else ()),
         ))
-    return SheetTable("Progress", PROGRESS_COLUMNS, tuple(rows))
+    columns = PROGRESS_COLUMNS + (PROGRESS_PIPELINE_COLUMNS if pipeline else ())
+    return SheetTable("Progress", columns, tuple(rows))
 
 
-def _team_row(totals: TeamTotals) -> tuple[object, ...]:
+def _team_row(totals: TeamTotals, pipeline: bool) -> tuple[object, ...]:
     counts = [totals.status_counts.get(status, 0) for status in STATUSES]
     return (
         totals.team, totals.reps, totals.annual_target, totals.actual,
         totals.expected_to_date, totals.attainment, totals.pace, totals.forecast, *counts,
+        *(team_cells(totals.pipeline) if pipeline else ()),
     )
 
 
 def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
-    rows = tuple(_team_row(totals) for totals in team)
-    return SheetTable("Team Summary", TEAM_SUMMARY_COLUMNS, rows, total_row=True)
+    """One row per team and the total; landing and coverage at the end with open deals."""
+    pipeline = any(totals.pipeline is not None for totals in team)
+    rows = tuple(_team_row(totals, pipeline) for totals in team)
+    columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ())
+    return SheetTable("Team Summary", columns, rows, total_row=True)
 
 
 def computed_tables(
     computation: Computation, *, plan: bool = True, progress: bool = True, say: Say = str,
-    chart_settings: Settings | None = None,
+    chart_settings: Settings | None = None, pipeline_sheet: bool = False,
 ) -> list[SheetTable]:
     """The sheets a command writes: ``plan`` → Plan, Weekly Plan; ``progress`` → Progress,
-    Team Summary. (Run Log is kept by the write-back itself.) ``say`` writes the
+    Team Summary (and Pipeline by Month when there are open deals). (Run Log is kept by the write-back itself.) ``say`` writes the
     re-assess sentences; the default is the plain, locale-free rendering. With
     ``chart_settings`` (the workbook's Settings: a team's bar follows its pace thresholds),
     Team Summary also carries its charts and their data blocks (``chartdata``); None
-    leaves them out."""
+    leaves them out. ``pipeline_sheet``: the workbook has a Pipeline by Month of an
+    earlier run, written again (with its header only) when there are no open deals now,
+    so that it never shows figures that are gone."""
     tables: list[SheetTable] = []
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
@@ -160,4 +178,6 @@ def computed_tables(
             blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)
         tables += [progress_table(computation.results, say), summary]
+        if has_pipeline(computation.results) or pipeline_sheet:
+            tables.append(pipeline_by_month_table(computation.results))
     return tables

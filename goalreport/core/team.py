@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from goalreport.core.model import STATUSES
 from goalreport.core.money import to_cents
+from goalreport.core.pipeline import team_pipeline
 from goalreport.core.results import RepResult, TeamTotals
 
 #: Team Summary's last row.
@@ -42,6 +43,7 @@ def _totals(name: str, results: Sequence[RepResult]) -> TeamTotals:
         attainment=Fraction(to_cents(actual), to_cents(target)) if target else None,
         pace=Fraction(to_cents(actual), to_cents(expected)) if expected else None,
         forecast=forecast, status_counts=counts,
+        pipeline=team_pipeline([r.pipeline for r in results if r.pipeline is not None]),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -40,6 +40,7 @@ class Palette:
     chart_repeat_target: str = "#e3eaf2"
     chart_new_actual: str = "#1f5fa8"
     chart_repeat_actual: str = "#6fa3d8"
+    chart_pipeline: str = "#f0b429"
 
 
 #: A colour that is safe inside an SVG attribute: hex, a name, rgb()/rgba()/hsl().
@@ -164,12 +165,14 @@ def cumulative_chart(
     fmt: Formatter,
     description: str = "Cumulative actual against plan",
     c: Palette = DEFAULT_PALETTE,
+    height: int = 200,
 ) -> Markup:
     """Cumulative actual against plan over the goal year, the run-rate forecast dashed
     from As Of to the year end, and a vertical "as of" marker. ``description`` is the
-    text alternative a screen reader says (the SVG ``<title>``, the PDF's Alt text)."""
-    width, height = 680, 200
-    left, right, top_pad, bottom = 62, 664, 22, 168
+    text alternative a screen reader says (the SVG ``<title>``, the PDF's Alt text).
+    ``height``: a rep's report with a pipeline section draws it lower, to keep two pages."""
+    width = 680
+    left, right, top_pad, bottom = 62, 664, 22, height - 32
     span = max((year_end - year_start).days + 1, 1)
     highest = max([float(target), float(forecast), *(float(v) for _, v in plan),
                    *(float(v) for _, v in actual)], default=0.0)
@@ -232,15 +235,22 @@ def monthly_chart(
     fmt: Formatter,
     c: Palette = DEFAULT_PALETTE,
     split: bool = True,
+    pipeline: Mapping[date, Decimal] | None = None,
+    height: int = 180,
 ) -> Markup:
     """Per month (first day, new target, repeat target, new actual, repeat actual): a
     stacked target bar beside a stacked actual bar; months not yet begun show the target.
     Its text alternative lists each month's figures. Without a ``split`` the target is one
-    total (passed as the new target) and its legend says Target."""
-    width, height = 680, 180
-    left, right, top_pad, bottom = 62, 664, 10, 148
+    total (passed as the new target) and its legend says Target. ``pipeline`` (month →
+    weighted pipeline closing in it from As Of) is stacked on the actual bar, so the bar
+    shows won + weighted pipeline against the month's target: the pipeline against what
+    the month still needs."""
+    width = 680
+    left, right, top_pad, bottom = 62, 664, 10, height - 32
+    ahead = pipeline or {}
     highest = max([float(nt + rt) for _, nt, rt, _, _ in months]
-                  + [float(na + ra) for _, _, _, na, ra in months], default=0.0)
+                  + [float(na + ra + ahead.get(m, 0)) for m, _, _, na, ra in months],
+                  default=0.0)
     top, step = nice_ceiling(highest)
 
     def y_of(value: float) -> float:
@@ -251,11 +261,13 @@ def monthly_chart(
     bar = min(slot * 0.34, 22)
     for index, (month, new_t, rep_t, new_a, rep_a) in enumerate(months):
         centre = left + slot * (index + 0.5)
-        stacks = [(centre - bar - 1, ((new_t, c.chart_new_target),
-                                      (rep_t, c.chart_repeat_target)))]
-        if month <= as_of:
+        stacks: list[tuple[float, tuple[tuple[Decimal, str], ...]]] = [
+            (centre - bar - 1, ((new_t, c.chart_new_target), (rep_t, c.chart_repeat_target)))]
+        weighted = ahead.get(month, Decimal(0))
+        if month <= as_of or weighted:
             stacks.append((centre + 1, ((new_a, c.chart_new_actual),
-                                        (rep_a, c.chart_repeat_actual))))
+                                        (rep_a, c.chart_repeat_actual),
+                                        (weighted, c.chart_pipeline))))
         for x, segments in stacks:
             base = 0.0
             for value, colour in segments:
@@ -272,22 +284,34 @@ def monthly_chart(
     targets = [("Target new", c.chart_new_target, "box"),
                ("Target repeat", c.chart_repeat_target, "box")] if split else [
         ("Target", c.chart_new_target, "box")]
+    weighted_legend = [("Weighted pipeline", c.chart_pipeline, "box")] if pipeline else []
     body += _legend([*targets, ("Actual new", c.chart_new_actual, "box"),
-                     ("Actual repeat", c.chart_repeat_actual, "box")], left, height - 6, c)
-    return _svg(width, height, body, monthly_description(months, as_of, fmt))
+                     ("Actual repeat", c.chart_repeat_actual, "box"), *weighted_legend],
+                    left, height - 6, c)
+    return _svg(width, height, body, monthly_description(months, as_of, fmt, pipeline))
 
 
 def monthly_description(
     months: Sequence[tuple[date, Decimal, Decimal, Decimal, Decimal]], as_of: date,
-    fmt: Formatter,
+    fmt: Formatter, pipeline: Mapping[date, Decimal] | None = None,
 ) -> str:
-    """"Monthly actual against target: Jan $12,000 of $15,000; …; Dec target $15,000."."""
+    """"Monthly actual against target: Jan $12,000 of $15,000; …; Dec target $15,000."."
+    With ``pipeline``, months ahead say their weighted pipeline: "Nov weighted pipeline
+    $12,000 against a target of $44,154"."""
     parts = []
     for month, new_t, rep_t, new_a, rep_a in months:
         label = fmt.month_short(month)
+        weighted = (pipeline or {}).get(month)
         if month <= as_of:
-            parts.append(f"{label} {fmt.money_whole(new_a + rep_a)} of "
-                         f"{fmt.money_whole(new_t + rep_t)}")
+            text = f"{label} {fmt.money_whole(new_a + rep_a)} of {fmt.money_whole(new_t + rep_t)}"
+            if weighted:
+                text += f", weighted pipeline {fmt.money_whole(weighted)}"
+            parts.append(text)
+        elif pipeline is not None:
+            parts.append(f"{label} weighted pipeline {fmt.money_whole(weighted or 0)} against "
+                         f"a target of {fmt.money_whole(new_t + rep_t)}")
         else:
             parts.append(f"{label} target {fmt.money_whole(new_t + rep_t)}")
-    return "Monthly actual against target: " + "; ".join(parts) + "."
+    title = "Monthly actual and weighted pipeline against target: " if pipeline is not None \
+        else "Monthly actual against target: "
+    return title + "; ".join(parts) + "."

@@ -41,6 +41,7 @@ from goalreport.reports.charts import (
     cumulative_chart,
     monthly_chart,
 )
+from goalreport.reports.pipeline_context import rep_pipeline_context
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
                 "default": "default"}
@@ -359,6 +360,7 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     context = base_context(computation, settings, fmt, settings.company
                            if company is None else company)
     headline = _headline(result, fmt)
+    pipeline = rep_pipeline_context(result, settings, fmt)  # None: no open deals
     context.update({
         "kind": "rep",
         # Page fit (docs/reports.md): long names and amounts take a smaller size, the
@@ -384,13 +386,15 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                 forecast=progress.forecast, target=progress.annual_target, fmt=fmt,
                 description=cumulative_description(
                     progress.actual, progress.expected_to_date, progress.forecast,
-                    progress.annual_target, fmt), c=palette),
+                    progress.annual_target, fmt), c=palette, height=160 if pipeline else 200),
             "monthly": monthly_chart(
                 [(m.month, m.targets.get("new", m.total_target),
                   m.targets.get("repeat", Decimal(0)), m.new_actual, m.repeat_actual)
                  for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette,
-                split=plan.split),
+                split=plan.split, pipeline=pipeline["chart_pipeline"] if pipeline else None,
+                height=140 if pipeline else 180),
         },
+        "pipeline": pipeline,
         "next_month": _next_month(result, computation, fmt),
         "catch_up": [{"month": fmt.month(day), "amount": fmt.money_whole(amount)}
                      for day, amount in progress.catch_up],

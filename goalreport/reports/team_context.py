@@ -22,6 +22,7 @@ from goalreport.reports.context import (
     ratio_text,
     status_class,
 )
+from goalreport.reports.pipeline_context import team_pipeline_context
 
 
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,
@@ -105,5 +106,6 @@ def team_context(computation: Computation, settings: Settings,
         "reassess": reassess,
         "full_percent": fmt.percent_whole(1),
         "chart": _team_chart(ranked, computation, fmt, palette),
+        "pipeline": team_pipeline_context(computation, fmt, settings),
     })
     return context

@@ -26,6 +26,7 @@ from goalreport.core.model import (
     DayActivity,
     Goal,
     Holiday,
+    OpenDeal,
     Settings,
     TimeOff,
     WorkbookData,
@@ -49,6 +50,7 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.opendeals import pasted_export, read_open_deals
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -131,6 +133,8 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
 
+    if pasted_export(book, sheets["pipeline"]):
+        sheets["pipeline"] = None  # a CRM export pasted into a sheet named Pipeline
     # CRM exports pasted as sheets or given as --deals files (see workbook/crm/).
     rates_sheet = find_sheet(book, EXCHANGE_RATES, out)
     named = named_columns(settings)
@@ -141,6 +145,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     out.warnings[:] = [w for w in out.warnings
                        if not (w.where in pasted and w.message.startswith("is also read as"))]
     typed: list[Deal] | None = [] if exports else None
+    pasted_open: list[OpenDeal] = []  # the exports' open deals, for the pipeline
     notes: tuple[Problem, ...] = ()
     inferred: tuple[str, ...] = ()
 
@@ -161,7 +166,8 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
             rates = read_rates(book, rates_sheet, locale, currency, out)
             held_by = _as_of(as_of, settings)
             notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
-                                           table.name, out, rates, held_by, untyped or ())
+                                           table.name, out, rates, held_by, pasted_open,
+                                           untyped or ())
         elif untyped:
             inferred = infer_activity_types(untyped, typed or [], tally)
         if untyped:
@@ -178,6 +184,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     if sheets["time_off"] and (table := read_table(book, TIME_OFF, sheets["time_off"], out)):
         time_off = read_time_off(table, index, locale, out)
 
+    open_deals, stages, pipeline_notes = read_open_deals(
+        book, sheets["pipeline"], sheets["stages"], index, settings, out, pasted_open)
+
     out.finish(book)
     if out.problems:
         if missing or not index.checked or settings_problems:
@@ -190,8 +199,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         # A plain dict (not the model's default MappingProxyType) so that WorkbookData
         # pickles across the sandbox process boundary.
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
-        warnings=tuple(out.warnings), notes=notes, inferred_client_types=inferred,
-        goals_shape=goals_shape,
+        warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
+        inferred_client_types=inferred, goals_shape=goals_shape,
+        open_deals=tuple(open_deals), stages=stages,
     )
     return data, out
 

@@ -118,10 +118,31 @@ EXCHANGE_RATES = SheetSpec("exchange_rates", "Exchange Rates", (
     _col("start", "From", "Start Date", "StartDate", "Start", "Effective Date",
          required=True),
 ), synonyms=("Exchange Rate", "Currency Rates", "Dated Exchange Rates", "Conversion Rates"))
+#: Open deals typed by hand (the computed sheet of open deals by month is "Pipeline by
+#: Month", so the two names never meet). A pasted CRM export in a sheet of this name is
+#: read as the export.
+PIPELINE = SheetSpec("pipeline", "Pipeline", (
+    REP_ID,
+    _col("deal", "Deal", "Deal Name", "Opportunity", "Opportunity Name", "Name"),
+    _col("stage", "Stage", "Deal Stage", "Sales Stage"),
+    _col("amount", "Amount", "Deal Amount", "Value", "Deal Value", required=True),
+    _col("close_date", "Close Date", "Expected Close Date", "Expected Close", "Closing Date",
+         required=True),
+    _col("probability", "Probability", "Win Probability", "Likelihood"),
+    _col("category", "Forecast Category", "Forecast", "Forecast Category Name"),
+    _col("notes", "Notes", "Note", "Next Step"),
+), synonyms=("Open Deals", "Open Pipeline", "Open Opportunities"))
+
+#: Each CRM stage's probability and forecast category, for deals that do not give theirs.
+STAGES = SheetSpec("stages", "Stages", (
+    _col("stage", "Stage", "Deal Stage", "Stage Name", required=True),
+    _col("probability", "Probability", "Win Probability", "Default Probability"),
+    _col("category", "Forecast Category", "Forecast", "Forecast Category Name"),
+), synonyms=("Deal Stages", "Pipeline Stages", "Stage Probabilities"))
 
 #: Every input sheet, in the order messages are sorted and the template is laid out.
 SHEETS: tuple[SheetSpec, ...] = (REPS, GOALS, ACTIVITY, SETTINGS, SEASONALITY, HOLIDAYS,
-                                 TIME_OFF)
+                                 TIME_OFF, PIPELINE, STAGES)
 
 #: Activity types and the words people write for them (SPEC §1).
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
@@ -231,6 +252,13 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("default_relief", "Default Relief", "none", ("Quota Relief",),
                 "Time off without a Relief: none keeps the target (over fewer days); "
                 "prorate takes off what the days away would carry."),
+    SettingSpec("landing", "Landing", "Commit", ("Landing Forecast", "Landing Method"),
+                "Where a rep is heading with open deals: Commit (won + commit deals) or "
+                "Weighted (won + every open deal × its probability)."),
+    SettingSpec("coverage_target", "Coverage Target", "", ("Pipeline Coverage Target",
+                                                           "Coverage Ratio"),
+                "Open pipeline wanted per unit of target still to win, such as 3x; empty "
+                "for 1 ÷ the rep's close rate (3x at one lead in three)."),
 )
 
 

@@ -17,7 +17,7 @@ from babel.core import UnknownLocaleError
 from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
 from goalreport.core.keys import stage_key
 from goalreport.core.locales import FALLBACK
-from goalreport.core.model import Relief, Settings
+from goalreport.core.model import Landing, Relief, Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.currencies import iso_code, not_a_code
 from goalreport.workbook.dates import month_from_word, parse_date
@@ -191,6 +191,36 @@ def parse_relief(value: Any) -> Relief:
     return found
 
 
+LANDING_WORDS: dict[str, Landing] = {
+    "commit": "commit", "won commit": "commit", "won + commit": "commit", "closed commit":
+    "commit", "weighted": "weighted", "won weighted": "weighted", "won + weighted": "weighted",
+    "weighted pipeline": "weighted", "won + weighted pipeline": "weighted"}
+
+
+def parse_landing(value: Any) -> Landing:
+    """What landing adds to the money won: commit (the default) or weighted pipeline."""
+    text = " ".join(normalize(parse_text(value)).replace("+", " + ").split())
+    found = LANDING_WORDS.get(text) or LANDING_WORDS.get(text.replace(" + ", " "))
+    if found is None:
+        raise ValueProblem(f"{quote(value)} is not a landing. Write Commit (won + commit "
+                           "deals) or Weighted (won + weighted pipeline).")
+    return found
+
+
+def parse_coverage(value: Any, locale: str) -> Fraction:
+    """A coverage target: ``3x``, ``3×``, ``3``, ``2.5``, ``300%``; more than 0."""
+    shown = parse_text(value) if isinstance(value, str) else value
+    if isinstance(shown, str):
+        shown = shown.rstrip("xX×").strip()
+    ratio = parse_ratio(shown, locale, percent_above=None, what="a coverage target",
+                        example="3x")
+    if ratio <= 0:
+        raise ValueProblem(f"{quote(value)} is not a coverage target: it must be more than "
+                           "0. Write the pipeline wanted per unit of target still to win, "
+                           "such as 3x.")
+    return ratio
+
+
 def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     """Settings from ``sheet`` (defaults where absent); problems go to ``out``."""
     if sheet is None:
@@ -242,6 +272,8 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "new_types": parse_stage_list,
         "repeat_types": parse_stage_list,
         "other_owners": parse_other_owners,
+        "landing": parse_landing,
+        "coverage_target": lambda v: parse_coverage(v, locale),
     }
     values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():

@@ -21,13 +21,17 @@ from goalreport.workbook.schema import (
     ACTIVITY_TYPES,
     GOALS,
     HOLIDAYS,
+    PIPELINE,
     REPS,
     SEASONALITY,
     SETTING_SPECS,
+    STAGES,
     TIME_OFF,
     SheetSpec,
 )
 
+#: The forecast categories the dropdowns offer (Salesforce's, as ``forecastwords`` reads).
+CATEGORIES = ["Pipeline", "Best Case", "Most Likely", "Commit", "Omitted"]
 #: Rows of the data sheets that get dropdowns and date formats.
 TEMPLATE_ROWS = 5000
 
@@ -42,6 +46,10 @@ SHEET_HELP: dict[str, str] = {
     "Seasonality": "Optional: give busy months a weight above 1 and quiet months below 1.",
     "Holidays": "Optional: days off for everyone, besides the country's public holidays.",
     "Time Off": "Optional: a rep's absence from one day to another (both included).",
+    "Pipeline": "Optional: one row per open deal (not yet won or lost), for landing and "
+                "coverage. Won and lost deals go on Activity.",
+    "Stages": "Optional: each CRM stage's probability and forecast category, for deals "
+              "that give none.",
 }
 
 COLUMN_HELP: dict[tuple[str, str], str] = {
@@ -82,12 +90,25 @@ COLUMN_HELP: dict[tuple[str, str], str] = {
     ("Time Off", "Reason"): "Optional.",
     ("Time Off", "Relief"): "Optional: none keeps the target (spread over fewer days); prorate "
                             "takes off what the days away would carry (Default Relief).",
+    ("Pipeline", "Rep ID"): "Required. The rep who owns the deal.",
+    ("Pipeline", "Deal"): "Optional. The deal's name, shown when it slips.",
+    ("Pipeline", "Stage"): "Optional. Its stage, as on the Stages sheet.",
+    ("Pipeline", "Amount"): "Required. What the deal is worth.",
+    ("Pipeline", "Close Date"): "Required. When the rep expects it to close.",
+    ("Pipeline", "Probability"): "Optional. Its chance of closing, such as 60%; else its "
+                                 "stage's, else the rep's close rate.",
+    ("Pipeline", "Forecast Category"): "Optional. Pipeline, Best Case, Most Likely, Commit or "
+                                       "Omitted; else its stage's, else Pipeline.",
+    ("Stages", "Stage"): "Required. The stage's name as your CRM spells it.",
+    ("Stages", "Probability"): "Optional. The chance a deal in this stage closes, such as 40%.",
+    ("Stages", "Forecast Category"): "Optional. Pipeline, Best Case, Most Likely, Commit or "
+                                     "Omitted.",
 }
 
 DATE_COLUMNS = {("Reps", "Start Date"), ("Activity", "Date"), ("Holidays", "Date"),
-                ("Time Off", "From"), ("Time Off", "To")}
+                ("Time Off", "From"), ("Time Off", "To"), ("Pipeline", "Close Date")}
 MONEY_COLUMNS = {("Goals", "New Client Target"), ("Goals", "Repeat Client Target"),
-                 ("Goals", "Avg Deal Size"), ("Activity", "Amount")}
+                 ("Goals", "Avg Deal Size"), ("Activity", "Amount"), ("Pipeline", "Amount")}
 TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "Reps": ("Rep ID", "Name", "Email", "Team", "Manager", "Start Date", "Ramp Months",
              "Active", "Ramp Schedule"),
@@ -97,6 +118,9 @@ TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "Seasonality": ("Month", "Weight"),
     "Holidays": ("Date", "Name"),
     "Time Off": ("Rep ID", "From", "To", "Reason", "Relief"),
+    "Pipeline": ("Rep ID", "Deal", "Stage", "Amount", "Close Date", "Probability",
+                 "Forecast Category"),
+    "Stages": ("Stage", "Probability", "Forecast Category"),
 }
 
 
@@ -174,7 +198,7 @@ def _write(path: Path, example: bool, goals: tuple[list[Any], list[list[Any]]] |
             continue
         _data_sheet(book, spec, rows.get(spec.title, []), bold, date_format, money_format)
     _settings(book, bold, example, settings or {})
-    for spec in (SEASONALITY, HOLIDAYS, TIME_OFF):
+    for spec in (SEASONALITY, HOLIDAYS, TIME_OFF, PIPELINE, STAGES):
         _data_sheet(book, spec, rows.get(spec.title, []), bold, date_format, money_format)
     book.close()
 
@@ -205,6 +229,10 @@ def _instructions(book: Any, title: Any, bold: Any, wrap: Any) -> None:
          "count as if typed into Activity (keep leads, meetings and focus there). Owners "
          "must match a rep's Rep ID, Name or Email, or a 'CRM ID' column you add to Reps. "
          "`goalreport check` says what it recognised."),
+        ("Open deals: list the deals not yet won or lost on the Pipeline sheet (and, on "
+         "Stages, each stage's probability and forecast category). The reports then say "
+         "where each rep is landing, how well the open deals cover what is still to win, "
+         "and how much more pipeline is needed. Leave it empty to do without."),
     ]
     row = 2
     for line in lines:
@@ -268,6 +296,8 @@ def _validation(sheet: Any, title: str, column: str, index: int) -> None:
         ("Activity", "Type"): list(ACTIVITY_TYPES),
         ("Activity", "Client Type"): ["new", "repeat"],
         ("Reps", "Active"): ["yes", "no"],
+        ("Pipeline", "Forecast Category"): CATEGORIES,
+        ("Stages", "Forecast Category"): CATEGORIES,
     }.get((title, column))
     if choices is not None:
         sheet.data_validation(1, index, TEMPLATE_ROWS, index, {

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from goalreport.core.pipelinesheets import PIPELINE_BY_MONTH
 from goalreport.errors import Problem, WriteRefused
 from goalreport.ooxml.package import PackageInfo
 from goalreport.writeback.runlog import RUN_LOG
 
 #: The sheets goalreport owns, in the order new ones are added at the end of the tabs.
-COMPUTED_SHEETS = ("Plan", "Weekly Plan", "Progress", "Team Summary", RUN_LOG)
+COMPUTED_SHEETS = ("Plan", "Weekly Plan", "Progress", "Team Summary", PIPELINE_BY_MONTH,
+                   RUN_LOG)
 
 
 def foreign_sheet_problems(info: PackageInfo,

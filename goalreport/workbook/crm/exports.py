@@ -6,7 +6,8 @@ already read; then won, lost, open or deleted (``outcome``); then its owner
 (``rows.owner_rep``: a rep, or an owner who is no rep, whose deal is left out), its close
 date and, for a won deal, its client type and amount (``terms.ExportTerms``, the exports'
 side of the step Activity shares). A row of an activities export is a held meeting or not
-(``meetings``). Open deals are counted and ignored.
+(``meetings``). An open deal is read for the pipeline (``openrows``) when the reader
+collects them.
 
 A deal is the same as one already read when its record ID is (a second paste, another
 file), or, in an export without record IDs, when its stable columns agree: owner,
@@ -28,9 +29,11 @@ from operator import itemgetter
 from typing import Any
 
 from goalreport.core.keys import client_key, normalize
+from goalreport.core.model import OpenDeal
 from goalreport.ooxml.cellrefs import column_letter
 from goalreport.workbook.crm.formats import ROLE_NAMES
 from goalreport.workbook.crm.meetings import meeting
+from goalreport.workbook.crm.openrows import open_deal
 from goalreport.workbook.crm.outcome import outcome
 from goalreport.workbook.crm.rows import (
     OTHER,
@@ -99,7 +102,8 @@ class ExportReader:
     reads one row; ``fastpath.read_chunk`` reads many at once with the same caches."""
 
     def __init__(self, export: ExportRows, rules: DealRules, terms: ExportTerms,
-                 out: Collector, found: Findings) -> None:
+                 out: Collector, found: Findings, opens: list[OpenDeal] | None = None
+                 ) -> None:
         self.export, self.rules, self.terms, self.out, self.found = (export, rules, terms,
                                                                      out, found)
         fmt, cols = export.format, export.cols
@@ -134,11 +138,29 @@ class ExportReader:
         #: This format's records read so far (every export's): record → export label.
         self.seen = found.seen.setdefault(fmt.key, {})
         self.deals: list[Deal] = []
+        #: Where open deals go (the pipeline); None: they are only counted.
+        self.opens = opens
         self.converted_before = dict(terms.converted)
 
     def finish(self) -> tuple[list[Deal], ExportSummary]:
         self.summary.converted = _converted_since(self.converted_before, self.terms)
         return self.deals, self.summary
+
+    def open_row(self, number: int, values: list[Any], row: ExportRow | None = None) -> None:
+        """An open row read for the pipeline, when open deals are collected."""
+        if self.opens is None:
+            return
+        caches, cols, terms = self.caches, self.cols, self.terms
+        okey = self.owner_key(values)
+        known = caches.owners.get(okey)
+        deal = open_deal(self.export, number, values, row, self.rules, terms, self.out,
+                         self.found, self.summary, rep_id=known, days=caches.days,
+                         known_cents=lambda day: _known_cents(values, cols, caches, terms,
+                                                              day))
+        if deal is not None:
+            if known is None:
+                caches.owners[okey] = deal.rep_id
+            self.opens.append(deal)
 
     def row(self, number: int, first: int, values: list[Any]) -> None:
         """Read one row: skipped, counted, or a deal (``deals``); problems to ``out``."""
@@ -198,6 +220,7 @@ class ExportReader:
                 caches.outcomes[okey] = said
         if said == "open":
             summary.open += 1
+            self.open_row(number, values, row)
             return
         if said == "removed":
             summary.removed += 1

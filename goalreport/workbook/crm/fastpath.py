@@ -24,6 +24,7 @@ from itertools import compress, islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from goalreport.core.keys import client_key
+from goalreport.core.model import OpenDeal
 from goalreport.workbook.crm.exports import ExportReader
 from goalreport.workbook.crm.outcome import outcome
 from goalreport.workbook.crm.rows import (
@@ -52,11 +53,13 @@ _DEALS = frozenset({"won", "lost"})
 
 
 def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
-                found: Findings) -> tuple[list[Deal], ExportSummary]:
-    """The export's won and lost deals (or held meetings), and its summary; problems go
-    to ``out``. Rows are taken in chunks: a chunk of plain rows is read at once by
-    ``fastpath``, any other row by ``ExportReader.row``, with the same result."""
-    reader = ExportReader(export, rules, terms, out, found)
+                found: Findings, opens: list[OpenDeal] | None = None
+                ) -> tuple[list[Deal], ExportSummary]:
+    """The export's won and lost deals (or held meetings), and its summary; its open
+    deals go to ``opens`` (when given); problems go to ``out``. Rows are taken in chunks:
+    a chunk of plain rows is read at once by ``fastpath``, any other row by
+    ``ExportReader.row``, with the same result."""
+    reader = ExportReader(export, rules, terms, out, found, opens)
     rows = export.rows
     take = getattr(rows, "take", None) or (lambda count: list(islice(rows, count)))
     row = reader.row
@@ -107,6 +110,10 @@ def read_chunk(reader: ExportReader, chunk: list[tuple[int, int, list[Any]]]) ->
     summary.open += tally["open"]
     summary.removed += tally["removed"]
     reader.deals.extend(deals)
+    if reader.opens is not None and tally["open"]:
+        for number, values, answer in zip(numbers, rows, said, strict=True):
+            if answer == "open":  # open deals for the pipeline: few, read one by one
+                reader.open_row(number, list(values))
     return True
 
 

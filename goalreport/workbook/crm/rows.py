@@ -79,6 +79,8 @@ class Findings:
     conflicts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: stage text → cells.
     stages: dict[str, list[str]] = field(default_factory=dict)
+    #: Forecast categories goalreport does not know → cells (open deals).
+    categories: dict[str, list[str]] = field(default_factory=dict)
     #: format key → record ID (or the row's stable cells) → the label of the export it
     #: was first read in ("Sheet 'SF export Nov'").
     seen: dict[str, dict[Any, str]] = field(default_factory=dict)

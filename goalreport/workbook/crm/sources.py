@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from goalreport.core.keys import header_key
-from goalreport.core.model import Rep, Settings
+from goalreport.core.model import OpenDeal, Rep, Settings
 from goalreport.errors import Problem, UnreadableWorkbook
 from goalreport.workbook.crm.csvfile import not_regular, read_csv
 from goalreport.workbook.crm.fastpath import read_export
@@ -30,6 +30,7 @@ from goalreport.workbook.crm.merge import (
     first_wins,
     infer_client_types,
 )
+from goalreport.workbook.crm.openrows import unknown_categories
 from goalreport.workbook.crm.outcome import LOST_STAGES, WON_STAGES, stage_set
 from goalreport.workbook.crm.owners import OwnerIndex
 from goalreport.workbook.crm.rates import ExchangeRates
@@ -47,7 +48,8 @@ from goalreport.workbook.values import is_blank, parse_number
 HEADER_SEARCH = 12
 #: Sheets goalreport writes (see writeback.writer.COMPUTED_SHEETS): never exports.
 COMPUTED = frozenset(name.casefold() for name in (
-    "Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log", "Instructions"))
+    "Plan", "Weekly Plan", "Progress", "Team Summary", "Pipeline by Month", "Run Log",
+    "Instructions"))
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -165,13 +167,15 @@ def _not_an_export(path: Path, named: Mapping[str, str] | None) -> str:
 def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Deal],
                  reps: Sequence[Rep], settings: Settings, activity_sheet: str,
                  out: Collector, rates: ExchangeRates | None = None,
-                 held_by: date | None = None, untyped: Sequence[Deal] = ()
+                 held_by: date | None = None, open_deals: list[OpenDeal] | None = None,
+                 untyped: Sequence[Deal] = ()
                  ) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
     """Every export's deals added to Activity's ``tally``, less those also ``typed`` on
     Activity; returns one ``check`` line per export, and the reps some of whose won deals
     were made new or repeat by inference. ``held_by`` is the As Of meetings of an export
-    without a done flag must be on or before (Settings' when None). ``untyped``: Activity's
-    won rows left without a Client Type (``read_activity``), inferred with the exports'."""
+    without a done flag must be on or before (Settings' when None). Open deals go to
+    ``open_deals`` when given (the pipeline). ``untyped``: Activity's won rows left
+    without a Client Type (``read_activity``), inferred with the exports'."""
     owners = OwnerIndex(reps)
     currency = None if "currency" in out.unsure else settings.currency  # a bad Currency cell
     rules = DealRules(owners, settings.locale, currency,
@@ -183,8 +187,9 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     terms = ExportTerms(settings.locale, currency, rates=rates,
                         new_types=settings.new_types, repeat_types=settings.repeat_types)
     found = Findings()
-    read = [read_export(export, rules, terms, out, found) for export in exports]
+    read = [read_export(export, rules, terms, out, found, open_deals) for export in exports]
     unknown_values(found, owners, out, f"{currency} " if currency else "")
+    unknown_categories(found, out)
     _unused_columns(exports, settings, out)
     typed_deals = TypedDeals(typed)
     kept = [(drop_typed(deals, typed_deals, summary, activity_sheet, out)

@@ -54,6 +54,9 @@ class ExportSummary:
     no_client: bool = False
     #: Deals of owners who are not reps, left out.
     left_out: int = 0
+    #: Open deals without a close date, or without an amount: left out of the pipeline.
+    open_undated: int = 0
+    open_no_amount: int = 0
     #: Stages read as won or lost by their words: stage → 'won' / 'lost'.
     readings: dict[str, str] = field(default_factory=dict)
     #: Deals dated by a fallback column: (outcome, column used, column missing) → count.
@@ -66,7 +69,7 @@ class ExportSummary:
     columns: dict[str, str] = field(default_factory=dict)
 
     def line(self) -> str:
-        """'Salesforce opportunities report, 412 rows: 96 won, 51 lost, 12 open (ignored)'
+        """'Salesforce opportunities report, 412 rows: 96 won, 51 lost, 12 open'
         and whatever else was done to the rows (shown after the label)."""
         text = f"{self.title}, {plural(self.rows, 'row')}: "
         repeated = sum(self.overlaps.values())
@@ -76,7 +79,7 @@ class ExportSummary:
         if self.meetings or self.other:
             text += f"{plural(self.meetings, 'meeting')} held, {self.other:,} other (ignored)"
         else:
-            text += f"{self.won:,} won, {self.lost:,} lost, {self.open:,} open (ignored)"
+            text += f"{self.won:,} won, {self.lost:,} lost, {self.open:,} open"
         parts = self._parts()
         text += "".join(f"; {part}" for part in parts)
         if self.columns:
@@ -93,6 +96,12 @@ class ExportSummary:
         if self.left_out:
             parts.append(f"{plural(self.left_out, 'deal')} of owners who are not reps left "
                          "out")
+        if self.open_undated:
+            parts.append(f"{plural(self.open_undated, 'open deal')} without a close date "
+                         "left out of the pipeline")
+        if self.open_no_amount:
+            parts.append(f"{plural(self.open_no_amount, 'open deal')} without an amount left "
+                         "out of the pipeline")
         if self.duplicates:
             parts.append(f"{self.duplicates} repeated ({self.repeated_by}) counted once")
         for label, count in self.overlaps.items():
