@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
+from decimal import Decimal
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
 from goalreport.core.calendar import (
@@ -25,6 +26,12 @@ from goalreport.core.calendar import (
     goal_year_span,
     month_end,
     rep_working_days,
+)
+from goalreport.core.commission import (
+    RepCommission,
+    commission_note,
+    plan_of,
+    rep_commission,
 )
 from goalreport.core.goalshape import shape_note
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
@@ -132,7 +139,9 @@ def compute(
         progress = measure(plan, records, progress_inputs, working_90)
         pipeline = rep_pipeline(plan, progress, deals.get(key, ()), data.stages, settings,
                                 as_of, month) if data.open_deals else None
-        results.append(RepResult(plan, progress, pipeline))
+        commission = _commission(data, rep, goal, progress.annual_target, progress.actual,
+                                 progress.forecast, pipeline.year.landing if pipeline else None)
+        results.append(RepResult(plan, progress, pipeline, commission))
 
     if problems:
         raise InputProblems(problems, warnings)
@@ -142,9 +151,27 @@ def compute(
         computed = {rep_key(r.rep.rep_id) for r in results}
         notes += (pipeline_note([d for d in data.open_deals if rep_key(d.rep_id) in computed],
                                 [r.pipeline for r in results if r.pipeline], as_of),)
+    if data.commission_plans:
+        notes += (commission_note(data.commission_plans, [r.commission for r in results]),)
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes)
+
+
+def _commission(data: WorkbookData, rep: Rep, goal: Goal, target: Decimal, actual: Decimal,
+                forecast: Decimal, landing: Decimal | None) -> RepCommission | None:
+    """The rep's commission figures on the plan its Goals row, else its Reps row, else
+    Settings' Default Plan names (None without a plan: nothing is shown)."""
+    if not data.commission_plans:
+        return None
+    found = plan_of(data.commission_plans, (
+        (goal.commission_plan, goal.commission_plan_cell),
+        (rep.commission_plan, rep.commission_plan_cell),
+        (data.settings.default_plan, "Settings' Default Plan")))
+    if found is None:
+        return None
+    plan, named_in = found
+    return rep_commission(plan, named_in, target, actual, forecast, landing)
 
 
 def _todays_shape(data: WorkbookData) -> bool:

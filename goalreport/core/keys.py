@@ -16,6 +16,8 @@ match costs differently:
 - ``client_key`` — clients (Activity's Client, an export's Account or Organization), for
   the typed-and-pasted match and the new/repeat inference: the ``rep_key`` rule, as
   clients are names typed by people just as IDs are.
+- ``plan_key`` — commission plans, on the Commission sheet and where Reps, Goals or
+  Settings name them: the ``rep_key`` rule (``'AE  2026'`` is ``'ae 2026'``).
 - ``owner_key`` — CRM deal owners against a rep's Rep ID, Name or Email: case ignored and
   every space dropped (``'Ana  Lima'`` is ``'analima'``). Looser than ``rep_key``, because
   the CRM and the Reps sheet are typed by different people, and safe, because an owner
@@ -65,6 +67,12 @@ def client_key(text: str) -> str:
     """How clients are compared across Activity and exports: as Rep IDs are (case and
     runs of spaces ignored); ``""`` for no client."""
     return rep_key(text)
+
+
+def plan_key(name: str) -> str:
+    """How commission plans are compared: as Rep IDs are (case and runs of spaces
+    ignored); ``""`` for a Commission sheet without a Plan column."""
+    return rep_key(name)
 
 
 def owner_key(text: str) -> str:

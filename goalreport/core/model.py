@@ -19,6 +19,7 @@ from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Literal
 
+from goalreport.core.commission import CommissionPlan
 from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
 from goalreport.errors import Problem
@@ -95,6 +96,9 @@ class Settings:
     #: Open pipeline wanted per unit of target still to win (3 for "3×"); None: 1 ÷ the
     #: rep's close rate.
     coverage_target: Fraction | None = None
+    #: Settings' Default Plan: the commission plan of every rep whose Reps or Goals row
+    #: names none ("" for none).
+    default_plan: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,9 @@ class Rep:
     #: Reps' Ramp Schedule: the ramp factor of the first, second, … month of tenure
     #: (``25%, 50%, 75%``), instead of the linear Ramp Months; empty for none.
     ramp_schedule: tuple[Fraction, ...] = ()
+    #: The commission plan Reps names for the rep (its Plan column), and that cell.
+    commission_plan: str = ""
+    commission_plan_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,10 @@ class Goal:
     #: What is wrong with this rep's goal for this year as a whole (a period given twice),
     #: an input problem only when this year is planned.
     problems: tuple[Problem, ...] = ()
+    #: The commission plan Goals names for this rep and year (Commission Plan column),
+    #: and that cell; it beats the Reps sheet's.
+    commission_plan: str = ""
+    commission_plan_cell: str = ""
 
     @property
     def total_target(self) -> Decimal:
@@ -333,6 +344,9 @@ class WorkbookData:
     open_deals: tuple[OpenDeal, ...] = ()
     #: The Stages sheet: ``keys.stage_key`` of a stage → its probability and category.
     stages: Mapping[str, StageDefaults] = field(default_factory=dict)
+    #: The Commission sheet's plans by ``keys.plan_key`` of their names (the key "" for
+    #: a sheet without a Plan column: one plan); empty: no commission figures anywhere.
+    commission_plans: Mapping[str, CommissionPlan] = field(default_factory=dict)
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

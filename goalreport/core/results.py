@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+from goalreport.core.commission import RepCommission
 from goalreport.core.model import TOTAL, Goal, Rep, RevenueType
 from goalreport.core.phrases import Phrase
 from goalreport.core.pipelinedata import RepPipeline, TeamPipeline
@@ -248,6 +249,9 @@ class RepResult:
     progress: Progress
     #: None when the workbook has no open deals (no pipeline figures anywhere).
     pipeline: RepPipeline | None = None
+    #: None for a rep without a commission plan (and in a workbook without a Commission
+    #: sheet): no commission figure anywhere.
+    commission: RepCommission | None = None
 
     @property
     def rep(self) -> Rep:

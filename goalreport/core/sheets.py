@@ -12,6 +12,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from goalreport.core.chartdata import team_summary_charts
+from goalreport.core.commissionsheets import (
+    commission_cells,
+    commission_columns,
+    has_commission,
+)
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.phrases import Say
 from goalreport.core.pipelinesheets import (
@@ -120,8 +125,10 @@ def _reassess_text(result: RepResult, say: Say) -> str:
 
 
 def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
-    """One row per rep; the pipeline columns at the end when there are open deals."""
+    """One row per rep; the pipeline columns at the end when there are open deals, then
+    the commission columns when a rep has a commission plan."""
     pipeline = has_pipeline(results)
+    commission = has_commission(results)
     rows = []
     for result in results:
         rep, p = result.rep, result.progress
@@ -135,8 +142,10 @@ def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
             p.reassess.suggested_goal if p.reassess.flagged else None,
             plan_changes(result, say),
             *(progress_cells(result.pipeline) if pipeline else ()),
+            *(commission_cells(result.commission, pipeline) if commission else ()),
         ))
-    columns = PROGRESS_COLUMNS + (PROGRESS_PIPELINE_COLUMNS if pipeline else ())
+    columns = PROGRESS_COLUMNS + (PROGRESS_PIPELINE_COLUMNS if pipeline else ()) + (
+        commission_columns(pipeline) if commission else ())
     return SheetTable("Progress", columns, tuple(rows))
 
 

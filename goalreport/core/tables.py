@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 #: "month": a date (the first of a month) shown as month and year.
-#: "ratio": a multiple (coverage 2.1×).
+#: "ratio": a multiple (coverage 2.1×). "rate": a percent kept to its last decimal
+#: (a commission rate of 0.25 %).
 ColumnKind = Literal["text", "money", "percent", "date", "datetime", "month", "integer",
-                     "number", "status", "ratio"]
+                     "number", "status", "ratio", "rate"]
 
 
 @dataclass(frozen=True)

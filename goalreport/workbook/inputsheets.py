@@ -176,6 +176,9 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
             source=row.where,
             crm_id=row.parse("crm_id", parse_text, out, default="") or "",
             ramp_schedule=schedule if start is not None else (),
+            commission_plan=row.parse("commission_plan", parse_text, out, default="") or "",
+            commission_plan_cell=row.cell("commission_plan") if row.has("commission_plan")
+            else "",
         ))
     if rows == 0:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "

@@ -33,6 +33,7 @@ from goalreport.core.model import (
 )
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
+from goalreport.workbook.commission import check_plan_names, read_commission
 from goalreport.workbook.crm.merge import infer_activity_types
 from goalreport.workbook.crm.sources import (
     export_files,
@@ -186,6 +187,8 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
 
     open_deals, stages, pipeline_notes = read_open_deals(
         book, sheets["pipeline"], sheets["stages"], index, settings, out, pasted_open)
+    plans, flawed_plans = read_commission(book, sheets["commission"], locale, currency, out)
+    check_plan_names(plans, flawed_plans, sheets["commission"], reps, goals, settings, out)
 
     out.finish(book)
     if out.problems:
@@ -201,7 +204,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
         warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
         inferred_client_types=inferred, goals_shape=goals_shape,
-        open_deals=tuple(open_deals), stages=stages,
+        open_deals=tuple(open_deals), stages=stages, commission_plans=plans,
     )
     return data, out
 

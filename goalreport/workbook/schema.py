@@ -47,6 +47,10 @@ def _col(key: str, title: str, *synonyms: str, required: bool = False) -> Column
 
 
 REP_ID = _col("rep_id", "Rep ID", "ID", "Rep", "RepID", required=True)
+#: What a column naming a commission plan is called (on the Goals sheet without the bare
+#: "Plan", which there says a target, as in "Sales Plan").
+PLAN_WORDS = ("Commission Plan", "Comp Plan", "Compensation Plan", "Plan Name",
+              "Commission Plan Name")
 
 REPS = SheetSpec("reps", "Reps", (
     REP_ID,
@@ -59,6 +63,7 @@ REPS = SheetSpec("reps", "Reps", (
     _col("ramp_schedule", "Ramp Schedule", "Ramp Plan", "Ramp Percent", "Ramp %"),
     _col("active", "Active"),
     _col("crm_id", "CRM ID", "CRM User ID", "Owner ID", "OwnerId"),
+    _col("commission_plan", "Plan", *PLAN_WORDS),
 ), synonyms=("Rep", "Sales Reps", "Team Members"), required=True)
 
 GOALS = SheetSpec("goals", "Goals", (
@@ -74,6 +79,7 @@ GOALS = SheetSpec("goals", "Goals", (
     _col("close_rate", "Close Rate", "Closing Rate", "Win Rate"),
     _col("meetings_per_lead", "Meetings per Lead", "Meetings Per Lead"),
     _col("focus_hours", "Focus Hours per Week", "Focus Hours", "Focus Hours a Week"),
+    _col("commission_plan", *PLAN_WORDS),
 ), synonyms=("Goal", "Quotas", "Quota", "Targets"), required=True)
 
 ACTIVITY = SheetSpec("activity", "Activity", (
@@ -140,9 +146,35 @@ STAGES = SheetSpec("stages", "Stages", (
     _col("category", "Forecast Category", "Forecast", "Forecast Category Name"),
 ), synonyms=("Deal Stages", "Pipeline Stages", "Stage Probabilities"))
 
+#: Commission plans: one row per band of attainment (SPEC §1, §3 Commission). The words
+#: are those of real tier tables: Odoo's "Target completion (%)" levels, ADempiere's and
+#: EDD's thresholds, the "Min % / Max %" and "Commission Rate" of rate tables, "Tier
+#: Type" graduated or cliff (tests/test_commission_sheet.py cites each).
+COMMISSION = SheetSpec("commission", "Commission", (
+    _col("plan", "Plan", *PLAN_WORDS),
+    _col("tier", "Tier", "Tier Name", "Level", "Band", "Slab", "Tier Level", "Level Name"),
+    _col("start", "From", "Min %", "Min", "Minimum", "From %", "Min Attainment",
+         "Attainment From", "Achievement From", "Lower Bound", "Target Completion",
+         "Threshold", "Greater Than", "Start", "Minimum Attainment", required=True),
+    _col("end", "To", "Max %", "Max", "Maximum", "To %", "Up To", "Max Attainment",
+         "Attainment To", "Achievement To", "Upper Bound", "Less Than", "Until",
+         "Maximum Attainment"),
+    _col("rate", "Rate", "Commission Rate", "Commission %", "Commission Percent", "Rate %",
+         "Percentage", "Payout Rate", "Commission Rate %", "Accelerator", "Accelerator Rate",
+         "Multiplier", required=True),
+    _col("bonus", "Bonus", "Bonus Amount", "Fixed Bonus", "Kicker", "One Time Bonus",
+         "Lump Sum", "Tier Bonus"),
+    _col("basis", "Basis", "Method", "Tier Type", "Calculation", "Commission Type",
+         "Rate Applies To", "Applies To"),
+    _col("cap", "Cap", "Commission Cap", "Payout Cap", "Max Payout", "Maximum Payout",
+         "Capped At", "Cap Amount"),
+    _col("notes", "Notes", "Note", "Comments", "Description"),
+), synonyms=("Commissions", "Commission Plans", "Commission Plan", "Commission Tiers",
+             "Commission Table", "Comp Plans", "Tiers"))
+
 #: Every input sheet, in the order messages are sorted and the template is laid out.
 SHEETS: tuple[SheetSpec, ...] = (REPS, GOALS, ACTIVITY, SETTINGS, SEASONALITY, HOLIDAYS,
-                                 TIME_OFF, PIPELINE, STAGES)
+                                 TIME_OFF, PIPELINE, STAGES, COMMISSION)
 
 #: Activity types and the words people write for them (SPEC §1).
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
@@ -259,6 +291,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                                                            "Coverage Ratio"),
                 "Open pipeline wanted per unit of target still to win, such as 3x; empty "
                 "for 1 ÷ the rep's close rate (3x at one lead in three)."),
+    SettingSpec("default_plan", "Default Plan", "", ("Default Commission Plan",),
+                "The Commission sheet's plan of every rep whose Reps or Goals row names "
+                "none; empty: those reps get no commission figures."),
 )
 
 

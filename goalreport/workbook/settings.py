@@ -274,6 +274,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "other_owners": parse_other_owners,
         "landing": parse_landing,
         "coverage_target": lambda v: parse_coverage(v, locale),
+        "default_plan": parse_text,
     }
     values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():
@@ -289,8 +290,9 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     _check_paces(settings, raw, out)
     _check_stages(settings, raw, out)
-    if "holiday_country" in raw:
-        out.setting_cells["holiday_country"] = raw["holiday_country"][0]
+    for key in ("holiday_country", "default_plan"):
+        if key in raw:
+            out.setting_cells[key] = raw[key][0]
     return settings
 
 

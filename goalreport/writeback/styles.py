@@ -29,12 +29,14 @@ STATUS_FILLS = {
 }
 #: Number format codes by column kind (money and dates are built from the locale).
 #: "number" (Focus Hours) is General: 29 hours show as 29 and 12.5 as 12.5, not 29.00.
-#: "ratio" (pipeline coverage) is a multiple: 2.1 shows as 2.1×.
+#: "ratio" (pipeline coverage) is a multiple: 2.1 shows as 2.1×. "rate" (a commission
+#: rate) keeps up to three decimals of its percent: 2.0%, 2.5%, 0.25%.
 FORMAT_CODES = {
     "percent": "0.0%",
     "integer": "#,##0",
     "number": "General",
     "ratio": '0.0"×"',
+    "rate": "0.0##%",
 }
 #: Dates when the locale's pattern cannot be written as an Excel format code.
 ISO_DATE = "yyyy-mm-dd"

@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from goalreport.core.keys import plan_key
 from goalreport.core.model import REVENUE_TYPES, TOTAL, Goal, GoalVersion, PeriodTarget, RevenueType
 from goalreport.core.money import cents_to_money, round_half_up, to_cents
 from goalreport.errors import Problem
@@ -65,8 +66,33 @@ def build_goals(placed: Sequence[tuple[Raw, Placed | None]], layout: Layout, spl
         else:
             goal = _periods(rep_id, year, ordered, types, split)
         if goal is not None:
-            goals.append(goal)
+            plan, cell = _one_plan(rep_id, year, ordered, out)
+            goals.append(replace(goal, commission_plan=plan, commission_plan_cell=cell)
+                         if plan != goal.commission_plan else goal)
     return tuple(goals), annual
+
+
+def _one_plan(rep_id: str, year: int, ordered: list[_Version], out: Collector
+              ) -> tuple[str, str]:
+    """The commission plan the rep's rows of a goal year name (and its cell): one plan
+    per rep and goal year, given on one row or on each; two different ones are a problem
+    (the first is kept, so the rep is not also said to lack a plan)."""
+    found = ("", "")
+    for version in ordered:
+        for raw, _ in version.raws:
+            plan, cell = raw.details.get("commission_plan", ""), \
+                raw.details.get("commission_plan_cell", "")
+            if not plan:
+                continue
+            if not found[0]:
+                found = (plan, cell)
+            elif plan_key(plan) != plan_key(found[0]):
+                out.error(cell, f"Commission Plan {plan!r} differs from {found[0]!r} "
+                          f"({found[1]}) for rep {rep_id!r} in goal year {year}. A rep has one "
+                          "plan a goal year: write the same plan on each of its rows, or on "
+                          "one.", kind="two commission plans")
+                out.flawed_reps.add(rep_id)
+    return found
 
 
 def _annual(rep_id: str, year: int, ordered: list[_Version], types: tuple[RevenueType, ...],

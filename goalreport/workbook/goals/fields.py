@@ -84,6 +84,9 @@ def goal_fields(row: Row, locale: str, currency: str | None, out: Collector) -> 
         "focus_hours_per_week": row.parse("focus_hours", _hours_per_week(locale), out),
         "source": row.where,
         "avg_deal_size_cell": _deal_size_cell(row),
+        "commission_plan": row.parse("commission_plan", parse_text, out, default="") or "",
+        "commission_plan_cell": row.cell("commission_plan") if row.has("commission_plan")
+        else "",
     }
 
 

@@ -59,7 +59,7 @@ _ROLES: dict[str, tuple[str, ...]] = {
 #: Today's optional Goals columns (Avg Deal Size …), matched as before.
 _OPTIONAL = tuple(c for c in GOALS.columns if c.key in {
     "avg_deal_size", "avg_new_deal_size", "avg_repeat_deal_size", "close_rate",
-    "meetings_per_lead", "focus_hours"})
+    "meetings_per_lead", "focus_hours", "commission_plan"})
 _TARGET_WORDS = {"target", "targets", "quota", "quotas", "goal", "goals", "budget",
                  "objective", "plan"}
 #: Words that make a target-like column something other than the money to plan, and why.
