@@ -17,7 +17,7 @@ import report_fixtures as fx
 from pypdf import PdfReader
 
 from goalreport.core.model import OpenDeal
-from goalreport.core.team import team_totals
+from goalreport.core.rollup import team_totals
 from goalreport.reports.render import _Item, _Task, render_reports
 from goalreport.reports.team_context import team_context
 

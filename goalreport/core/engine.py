@@ -43,8 +43,8 @@ from goalreport.core.pipeline import pipeline_note, rep_pipeline
 from goalreport.core.planning import PlanInputs, day_layout, first_week, month_weights, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
 from goalreport.core.results import Computation, RepResult
+from goalreport.core.rollup import sections, team_totals
 from goalreport.core.targets import MonthDays, month_targets
-from goalreport.core.team import team_totals
 from goalreport.errors import InputProblems, Problem
 
 
@@ -144,7 +144,8 @@ def compute(
                                 [r.pipeline for r in results if r.pipeline], as_of),)
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
-        team=team_totals(results), warnings=tuple(warnings), notes=notes)
+        team=team_totals(results), warnings=tuple(warnings), notes=notes,
+        sections=sections(results, data.org), org=data.org)
 
 
 def _todays_shape(data: WorkbookData) -> bool:

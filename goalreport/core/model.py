@@ -21,6 +21,7 @@ from typing import Literal
 
 from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
+from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.errors import Problem
 
 #: A revenue type: new or repeat clients, or "total" for a goal without a new/repeat
@@ -144,6 +145,10 @@ class GoalVersion:
     #: The months or quarters given, in order; empty for an annual target.
     periods: tuple[PeriodTarget, ...] = ()
     source: str = ""
+    #: Reps' Territory, Region and Segment: what the roll-ups group by, besides Team.
+    territory: str = ""
+    region: str = ""
+    segment: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +338,8 @@ class WorkbookData:
     open_deals: tuple[OpenDeal, ...] = ()
     #: The Stages sheet: ``keys.stage_key`` of a stage → its probability and category.
     stages: Mapping[str, StageDefaults] = field(default_factory=dict)
+    #: Who reports to whom (Reps' Manager, the Managers sheet), as the reader resolved it.
+    org: OrgTree = NO_TREE
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

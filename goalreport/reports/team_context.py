@@ -71,8 +71,8 @@ def team_context(computation: Computation, settings: Settings,
             "bar_width": bar_width(progress.attainment),
         })
     teams = [{
-        "team": totals.team or "(no team)", "is_total": index == len(computation.team) - 1
-        and totals.team == "Total", "reps": str(totals.reps),
+        "team": totals.name, "is_total": index == len(computation.team) - 1,
+        "reps": str(totals.reps),
         "target": fmt.money_whole(totals.annual_target), "actual": fmt.money_whole(totals.actual),
         "expected": fmt.money_whole(totals.expected_to_date),
         "attainment": fmt.percent(totals.attainment), "pace": fmt.percent(totals.pace),

@@ -51,11 +51,13 @@ from goalreport.workbook.inputsheets import (
     read_time_off,
 )
 from goalreport.workbook.opendeals import pasted_export, read_open_deals
+from goalreport.workbook.managers import read_tree
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
     EXCHANGE_RATES,
     HOLIDAYS,
+    MANAGERS,
     REPS,
     SEASONALITY,
     SHEETS,
@@ -132,6 +134,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     reps_table = read_table(book, REPS, sheets["reps"], out) if sheets["reps"] else None
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
+    managers = read_table(book, MANAGERS, sheets["managers"], out) \
+        if sheets["managers"] else None
+    org = read_tree(managers, index, out)
 
     if pasted_export(book, sheets["pipeline"]):
         sheets["pipeline"] = None  # a CRM export pasted into a sheet named Pipeline
@@ -201,7 +206,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
         warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
         inferred_client_types=inferred, goals_shape=goals_shape,
-        open_deals=tuple(open_deals), stages=stages,
+        open_deals=tuple(open_deals), stages=stages, org=org,
     )
     return data, out
 

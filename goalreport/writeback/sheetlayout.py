@@ -2,9 +2,10 @@
 
 One place decides the rows, so the worksheet (``sheetxml``), the chart anchors
 (``drawings``) and the charts' cell references (``chartxml``) agree. The table keeps rows
-1… (header, data, total); then, each after one blank row, the charts stacked (each
-``CHART_ROWS`` rows high) and the data blocks (a title row, a header row, the data). The
-charts come first: the manager scrolling down sees them before their plumbing.
+1… (header, data, total); then, each after one blank row, the sections (Team Summary's
+roll-ups: a title row, a header row, the data), the charts stacked (each ``CHART_ROWS``
+rows high) and the data blocks (laid out as sections). The manager scrolling down reads
+the tables, then the charts, before their plumbing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class SheetLayout:
     #: 1-based row of each chart's top edge, in ``table.charts`` order.
     chart_rows: tuple[int, ...]
     blocks: tuple[BlockPlace, ...]
+    #: Rows of ``table.sections``, in order.
+    sections: tuple[BlockPlace, ...]
     #: The last row holding a cell.
     last_row: int
     #: Columns used by the table or any block.
@@ -43,6 +46,12 @@ def sheet_layout(table: SheetTable) -> SheetLayout:
     """The rows of ``table``'s charts and blocks."""
     free = len(table.rows) + 2  # the first row after the table
     last = free - 1
+    sections = []
+    for section in table.sections:
+        place = BlockPlace(free + 1, free + 2)
+        sections.append(place)
+        last = place.header_row + len(section.rows)
+        free = last + 1
     chart_rows = []
     for _ in table.charts:
         chart_rows.append(free + 1)
@@ -53,5 +62,6 @@ def sheet_layout(table: SheetTable) -> SheetLayout:
         places.append(place)
         last = place.header_row + len(block.rows)
         free = last + 1
-    width = max([len(table.columns), *(len(b.columns) for b in table.blocks)])
-    return SheetLayout(tuple(chart_rows), tuple(places), last, width)
+    width = max([len(table.columns),
+                 *(len(b.columns) for b in (*table.sections, *table.blocks))])
+    return SheetLayout(tuple(chart_rows), tuple(places), tuple(sections), last, width)
