@@ -116,6 +116,10 @@ class Rep:
     #: Reps' Ramp Schedule: the ramp factor of the first, second, … month of tenure
     #: (``25%, 50%, 75%``), instead of the linear Ramp Months; empty for none.
     ramp_schedule: tuple[Fraction, ...] = ()
+    #: Reps' Territory, Region and Segment: what the roll-ups group by, besides Team.
+    territory: str = ""
+    region: str = ""
+    segment: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,10 +149,6 @@ class GoalVersion:
     #: The months or quarters given, in order; empty for an annual target.
     periods: tuple[PeriodTarget, ...] = ()
     source: str = ""
-    #: Reps' Territory, Region and Segment: what the roll-ups group by, besides Team.
-    territory: str = ""
-    region: str = ""
-    segment: str = ""
 
 
 @dataclass(frozen=True)
