@@ -127,10 +127,11 @@ class _Resolver:
                 found[key] = (known[0][0], known[0][2])
         for key, (text, column, cells) in self.unknown.items():
             also = f" (also in {cells_text(cells[1:])})" if len(cells) > 1 else ""
-            self.out.error(cells[0], f"{column} {text!r} is nobody on the Reps or Managers "
-                           f"sheet{self._near(text)}{also}. Write the Rep ID or Name of a "
-                           f"rep, or add a Managers sheet with a row for {text!r} (Manager "
-                           "ID, Name, Email, Reports To).", kind=f"unknown manager {key}")
+            said = f"{column} {text!r} is nobody on the Reps or Managers sheet{also}"
+            self.out.error(cells[0], f"{said}{self._near(text) or '.'} Write the Rep ID or "
+                           f"Name of a rep, or add a Managers sheet with a row for {text!r} "
+                           "(Manager ID, Name, Email, Reports To).",
+                           kind=f"unknown manager {key}")
         return found
 
     def resolve(self, text: str, cell: str, column: str) -> str:
