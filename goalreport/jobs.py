@@ -223,7 +223,8 @@ def _run_opened(opened: OpenedWorkbook, options: JobOptions,
             selected, settings, report_dir(path, options),
             templates_dir=options.templates_dir, jobs=options.jobs, html=options.html,
             progress=progress, out_root=report_root(path, options), pdf_tags=options.pdf_tags,
-            stamp=reports.stamp, access=reports.access, stems=dict(reports.stems))
+            stamp=reports.stamp, access=reports.access, stems=dict(reports.stems),
+            managers=not options.rep_ids)
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
@@ -338,7 +339,8 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
         render_reports(replace(computation, results=tuple(reps)), settings, out_dir,
                        jobs=options.jobs, stems=dict(reports.stems), html=options.html,
                        templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
-                       out_root=root, stamp=reports.stamp, access=reports.access)
+                       out_root=root, stamp=reports.stamp, access=reports.access,
+                       managers=False)
     elif team:
         render_team_summary(computation, settings, out_dir, html=options.html,
                             templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,

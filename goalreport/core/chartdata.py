@@ -26,8 +26,8 @@ from fractions import Fraction
 from goalreport.core.model import Settings
 from goalreport.core.phrases import Day, Month, Phrase, Say
 from goalreport.core.progress import status_of
-from goalreport.core.results import Computation, GroupTotals
-from goalreport.core.rollup import TITLES, top_rows
+from goalreport.core.results import Computation
+from goalreport.core.rollup import TITLES, node_rank_key, top_rows
 from goalreport.core.tables import Chart, ChartSeries, Column, SheetBlock
 from goalreport.core.team import rank_key, team_series
 
@@ -52,16 +52,13 @@ def attainment_block(computation: Computation, settings: Settings) -> SheetBlock
         return SheetBlock(f"Attainment by rep ({_NOTE})",
                           (Column("Rep"), *_ATTAINMENT_COLUMNS), rows)
     dimension, nodes = top_rows(computation)
-    nodes.sort(key=_node_rank_key)
+    nodes.sort(key=node_rank_key)
     rows = tuple((t.name, t.attainment, status_of(t.attainment, t.pace, settings), GOAL)
                  for t in nodes)
     title = TITLES[dimension]
     return SheetBlock(f"Attainment by {title.lower()} ({_NOTE})",
                       (Column(title), *_ATTAINMENT_COLUMNS), rows)
 
-
-def _node_rank_key(node: GroupTotals) -> tuple[bool, Fraction, str]:
-    return (node.attainment is None, -(node.attainment or Fraction(0)), node.name.casefold())
 
 
 def cumulative_block(computation: Computation, say: Say = str) -> SheetBlock:

@@ -188,6 +188,12 @@ def top_rows(computation: Computation) -> tuple[Dimension, list[GroupTotals]]:
     return dimension, list(computation.team[:-1])  # the last row is the Total
 
 
+def node_rank_key(node: GroupTotals) -> tuple[bool, Fraction, tuple[tuple[int, int | str], ...]]:
+    """Nodes ranked as reps are: by attainment, best first, ties by name in natural
+    order; no attainment (no target) last."""
+    return (node.attainment is None, -(node.attainment or Fraction(0)), natural_key(node.name))
+
+
 def subtree(computation: Computation, key: str) -> Computation:
     """``computation`` cut to manager ``key``'s subtree: their reps only, teams and
     roll-ups over those reps, the tree rooted at them (own quotas of other nodes only

@@ -14,6 +14,7 @@ from goalreport.core.formatting import Formatter
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import rank_key, team_series
+from goalreport.reports.rollup_context import rollup_context
 from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
 from goalreport.reports.context import (
     bar_width,
@@ -90,10 +91,17 @@ def team_context(computation: Computation, settings: Settings,
                 for r in ranked if r.progress.reassess.flagged]
     counts = [(status, sum(r.progress.status == status for r in ranked))
               for status in STATUSES]
+    manager = computation.org.by_key.get(computation.scope) if computation.scope else None
+    whose = f"{manager.name}'s team" if manager else "Team"
+    context.update(rollup_context(computation, settings, fmt))
     context.update({
         "kind": "team",
-        "title": f"Team summary — {context['report_month']}",
-        "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}",
+        "scope": {"name": manager.name, "id": manager.manager_id} if manager else None,
+        "heading": "Team summary" if manager is None else f"{manager.name}'s team",
+        "title": f"{whose} summary — {context['report_month']}",
+        "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}"
+        if manager is None else
+        f"{manager.name}'s team for {context['report_month']}, as of {context['as_of']}",
         "rep_count": f"{fmt.count(len(rows))} rep{'' if len(rows) == 1 else 's'}",
         "statuses": [{"name": status, "class": status_class(status)} for status in STATUSES],
         "reps": rows,
