@@ -107,7 +107,7 @@ def test_run_on_the_sample(sample: Path, tmp_path: Path) -> None:
     assert summary["sheets"] == ["Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log"]
     assert result.stderr == SAMPLE_WARNING + (
         f"{sample}: wrote Plan, Weekly Plan, Progress, Team Summary, Run Log for 9 reps as of "
-        "2026-10-31; 10 report files.\n")
+        "2026-10-31; 12 report files.\n")  # 9 reps, the team and its two managers
 
     wb = openpyxl.load_workbook(sample, read_only=True)
     for name in summary["sheets"]:

@@ -76,13 +76,13 @@ def _section(section: RollUp, computation: Computation, settings: Settings,
 def rollup_context(computation: Computation, settings: Settings, fmt: Formatter
                    ) -> dict[str, Any]:
     """``sections`` (one per roll-up) and ``top`` (the top dimension's attainment bars,
-    best first; None with fewer than two nodes)."""
+    best first; None for teams, which have their own table, or fewer than two nodes)."""
     dimension, nodes = top_rows(computation)
     nodes.sort(key=node_rank_key)
     top = {"heading": f"Attainment by {TITLES[dimension].lower()}",
            "column": TITLES[dimension],
            "rows": [node_row(node, settings, fmt) for node in nodes]} \
-        if len(nodes) > 1 else None
+        if dimension != "team" and len(nodes) > 1 else None
     return {"sections": [_section(s, computation, settings, fmt)
                          for s in computation.sections],
             "top": top}
