@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
+from fractions import Fraction
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
 from goalreport.core.calendar import (
@@ -33,16 +34,18 @@ from goalreport.core.keys import rep_key
 from goalreport.core.model import (
     ANY_YEAR,
     Goal,
+    NodeGoal,
     OpenDeal,
     Rep,
     Settings,
     TimeOff,
     WorkbookData,
 )
+from goalreport.core.money import cents_money, cents_to_money
 from goalreport.core.pipeline import pipeline_note, rep_pipeline
 from goalreport.core.planning import PlanInputs, day_layout, first_week, month_weights, plan_rep
 from goalreport.core.progress import ProgressInputs, measure
-from goalreport.core.results import Computation, RepResult
+from goalreport.core.results import Computation, NodeQuota, RepResult
 from goalreport.core.rollup import sections, team_totals
 from goalreport.core.targets import MonthDays, month_targets
 from goalreport.errors import InputProblems, Problem
@@ -134,6 +137,8 @@ def compute(
                                 as_of, month) if data.open_deals else None
         results.append(RepResult(plan, progress, pipeline))
 
+    quotas, quota_problems = _node_quotas(data, year, as_of, label)
+    problems.extend(quota_problems)
     if problems:
         raise InputProblems(problems, warnings)
     notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
@@ -145,7 +150,41 @@ def compute(
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes,
-        sections=sections(results, data.org), org=data.org)
+        sections=sections(results, data.org, quotas), org=data.org, quotas=tuple(quotas))
+
+
+def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
+                 ) -> tuple[list[NodeQuota], list[Problem]]:
+    """The own quotas of territories, regions, segments and managers for the goal year
+    (SPEC §3 Targets above the rep): each planned as a rep would be who works every
+    company working day (seasonality weighs the months; no ramp, no time off), so its
+    plan to date follows the company calendar."""
+    chosen: dict[tuple[str, str], NodeGoal] = {}
+    for node in data.node_goals:
+        if node.goal.year == year.year or (node.goal.year == ANY_YEAR
+                                           and (node.dimension, node.key) not in chosen):
+            chosen[(node.dimension, node.key)] = node
+    end = min(as_of, year.end)
+    elapsed = [sum(1 for day in year.company_days if day <= end and
+                   (day.year, day.month) == (first.year, first.month)) for first in year.months]
+    quotas, problems = [], []
+    for node in chosen.values():
+        if node.goal.problems:
+            problems.extend(node.goal.problems)
+            continue
+        owner = Rep(rep_id=node.goal.rep_id, name=node.name, source=node.goal.source)
+        days = _month_days(owner, year.company_days, [], year, data)
+        targets = month_targets(owner, node.goal, days, as_of, label)
+        if targets.problems:
+            problems.extend(targets.problems)
+            continue
+        expected = sum((Fraction(sum(cents) * done, planned) for cents, done, planned
+                        in zip(targets.cents, elapsed, days.planned_days, strict=True)
+                        if planned), Fraction(0))
+        quotas.append(NodeQuota(node.dimension, node.key,
+                                cents_to_money(sum(targets.annual().values())),
+                                cents_money(expected), node.goal.source))
+    return quotas, problems
 
 
 def _todays_shape(data: WorkbookData) -> bool:

@@ -47,6 +47,10 @@ TOTAL: RevenueType = "total"
 #: are the plan of whichever goal year is planned.
 ANY_YEAR = 0
 
+#: A roll-up dimension: a Reps column (Team, Territory, Region, Segment) or the manager
+#: tree ("manager").
+Dimension = Literal["team", "territory", "region", "segment", "manager"]
+
 #: Status names in order from best to worst (SPEC §3).
 STATUSES = ("Achieved", "On track", "Slightly behind", "At risk", "Behind")
 
@@ -204,6 +208,19 @@ class Goal:
         return self.versions or (GoalVersion(None, self.amounts, (), self.source),)
 
 
+@dataclass(frozen=True)
+class NodeGoal:
+    """A Goals row that is not a rep's but a territory's, region's, segment's or
+    manager's own quota (SPEC §3 Targets above the rep), in any shape Goals accepts."""
+
+    dimension: Dimension
+    #: The node: ``keys.rep_key`` of its name, or the manager's key.
+    key: str
+    #: As the Reps sheet (or the tree) writes it.
+    name: str
+    goal: Goal
+
+
 class WonTotals:
     """``won`` and ``won_amount`` of a record holding new and repeat wins apart: one day's
     activity here, a window's tally in ``history``."""
@@ -340,6 +357,8 @@ class WorkbookData:
     stages: Mapping[str, StageDefaults] = field(default_factory=dict)
     #: Who reports to whom (Reps' Manager, the Managers sheet), as the reader resolved it.
     org: OrgTree = NO_TREE
+    #: Goals rows naming a territory, region, segment or manager instead of a rep.
+    node_goals: tuple[NodeGoal, ...] = ()
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

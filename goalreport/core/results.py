@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from goalreport.core.model import TOTAL, Goal, Rep, RevenueType
+from goalreport.core.model import TOTAL, Dimension, Goal, Rep, RevenueType
 from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.core.phrases import Phrase
 from goalreport.core.pipelinedata import RepPipeline, TeamPipeline
@@ -291,11 +291,6 @@ class GroupTotals:
         """Reps' targets − own quota: over-assigned (the reps carry more than the node's
         quota) when positive, under-assigned when negative; None without an own quota."""
         return None if self.own_quota is None else self.reps_target - self.own_quota
-
-
-#: A roll-up dimension: a Reps column (Team, Territory, Region, Segment) or the manager
-#: tree ("manager").
-Dimension = Literal["team", "territory", "region", "segment", "manager"]
 
 
 @dataclass(frozen=True)

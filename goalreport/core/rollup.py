@@ -27,13 +27,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.keys import natural_key, rep_key
-from goalreport.core.model import STATUSES, Rep
+from goalreport.core.model import STATUSES, Dimension, Rep
 from goalreport.core.money import to_cents
 from goalreport.core.org import OrgTree
 from goalreport.core.pipeline import team_pipeline
 from goalreport.core.results import (
     Computation,
-    Dimension,
     GroupTotals,
     NodeQuota,
     RepResult,

@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from goalreport.core.formatting import Formatter
-from goalreport.core.model import STATUSES, Settings
+from goalreport.core.model import STATUSES, Dimension, Settings
 from goalreport.core.progress import status_of
-from goalreport.core.results import Computation, Dimension, GroupTotals, RollUp
+from goalreport.core.results import Computation, GroupTotals, RollUp
 from goalreport.core.rollup import TITLES, node_rank_key, top_rows
 from goalreport.reports.context import bar_width, status_class
 
@@ -29,12 +29,13 @@ INDENT_MM = 3.5
 
 
 def difference_text(difference: Decimal | None, fmt: Formatter) -> str:
-    """Reps' targets − own quota in words: over-assigned when the reps carry more."""
+    """Reps' targets − own quota in words: "$8,300 over" (over-assigned: the reps carry
+    more than the quota) or "under"."""
     if difference is None:
         return fmt.BLANK
     if difference == 0:
         return "matched"
-    word = "over-assigned" if difference > 0 else "under-assigned"
+    word = "over" if difference > 0 else "under"
     return f"{fmt.money_whole(abs(difference))} {word}"
 
 
@@ -45,6 +46,7 @@ def node_row(row: GroupTotals, settings: Settings, fmt: Formatter) -> dict[str, 
         "name": row.name, "reps": fmt.count(row.reps),
         "target": fmt.money_whole(row.annual_target),
         "own_quota": row.own_quota is not None,
+        "own_quota_text": fmt.money_whole(row.own_quota),
         "reps_target": fmt.money_whole(row.reps_target),
         "difference": difference_text(row.difference, fmt),
         "actual": fmt.money_whole(row.actual), "expected": fmt.money_whole(row.expected_to_date),

@@ -26,6 +26,7 @@ from goalreport.core.model import (
     DayActivity,
     Goal,
     Holiday,
+    NodeGoal,
     OpenDeal,
     Settings,
     TimeOff,
@@ -156,8 +157,10 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
 
     goals: tuple[Goal, ...] = ()
     goals_shape = None
+    node_goals: tuple[NodeGoal, ...] = ()
     if sheets["goals"]:
-        goals, goals_shape = read_goals(book, sheets["goals"], index, settings, out, currency)
+        goals, goals_shape, node_goals = read_goals(book, sheets["goals"], index, settings,
+                                                    out, currency, org)
     holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     # No goal splits new and repeat clients: nothing is judged by client type, so a won
@@ -206,7 +209,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
         warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
         inferred_client_types=inferred, goals_shape=goals_shape,
-        open_deals=tuple(open_deals), stages=stages, org=org,
+        open_deals=tuple(open_deals), stages=stages, org=org, node_goals=node_goals,
     )
     return data, out
 
