@@ -16,7 +16,6 @@ from fractions import Fraction
 from goalreport.core.model import Goal, OpenDeal, Rep, Settings
 from goalreport.core.phrases import Money, Number, Phrase
 from goalreport.core.pipeline import rep_pipeline
-from goalreport.core.rollup import team_totals
 from goalreport.core.results import (
     Achievements,
     Assumption,
@@ -33,6 +32,7 @@ from goalreport.core.results import (
     Suggestion,
     WeekPlan,
 )
+from goalreport.core.rollup import team_totals
 
 AS_OF = date(2026, 10, 31)
 REPORT_MONTH = date(2026, 10, 1)

@@ -115,12 +115,12 @@ def test_a_manager_named_nowhere_without_a_managers_sheet(tmp_path: Path) -> Non
     def no_sheet(sheets: dict[str, list[list[Any]]]) -> None:
         del sheets["Managers"]
     assert _problems(tmp_path, no_sheet).splitlines() == [
-        "Reps!E2: Manager 'V1' is nobody on the Reps or Managers sheet. Write the Rep ID or "
+        ("Reps!E2: Manager 'V1' is nobody on the Reps or Managers sheet. Write the Rep ID or "
         "Name of a rep, or add a Managers sheet with a row for 'V1' (Manager ID, Name, "
-        "Email, Reports To).",
-        "Reps!E5: Manager 'M2' is nobody on the Reps or Managers sheet. Write the Rep ID or "
+        "Email, Reports To)."),
+        ("Reps!E5: Manager 'M2' is nobody on the Reps or Managers sheet. Write the Rep ID or "
         "Name of a rep, or add a Managers sheet with a row for 'M2' (Manager ID, Name, "
-        "Email, Reports To)."]
+        "Email, Reports To).")]
 
 
 def test_a_loop_of_managers_names_its_cells(tmp_path: Path) -> None:

@@ -167,7 +167,8 @@ def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
     end = min(as_of, year.end)
     elapsed = [sum(1 for day in year.company_days if day <= end and
                    (day.year, day.month) == (first.year, first.month)) for first in year.months]
-    quotas, problems = [], []
+    quotas: list[NodeQuota] = []
+    problems: list[Problem] = []
     for node in chosen.values():
         if node.goal.problems:
             problems.extend(node.goal.problems)

@@ -14,7 +14,6 @@ from goalreport.core.formatting import Formatter
 from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import rank_key, team_series
-from goalreport.reports.rollup_context import rollup_context
 from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
 from goalreport.reports.context import (
     bar_width,
@@ -24,6 +23,7 @@ from goalreport.reports.context import (
     status_class,
 )
 from goalreport.reports.pipeline_context import team_pipeline_context
+from goalreport.reports.rollup_context import rollup_context
 
 
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,

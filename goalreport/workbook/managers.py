@@ -119,7 +119,7 @@ class _Resolver:
                     for text, cell, column in person.above]
             known = [(parent, text, cell) for parent, text, cell in said if parent]
             if len({parent for parent, _, _ in known}) > 1:
-                (a, a_text, a_cell), (b, b_text, b_cell) = known[:2]
+                (_, a_text, a_cell), (_, b_text, b_cell) = known[:2]
                 self.out.error(a_cell, f"{person.name} reports to {a_text!r} here but to "
                                f"{b_text!r} in {b_cell}. Write the same manager in both, "
                                "or leave one of them empty.")
@@ -127,8 +127,8 @@ class _Resolver:
                 found[key] = (known[0][0], known[0][2])
         for key, (text, column, cells) in self.unknown.items():
             also = f" (also in {cells_text(cells[1:])})" if len(cells) > 1 else ""
-            said = f"{column} {text!r} is nobody on the Reps or Managers sheet{also}"
-            self.out.error(cells[0], f"{said}{self._near(text) or '.'} Write the Rep ID or "
+            nobody = f"{column} {text!r} is nobody on the Reps or Managers sheet{also}"
+            self.out.error(cells[0], f"{nobody}{self._near(text) or '.'} Write the Rep ID or "
                            f"Name of a rep, or add a Managers sheet with a row for {text!r} "
                            "(Manager ID, Name, Email, Reports To).",
                            kind=f"unknown manager {key}")
