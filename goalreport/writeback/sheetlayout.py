@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from goalreport.core.tables import SheetTable
+from goalreport.core.tables import SheetBlock, SheetTable
 
 #: Rows a chart covers: 20 rows of the default 15 pt (20 px) height = 400 px.
 CHART_ROWS = 20
@@ -43,25 +43,27 @@ class SheetLayout:
 
 
 def sheet_layout(table: SheetTable) -> SheetLayout:
-    """The rows of ``table``'s charts and blocks."""
+    """The rows of ``table``'s sections, charts and blocks."""
     free = len(table.rows) + 2  # the first row after the table
-    last = free - 1
-    sections = []
-    for section in table.sections:
-        place = BlockPlace(free + 1, free + 2)
-        sections.append(place)
-        last = place.header_row + len(section.rows)
-        free = last + 1
+    sections, free, last = _stack(table.sections, free, free - 1)
     chart_rows = []
     for _ in table.charts:
         chart_rows.append(free + 1)
         free += 1 + CHART_ROWS
+    places, free, last = _stack(table.blocks, free, last)
+    width = max([len(table.columns),
+                 *(len(b.columns) for b in (*table.sections, *table.blocks))])
+    return SheetLayout(tuple(chart_rows), tuple(places), tuple(sections), last, width)
+
+
+def _stack(blocks: tuple[SheetBlock, ...], free: int, last: int
+           ) -> tuple[tuple[BlockPlace, ...], int, int]:
+    """``blocks`` one below the other from row ``free`` + 1, each after a blank row: their
+    places, the next free row and the last row holding a cell."""
     places = []
-    for block in table.blocks:
+    for block in blocks:
         place = BlockPlace(free + 1, free + 2)
         places.append(place)
         last = place.header_row + len(block.rows)
         free = last + 1
-    width = max([len(table.columns),
-                 *(len(b.columns) for b in (*table.sections, *table.blocks))])
-    return SheetLayout(tuple(chart_rows), tuple(places), tuple(sections), last, width)
+    return tuple(places), free, last
