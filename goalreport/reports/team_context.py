@@ -94,9 +94,13 @@ def team_context(computation: Computation, settings: Settings,
     manager = computation.org.by_key.get(computation.scope) if computation.scope else None
     whose = f"{manager.name}'s team" if manager else "Team"
     context.update(rollup_context(computation, settings, fmt))
+    own = next((row.own_quota for section in computation.sections if manager
+                for row in section.rows[:1] if section.dimension == "manager"), None)
     context.update({
         "kind": "team",
         "scope": {"name": manager.name, "id": manager.manager_id} if manager else None,
+        # A manager with a quota of their own sees it beside their reps' targets.
+        "own_quota": fmt.money_whole(own) if own is not None else None,
         "heading": "Team summary" if manager is None else f"{manager.name}'s team",
         "title": f"{whose} summary — {context['report_month']}",
         "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}"
