@@ -136,3 +136,14 @@ def test_the_sheet_and_the_summary_show_both_targets(tmp_path: Path) -> None:
 
     text = pdf_text(tmp_path / "reports" / "2026-06" / "team-summary.pdf")
     assert "North 2 $65,250 $78,300 $13,050 over $40,000 $32,250 61.3% 124.0%" in text
+
+
+def test_check_says_which_own_quotas_it_read(tmp_path: Path) -> None:
+    from goalreport.jobs import check_workbook
+
+    path = _with_quotas(tmp_path, [None, 2026, 32625, 32625, None, "North", None],
+                        [None, 2026, 71775, 71775, None, None, "R1"])
+    notes = check_workbook(path, today=AS_OF)
+    assert [str(n) for n in notes if n.severity == "info"] == [
+        "Goals: own quotas for 1 territory and 1 manager (rows without a Rep ID), each "
+        "measured against its own quota beside its reps' targets."]

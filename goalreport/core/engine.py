@@ -143,6 +143,8 @@ def compute(
         raise InputProblems(problems, warnings)
     notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
         if data.goals_shape is not None and not _todays_shape(data) else ()
+    if quotas:
+        notes += (_quotas_note(quotas),)
     if data.open_deals:
         computed = {rep_key(r.rep.rep_id) for r in results}
         notes += (pipeline_note([d for d in data.open_deals if rep_key(d.rep_id) in computed],
@@ -186,6 +188,20 @@ def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
                                 cents_to_money(sum(targets.annual().values())),
                                 cents_money(expected), node.goal.source))
     return quotas, problems
+
+
+def _quotas_note(quotas: list[NodeQuota]) -> Problem:
+    """``check``'s line about the own quotas read: "Goals: own quotas for 3 regions, 2
+    territories and 3 managers (rows without a Rep ID), each measured against its own
+    quota beside its reps' targets."."""
+    counts: dict[str, int] = {}
+    for quota in quotas:
+        counts[quota.dimension] = counts.get(quota.dimension, 0) + 1
+    plural = {"territory": "territories"}
+    parts = [f"{n} {d if n == 1 else plural.get(d, d + 's')}" for d, n in counts.items()]
+    said = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return Problem("Goals", f"own quotas for {said} (rows without a Rep ID), each measured "
+                   "against its own quota beside its reps' targets.", "info")
 
 
 def _todays_shape(data: WorkbookData) -> bool:
