@@ -145,5 +145,5 @@ def test_check_says_which_own_quotas_it_read(tmp_path: Path) -> None:
                         [None, 2026, 71775, 71775, None, None, "R1"])
     notes = check_workbook(path, today=AS_OF)
     assert [str(n) for n in notes if n.severity == "info"] == [
-        "Goals: own quotas for 1 territory and 1 manager (rows without a Rep ID), each "
-        "measured against its own quota beside its reps' targets."]
+        ("Goals: own quotas for 1 territory and 1 manager (rows without a Rep ID), each "
+        "measured against its own quota beside its reps' targets.")]
