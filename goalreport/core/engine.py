@@ -141,7 +141,8 @@ def compute(
     problems.extend(quota_problems)
     if problems:
         raise InputProblems(problems, warnings)
-    notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
+    notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year,
+                                             settings),) \
         if data.goals_shape is not None and not _todays_shape(data) else ()
     if quotas:
         notes += (_quotas_note(quotas),)
