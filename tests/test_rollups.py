@@ -166,3 +166,33 @@ def test_team_summary_sheet_has_a_section_per_dimension_and_the_tree(tmp_path: P
     actual = header.index("Actual")
     assert [row[actual] for row in rows] == [79350, 59350, 16450, 20000, 0]
     assert ws.cell(start + 3, header.index("Attainment") + 1).number_format == "0.0%"
+
+
+def test_a_deal_placed_in_another_territory_counts_there_once(tmp_path: Path) -> None:
+    """A CRM export places one of Ana's (R1) March deals, 10,000, in South, and Eva's
+    (R5, no territory) 6,450 in East, where no rep is. North: 40,000 − 10,000; South:
+    32,900 + 10,000; (no territory): 6,450 − 6,450; East: 6,450 and no reps. The
+    territories still add up to the 79,350 won; regions and the reps' own numbers are
+    untouched."""
+    from goalreport.core.model import PlacedDeal
+    from goalreport.core.rollup import sections
+
+    computation = _computation(tmp_path)
+    placed = (PlacedDeal("R1", dt.date(2026, 3, 2), "territory", "South", Decimal(10000)),
+              PlacedDeal("R5", dt.date(2026, 3, 2), "territory", "East", Decimal(6450)))
+    rows = {row.name: row for row in dimension_rows(computation.results, "territory",
+                                                    placed=placed)}
+    assert {name: (row.reps, row.actual) for name, row in rows.items()} == {
+        "(no territory)": (2, Decimal("0.00")), "East": (0, Decimal("6450.00")),
+        "North": (2, Decimal("30000.00")), "South": (2, Decimal("42900.00"))}
+    assert rows["East"].attainment is None  # no reps, no target
+    assert sum(row.actual for row in rows.values()) == Decimal("79350.00")
+    by = {s.dimension: s.rows for s in sections(computation.results, computation.org,
+                                                placed=placed)}
+    assert [row.actual for row in by["region"]] == [r.actual for r in dimension_rows(
+        computation.results, "region")]
+    ben = subtree(replace(computation, placed=placed), "r2")
+    ben_rows = {row.name: row.actual for s in ben.sections if s.dimension == "territory"
+                for row in s.rows}
+    assert ben_rows == {"(no territory)": Decimal("0.00"), "East": Decimal("6450.00"),
+                        "North": Decimal("10000.00")}

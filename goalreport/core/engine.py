@@ -36,6 +36,7 @@ from goalreport.core.model import (
     Goal,
     NodeGoal,
     OpenDeal,
+    PlacedDeal,
     Rep,
     Settings,
     TimeOff,
@@ -150,10 +151,12 @@ def compute(
         computed = {rep_key(r.rep.rep_id) for r in results}
         notes += (pipeline_note([d for d in data.open_deals if rep_key(d.rep_id) in computed],
                                 [r.pipeline for r in results if r.pipeline], as_of),)
+    placed = _placed(data, results, as_of)
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes,
-        sections=sections(results, data.org, quotas), org=data.org, quotas=tuple(quotas))
+        sections=sections(results, data.org, quotas, placed=placed), org=data.org,
+        quotas=tuple(quotas), placed=placed)
 
 
 def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
@@ -189,6 +192,16 @@ def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
                                 cents_to_money(sum(targets.annual().values())),
                                 cents_money(expected), node.goal.source))
     return quotas, problems
+
+
+def _placed(data: WorkbookData, results: list[RepResult], as_of: date
+            ) -> tuple[PlacedDeal, ...]:
+    """The placed deals of the reps computed, dated in their goal year up to As Of: what
+    their actual counts."""
+    years = {rep_key(r.rep.rep_id): (r.plan.year_start, min(as_of, r.plan.year_end))
+             for r in results}
+    return tuple(deal for deal in data.placed_deals
+                 if (span := years.get(rep_key(deal.rep_id))) and span[0] <= deal.day <= span[1])
 
 
 def _quotas_note(quotas: list[NodeQuota]) -> Problem:

@@ -221,6 +221,20 @@ class NodeGoal:
     goal: Goal
 
 
+@dataclass(frozen=True)
+class PlacedDeal:
+    """A won deal whose CRM export names a territory or region other than its rep's: it
+    counts in that node of that dimension's roll-up (and in its rep's numbers, as every
+    deal of theirs does)."""
+
+    rep_id: str
+    day: date
+    dimension: Dimension
+    #: The territory or region as the export writes it.
+    value: str
+    amount: Decimal
+
+
 class WonTotals:
     """``won`` and ``won_amount`` of a record holding new and repeat wins apart: one day's
     activity here, a window's tally in ``history``."""
@@ -359,6 +373,8 @@ class WorkbookData:
     org: OrgTree = NO_TREE
     #: Goals rows naming a territory, region, segment or manager instead of a rep.
     node_goals: tuple[NodeGoal, ...] = ()
+    #: Won deals a CRM export places in another territory or region than their rep's.
+    placed_deals: tuple[PlacedDeal, ...] = ()
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from goalreport.core.model import TOTAL, Dimension, Goal, Rep, RevenueType
+from goalreport.core.model import TOTAL, Dimension, Goal, PlacedDeal, Rep, RevenueType
 from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.core.phrases import Phrase
 from goalreport.core.pipelinedata import RepPipeline, TeamPipeline
@@ -343,5 +343,8 @@ class Computation:
     #: The manager tree, and the own quotas of nodes, for per-manager views.
     org: OrgTree = NO_TREE
     quotas: tuple[NodeQuota, ...] = ()
+    #: Won deals in the goal year to As Of that count in another territory or region than
+    #: their rep's (``WorkbookData.placed_deals``).
+    placed: tuple[PlacedDeal, ...] = ()
     #: The manager whose subtree this is (``rollup.subtree``); "" for the whole company.
     scope: str = ""

@@ -27,7 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.keys import natural_key, rep_key
-from goalreport.core.model import STATUSES, Dimension, Rep
+from goalreport.core.model import STATUSES, Dimension, PlacedDeal, Rep
 from goalreport.core.money import to_cents
 from goalreport.core.org import OrgTree
 from goalreport.core.pipeline import team_pipeline
@@ -69,11 +69,12 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction | None:
 
 
 def group_totals(name: str, results: Sequence[RepResult], quota: NodeQuota | None = None,
-                 *, depth: int = 0, key: str = "") -> GroupTotals:
+                 *, depth: int = 0, key: str = "", moved: Decimal = _ZERO) -> GroupTotals:
     """The row of ``results`` summed: measured against ``quota`` when given, else against
-    the reps' targets summed."""
+    the reps' targets summed. ``moved``: won deals their CRM export places in this node
+    rather than in their rep's (in), less those it places elsewhere (out)."""
     reps_target = sum((r.progress.annual_target for r in results), _ZERO)
-    actual = sum((r.progress.actual for r in results), _ZERO)
+    actual = sum((r.progress.actual for r in results), moved)
     expected = sum((r.progress.expected_to_date for r in results), _ZERO)
     forecast = sum((r.progress.forecast for r in results), _ZERO)
     target = reps_target
@@ -97,10 +98,13 @@ def _quota_index(quotas: Iterable[NodeQuota]) -> dict[tuple[Dimension, str], Nod
 
 def dimension_rows(results: Sequence[RepResult], dimension: Dimension,
                    quotas: Iterable[NodeQuota] = (),
-                   everyone: Sequence[RepResult] | None = None) -> list[GroupTotals]:
+                   everyone: Sequence[RepResult] | None = None,
+                   placed: Iterable[PlacedDeal] = ()) -> list[GroupTotals]:
     """One row per value of ``dimension`` among ``results``, in natural order of names
     ("Team 2" before "Team 10"). A node's own quota applies only when all of its reps in
-    ``everyone`` (default: ``results``) are in ``results``."""
+    ``everyone`` (default: ``results``) are in ``results``. A won deal of ``placed``
+    (a CRM export naming its territory or region) counts in the node it names, not its
+    rep's: a node may then have deals and no reps."""
     groups: dict[str, tuple[str, list[RepResult]]] = {}
     for r in results:
         value = value_of(r.rep, dimension)
@@ -110,12 +114,31 @@ def dimension_rows(results: Sequence[RepResult], dimension: Dimension,
         key = node_key(value_of(r.rep, dimension))
         sizes[key] = sizes.get(key, 0) + 1
     index = _quota_index(quotas)
+    moved = _moves(results, dimension, placed, groups)
     rows = []
     for key, (name, members) in groups.items():
         quota = index.get((dimension, key)) if key and sizes.get(key) == len(members) else None
-        rows.append(group_totals(name, members, quota, key=key))
+        rows.append(group_totals(name, members, quota, key=key,
+                                 moved=moved.get(key, _ZERO)))
     rows.sort(key=lambda row: natural_key(row.name))
     return rows
+
+
+def _moves(results: Sequence[RepResult], dimension: Dimension, placed: Iterable[PlacedDeal],
+           groups: dict[str, tuple[str, list[RepResult]]]) -> dict[str, Decimal]:
+    """Node key → what ``placed`` deals of ``results``' reps move into it (less what they
+    move out); a node they name that no rep has joins ``groups`` with no reps."""
+    nodes = {rep_key(r.rep.rep_id): node_key(value_of(r.rep, dimension)) for r in results}
+    moved: dict[str, Decimal] = {}
+    for deal in placed:
+        source = nodes.get(rep_key(deal.rep_id))
+        target = node_key(deal.value)
+        if deal.dimension != dimension or source is None or target == source:
+            continue
+        moved[source] = moved.get(source, _ZERO) - deal.amount
+        moved[target] = moved.get(target, _ZERO) + deal.amount
+        groups.setdefault(target, (deal.value.strip(), []))
+    return moved
 
 
 def team_totals(results: Iterable[RepResult]) -> tuple[GroupTotals, ...]:
@@ -157,12 +180,12 @@ def present(results: Sequence[RepResult], dimension: Dimension) -> bool:
 
 
 def sections(results: Sequence[RepResult], tree: OrgTree, quotas: Sequence[NodeQuota] = (),
-             *, everyone: Sequence[RepResult] | None = None, root: str = ""
-             ) -> tuple[RollUp, ...]:
+             *, everyone: Sequence[RepResult] | None = None, root: str = "",
+             placed: Sequence[PlacedDeal] = ()) -> tuple[RollUp, ...]:
     """The roll-ups below Team Summary's table: region, territory and segment where a rep
     has one, then the manager tree when there is one (``root``'s subtree in a manager's
     view). Teams are Team Summary's own table (``team_totals``)."""
-    found = [RollUp(d, tuple(dimension_rows(results, d, quotas, everyone)))
+    found = [RollUp(d, tuple(dimension_rows(results, d, quotas, everyone, placed)))
              for d in DIMENSIONS if d != "team" and present(results, d)]
     if tree and results:
         found.append(RollUp("manager", tuple(tree_rows(results, tree, root, quotas))))
@@ -201,6 +224,7 @@ def subtree(computation: Computation, key: str) -> Computation:
     results = tuple(r for r in computation.results if rep_key(r.rep.rep_id) in wanted)
     return replace(computation, results=results, team=team_totals(results),
                    sections=sections(results, computation.org, computation.quotas,
+                                     placed=computation.placed,
                                      everyone=computation.results, root=key),
                    scope=key)
 
