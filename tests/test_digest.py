@@ -146,7 +146,7 @@ def test_the_html_draws_within_a_phone_and_a_desktop_width(anas, tmp_path: Path,
     for x in (*range(6), *range(width - 6, width)):
         assert {image.getpixel((x, y)) for y in range(0, 1400, 4)} == {background}, x
     # The brand rule at the top and dark text were drawn.
-    colours = set(image.getdata())
+    colours = {image.getpixel((x, y)) for x in range(0, width, 2) for y in range(0, 1400, 2)}
     assert (0x1f, 0x5f, 0xa8) in colours
     assert any(sum(c) < 200 for c in colours)
     if (keep := Path("/tmp/goalreport-digest-shots")).is_dir():
