@@ -320,7 +320,7 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     computation is reused instead of reading the workbook again."""
     import os
 
-    from goalreport.delivery.deliver import deliver, stale_reports
+    from goalreport.delivery.deliver import deliver, stale_reports, stale_summaries
     from goalreport.delivery.mailconfig import load_settings
     from goalreport.reports.render import render_reports, render_team_summary
 
@@ -340,11 +340,13 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
                        jobs=options.jobs, stems=dict(reports.stems), html=options.html,
                        templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
                        out_root=root, stamp=reports.stamp, access=reports.access,
-                       managers=False)
-    elif team:
+                       managers=False, team=False)  # a summary of these few would be wrong
+    managers = stale_summaries(computation, reports) if sending.everyone else []
+    if team or managers:
         render_team_summary(computation, settings, out_dir, html=options.html,
                             templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
-                            out_root=root, stamp=reports.stamp, access=reports.access)
+                            out_root=root, stamp=reports.stamp, access=reports.access,
+                            team=team, managers=managers)
     report = deliver(computation, settings, reports, sending, now=options.now,
                      templates_dir=options.templates_dir)
     report.notes = notes

@@ -44,7 +44,7 @@ def company_sheets() -> dict[str, list[list[Any]]]:
     activity: list[list[Any]] = [["Date", "Rep ID", "Type", "Client", "Client Type",
                                   "Amount"]]
     for rep_id, (name, manager, territory, region, team, k, amount) in REPS.items():
-        email = name.split()[0].lower() + "@example.com"
+        email = name.split()[0].lower().replace("é", "e") + "@example.com"
         reps.append([rep_id, name, email, team, manager or None, territory or None,
                      region or None])
         goals.append([rep_id, 2026, 13_050 * k, 13_050 * k, 1000])

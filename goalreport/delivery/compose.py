@@ -147,10 +147,12 @@ def rep_email_context(result: RepResult, computation: Computation, fmt: Formatte
 
 def manager_email_context(computation: Computation, fmt: Formatter, *, company: str,
                           file_name: str | None, deliveries: Sequence[Mapping[str, str]],
-                          update: bool, dry_run: bool = False) -> dict[str, Any]:
+                          update: bool, dry_run: bool = False, team_name: str = ""
+                          ) -> dict[str, Any]:
     """What ``email_manager.*`` show: the team's numbers and who was sent what.
     ``update`` is true when the summary went earlier and this is a later status;
-    ``dry_run`` when nothing is sent (the messages are written to files)."""
+    ``dry_run`` when nothing is sent (the messages are written to files); ``team_name``
+    ("Ana Lima's team") for a manager's own summary of their subtree."""
     total = computation.team[-1] if computation.team else None
     counts = [(status, count) for status, count in (total.status_counts.items()
                                                     if total else ()) if count]
@@ -166,6 +168,7 @@ def manager_email_context(computation: Computation, fmt: Formatter, *, company: 
         "status_counts": [{"status": status, "count": fmt.count(count)}
                           for status, count in counts],
         "file_name": file_name,
+        "team_name": team_name,
         "update": update,
         "deliveries": [dict(d) for d in deliveries],
         "dry_run": dry_run,

@@ -45,6 +45,8 @@ from goalreport.delivery.mailconfig import (
 from goalreport.delivery.outcome import Delivery, DeliveryReport, SendOptions
 from goalreport.delivery.sendlog import MANAGER_KEY, SendLog, decide, open_record, rep_log_key
 from goalreport.delivery.smtp import Mailer
+from goalreport.delivery.summaries import Summary, summaries, whole_company
+from goalreport.delivery.summaries import stale_summaries as find_stale
 from goalreport.errors import DeliveryError, UnsafePath
 from goalreport.guard.access import OPEN, Access
 from goalreport.guard.safefs import Folder
@@ -136,6 +138,13 @@ def stale_reports(computation: Computation, reports: ReportSet, options: SendOpt
         return reps, options.to_manager and stale(TEAM_FILE, None)
 
 
+def stale_summaries(computation: Computation, reports: ReportSet) -> list[str]:
+    """The managers (keys) whose own summary is not their summary for this As Of and
+    these inputs: rendered again first (``summaries.stale_summaries``)."""
+    with open_month(reports) as month:
+        return find_stale(summaries(computation), month, reports.stamp)
+
+
 def deliver(computation: Computation, settings: Settings, reports: ReportSet,
             options: SendOptions, *, now: datetime, templates_dir: Path | None = None,
             env: Mapping[str, str] | None = None) -> DeliveryReport:
@@ -188,8 +197,13 @@ class _Session:
         self.outbox: Folder | None = None
 
     def run(self) -> None:
-        for result in wanted(self.computation, self.options):
-            self.report.deliveries.append(self.rep(result))
+        mailed = [(result, self.rep(result)) for result in wanted(self.computation,
+                                                                  self.options)]
+        self.report.deliveries.extend(delivery for _, delivery in mailed)
+        if self.options.everyone:  # each manager of the tree: their own reps only
+            for summary in summaries(self.computation):
+                self.report.deliveries.append(self.summary(summary, [
+                    delivery for result, delivery in mailed if summary.covers(result)]))
         if self.options.to_manager:
             reps = list(self.report.deliveries) if self.options.everyone else [
                 self.status_only(result) for result in self.computation.results]
@@ -331,6 +345,35 @@ class _Session:
         key = None if update else MANAGER_KEY
         return self._dispatch(message, key, "manager", address, "" if update else name,
                               pdf, "team-summary-update" if update else "team-summary")
+
+    def summary(self, summary: Summary, reps: list[Delivery]) -> Delivery:
+        """A manager's own summary and the delivery status of their reps alone."""
+        who, name, address = summary.who, summary.file, summary.manager.email
+        if not address:
+            return Delivery(who, "", name, "not sent", "no Email for this manager")
+        if whole_company(summary, self.computation, self.settings.manager_email):
+            return Delivery(who, address, name, "not sent",
+                            "the Manager Email, sent the whole team's summary")
+        outside = self._outside(address)
+        if outside:
+            return Delivery(who, address, name, "failed", outside)
+        pdf = self.read_report(name, summary.key, f"the summary for {summary.manager.name}")
+        if isinstance(pdf, str):
+            return Delivery(who, address, name, "failed", pdf)
+        held = self._held(summary.key, address, pdf.says, who, name)
+        if held is not None:
+            return held
+        context = compose.manager_email_context(
+            summary.view, self.fmt, company=self.settings.company, file_name=name,
+            deliveries=[d.to_json() for d in reps], update=False,
+            dry_run=self.options.dry_run, team_name=f"{summary.manager.name}'s team")
+        rendered = compose.render_email(self.env, compose.MANAGER_TEMPLATE, context,
+                                        self.templates_dir)
+        message = compose.build_message(
+            sender=self.sender, to=address, rendered=rendered, now=self.now,
+            attachments=[compose.Attachment(name, pdf.data, "application", "pdf")],
+            redirect_to=self.options.redirect_to)
+        return self._dispatch(message, summary.key, who, address, name, pdf, summary.stem)
 
     def _held(self, key: str, recipient: str, says: str, who: str, file: str
               ) -> Delivery | None:

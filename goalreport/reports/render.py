@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
@@ -229,11 +229,13 @@ def render_reports(
     access: Access = OPEN,
     stems: dict[str, str] | None = None,
     managers: bool = True,
+    team: bool = True,
 ) -> RenderOutcome:
     """One PDF per rep in ``computation.results`` plus ``team-summary.pdf`` and, with
     ``managers`` (not for a few reps: ``--rep``, ``send``'s re-render), each manager's
     own summary of their subtree (``filenames.summary_stems``), in
-    ``out_dir/<YYYY-MM>/``. ``company`` defaults to Settings' Company. ``out_root`` (default
+    ``out_dir/<YYYY-MM>/``. Not ``team``: the reps alone (``send``'s re-render of a few,
+    whose team summary would rank only them). ``company`` defaults to Settings' Company. ``out_root`` (default
     ``out_dir``) is the part of ``out_dir`` the operator named: folders below it are
     goalreport's own, made if missing and never followed as links. ``stamp`` is written
     into each PDF; ``access`` says who may read the files (the workbook's readers);
@@ -252,17 +254,19 @@ def render_reports(
     with _report_folder(out_dir, computation.report_month, out_root, access) as opened:
         base = _Task((), computation, settings, company, opened.path, templates_dir, html,
                      opened.fd, pdf_tags, stamp, access)
-        return _render_all(base, stems, jobs=jobs, progress=progress, managers=managers)
+        return _render_all(base, stems, jobs=jobs, progress=progress, managers=managers,
+                           team=team)
 
 
 def _render_all(base: _Task, stems: dict[str, str], *, jobs: int | None,
-                progress: Callable[[int, int], None] | None, managers: bool) -> RenderOutcome:
+                progress: Callable[[int, int], None] | None, managers: bool,
+                team: bool) -> RenderOutcome:
     computation, templates_dir = base.computation, base.templates_dir
     reps = [_Item(stems[rep_key(result.rep.rep_id)], result) for result in computation.results]
     # Each manager's summary carries only their subtree, cut here once.
     reps += [_Item(stem, None, subtree(computation, key))
              for key, stem in (summary_stems(computation) if managers else {}).items()]
-    total = len(reps) + 1
+    total = len(reps) + team
 
     # Fail fast on a broken template: render the team page and one rep in-process first.
     worker = _worker(templates_dir)
@@ -281,7 +285,8 @@ def _render_all(base: _Task, stems: dict[str, str], *, jobs: int | None,
     team_task = replace(base, items=(_Item(TEAM_STEM, None),))
     rep_task = replace(base, computation=replace(computation, results=(), team=(), sections=()))
     workers = max(1, min(jobs or os.cpu_count() or 1, total))
-    tasks = [team_task] + [replace(rep_task, items=chunk) for chunk in _chunks(reps, workers)]
+    tasks = [team_task] * team + [replace(rep_task, items=chunk)
+                                  for chunk in _chunks(reps, workers)]
     _render_in_workers(tasks, workers, record)
 
     files = tuple(sorted(path for outcome in done for path in outcome.files))
@@ -301,14 +306,20 @@ def render_team_summary(
     out_root: Path | None = None,
     stamp: Stamp | None = None,
     access: Access = OPEN,
+    team: bool = True,
+    managers: Collection[str] = (),
 ) -> RenderOutcome:
-    """Only ``team-summary.pdf`` (and its HTML copy), in this process: ``send`` re-renders
-    the manager's summary when it alone is missing or stale. ``out_root``, ``stamp``,
-    ``access`` and the errors raised are as for ``render_reports``."""
+    """Only ``team-summary.pdf`` (unless not ``team``) and the own summaries of
+    ``managers`` (their keys), with HTML copies, in this process: ``send`` re-renders the
+    summaries that alone are missing or stale. ``out_root``, ``stamp``, ``access`` and the
+    errors raised are as for ``render_reports``."""
     load_weasyprint()
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
+    stems = summary_stems(computation) if managers else {}
+    items = ([_Item(TEAM_STEM, None)] if team else []) + [
+        _Item(stems[key], None, subtree(computation, key)) for key in managers]
     with _report_folder(out_dir, computation.report_month, out_root, access) as folder:
-        task = _Task((_Item(TEAM_STEM, None),), computation, settings,
+        task = _Task(tuple(items), computation, settings,
                      settings.company if company is None else company, folder.path,
                      templates_dir, html, folder.fd, pdf_tags, stamp, access)
         done = _render_task(task)
