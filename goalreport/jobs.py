@@ -320,8 +320,9 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     computation is reused instead of reading the workbook again."""
     import os
 
-    from goalreport.delivery.deliver import deliver, stale_reports, stale_summaries
+    from goalreport.delivery.deliver import deliver, open_month, stale_reports
     from goalreport.delivery.mailconfig import load_settings
+    from goalreport.delivery.summaries import stale_summaries, summaries
     from goalreport.reports.render import render_reports, render_team_summary
 
     notes: list[str] = []
@@ -341,7 +342,10 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
                        templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
                        out_root=root, stamp=reports.stamp, access=reports.access,
                        managers=False, team=False)  # a summary of these few would be wrong
-    managers = stale_summaries(computation, reports) if sending.everyone else []
+    managers: list[str] = []
+    if sending.everyone:
+        with open_month(reports) as month:
+            managers = stale_summaries(summaries(computation), month, reports.stamp)
     if team or managers:
         render_team_summary(computation, settings, out_dir, html=options.html,
                             templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,

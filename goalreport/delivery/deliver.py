@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,6 @@ from goalreport.delivery.outcome import Delivery, DeliveryReport, SendOptions
 from goalreport.delivery.sendlog import MANAGER_KEY, SendLog, decide, open_record, rep_log_key
 from goalreport.delivery.smtp import Mailer
 from goalreport.delivery.summaries import Summary, summaries, whole_company
-from goalreport.delivery.summaries import stale_summaries as find_stale
 from goalreport.errors import DeliveryError, UnsafePath
 from goalreport.guard.access import OPEN, Access
 from goalreport.guard.safefs import Folder
@@ -55,6 +54,8 @@ from goalreport.workbook.values import domain_key
 
 TEAM_FILE = "team-summary.pdf"
 OUTBOX = "outbox"
+#: The dry run's files of a weekly digest: ``outbox/digest-<week>-<who>.eml``.
+DIGEST_PREFIX = "digest-"
 DRY_RUN_SENDER = "goalreport@localhost"
 #: The largest PDF attached: far above any report (a big team summary is a few MiB),
 #: far below what would strain memory or any mail server.
@@ -80,8 +81,9 @@ class ReportSet:
 
 
 @dataclass(frozen=True)
-class _Pdf:
-    """A report read to be attached: its bytes, their SHA-256, and what it says
+class Payload:
+    """What a message carries, as the send record keeps it: a report's PDF read to be
+    attached (a digest: its text), its SHA-256, and what it says
     (``stamp.content_digest``, what the send record compares)."""
 
     data: bytes
@@ -138,13 +140,6 @@ def stale_reports(computation: Computation, reports: ReportSet, options: SendOpt
         return reps, options.to_manager and stale(TEAM_FILE, None)
 
 
-def stale_summaries(computation: Computation, reports: ReportSet) -> list[str]:
-    """The managers (keys) whose own summary is not their summary for this As Of and
-    these inputs: rendered again first (``summaries.stale_summaries``)."""
-    with open_month(reports) as month:
-        return find_stale(summaries(computation), month, reports.stamp)
-
-
 def deliver(computation: Computation, settings: Settings, reports: ReportSet,
             options: SendOptions, *, now: datetime, templates_dir: Path | None = None,
             env: Mapping[str, str] | None = None) -> DeliveryReport:
@@ -152,6 +147,19 @@ def deliver(computation: Computation, settings: Settings, reports: ReportSet,
     before anything is sent when the settings are unusable, ``UnsafePath`` when the
     folder, the outbox or the send record is not goalreport's; a failure part way is in
     the report's ``error`` and the messages not sent are listed."""
+    return run_session(computation, settings, reports, options, now=now,
+                       templates_dir=templates_dir, env=env, record=computation.report_month,
+                       work=Session.run)
+
+
+def run_session(computation: Computation, settings: Settings, reports: ReportSet,
+                options: SendOptions, *, now: datetime, templates_dir: Path | None,
+                env: Mapping[str, str] | None, record: date,
+                work: Callable[[Session], None], outbox_prefix: str = "") -> DeliveryReport:
+    """A send run: the mail server or the dry run's outbox (``outbox_prefix``: the files
+    it holds of this kind of run, cleared first), the send record of ``record``'s month,
+    the month folder, then ``work`` on the ``Session`` (``deliver``: the month's reports;
+    ``digestsend``: the weekly digests)."""
     env = os.environ if env is None else env
     smtp = load_settings(env, options.smtp_config, need_server=not options.dry_run)
     values = mail_values(env, options.smtp_config) if smtp is None else {}
@@ -159,26 +167,26 @@ def deliver(computation: Computation, settings: Settings, reports: ReportSet,
     allowed = smtp.allowed_domains if smtp else parse_domains(values.get("ALLOWED_DOMAINS", ""))
     report = DeliveryReport(folder=Path(os.path.realpath(reports.folder)),
                             dry_run=options.dry_run, redirect_to=options.redirect_to)
-    record = nullcontext(None) if options.redirect_to else \
-        open_record(reports.stamp.workbook, computation.report_month)
-    with open_month(reports) as month, record as log:
+    opened = nullcontext(None) if options.redirect_to else \
+        open_record(reports.stamp.workbook, record)
+    with open_month(reports) as month, opened as log:
         report.record = log.path if log is not None else None
-        session = _Session(computation, settings, reports, month, options, now,
-                           templates_dir, sender, report, log, allowed)
+        session = Session(computation, settings, reports, month, options, now,
+                          templates_dir, sender, report, log, allowed)
         if options.dry_run:
             with month.sub(OUTBOX, access=reports.access) as outbox:
                 session.outbox = outbox
-                session.clear_outbox()
-                session.run()
+                session.clear_outbox(outbox_prefix)
+                work(session)
         else:
             assert smtp is not None
             with Mailer(smtp) as mailer:
                 session.mailer = mailer
-                session.run()
+                work(session)
     return report
 
 
-class _Session:
+class Session:
     """One send run: builds each message and hands it to the mailer or the outbox."""
 
     def __init__(self, computation: Computation, settings: Settings, reports: ReportSet,
@@ -209,16 +217,18 @@ class _Session:
                 self.status_only(result) for result in self.computation.results]
             self.report.deliveries.append(self.manager(reps))
 
-    def clear_outbox(self) -> None:
+    def clear_outbox(self, prefix: str = "") -> None:
         """A dry run's outbox holds this run's messages only (a link named ``*.eml`` is
-        removed, its target never touched)."""
+        removed, its target never touched): those of ``prefix`` ("digest-"), or with none
+        every message but the digests."""
         assert self.outbox is not None
         for name in self.outbox.names():
-            if name.endswith(".eml"):
+            if name.endswith(".eml") and (name.startswith(prefix) if prefix
+                                          else not name.startswith(DIGEST_PREFIX)):
                 self.outbox.unlink(name)
 
     def read_report(self, name: str, rep: str | None, what: str = "the report"
-                    ) -> _Pdf | str:
+                    ) -> Payload | str:
         """The bytes of the PDF ``name`` in the month folder, checked to be the report of
         ``rep`` (None: the team summary) that ``send`` expects, or why it cannot be sent:
         missing, a link or not a plain file (``UnsafePath``'s line), too large, someone
@@ -245,7 +255,7 @@ class _Session:
             return (f"{path} is not {what} goalreport rendered for this workbook, As Of and "
                     "inputs (it was replaced after it was rendered); nothing was attached. "
                     "Run again to render it anew")
-        return _Pdf(data, hashlib.sha256(data).hexdigest(), found.says)
+        return Payload(data, hashlib.sha256(data).hexdigest(), found.says)
 
     def _outside(self, address: str) -> str | None:
         """Why ``address`` may not be mailed (outside the allowed domains), or None."""
@@ -390,7 +400,8 @@ class _Session:
         return None
 
     def _dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
-                  file: str, pdf: _Pdf, stem: str, rep_id: str | None = None) -> Delivery:
+                  file: str, pdf: Payload, stem: str, rep_id: str | None = None,
+                  extra: Mapping[str, Any] | None = None) -> Delivery:
         """Write to the outbox (dry run) or send; record the answer at once."""
         redirect = self.options.redirect_to
         if self.mailer is None:
@@ -412,10 +423,12 @@ class _Session:
             return Delivery(who, recipient, file, "unknown" if attempt.unknown else "sent",
                             f"redirected to {redirect}")
         if key is not None and self.log is not None:
-            self.log.put(key, self._entry(message, who, recipient, file, pdf,
-                                          "unknown" if attempt.unknown else "accepted"))
+            self.log.put(key, {**self._entry(message, who, recipient, file, pdf,
+                                             "unknown" if attempt.unknown else "accepted"),
+                               **(extra or {})})
         if attempt.unknown:
-            again = f"--resend --rep {rep_id}" if rep_id else "--resend --manager"
+            again = f"--resend --rep {rep_id}" if rep_id else "--resend --manager" \
+                if key == MANAGER_KEY else "--resend"
             return Delivery(who, recipient, file, "unknown", (
                 f"{attempt.reason}, so it may have been delivered; it is not sent again by "
                 f"itself. Look for Message-ID {message['Message-ID']} in the mail server's "
@@ -424,7 +437,7 @@ class _Session:
                         f"after {attempt.tries} tries" if attempt.tries > 1 else "")
 
     def _entry(self, message: EmailMessage, who: str, recipient: str, file: str,
-               pdf: _Pdf, outcome: str) -> dict[str, Any]:
+               pdf: Payload, outcome: str) -> dict[str, Any]:
         return {"who": who, "recipient": recipient, "file": file, "sha256": pdf.sha256,
                 "says": pdf.says,
                 "message_id": str(message["Message-ID"]), "outcome": outcome,
