@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goalreport.core.calendar import month_end
+from goalreport.core.digest import week_before
 from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
@@ -84,9 +85,9 @@ class ReadRequest:
     #: The domains the reports may be mailed to (a run that sends, when the operator set
     #: them): an active rep's Email or the Manager Email elsewhere is an input problem.
     allowed_domains: tuple[str, ...] = ()
-    #: Also measure every rep as of this date, for the digest's comparison when no
+    #: Also measure every rep a week before As Of, for the digest's comparison when no
     #: digest was sent the week before (``Loaded.before``).
-    compare_as_of: date | None = None
+    compare_week: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class Loaded:
     tables: tuple[SheetTable, ...] = ()
     #: The reps to render (``select_reps``), when asked for.
     selected: Computation | None = None
-    #: ``keys.rep_key`` → what a digest as of ``ReadRequest.compare_as_of`` would have said
+    #: ``keys.rep_key`` → what a digest a week before As Of would have said
     #: of the rep (empty when that date cannot be measured: another goal year without
     #: goals).
     before: dict[str, RepSnapshot] = field(default_factory=dict)
@@ -208,7 +209,8 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     selected = select_reps(computation, request.rep_ids) if request.render else None
     stems = report_stems([(r.rep.rep_id, r.rep.name) for r in computation.results]) \
         if request.render else None
-    before = _before(data, request.compare_as_of, report_month)
+    before = _before(data, week_before(as_of) if request.compare_week else None,
+                     report_month)
     tables: tuple[SheetTable, ...] = ()
     basis: WriteBasis | None = None
     say = Formatter(data.settings.locale, data.settings.currency).say
@@ -235,7 +237,7 @@ def _before(data: WorkbookData, as_of: date | None, report_month: date
     """Every rep as a digest as of ``as_of`` would have shown them ({} for no date, or a
     date the workbook cannot be measured at: a goal year without goals)."""
     from goalreport.core.digest import snapshots
-    from goalreport.core.engine import compute
+    from goalreport.core.engine import compute  # a second engine run, inside the bounds
 
     if as_of is None:
         return {}

@@ -23,8 +23,8 @@ from goalreport.core.digest import RepSnapshot, digest, digest_week, snapshots
 from goalreport.core.engine import compute
 from goalreport.core.formatting import Formatter
 from goalreport.core.rollup import subtree
-from goalreport.delivery.compose import email_environment, render_email
-from goalreport.delivery.digestmail import DIGEST_TEMPLATE, digest_context
+from goalreport.delivery.compose import DIGEST_TEMPLATE, email_environment, render_email
+from goalreport.delivery.digestmail import digest_context
 from goalreport.workbook.reader import read_workbook
 
 CHROMIUM = shutil.which("chromium")

@@ -39,6 +39,7 @@ from goalreport.cli.output import (
     main_errors,
     progress_bar,
 )
+from goalreport.cli.weekly import digest
 
 if TYPE_CHECKING:
     from goalreport.delivery.outcome import SendOptions
@@ -404,3 +405,4 @@ def _stop_on_sigterm() -> Callable[[], bool]:
     return lambda: bool(asked)
 
 
+cli.add_command(digest)

@@ -32,6 +32,8 @@ from goalreport.reports.environment import make_environment, render_template, te
 
 REP_TEMPLATE = "email_rep"
 MANAGER_TEMPLATE = "email_manager"
+#: The weekly digest (``digestmail``): text and HTML, no attachment.
+DIGEST_TEMPLATE = "email_digest"
 #: Headers are not folded below 998 characters: Python folds a subject just over 78
 #: characters right after "Subject:", and mail programs then show it with a leading space.
 MESSAGE_POLICY = policy.default.clone(max_line_length=998)
@@ -64,7 +66,7 @@ def email_environment(templates_dir: Path | None) -> jinja2.Environment:
 def check_templates(env: jinja2.Environment, templates_dir: Path | None = None) -> None:
     """Load and compile every email template before anything is sent, so a broken one
     stops the run at once rather than after the reps' messages went out."""
-    for base in (REP_TEMPLATE, MANAGER_TEMPLATE):
+    for base in (REP_TEMPLATE, MANAGER_TEMPLATE, DIGEST_TEMPLATE):
         for name in (f"{base}.txt", f"{base}.html"):
             try:
                 env.get_template(name)

@@ -257,7 +257,7 @@ class Session:
                     "Run again to render it anew")
         return Payload(data, hashlib.sha256(data).hexdigest(), found.says)
 
-    def _outside(self, address: str) -> str | None:
+    def outside(self, address: str) -> str | None:
         """Why ``address`` may not be mailed (outside the allowed domains), or None."""
         if not self.allowed or self.options.redirect_to:
             return None
@@ -291,7 +291,7 @@ class Session:
         who = f"{rep.rep_id} ({rep.name})"
         if not rep.email:
             return Delivery(who, "", name, "not sent", "no Email in Reps")
-        outside = self._outside(rep.email)
+        outside = self.outside(rep.email)
         if outside:
             return Delivery(who, rep.email, name, "failed", outside)
         pdf = self.read_report(name, rep_key(rep.rep_id))
@@ -321,7 +321,7 @@ class Session:
         message = compose.build_message(sender=self.sender, to=rep.email, rendered=rendered,
                                         now=self.now, attachments=attachments,
                                         redirect_to=self.options.redirect_to)
-        return self._dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, pdf,
+        return self.dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, pdf,
                               stem, rep.rep_id)
 
     def manager(self, reps: list[Delivery]) -> Delivery:
@@ -329,7 +329,7 @@ class Session:
         name = TEAM_FILE
         if not address:
             return Delivery("manager", "", name, "not sent", "no Manager Email in Settings")
-        outside = self._outside(address)
+        outside = self.outside(address)
         if outside:
             return Delivery("manager", address, name, "failed", outside)
         pdf = self.read_report(name, None, "the team summary")
@@ -353,7 +353,7 @@ class Session:
                                         now=self.now, attachments=attachments,
                                         redirect_to=self.options.redirect_to)
         key = None if update else MANAGER_KEY
-        return self._dispatch(message, key, "manager", address, "" if update else name,
+        return self.dispatch(message, key, "manager", address, "" if update else name,
                               pdf, "team-summary-update" if update else "team-summary")
 
     def summary(self, summary: Summary, reps: list[Delivery]) -> Delivery:
@@ -364,7 +364,7 @@ class Session:
         if whole_company(summary, self.computation, self.settings.manager_email):
             return Delivery(who, address, name, "not sent",
                             "the Manager Email, sent the whole team's summary")
-        outside = self._outside(address)
+        outside = self.outside(address)
         if outside:
             return Delivery(who, address, name, "failed", outside)
         pdf = self.read_report(name, summary.key, f"the summary for {summary.manager.name}")
@@ -383,7 +383,7 @@ class Session:
             sender=self.sender, to=address, rendered=rendered, now=self.now,
             attachments=[compose.Attachment(name, pdf.data, "application", "pdf")],
             redirect_to=self.options.redirect_to)
-        return self._dispatch(message, summary.key, who, address, name, pdf, summary.stem)
+        return self.dispatch(message, summary.key, who, address, name, pdf, summary.stem)
 
     def _held(self, key: str, recipient: str, says: str, who: str, file: str
               ) -> Delivery | None:
@@ -399,7 +399,7 @@ class Session:
             return Delivery(who, recipient, file, "unconfirmed", decision.detail)
         return None
 
-    def _dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
+    def dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
                   file: str, pdf: Payload, stem: str, rep_id: str | None = None,
                   extra: Mapping[str, Any] | None = None) -> Delivery:
         """Write to the outbox (dry run) or send; record the answer at once."""

@@ -1,5 +1,6 @@
 """The weekly digest as a mail: the context ``email_digest.txt`` and ``.html`` show
-(pure, formatted for the workbook's Locale), and the message (no attachment).
+(``compose.DIGEST_TEMPLATE``), pure and formatted for the workbook's Locale; the
+sending is ``digestsend``'s.
 
 Short by design: the subtree's pace and status mix in one line, who moved down a status
 since the last digest, the largest gaps, then every rep's pace and status with the
@@ -18,7 +19,6 @@ from goalreport.core.formatting import Formatter
 from goalreport.core.model import STATUSES
 from goalreport.core.org import OrgTree
 
-DIGEST_TEMPLATE = "email_digest"
 #: The status colours of the reports (report.css), for the dots in the mail.
 STATUS_COLOURS = {"Achieved": "#1a7f37", "On track": "#2f9e5b", "Slightly behind": "#c99a06",
                   "At risk": "#d9640a", "Behind": "#c0392b"}
