@@ -100,3 +100,26 @@ def test_a_workbook_never_run_has_no_record_to_keep(tmp_path: Path) -> None:
     assert result.output == (
         "Error: new.xlsx has no identity yet: run 'goalreport run new.xlsx' once, so that "
         "the digests sent of it are recorded wherever the file goes.\n")
+
+
+def test_batch_digest_mails_once_a_week_unchanged_workbooks_too(tmp_path: Path) -> None:
+    """The weekly cron: the first batch runs the workbook and mails its digests; the
+    second (same week, workbook unchanged) skips the run and finds them sent."""
+    import json
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(inbox / "tree.xlsx", company_sheets())
+    with MailServer(tmp_path) as server:
+        first = invoke(["batch", str(inbox), "--digest", "--settle", "0", "--json", "-j", "1",
+                        "--as-of", "2026-06-30"], server.env)
+        assert first.exit_code == 0, first.output
+        item = json.loads(first.stdout)["workbooks"][0]
+        assert (item["status"], item["digest"]["counts"]) == ("done", {"sent": 5})
+        assert sorted(m["To"] for m in server.messages) == sorted(SUBTREES)
+        again = invoke(["batch", str(inbox), "--digest", "--settle", "0", "--json",
+                        "--as-of", "2026-06-30"], server.env)
+        assert again.exit_code == 0, again.output
+        item = json.loads(again.stdout)["workbooks"][0]
+        assert (item["status"], item["digest"]["counts"]) == ("skipped", {"already sent": 5})
+        assert len(server.messages) == 5
