@@ -28,6 +28,7 @@ from goalreport.core.model import (
     Holiday,
     NodeGoal,
     OpenDeal,
+    PlacedDeal,
     Settings,
     TimeOff,
     WorkbookData,
@@ -51,8 +52,8 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
-from goalreport.workbook.opendeals import pasted_export, read_open_deals
 from goalreport.workbook.managers import read_tree
+from goalreport.workbook.opendeals import pasted_export, read_open_deals
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
@@ -154,6 +155,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     pasted_open: list[OpenDeal] = []  # the exports' open deals, for the pipeline
     notes: tuple[Problem, ...] = ()
     inferred: tuple[str, ...] = ()
+    placed: tuple[PlacedDeal, ...] = ()
 
     goals: tuple[Goal, ...] = ()
     goals_shape = None
@@ -173,9 +175,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         if exports:
             rates = read_rates(book, rates_sheet, locale, currency, out)
             held_by = _as_of(as_of, settings)
-            notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
-                                           table.name, out, rates, held_by, pasted_open,
-                                           untyped or ())
+            notes, inferred, placed = join_exports(
+                exports, tally, typed or [], reps, settings, table.name, out, rates,
+                held_by, pasted_open, untyped or ())
         elif untyped:
             inferred = infer_activity_types(untyped, typed or [], tally)
         if untyped:
@@ -210,6 +212,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
         inferred_client_types=inferred, goals_shape=goals_shape,
         open_deals=tuple(open_deals), stages=stages, org=org, node_goals=node_goals,
+        placed_deals=placed,
     )
     return data, out
 
