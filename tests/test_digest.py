@@ -17,7 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from company_tree import AS_OF, company_workbook
+from company_tree import AS_OF, company_sheets, company_workbook
+from conftest import write_workbook
 
 from goalreport.core.digest import RepSnapshot, digest, digest_week, snapshots
 from goalreport.core.engine import compute
@@ -69,7 +70,7 @@ def test_each_reps_pace_and_status_against_last_weeks_digest(anas) -> None:
     # Gaps: R1 52,200 − 30,000; R5 26,100 − 6,450; R2 26,100 − 10,000; R3 13,200.
     assert [(row.result.rep.rep_id, row.gap) for row in ana.largest_gaps] == [
         ("R1", Decimal("22200.00")), ("R5", Decimal("19650.00")), ("R2", Decimal("16100.00"))]
-    assert not ana.has_coverage
+    assert not ana.has_coverage  # no open deals in this workbook: no pipeline said
 
 
 def test_snapshots_are_what_the_next_digest_compares_with(anas) -> None:
@@ -127,15 +128,17 @@ def test_the_html_is_mail_safe(anas) -> None:
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here "
                     "(apt-get install chromium): the digest is drawn in a real browser")
 @pytest.mark.parametrize("width", [360, 800])
-def test_the_html_draws_within_a_phone_and_a_desktop_width(anas, tmp_path: Path,
-                                                           width: int) -> None:
-    """Chromium draws the mail; nothing may reach the 8 px margin the outer table keeps
-    on each side (a table wider than the screen would be cut at the edge)."""
+@pytest.mark.parametrize("book", ["anas", "anas_deals"])
+def test_the_html_draws_within_a_phone_and_a_desktop_width(
+        request: pytest.FixtureRequest, tmp_path: Path, book: str, width: int) -> None:
+    """Chromium draws the mail (with and without the coverage column); nothing may
+    reach the 8 px margin the outer table keeps on each side (a table wider than the
+    screen would be cut at the edge)."""
     from PIL import Image
 
     page = tmp_path / "digest.html"
-    page.write_text(_mail(anas).html, encoding="utf-8")
-    shot = tmp_path / f"digest-{width}.png"
+    page.write_text(_mail(request.getfixturevalue(book)).html, encoding="utf-8")
+    shot = tmp_path / f"digest-{book}-{width}.png"
     assert CHROMIUM is not None
     subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
                     f"--screenshot={shot}", f"--window-size={width},1400", page.as_uri()],
@@ -151,3 +154,40 @@ def test_the_html_draws_within_a_phone_and_a_desktop_width(anas, tmp_path: Path,
     assert any(sum(c) < 200 for c in colours)
     if (keep := Path("/tmp/goalreport-digest-shots")).is_dir():
         shutil.copy(shot, keep / shot.name)  # to look at while working on the template
+
+
+@pytest.fixture(scope="module")
+def anas_deals(tmp_path_factory: pytest.TempPathFactory):
+    """The company with ``test_rollup_pipeline``'s open deals: Ana's R1 (26,100 Commit)
+    and Chloé's R3 (6,600 Best Case); R2 and R5 have none."""
+    from test_rollup_pipeline import DEALS, HEADER
+
+    sheets = company_sheets()
+    sheets["Pipeline"] = [HEADER, *DEALS]
+    data = read_workbook(write_workbook(tmp_path_factory.mktemp("deals") / "tree.xlsx",
+                                        sheets))
+    computation = compute(data, as_of=AS_OF)
+    return computation, digest(subtree(computation, "r1"), BEFORE,
+                               week=digest_week(AS_OF, data.settings),
+                               before_as_of=dt.date(2026, 6, 23), since_digest=True)
+
+
+def test_with_open_deals_the_digest_says_coverage(anas_deals) -> None:
+    """Ana's subtree: 26,100 + 6,600 open for 22,200 + 16,100 + 13,200 + 19,650 = 71,150
+    still to win: 0.46×, against the 3.0× each rep wants (no close rate: Settings'
+    default); landing 30,000 + 26,100 Commit + 10,000 + 12,900 + 6,450 = 85,450. Ana
+    (R1): 26,100 ÷ 22,200 = 1.18×; Chloé (R3): 6,600 ÷ 13,200 = 0.5×."""
+    _computation, ana = anas_deals
+    assert ana.has_coverage
+    lines = _mail(anas_deals).text.splitlines()
+    assert lines[2] == "  Coverage 0.5× against 3.0× wanted; landing $85,450."
+    gaps = lines.index("Largest gaps:")
+    assert lines[gaps + 1:gaps + 4] == [
+        "  - Ana Lima (R1): $22,200 to go, $841 a week, coverage 1.2×",
+        "  - Eva Novak (R5): $19,650 to go, $744 a week, no open deals",
+        "  - Ben Ode (R2): $16,100 to go, $610 a week, no open deals"]
+    every = lines.index("Every rep (pace, change, status, won since, coverage):")
+    assert lines[every + 3] == "  - Chloé Martin (R3): 100%, −10.0 pts, On track, $0, " \
+        "coverage 0.5×"
+    html = _mail(anas_deals).html
+    assert "coverage 1.2×" in html and "no open deals" in html

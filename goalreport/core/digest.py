@@ -9,9 +9,9 @@ the mail says so. A rep moved down a status when their status is worse than the 
 the comparison had (``model.STATUSES`` is best first). The largest gaps are the reps
 furthest from their annual target, by money still needed.
 
-Coverage (pipeline ÷ what is still needed) needs the open pipeline of issue 25: each
-row's ``coverage`` is None until it is given, and the mail shows the column only when
-some row has one.
+With open deals in the workbook (SPEC §3 Pipeline) each rep has a coverage (open
+pipeline closing by the year end ÷ what is still to win) and the subtree one from its
+reps' sums; without, the digest says nothing of pipeline.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Literal
 from goalreport.core.calendar import first_weekday, week_start
 from goalreport.core.keys import rep_key
 from goalreport.core.model import STATUSES, Settings
+from goalreport.core.pipelinedata import RepPipeline
 from goalreport.core.results import Computation, GroupTotals, RepResult
 
 #: How many of the largest gaps a digest names.
@@ -60,8 +61,11 @@ class DigestRow:
     before: RepSnapshot | None
     #: Money still needed for the year's target, for a rep not yet there.
     gap: Decimal
-    #: Pipeline ÷ gap, once there is pipeline (issue 25); None until then.
-    coverage: Fraction | None = None
+
+    @property
+    def pipeline(self) -> RepPipeline | None:
+        """The rep's open deals (None: the workbook has none)."""
+        return self.result.pipeline
 
     @property
     def pace(self) -> Fraction | None:
@@ -121,7 +125,7 @@ class Digest:
 
     @property
     def has_coverage(self) -> bool:
-        return any(row.coverage is not None for row in self.rows)
+        return self.total.pipeline is not None
 
 
 def _rank(status: str) -> int:

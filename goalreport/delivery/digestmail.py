@@ -4,7 +4,8 @@ sending is ``digestsend``'s.
 
 Short by design: the subtree's pace and status mix in one line, who moved down a status
 since the last digest, the largest gaps, then every rep's pace and status with the
-change. The HTML is one table-based column with inline styles only (mail programs drop
+change, and with open deals in the workbook the coverage of the subtree and of each
+rep. The HTML is one table-based column with inline styles only (mail programs drop
 ``<style>`` and most CSS), readable at 360 px and in dark mode; the plain-text part says
 the same.
 """
@@ -18,6 +19,8 @@ from goalreport.core.digest import Digest, DigestRow
 from goalreport.core.formatting import Formatter
 from goalreport.core.model import STATUSES
 from goalreport.core.org import OrgTree
+from goalreport.core.pipelinedata import RepPipeline
+from goalreport.reports.pipeline_context import coverage_words, multiple
 
 #: The status colours of the reports (report.css), for the dots in the mail.
 STATUS_COLOURS = {"Achieved": "#1a7f37", "On track": "#2f9e5b", "Slightly behind": "#c99a06",
@@ -37,7 +40,7 @@ def points(change: Fraction | None, fmt: Formatter) -> str:
 
 def _row(row: DigestRow, fmt: Formatter) -> dict[str, Any]:
     rep, progress = row.result.rep, row.result.progress
-    before = row.before
+    before, pipeline = row.before, row.pipeline
     return {
         "name": rep.name, "id": rep.rep_id, "status": row.status,
         "colour": STATUS_COLOURS.get(row.status, "#52606d"),
@@ -51,8 +54,19 @@ def _row(row: DigestRow, fmt: Formatter) -> dict[str, Any]:
         "won_since": fmt.money_whole(row.won_since),
         "gap": fmt.money_whole(row.gap),
         "needed_per_week": fmt.money_whole(progress.needed_per_week),
-        "coverage": fmt.percent_whole(row.coverage) if row.coverage is not None else fmt.BLANK,
+        "coverage": fmt.BLANK if pipeline is None else
+        coverage_words(pipeline.coverage, pipeline.year.deals, fmt),
+        "coverage_said": "" if pipeline is None else _coverage_said(pipeline, fmt),
     }
+
+
+def _coverage_said(pipeline: RepPipeline, fmt: Formatter) -> str:
+    """A rep's coverage in a sentence: "coverage 1.2×", "no open deals"."""
+    if pipeline.coverage is None:
+        return "goal reached"
+    if pipeline.year.deals == 0:
+        return "no open deals"
+    return f"coverage {multiple(pipeline.coverage, fmt)}"
 
 
 def digest_context(digest: Digest, org: OrgTree, fmt: Formatter, *, company: str
@@ -78,5 +92,16 @@ def digest_context(digest: Digest, org: OrgTree, fmt: Formatter, *, company: str
         "moved_down": [r for r, row in zip(rows, digest.rows, strict=True)
                        if row.move == "down"],
         "largest_gaps": [_row(row, fmt) for row in digest.largest_gaps],
-        "rows": rows, "coverage": digest.has_coverage,
+        "rows": rows, "coverage": digest.has_coverage, **_pipeline(digest, fmt),
     }
+
+
+def _pipeline(digest: Digest, fmt: Formatter) -> dict[str, str]:
+    """The subtree's coverage (its reps' sums) and the coverage wanted; blank without
+    open deals in the workbook."""
+    pipeline = digest.total.pipeline
+    if pipeline is None:
+        return {"coverage_total": "", "coverage_wanted": "", "landing": ""}
+    return {"coverage_total": coverage_words(pipeline.coverage, pipeline.year.deals, fmt),
+            "coverage_wanted": multiple(pipeline.coverage_target, fmt),
+            "landing": fmt.money_whole(pipeline.year.landing)}

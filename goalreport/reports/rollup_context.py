@@ -2,8 +2,9 @@
 
 One table per dimension present (regions, territories, segments) and the manager tree
 (each manager indented below whom they report to), each node with its reps, target,
-actual, plan to date, attainment, pace, forecast and status mix. A section where some
-node has its own quota shows, beside the target it is measured against, the reps'
+actual, plan to date, attainment, pace, forecast, status mix and, when the workbook has
+open deals, landing and coverage (its reps' pipeline summed). A section where some node
+has its own quota shows, beside the target it is measured against, the reps'
 targets and the difference in words ("$8,300 over-assigned"), so neither is picked
 silently. The top dimension is also drawn as attainment bars, as the ranking draws reps.
 """
@@ -19,6 +20,7 @@ from goalreport.core.progress import status_of
 from goalreport.core.results import Computation, GroupTotals, RollUp
 from goalreport.core.rollup import TITLES, node_rank_key, top_rows
 from goalreport.reports.context import bar_width, status_class
+from goalreport.reports.pipeline_context import coverage_words
 
 #: Section headings.
 HEADINGS: dict[Dimension, str] = {"team": "Teams", "territory": "Territories",
@@ -55,7 +57,19 @@ def node_row(row: GroupTotals, settings: Settings, fmt: Formatter) -> dict[str, 
         "counts": [fmt.count(row.status_counts.get(s, 0)) for s in STATUSES],
         "status": status, "status_class": status_class(status),
         "bar_width": bar_width(row.attainment),
+        **_pipeline_cells(row, fmt),
     }
+
+
+def _pipeline_cells(row: GroupTotals, fmt: Formatter) -> dict[str, str]:
+    """Landing and coverage (the node's reps' pipeline summed, as a team's); "no deals"
+    rather than 0.0× where none of its reps has an open deal in the goal year, as the
+    coverage ranking says of a rep; blank without pipeline."""
+    pipeline = row.pipeline
+    if pipeline is None:
+        return {"landing": fmt.BLANK, "coverage": fmt.BLANK}
+    return {"landing": fmt.money_whole(pipeline.year.landing),
+            "coverage": coverage_words(pipeline.coverage, pipeline.year.deals, fmt)}
 
 
 def _section(section: RollUp, computation: Computation, settings: Settings,
@@ -72,6 +86,7 @@ def _section(section: RollUp, computation: Computation, settings: Settings,
     return {"dimension": section.dimension, "heading": HEADINGS[section.dimension],
             "column": TITLES[section.dimension], "tree": section.dimension == "manager",
             "has_quota": any(row.own_quota is not None for row in section.rows),
+            "pipeline": any(row.pipeline is not None for row in section.rows),
             "rows": rows}
 
 
