@@ -156,7 +156,7 @@ def make_progress(plan: RepPlan, actual_new: Decimal, actual_repeat: Decimal, *,
                         (100, None)),
             best_month=(date(2026, 5, 1), Decimal("21400.00")), weekly_streak=3,
             first_deal=date(2026, 1, 14)),
-        # Headed as the engine heads its suggestions (issue 29: said once, in bold).
+        # Headed as the engine heads its suggestions (said once, in bold).
         suggestions=(Suggestion("leads", "Too few leads: you logged 60; the plan needs 90 "
                                 "by now. Add 3 leads a week to close the gap."),),
         months=tuple(months), cumulative_plan=tuple(cumulative_plan),

@@ -23,7 +23,7 @@ from goalreport.cli import cli
 SAMPLE = REPO / "sample_workbooks" / "acme-sales-2026.xlsx"
 SAMPLE_REPS = "R01, R02, R03, R04, R05, R06, R07, R08, R09"
 #: The sample keeps a rep who left (R10, Active = no) with their past activity: normal,
-#: so its runs print no warning (issue 29).
+#: so its runs print no warning (a first run teaches a manager to read them).
 SAMPLE_WARNING = ""
 
 

@@ -110,7 +110,7 @@ def test_calendar_blocks_skip_holidays_and_time_off(team: Path, tmp_path: Path) 
     ben = _blocks(received["ben@example.com"])
     assert [(start.date().day, start.hour, end.hour) for start, end, _ in ben] == [
         (7, 9, 11), (13, 9, 11), (20, 9, 11), (27, 9, 11)]
-    # Each week's objective as the July report's plan shows it (issue 29: counts below 10
+    # Each week's objective as the July report's plan shows it (counts below 10
     # keep a decimal, the weeks are shares of the month's figures by their days in it).
     # Ana: $120,000 over her 255 working days, July's 17 (Jul 6 off, Jul 13–17 away) →
     # $8,000 = 1.6 deals, 4.8 leads, 4.8 meetings. Her July weeks hold 3, 4, 0, 5 and 5

@@ -1,4 +1,4 @@
-"""Issue 29: what a manager reads — the written sheets, the first run's messages, small
+"""What a manager reads — the written sheets, the first run's messages, small
 words of the command line, and the cron log.
 
 Sheets are read back with openpyxl; messages are the command line's own printed output

@@ -370,7 +370,7 @@ class _Batch:
         self.log(level, f"{prefix}{name}: {item.status}{why} ({item.seconds:.1f} s)")
         for problem in item.problems:
             self.log("error", f"{name}: {problem}")
-        if item.warnings:  # one line in every log (issue 29); each warning with --verbose
+        if item.warnings:  # one line in every log, so cron shows them; each with --verbose
             self.log("warning", f"{name}: {warnings_line(item.warnings)}")
         for warning in item.warnings:
             self.log("debug", f"{name}: warning: {warning}")
