@@ -1,4 +1,5 @@
-"""A company workbook of the size and mess issue 26 is about, built from a seed:
+"""A company workbook of the size and mess of a real one (regions, territories,
+managers), built from a seed:
 Northwind Trading, ~200 reps in 3 regions and 12 territories, 3 segments, a manager
 tree of 4 levels (a VP of Sales, 3 regional VPs, 12 area managers on the Managers sheet,
 then team leads who are reps themselves), fiscal year from February, quarterly quotas in

@@ -1,4 +1,4 @@
-"""goalreport against a company workbook it was not written for (issue 26): Northwind
+"""goalreport against a company workbook it was not written for: Northwind
 Trading (``company_book.py``: ~200 reps, 3 regions, 12 territories, 4 levels of
 managers, quarterly quotas with own quotas for regions, territories and regional VPs, a
 pasted Salesforce report). Every roll-up is checked against sums the test works out

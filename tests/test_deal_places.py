@@ -1,4 +1,4 @@
-"""Won deals a CRM export places in a territory (issue 26, item 1): they count in that
+"""Won deals a CRM export places in a territory: they count in that
 territory's roll-up, once, and in their rep's own numbers as before.
 
 Headers: the Salesforce opportunities report of ``crm_exports.py`` with the column a

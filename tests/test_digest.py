@@ -1,4 +1,4 @@
-"""The weekly pace digest (issue 26, item 6): what it says of each rep against the last
+"""The weekly pace digest: what it says of each rep against the last
 digest, by hand-worked example, and how its mail reads, in plain text and in a real
 browser (Debian's Chromium, headless: the HTML is drawn at a phone's width and looked at).
 

@@ -1,4 +1,4 @@
-"""Each manager's own summary PDF (issue 26): exactly the reps of their subtree, read back
+"""Each manager's own summary PDF: exactly the reps of their subtree, read back
 from the PDF's text; the company's team summary keeps everyone and gains the roll-ups.
 
 The company: ``company_tree.py`` (Vera Park over Ana Lima over Ben Ode; Omar Haddad under

@@ -1,4 +1,4 @@
-"""Reading the manager tree (issue 26): Reps' Manager and the Managers sheet, on a real
+"""Reading the manager tree: Reps' Manager and the Managers sheet, on a real
 sales organisation and on every way the tree can be wrong (each message pinned).
 
 The real one is AdventureWorks' sales force, pasted as a Reps sheet the way a manager

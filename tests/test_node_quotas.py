@@ -1,4 +1,4 @@
-"""Targets above the rep (issue 26, item 3): Goals rows naming a territory, region,
+"""Targets above the rep: Goals rows naming a territory, region,
 segment or manager instead of a rep are that node's own quota, in any shape the Goals
 sheet takes; the roll-ups show the own quota, the reps' targets and the difference.
 

@@ -1,4 +1,4 @@
-"""Roll-ups with open deals (issues 25 and 26): each territory, region and manager gains
+"""Roll-ups with open deals: each territory, region and manager gains
 its reps' landing and coverage, summed as a team's, in the Team Summary sheet and the
 team summary's tables; a manager's PDF shows their subtree's.
 

@@ -1,4 +1,4 @@
-"""Roll-ups by hand-worked example (issue 26): the manager tree (a rep who manages, three
+"""Roll-ups by hand-worked example: the manager tree (a rep who manages, three
 levels of managers), territories and regions (reps with none), teams summed the same
 way, a node's own quota against its reps' sum, and a manager's subtree.
 

@@ -1,4 +1,4 @@
-"""Each manager gets their own summary by mail (issue 26, item 5), received by a real SMTP
+"""Each manager gets their own summary by mail, received by a real SMTP
 server (aiosmtpd on 127.0.0.1): exactly their subtree's reps in the attached PDF and in
 the delivery status, the Manager Email of Settings the whole company, nothing twice.
 
