@@ -17,7 +17,7 @@ process of its own:
   ``.eml`` files) and sends it with ``smtplib.SMTP.send_message`` over one connection;
   its CPU less that of the same script sending nothing, per message.
 
-The target (issue 21): within 2× of the baseline per message, and the same per message
+The target: within 2× of the baseline per message, and the same per message
 at 2,000 reps as at 50 (no cost that grows with the team). Best of ``--repeat``.
 """
 

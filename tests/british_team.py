@@ -1,4 +1,4 @@
-"""The en_GB workbook of a British team (issue 12): Currency GBP, Locale en_GB, fiscal year
+"""The en_GB workbook of a British team: Currency GBP, Locale en_GB, fiscal year
 from April, Holiday Country GB-ENG. Tests break one thing in it and pin the message."""
 
 from __future__ import annotations

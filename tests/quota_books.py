@@ -1,5 +1,5 @@
 """Small workbooks whose Goals sheet is a quota table in one of the shapes managers keep,
-and the plans goalreport makes of them (issue 23).
+and the plans goalreport makes of them.
 
 ``book`` writes Reps, Goals, Activity, Settings and optional sheets with xlsxwriter, which
 saves a formula's result with it (as Excel does), so a Goals cell may be a formula read

@@ -1,5 +1,5 @@
 """`check --month` naming a month not yet begun lists that problem beside the workbook's
-cell problems, not instead of them (issue 12's note)."""
+cell problems, not instead of them, so one run lists everything."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from goalreport.workbook.values import ValueProblem, parse_email
     ("<ana@example.com>", "ana@example.com"),
     ("mailto:ana@example.com", "ana@example.com"),
     ("chloé.5@exämple.com", "chloé.5@exämple.com"),
-    # Issue 29: as Outlook copies it; the display name is left out.
+    # As Outlook copies it; the display name is left out.
     ("Ana Lima <ana@example.com>", "ana@example.com"),
     ('"Lima, Ana" <ana@example.com>', "ana@example.com"),
 ])

@@ -1,4 +1,4 @@
-"""Report file names (issue 12 item 9, issue 15 item 11): shell- and mail-safe, any
+"""Report file names: shell- and mail-safe, any
 script's letters kept, capped in bytes so that the file can really be created."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plans from the quota shapes of issue 23, against hand-worked numbers: months given are
+"""Plans from the quota shapes managers keep, against hand-worked numbers: months given are
 the plan to the cent, quarters split by working days × Seasonality × ramp, a fiscal year
 from April, revisions from July, prorated leave across a month end, a ramp schedule, and
 one total measured without a new/repeat split.

@@ -1,4 +1,4 @@
-"""The Goals sheet read in the shapes real quota spreadsheets have (issue 23), on their own
+"""The Goals sheet read in the shapes real quota spreadsheets have, on their own
 header rows (each cited), with the exact problem or warning where one is due.
 
 Shapes: today's annual targets; one total; per month or quarter, long and wide (real date
@@ -62,7 +62,7 @@ def test_owner_id_matches_the_reps_crm_id(tmp_path):
 def test_an_unreadable_goals_header_is_one_problem_not_one_per_rep(tmp_path):
     # A region target table (codehub-learn/intersalonica-business-intelligence-with-Python,
     # data/sales_targets.csv) pasted into Goals: it names no rep. Three reps, one message
-    # from check (before issue 23: the missing columns, then "has no goal" for each rep).
+    # from check (it used to be the missing columns, then "has no goal" for each rep).
     from goalreport.jobs import check_workbook
 
     goals = [["Year", "Month", "Region", "Channel", "TargetRevenue", "TargetProfit"],

@@ -1,5 +1,5 @@
 """``goalreport init team.xlsx --from quotas.csv``: a workbook started from the quota table
-itself (issue 23, item 6): Goals is the table as it came, Reps lists its reps, and what was
+itself: Goals is the table as it came, Reps lists its reps, and what was
 taken and guessed is said. Tables: tests/quota_tables/README.md.
 """
 

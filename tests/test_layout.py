@@ -114,7 +114,7 @@ def test_only_the_cli_package_imports_click() -> None:
     raises ``errors.py``'s errors, so the jobs run the same from the batch and the tests."""
     users = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
                    if any(name.split(".")[0] == "click" for name in imports(path)))
-    assert users == ["cli/commands.py", "cli/options.py", "cli/output.py"]
+    assert users == ["cli/commands.py", "cli/options.py", "cli/output.py", "cli/weekly.py"]
 
 
 def package_imports(package: str) -> set[str]:
@@ -213,3 +213,17 @@ def test_no_package_imports_one_above_it() -> None:
 def test_the_circle_check_finds_a_circle() -> None:
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_comment_or_document_points_at_an_issue_number() -> None:
+    """A pointer at one of the project's issue numbers means nothing to a reader of the
+    repository: say the why.
+    (Another project's issue, such as "python-calamine issue #177", is a real link.)"""
+    places = [*PACKAGE.rglob("*.py"), *(REPO / "tests").rglob("*.py"),
+              *(REPO / "tests").rglob("*.md"), *(REPO / "docs").glob("*.md"),
+              *(REPO / "benchmarks").glob("*.py"), REPO / "README.md"]
+    pointing = [f"{path.relative_to(REPO)}:{number}"
+                for path in places
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if re.search(r"\b[Ii]ssues? \d+", line) and "re.search" not in line]
+    assert pointing == []

@@ -1,4 +1,4 @@
-"""No silent misreads (issue 12): each case on the British team's en_GB workbook, with
+"""No silent misreads: each case on the British team's en_GB workbook, with
 the exact message a manager sees."""
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def test_inactive_reps_activity_is_one_line(make_workbook) -> None:
     sheets["Reps"][0].append("Active")
     for row in sheets["Reps"][1:]:
         row.append("no" if row[0] in ("R02", "R05") else "yes")
-    # Their activity of October 2026, the report month: a lead and a win each (issue 29:
+    # Their activity of October 2026, the report month: a lead and a win each (
     # their older activity is not warned about).
     assert [str(w) for w in check_workbook(make_workbook(sheets), today=TODAY)] == [
         ("Activity sheet: inactive reps R02 (2 days), R05 (2 days) logged activity from 1 "
@@ -236,7 +236,7 @@ def test_countries_whose_regions_keep_other_days_off_warn(make_workbook, country
     assert warning.where == "Settings!B6"
     assert warning.message.startswith(f"Holiday Country {country} has no region: up to ")
     assert f"Write one, such as {country}-" in warning.message
-    assert len(f"Warning: {warning}") <= 160  # two lines of a terminal (issue 29)
+    assert len(f"Warning: {warning}") <= 160  # two lines of a terminal
     assert f"The regions: {country}-" in warning.detail
 
 
@@ -245,7 +245,7 @@ def test_gb_without_a_region_names_what_england_wales_scotland_and_ni_add(
     sheets = british_sheets()
     sheets["Settings"][5][1] = "GB"
     data = read_workbook(make_workbook(sheets))
-    # Issue 29: two lines of a terminal on every run, the list with --verbose (detail).
+    # Two lines of a terminal on every run, the list with --verbose (detail).
     assert [str(w) for w in data.warnings] == [
         ("Settings!B6: Holiday Country GB has no region: up to 5 regional days off a year "
          "are working days. Write one, such as GB-ENG (--verbose lists them)."),

@@ -1,4 +1,4 @@
-"""What changed a rep's plan is said where the rep and the manager look (issue 23, items 4
+"""What changed a rep's plan is said where the rep and the manager look (revisions and relief, items 4
 and 5): the Progress sheet, the Run Log and the rep's report; and the new Reps, Time Off
 and Settings columns are read with clear messages.
 

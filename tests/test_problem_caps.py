@@ -1,6 +1,6 @@
-"""Problem lists stay short however big the workbook (issue 15 item 10): every kind of
+"""Problem lists stay short however big the workbook: every kind of
 problem is summed up after the first few, on the terminal, in --json and in the batch
-manifest, and the terminal lists them sorted by sheet, row and column (issue 11 item 4)."""
+manifest, and the terminal lists them sorted by sheet, row and column."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Real quota tables, pasted as they come, through the command line: every month and
 quarter goalreport writes on the Plan sheet must be the table's own number to the cent
-(issue 23's "done when"). The tables and their sources: tests/quota_tables/README.md.
+(each month and quarter equals the manager's own number to the cent). The tables and their sources: tests/quota_tables/README.md.
 
 The only edits are the ones a manager makes to any new workbook: Settings (As Of, a
 Default Avg Deal Size while there is no history), and on Reps the Start Date of a rep

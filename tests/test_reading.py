@@ -79,7 +79,7 @@ def test_sample_other_sheets(sample):
 
 
 def test_sample_reads_without_warnings(sample):
-    """R10 left in the spring (Active = no): their Q1 activity is normal (issue 29)."""
+    """R10 left in the spring (Active = no): their Q1 activity is normal, nothing to warn about."""
     assert [str(w) for w in sample.warnings] == []
 
 

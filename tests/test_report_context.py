@@ -74,7 +74,7 @@ def test_next_month_plan_lists_weeks_with_working_days_in_it(ana_context: dict) 
     assert plan["label"] == "November 2026"
     assert not plan["ends_year"]
     assert plan["target"] == "$15,000"
-    # Below 10, counts keep a decimal (issue 29): 3 deals, 9 leads, 9 meetings.
+    # Below 10, counts keep a decimal (so a pair never contradicts the close rate): 3 deals, 9 leads, 9 meetings.
     assert (plan["deals"], plan["leads"], plan["meetings"]) == ("3.0", "9.0", "9.0")
     # Oct 26 – Nov 1 has no working day in November (Nov 1 is a Sunday): not listed.
     assert [w["starting_iso"] for w in plan["weeks"]] == [

@@ -247,7 +247,7 @@ def test_warnings_do_not_stop_a_read(make_workbook):
     sheets["Activity"].append([dt.date(2025, 3, 2), "R1", "lead", None, None, None, None])
     sheets["Settings"].append(["Favourite Colour", "blue"])
     data = read_workbook(make_workbook(sheets))
-    # R2's March lead is old news by June (issue 29): the reader says nothing about it.
+    # R2's March lead is old news by June: the reader says nothing about it.
     assert format_problems(data.warnings).splitlines() == [
         ("warning: Settings!A4: 'Favourite Colour' is not a setting goalreport knows, so it is "
         "ignored. Known settings: Company, Currency, Locale, Fiscal Year Start, Working Days, "

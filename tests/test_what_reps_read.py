@@ -1,4 +1,4 @@
-"""Issue 29: what a rep and a manager read — numbers that add up, sentences that read.
+"""What a rep and a manager read — numbers that add up, sentences that read.
 
 Every test reads the words back out of what goalreport made: the PDF's text (pypdf), the
 calendar file (icalendar) or WeasyPrint's layout tree. The workbooks are the bundled

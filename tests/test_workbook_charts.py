@@ -132,7 +132,7 @@ def test_line_chart_is_the_team_cumulative_against_plan_with_as_of(written: Path
     assert line.findtext(".//c:title//a:t", "", NS) == (
         "Team cumulative actual against plan, as of Dec 31, 2026")
     plan, actual, marker = series(line)
-    # Issue 29: the months are real dates in the cells, shown as month and year like
+    # The months are real dates in the cells, shown as month and year like
     # Plan's Month, and the chart labels them in the Locale ("Jan 2026"), not "2026-01".
     months = [dt.date(2026, m, 1).strftime("%b %Y") for m in range(1, 13)]
     assert plan["categories"] == months

@@ -22,6 +22,7 @@ from typing import Literal
 from goalreport.core.commission import CommissionPlan
 from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
+from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.errors import Problem
 
 #: A revenue type: new or repeat clients, or "total" for a goal without a new/repeat
@@ -46,6 +47,10 @@ TOTAL: RevenueType = "total"
 #: ``Goal.year`` of goals whose periods name no year (month numbers or names alone): they
 #: are the plan of whichever goal year is planned.
 ANY_YEAR = 0
+
+#: A roll-up dimension: a Reps column (Team, Territory, Region, Segment) or the manager
+#: tree ("manager").
+Dimension = Literal["team", "territory", "region", "segment", "manager"]
 
 #: Status names in order from best to worst (SPEC §3).
 STATUSES = ("Achieved", "On track", "Slightly behind", "At risk", "Behind")
@@ -122,6 +127,10 @@ class Rep:
     #: The commission plan Reps names for the rep (its Plan column), and that cell.
     commission_plan: str = ""
     commission_plan_cell: str = ""
+    #: Reps' Territory, Region and Segment: what the roll-ups group by, besides Team.
+    territory: str = ""
+    region: str = ""
+    segment: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,33 @@ class Goal:
     def all_versions(self) -> tuple[GoalVersion, ...]:
         """``versions``, or the one annual version of today's New and Repeat targets."""
         return self.versions or (GoalVersion(None, self.amounts, (), self.source),)
+
+
+@dataclass(frozen=True)
+class NodeGoal:
+    """A Goals row that is not a rep's but a territory's, region's, segment's or
+    manager's own quota (SPEC §3 Targets above the rep), in any shape Goals accepts."""
+
+    dimension: Dimension
+    #: The node: ``keys.rep_key`` of its name, or the manager's key.
+    key: str
+    #: As the Reps sheet (or the tree) writes it.
+    name: str
+    goal: Goal
+
+
+@dataclass(frozen=True)
+class PlacedDeal:
+    """A won deal whose CRM export names a territory or region other than its rep's: it
+    counts in that node of that dimension's roll-up (and in its rep's numbers, as every
+    deal of theirs does)."""
+
+    rep_id: str
+    day: date
+    dimension: Dimension
+    #: The territory or region as the export writes it.
+    value: str
+    amount: Decimal
 
 
 class WonTotals:
@@ -347,6 +383,12 @@ class WorkbookData:
     #: The Commission sheet's plans by ``keys.plan_key`` of their names (the key "" for
     #: a sheet without a Plan column: one plan); empty: no commission figures anywhere.
     commission_plans: Mapping[str, CommissionPlan] = field(default_factory=dict)
+    #: Who reports to whom (Reps' Manager, the Managers sheet), as the reader resolved it.
+    org: OrgTree = NO_TREE
+    #: Goals rows naming a territory, region, segment or manager instead of a rep.
+    node_goals: tuple[NodeGoal, ...] = ()
+    #: Won deals a CRM export places in another territory or region than their rep's.
+    placed_deals: tuple[PlacedDeal, ...] = ()
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

@@ -27,8 +27,9 @@ from goalreport.core.pipelinesheets import (
     progress_cells,
     team_cells,
 )
-from goalreport.core.results import Computation, RepResult, TeamTotals
-from goalreport.core.tables import Column, SheetTable
+from goalreport.core.results import Computation, GroupTotals, RepResult, RollUp
+from goalreport.core.rollup import TITLES
+from goalreport.core.tables import Column, SheetBlock, SheetTable
 
 PLAN_COLUMNS = (
     Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month", "month"),
@@ -149,21 +150,67 @@ def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
     return SheetTable("Progress", columns, tuple(rows))
 
 
-def _team_row(totals: TeamTotals, pipeline: bool) -> tuple[object, ...]:
+def _team_row(totals: GroupTotals, pipeline: bool) -> tuple[object, ...]:
     counts = [totals.status_counts.get(status, 0) for status in STATUSES]
     return (
-        totals.team, totals.reps, totals.annual_target, totals.actual,
+        totals.name, totals.reps, totals.annual_target, totals.actual,
         totals.expected_to_date, totals.attainment, totals.pace, totals.forecast, *counts,
         *(team_cells(totals.pipeline) if pipeline else ()),
     )
 
 
-def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
-    """One row per team and the total; landing and coverage at the end with open deals."""
+#: A roll-up section's columns after its node's name (and, for the tree, its place):
+#: the target measured against, then both targets and their difference (SPEC §3
+#: Targets above the rep), then as Team Summary's table.
+_NODE_COLUMNS = (
+    Column("Reps", "integer"), Column("Annual Target", "money"), Column("Own Quota", "money"),
+    Column("Reps' Targets", "money"), Column("Over/Under-Assigned", "money"),
+    Column("Actual", "money"), Column("Expected to Date", "money"),
+    Column("Attainment", "percent"), Column("Pace", "percent"), Column("Forecast", "money"),
+    *TEAM_SUMMARY_COLUMNS[-len(STATUSES):],
+)
+_TREE_COLUMNS = (Column("Manager"), Column("Manager ID"), Column("Level", "integer"),
+                 Column("Reports To"))
+
+
+def _node_row(totals: GroupTotals, pipeline: bool) -> tuple[object, ...]:
+    counts = [totals.status_counts.get(status, 0) for status in STATUSES]
+    return (totals.reps, totals.annual_target, totals.own_quota, totals.reps_target,
+            totals.difference, totals.actual, totals.expected_to_date, totals.attainment,
+            totals.pace, totals.forecast, *counts,
+            *(team_cells(totals.pipeline) if pipeline else ()))
+
+
+def section_block(section: RollUp, computation: Computation, pipeline: bool = False
+                  ) -> SheetBlock:
+    """One roll-up as a block of Team Summary: a row per node (the tree's with its
+    manager's ID, level and whom they report to); landing and coverage at the end with
+    open deals."""
+    title = TITLES[section.dimension]
+    columns = _NODE_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ())
+    if section.dimension != "manager":
+        return SheetBlock(f"By {title.lower()}", (Column(title), *columns),
+                          tuple((row.name, *_node_row(row, pipeline)) for row in section.rows))
+    org = computation.org.by_key
+    rows = []
+    for row in section.rows:
+        manager = org.get(row.key)
+        boss = org.get(manager.reports_to) if manager else None
+        rows.append((row.name, manager.manager_id if manager else None, row.depth,
+                     boss.name if boss else None, *_node_row(row, pipeline)))
+    return SheetBlock("Manager tree", (*_TREE_COLUMNS, *columns), tuple(rows))
+
+
+def team_summary_table(computation: Computation) -> SheetTable:
+    """Team Summary: a row per team and the Total, then one roll-up per dimension
+    present and the manager tree; landing and coverage at the end with open deals."""
+    team = computation.team
     pipeline = any(totals.pipeline is not None for totals in team)
     rows = tuple(_team_row(totals, pipeline) for totals in team)
     columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ())
-    return SheetTable("Team Summary", columns, rows, total_row=True)
+    return SheetTable("Team Summary", columns, rows, total_row=True,
+                      sections=tuple(section_block(s, computation, pipeline)
+                                     for s in computation.sections))
 
 
 def computed_tables(
@@ -182,7 +229,7 @@ def computed_tables(
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        summary = team_summary_table(computation.team)
+        summary = team_summary_table(computation)
         if chart_settings is not None:
             blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)

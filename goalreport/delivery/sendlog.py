@@ -40,7 +40,8 @@ SENT_FOLDER = "sent"
 MANAGER_KEY = "manager"
 #: What an entry records of how sending ended.
 Outcome = Literal["accepted", "unknown"]
-Verdict = Literal["send", "already sent", "changed", "unconfirmed"]
+#: What to do with a message, from the record (not the inbox's readiness verdict).
+SendChoice = Literal["send", "already sent", "changed", "unconfirmed"]
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX40 = re.compile(r"[0-9a-f]{40}")
 
@@ -52,7 +53,7 @@ def rep_log_key(rep_id: str) -> str:
 
 @dataclass(frozen=True)
 class Decision:
-    verdict: Verdict
+    verdict: SendChoice
     #: For everything but "send": what was sent, in words.
     detail: str = ""
 

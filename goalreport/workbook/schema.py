@@ -57,14 +57,28 @@ REPS = SheetSpec("reps", "Reps", (
     _col("name", "Name", "Rep Name", "Full Name", required=True),
     _col("email", "Email", "E mail", "Email Address"),
     _col("team", "Team"),
-    _col("manager", "Manager"),
+    _col("manager", "Manager", "Manager ID", "Reports To", "Sales Manager"),
     _col("start_date", "Start Date", "Start", "Started", "Hire Date"),
     _col("ramp_months", "Ramp Months", "Ramp"),
     _col("ramp_schedule", "Ramp Schedule", "Ramp Plan", "Ramp Percent", "Ramp %"),
     _col("active", "Active"),
     _col("crm_id", "CRM ID", "CRM User ID", "Owner ID", "OwnerId"),
+    _col("territory", "Territory", "Sales Territory", "Territory Name"),
+    _col("region", "Region", "Sales Region", "Region Name"),
+    _col("segment", "Segment", "Market Segment", "Customer Segment", "Sales Segment"),
     _col("commission_plan", "Plan", *PLAN_WORDS),
 ), synonyms=("Rep", "Sales Reps", "Team Members"), required=True)
+
+#: Managers who are not reps (or who are: a Manager ID that is a Rep ID is that rep),
+#: and whom they report to: the manager tree above the reps (SPEC §1).
+MANAGERS = SheetSpec("managers", "Managers", (
+    _col("manager_id", "Manager ID", "ID", "Manager", required=True),
+    _col("name", "Name", "Manager Name", "Full Name", required=True),
+    _col("email", "Email", "E mail", "Email Address"),
+    _col("reports_to", "Reports To", "Reports To ID", "Parent", "Parent Manager",
+         "Manager's Manager"),
+    _col("territory", "Territory", "Sales Territory", "Territory Name"),
+), synonyms=("Manager", "Sales Managers", "Management"))
 
 GOALS = SheetSpec("goals", "Goals", (
     REP_ID,
@@ -173,8 +187,8 @@ COMMISSION = SheetSpec("commission", "Commission", (
              "Commission Table", "Comp Plans", "Tiers"))
 
 #: Every input sheet, in the order messages are sorted and the template is laid out.
-SHEETS: tuple[SheetSpec, ...] = (REPS, GOALS, ACTIVITY, SETTINGS, SEASONALITY, HOLIDAYS,
-                                 TIME_OFF, PIPELINE, STAGES, COMMISSION)
+SHEETS: tuple[SheetSpec, ...] = (REPS, MANAGERS, GOALS, ACTIVITY, SETTINGS, SEASONALITY,
+                                 HOLIDAYS, TIME_OFF, PIPELINE, STAGES, COMMISSION)
 
 #: Activity types and the words people write for them (SPEC §1).
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
