@@ -255,5 +255,5 @@ def test_warnings_do_not_stop_a_read(make_workbook):
         "Deal Size, Realism Threshold, On Track Pace, Slightly Behind Pace, At Risk Pace, Won "
         "Stages, Lost Stages, Owner Column, Stage Column, Won Column, Close Date Column, "
         "Amount Column, Currency Column, Client Column, Type Column, New Types, Repeat Types, "
-        "Other Owners, Manager Email, Default Relief, Landing, Coverage Target."),
+        "Other Owners, Manager Email, Default Relief, Landing, Coverage Target, Default Plan."),
     ]

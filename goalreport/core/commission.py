@@ -172,10 +172,12 @@ def rep_commission(plan: CommissionPlan, named_in: str, target: Decimal, actual:
     to_date = payout(plan, target_cents, to_cents(actual))
     next_tier = None
     if to_date.band + 1 < len(plan.bands) and not to_date.capped:
+        # The band reached at the next threshold: past one that is empty at this target
+        # (bands from 1 % and 2 % of a 1-cent target both start at 1 cent).
         edge = thresholds(plan, target_cents)[to_date.band + 1]
-        next_tier = NextTier(plan.bands[to_date.band + 1],
-                             cents_to_money(edge - to_cents(actual)),
-                             payout(plan, target_cents, edge).amount)
+        there = payout(plan, target_cents, edge)
+        next_tier = NextTier(plan.bands[there.band], cents_to_money(edge - to_cents(actual)),
+                             there.amount)
     return RepCommission(
         plan=plan, named_in=named_in, to_date=to_date, next_tier=next_tier,
         at_forecast=payout(plan, target_cents, to_cents(forecast)),
