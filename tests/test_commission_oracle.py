@@ -92,7 +92,7 @@ def test_next_tier_is_the_first_cent_that_reaches_a_higher_band(drawn, target: i
                                                                revenue: int) -> None:
     """The money to the next tier is found by stepping a cent at a time until the band
     changes; what the tier pays is the oracle's payout there."""
-    bands, basis, cap = drawn
+    bands, basis, _cap = drawn
     plan = _plan(bands, basis, None)
     figures = rep_commission(plan, "", Decimal(target).scaleb(-2),
                              Decimal(revenue).scaleb(-2), Decimal(0), None)

@@ -145,6 +145,8 @@ def payout(plan: CommissionPlan, target_cents: int, revenue_cents: int) -> Payou
     """What ``plan`` pays for ``revenue_cents`` of revenue against an annual target of
     ``target_cents`` (both whole cents)."""
     edges = thresholds(plan, target_cents)
+    revenue = revenue_cents
+    revenue_cents = max(revenue_cents, 0)  # credit notes beyond the wins earn nothing
     reached = max(i for i, edge in enumerate(edges) if edge <= revenue_cents)
     if plan.basis == "marginal":
         uppers = (*edges[1:], None)
@@ -158,7 +160,7 @@ def payout(plan: CommissionPlan, target_cents: int, revenue_cents: int) -> Payou
     total = rate_pay + bonus_cents
     cap = to_cents(plan.cap) if plan.cap is not None else None
     capped = cap is not None and total >= cap
-    return Payout(revenue=cents_to_money(revenue_cents), band=reached, rate_pay=rate_pay,
+    return Payout(revenue=cents_to_money(revenue), band=reached, rate_pay=rate_pay,
                   bonuses=cents_to_money(bonus_cents),
                   amount=cents_money(cap if capped and cap is not None else total),
                   capped=capped)
@@ -183,6 +185,25 @@ def rep_commission(plan: CommissionPlan, named_in: str, target: Decimal, actual:
         at_forecast=payout(plan, target_cents, to_cents(forecast)),
         at_landing=payout(plan, target_cents, to_cents(landing)) if landing is not None
         else None)
+
+
+def rep_figures(plans: Mapping[str, CommissionPlan], named: Sequence[tuple[str, str]],
+                rep: str, target: Decimal, actual: Decimal, forecast: Decimal,
+                landing: Decimal | None) -> tuple[RepCommission | None, Problem | None]:
+    """A rep's commission figures on the plan ``named`` gives (see ``plan_of``), or None
+    without a plan; a rep on a plan with no target gets none either, and a warning: its
+    bands are shares of the target, so no attainment and no tier can be told."""
+    found = plan_of(plans, named) if plans else None
+    if found is None:
+        return None, None
+    plan, named_in = found
+    if to_cents(target) <= 0:
+        return None, Problem(named_in or plan.where, (
+            f"rep {rep!r} is on the commission plan {plan.name!r} but has no target this "
+            "goal year: the plan's bands are shares of the target, so no commission is "
+            "shown. Give the rep a target, or leave the plan out."), "warning",
+            kind="plan without target")
+    return rep_commission(plan, named_in, target, actual, forecast, landing), None
 
 
 def plan_of(plans: Mapping[str, CommissionPlan], named: Sequence[tuple[str, str]]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
-from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
@@ -28,12 +27,7 @@ from goalreport.core.calendar import (
     month_end,
     rep_working_days,
 )
-from goalreport.core.commission import (
-    RepCommission,
-    commission_note,
-    plan_of,
-    rep_commission,
-)
+from goalreport.core.commission import commission_note, rep_figures
 from goalreport.core.goalshape import shape_note
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
 from goalreport.core.insights import RECENT_DAYS
@@ -143,8 +137,11 @@ def compute(
         progress = measure(plan, records, progress_inputs, working_90)
         pipeline = rep_pipeline(plan, progress, deals.get(key, ()), data.stages, settings,
                                 as_of, month) if data.open_deals else None
-        commission = _commission(data, rep, goal, progress.annual_target, progress.actual,
-                                 progress.forecast, pipeline.year.landing if pipeline else None)
+        commission, unpaid = rep_figures(
+            data.commission_plans, _named_plans(data, rep, goal), rep.rep_id,
+            progress.annual_target, progress.actual, progress.forecast,
+            pipeline.year.landing if pipeline else None)
+        warnings.extend((unpaid,) if unpaid else ())
         results.append(RepResult(plan, progress, pipeline, commission))
 
     quotas, quota_problems = _node_quotas(data, year, as_of, label)
@@ -229,20 +226,12 @@ def _quotas_note(quotas: list[NodeQuota]) -> Problem:
                    "against its own quota beside its reps' targets.", "info")
 
 
-def _commission(data: WorkbookData, rep: Rep, goal: Goal, target: Decimal, actual: Decimal,
-                forecast: Decimal, landing: Decimal | None) -> RepCommission | None:
-    """The rep's commission figures on the plan its Goals row, else its Reps row, else
-    Settings' Default Plan names (None without a plan: nothing is shown)."""
-    if not data.commission_plans:
-        return None
-    found = plan_of(data.commission_plans, (
-        (goal.commission_plan, goal.commission_plan_cell),
-        (rep.commission_plan, rep.commission_plan_cell),
-        (data.settings.default_plan, "Settings' Default Plan")))
-    if found is None:
-        return None
-    plan, named_in = found
-    return rep_commission(plan, named_in, target, actual, forecast, landing)
+def _named_plans(data: WorkbookData, rep: Rep, goal: Goal) -> tuple[tuple[str, str], ...]:
+    """Where a rep's commission plan may be named, first first: the Goals row, the Reps
+    row, Settings' Default Plan."""
+    return ((goal.commission_plan, goal.commission_plan_cell),
+            (rep.commission_plan, rep.commission_plan_cell),
+            (data.settings.default_plan, "Settings' Default Plan"))
 
 
 def _todays_shape(data: WorkbookData) -> bool:

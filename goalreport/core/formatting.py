@@ -83,6 +83,7 @@ class Formatter:
         self.page_size = page_size_for(self.locale)
         base = self.locale.percent_formats[None].pattern
         self._percent_pattern = base.replace("#,##0", "#,##0.0", 1)
+        self._fine_percent_pattern = base.replace("#,##0", "#,##0.###", 1)
         money = self.locale.currency_formats["standard"].pattern.split(";")[0]
         self._whole_money_pattern = re.sub(r"\.0+", "", money)
 
@@ -127,6 +128,13 @@ class Formatter:
         if value is None:
             return self.BLANK
         return format_percent(_decimal(value), self._percent_pattern, locale=self.locale)
+
+    def percent_fine(self, value: Number | None) -> str:
+        """As many decimals as it has, up to three: ``5%``, ``2.5%``, ``0.25%`` (a
+        commission rate, never rounded to a rate the plan does not pay)."""
+        if value is None:
+            return self.BLANK
+        return format_percent(_decimal(value), self._fine_percent_pattern, locale=self.locale)
 
     def count(self, value: Number | None) -> str:
         """A whole number with grouping: ``1,234``."""

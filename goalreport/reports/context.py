@@ -41,6 +41,7 @@ from goalreport.reports.charts import (
     cumulative_chart,
     monthly_chart,
 )
+from goalreport.reports.commission_context import rep_commission_context
 from goalreport.reports.pipeline_context import rep_pipeline_context
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
@@ -361,6 +362,9 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                            if company is None else company)
     headline = _headline(result, fmt)
     pipeline = rep_pipeline_context(result, settings, fmt)  # None: no open deals
+    commission = rep_commission_context(result, fmt)  # None: no plan
+    # Page 1 makes room for the pipeline and commission sections by shorter charts.
+    shorter = (40 if pipeline else 0) + (30 if commission else 0)
     context.update({
         "kind": "rep",
         # Page fit (docs/reports.md): long names and amounts take a smaller size, the
@@ -386,15 +390,16 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                 forecast=progress.forecast, target=progress.annual_target, fmt=fmt,
                 description=cumulative_description(
                     progress.actual, progress.expected_to_date, progress.forecast,
-                    progress.annual_target, fmt), c=palette, height=160 if pipeline else 200),
+                    progress.annual_target, fmt), c=palette, height=200 - shorter),
             "monthly": monthly_chart(
                 [(m.month, m.targets.get("new", m.total_target),
                   m.targets.get("repeat", Decimal(0)), m.new_actual, m.repeat_actual)
                  for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette,
                 split=plan.split, pipeline=pipeline["chart_pipeline"] if pipeline else None,
-                height=140 if pipeline else 180),
+                height=180 - shorter),
         },
         "pipeline": pipeline,
+        "commission": commission,
         "next_month": _next_month(result, computation, fmt),
         "catch_up": [{"month": fmt.month(day), "amount": fmt.money_whole(amount)}
                      for day, amount in progress.catch_up],

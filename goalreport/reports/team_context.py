@@ -22,6 +22,7 @@ from goalreport.reports.context import (
     ratio_text,
     status_class,
 )
+from goalreport.reports.commission_context import team_commission_context
 from goalreport.reports.pipeline_context import team_pipeline_context
 from goalreport.reports.rollup_context import rollup_context
 
@@ -119,5 +120,6 @@ def team_context(computation: Computation, settings: Settings,
         "full_percent": fmt.percent_whole(1),
         "chart": _team_chart(ranked, computation, fmt, palette),
         "pipeline": team_pipeline_context(computation, fmt, settings),
+        "commission": team_commission_context(computation, fmt),
     })
     return context
