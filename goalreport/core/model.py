@@ -36,6 +36,11 @@ Relief = Literal["none", "prorate"]
 ForecastCategory = Literal["pipeline", "best case", "most likely", "commit", "omitted"]
 #: What Landing adds to the money won: the commit forecast, or the weighted pipeline.
 Landing = Literal["commit", "weighted"]
+#: When a won deal counts (Settings' Credit On): on its close date ("booked"), its
+#: Invoiced Date or as it is paid (each Paid Date, the Paid Amount).
+CreditOn = Literal["booked", "invoiced", "paid"]
+#: A count of deals: whole, or a share of one once deals are split ("half a deal").
+DealCount = int | Fraction
 
 
 #: The revenue types of a goal split into new and repeat clients.
@@ -95,6 +100,12 @@ class Settings:
     #: Open pipeline wanted per unit of target still to win (3 for "3×"); None: 1 ÷ the
     #: rep's close rate.
     coverage_target: Fraction | None = None
+    #: When a won deal counts: "booked" (its close date), "invoiced" or "paid".
+    credit_on: CreditOn = "booked"
+    #: Split type names (or CRM IDs) that mean a revenue / an overlay split, besides
+    #: Revenue and Overlay.
+    revenue_split_types: tuple[str, ...] = ()
+    overlay_split_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,16 +212,17 @@ class Goal:
 
 class WonTotals:
     """``won`` and ``won_amount`` of a record holding new and repeat wins apart: one day's
-    activity here, a window's tally in ``history``."""
+    activity here, a window's tally in ``history``. Counts are whole numbers unless a deal
+    was split, or paid in parts: then a share of a deal counts as that share."""
 
     __slots__ = ()
-    won_new: int
+    won_new: DealCount
     won_new_amount: Decimal
-    won_repeat: int
+    won_repeat: DealCount
     won_repeat_amount: Decimal
 
     @property
-    def won(self) -> int:
+    def won(self) -> DealCount:
         return self.won_new + self.won_repeat
 
     @property
@@ -220,18 +232,44 @@ class WonTotals:
 
 @dataclass(frozen=True, slots=True)
 class DayActivity(WonTotals):
-    """Everything one rep logged on one day, summed."""
+    """Everything one rep logged on one day, summed; won deals on the day they are
+    credited (Settings' Credit On), in the rep's share (``Credit``)."""
 
     rep_id: str
     day: date
     leads: int = 0
     meetings: int = 0
-    lost: int = 0
-    won_new: int = 0
+    lost: DealCount = 0
+    won_new: DealCount = 0
     won_new_amount: Decimal = Decimal(0)
-    won_repeat: int = 0
+    won_repeat: DealCount = 0
     won_repeat_amount: Decimal = Decimal(0)
     focus_hours: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One rep's share of one won or lost deal, credited on one day: the ledger of the
+    deals that are split or that count when invoiced or paid (SPEC §3 Credit). A deal
+    paid in parts has a credit per payment, and one dated None for what is not yet
+    paid. Money is in integer cents, split to the cent (``core.credit``)."""
+
+    rep_id: str
+    #: The deal: its Deal ID (or record ID), else where it was read ("Activity row 7").
+    deal: str
+    #: The day the deal was won or lost (its close date).
+    booked: date
+    #: The day this share counts; None while the deal is not yet invoiced or paid.
+    day: date | None
+    #: "won" or "lost".
+    kind: str
+    #: "new" or "repeat".
+    client_type: str
+    cents: int
+    #: The share of a deal this credit counts as in the funnel (1 for a whole deal).
+    share: Fraction
+    #: An overlay split: counts toward the rep's own attainment, in no roll-up.
+    overlay: bool = False
 
 
 @dataclass(frozen=True)
@@ -333,12 +371,31 @@ class WorkbookData:
     open_deals: tuple[OpenDeal, ...] = ()
     #: The Stages sheet: ``keys.stage_key`` of a stage → its probability and category.
     stages: Mapping[str, StageDefaults] = field(default_factory=dict)
+    #: The overlay part of ``activity`` (overlay splits), per rep and day, sorted like
+    #: it: in the rep's own numbers, never in a team's (SPEC §3 Credit).
+    overlay: tuple[DayActivity, ...] = ()
+    #: Every share of the deals that are split or that count when invoiced or paid, in
+    #: the order read; empty when every deal counts whole on its close date.
+    credits: tuple[Credit, ...] = ()
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:
         """Each rep's days in date order, keyed by ``rep_key``: the activity as the
         calculations take it. Worked out once, from runs of the sorted tuple."""
         return group_by_rep(self.activity)
+
+    @cached_property
+    def overlay_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:
+        """``overlay`` grouped as ``activity_by_rep``."""
+        return group_by_rep(self.overlay)
+
+    @cached_property
+    def credits_by_rep(self) -> Mapping[str, tuple[Credit, ...]]:
+        """``credits`` per rep (``rep_key``), in the order read."""
+        found: dict[str, list[Credit]] = {}
+        for credit in self.credits:
+            found.setdefault(rep_key(credit.rep_id), []).append(credit)
+        return {key: tuple(items) for key, items in found.items()}
 
 
 def group_by_rep(activity: Sequence[DayActivity]) -> dict[str, tuple[DayActivity, ...]]:

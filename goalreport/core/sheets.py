@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
 
 from goalreport.core.chartdata import team_summary_charts
-from goalreport.core.model import STATUSES, Settings
+from goalreport.core.credit import AWAITED
+from goalreport.core.model import STATUSES, CreditOn, DealCount, Settings
+from goalreport.core.money import round_half_up
 from goalreport.core.phrases import Say
 from goalreport.core.pipelinesheets import (
     PROGRESS_PIPELINE_COLUMNS,
@@ -119,8 +123,33 @@ def _reassess_text(result: RepResult, say: Say) -> str:
     return say(reassess.reason) if reassess.flagged else ""
 
 
-def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
-    """One row per rep; the pipeline columns at the end when there are open deals."""
+def credit_columns(credit_on: CreditOn, overlay: bool) -> tuple[Column, ...]:
+    """The columns a workbook with overlay splits, or with Credit On invoiced or paid,
+    adds at the end of Progress and Team Summary (none otherwise, so a workbook without
+    them reads as it always did)."""
+    found = (Column("Overlay Credit", "money"),) if overlay else ()
+    if credit_on != "booked":
+        found += (Column(f"Booked, Not Yet {AWAITED[credit_on].title()}", "money"),)
+    return found
+
+
+def _credit_cells(overlay: Decimal, waiting: Decimal | None, credit_on: CreditOn,
+                  has_overlay: bool) -> tuple[object, ...]:
+    return ((overlay,) if has_overlay else ()) + ((waiting,) if credit_on != "booked" else ())
+
+
+def _deals(count: DealCount) -> DealCount | Decimal:
+    """A deal count for a cell: whole, or a share of deals to two places."""
+    if isinstance(count, Fraction) and count.denominator != 1:
+        return Decimal(round_half_up(count * 100)).scaleb(-2)
+    return int(count)
+
+
+def progress_table(results: Sequence[RepResult], say: Say = str,
+                   credit_on: CreditOn = "booked", overlay: bool = False) -> SheetTable:
+    """One row per rep; the pipeline columns at the end when there are open deals, then
+    the credit columns (``credit_columns``). With split deals a rep's Deals Won may be a
+    share ("2.5")."""
     pipeline = has_pipeline(results)
     rows = []
     for result in results:
@@ -130,30 +159,42 @@ def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
             rep.rep_id, rep.name, rep.team, p.as_of, p.annual_target, p.actual,
             p.expected_to_date, p.attainment, p.pace, p.forecast, p.gap,
             p.needed_per_working_day, p.status, p.actual_new, p.actual_repeat,
-            funnel.leads, funnel.meetings, funnel.won, funnel.close_rate,
+            funnel.leads, funnel.meetings, _deals(funnel.won), funnel.close_rate,
             funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result, say),
             p.reassess.suggested_goal if p.reassess.flagged else None,
             plan_changes(result, say),
             *(progress_cells(result.pipeline) if pipeline else ()),
+            *_credit_cells(p.overlay, p.not_yet_credited, credit_on, overlay),
         ))
-    columns = PROGRESS_COLUMNS + (PROGRESS_PIPELINE_COLUMNS if pipeline else ())
+    columns = PROGRESS_COLUMNS
+    if any(isinstance(row[17], Decimal) for row in rows):  # shares of deals: not whole
+        columns = tuple(replace(c, kind="number") if c.name == "Deals Won" else c
+                        for c in columns)
+    columns += (PROGRESS_PIPELINE_COLUMNS if pipeline else ()) + credit_columns(credit_on,
+                                                                              overlay)
     return SheetTable("Progress", columns, tuple(rows))
 
 
-def _team_row(totals: TeamTotals, pipeline: bool) -> tuple[object, ...]:
+def _team_row(totals: TeamTotals, pipeline: bool, credit_on: CreditOn = "booked",
+              overlay: bool = False) -> tuple[object, ...]:
     counts = [totals.status_counts.get(status, 0) for status in STATUSES]
     return (
         totals.team, totals.reps, totals.annual_target, totals.actual,
         totals.expected_to_date, totals.attainment, totals.pace, totals.forecast, *counts,
         *(team_cells(totals.pipeline) if pipeline else ()),
+        *_credit_cells(totals.overlay, totals.not_yet_credited, credit_on, overlay),
     )
 
 
-def team_summary_table(team: Sequence[TeamTotals]) -> SheetTable:
-    """One row per team and the total; landing and coverage at the end with open deals."""
+def team_summary_table(team: Sequence[TeamTotals], credit_on: CreditOn = "booked",
+                       overlay: bool = False) -> SheetTable:
+    """One row per team and the total; landing and coverage at the end with open deals,
+    then the credit columns. A team's Actual and Forecast leave overlay credit out (its
+    own column shows it), so each deal counts once."""
     pipeline = any(totals.pipeline is not None for totals in team)
-    rows = tuple(_team_row(totals, pipeline) for totals in team)
-    columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ())
+    rows = tuple(_team_row(totals, pipeline, credit_on, overlay) for totals in team)
+    columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ()) + \
+        credit_columns(credit_on, overlay)
     return SheetTable("Team Summary", columns, rows, total_row=True)
 
 
@@ -173,11 +214,12 @@ def computed_tables(
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        summary = team_summary_table(computation.team)
+        credit = (computation.credit_on, computation.has_overlay)
+        summary = team_summary_table(computation.team, *credit)
         if chart_settings is not None:
             blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)
-        tables += [progress_table(computation.results, say), summary]
+        tables += [progress_table(computation.results, say, *credit), summary]
         if has_pipeline(computation.results) or pipeline_sheet:
             tables.append(pipeline_by_month_table(computation.results))
     return tables

@@ -30,10 +30,13 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def _totals(name: str, results: Sequence[RepResult]) -> TeamTotals:
+    """Each rep adds their ``rollup_`` figures: a deal's overlay credit counts toward its
+    rep's own attainment but never in a team's (it would count twice)."""
     target = sum((r.progress.annual_target for r in results), Decimal("0.00"))
-    actual = sum((r.progress.actual for r in results), Decimal("0.00"))
+    actual = sum((r.progress.rollup_actual for r in results), Decimal("0.00"))
     expected = sum((r.progress.expected_to_date for r in results), Decimal("0.00"))
-    forecast = sum((r.progress.forecast for r in results), Decimal("0.00"))
+    forecast = sum((r.progress.rollup_forecast for r in results), Decimal("0.00"))
+    waiting = [r.progress.rollup_not_yet_credited for r in results]
     counts = dict.fromkeys(STATUSES, 0)
     for r in results:
         counts[r.progress.status] = counts.get(r.progress.status, 0) + 1
@@ -44,6 +47,9 @@ def _totals(name: str, results: Sequence[RepResult]) -> TeamTotals:
         pace=Fraction(to_cents(actual), to_cents(expected)) if expected else None,
         forecast=forecast, status_counts=counts,
         pipeline=team_pipeline([r.pipeline for r in results if r.pipeline is not None]),
+        overlay=sum((r.progress.overlay for r in results), Decimal("0.00")),
+        not_yet_credited=sum((w for w in waiting if w is not None), Decimal("0.00"))
+        if any(w is not None for w in waiting) else None,
     )
 
 
@@ -62,10 +68,10 @@ def team_totals(results: Iterable[RepResult]) -> tuple[TeamTotals, ...]:
 
 
 def team_series(results: Iterable[RepResult], attribute: str) -> list[tuple[date, Decimal]]:
-    """A cumulative series (``"cumulative_plan"`` or ``"cumulative_actual"`` of each
-    rep's progress) summed over reps, date by date (a rep without a point on a date, e.g.
-    one who started later, adds nothing there). Drawn by the team report and the Team
-    Summary sheet's chart."""
+    """A cumulative series (``"cumulative_plan"``, or ``"rollup_cumulative_actual"``: the
+    actual without overlay credit, which no team counts) of each rep's progress summed
+    over reps, date by date (a rep without a point on a date, e.g. one who started later,
+    adds nothing there). Drawn by the team report and the Team Summary sheet's chart."""
     totals: dict[date, Decimal] = {}
     for result in results:
         for day, value in getattr(result.progress, attribute):

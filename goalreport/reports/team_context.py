@@ -18,6 +18,7 @@ from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
 from goalreport.reports.context import (
     bar_width,
     base_context,
+    credit_notes,
     cumulative_description,
     ratio_text,
     status_class,
@@ -30,12 +31,12 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
     """The team's cumulative actual against plan, the same chart as a rep's, summed."""
     if not ranked:
         return ""
-    forecast = sum((r.progress.forecast for r in ranked), Decimal(0))
+    forecast = sum((r.progress.rollup_forecast for r in ranked), Decimal(0))
     target = sum((r.progress.annual_target for r in ranked), Decimal(0))
-    actual = sum((r.progress.actual for r in ranked), Decimal(0))
+    actual = sum((r.progress.rollup_actual for r in ranked), Decimal(0))
     expected = sum((r.progress.expected_to_date for r in ranked), Decimal(0))
     return cumulative_chart(
-        team_series(ranked, "cumulative_plan"), team_series(ranked, "cumulative_actual"),
+        team_series(ranked, "cumulative_plan"), team_series(ranked, "rollup_cumulative_actual"),
         year_start=min(r.plan.year_start for r in ranked),
         year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
         forecast=forecast, target=target, fmt=fmt,
@@ -107,5 +108,8 @@ def team_context(computation: Computation, settings: Settings,
         "full_percent": fmt.percent_whole(1),
         "chart": _team_chart(ranked, computation, fmt, palette),
         "pipeline": team_pipeline_context(computation, fmt, settings),
+        "credit_notes": credit_notes(
+            computation.team[-1].overlay, computation.team[-1].not_yet_credited,
+            0, settings, fmt, team=True) if computation.team else [],
     })
     return context
