@@ -75,7 +75,7 @@ def test_salesforce_data_loader_splits_divide_the_opportunities(tmp_path: Path) 
         "R3": (Decimal("2400.00"), Decimal("2400.00"), Fraction(1, 5))}
     assert [str(n) for n in data.notes] == [
         "File 'opps.csv': Salesforce opportunities (API field names), 3 rows: 2 won, 0 lost, "
-        "1 open (ignored).",
+        "1 open.",
         "File 'splits.csv': Salesforce opportunity splits, 6 rows: 5 revenue and 1 overlay "
         "splits.",
         "File 'splits.csv': "
