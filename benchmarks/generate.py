@@ -122,7 +122,8 @@ def _write_reps(book: xlsxwriter.Workbook, rng: random.Random, specs: list[RepSp
         sheet.write_string(row, 1, f"{first} {last}")
         sheet.write_string(row, 2, f"{first.lower()}.{row}@example.com")
         sheet.write_string(row, 3, team)
-        sheet.write_string(row, 4, f"{team} Manager")
+        # Manager (column E) stays empty: a tree would add a summary per manager and
+        # change what the benchmarks have always measured.
         if spec.start is not None:
             sheet.write_number(row, 5, excel_serial(spec.start), date_format)
             sheet.write_number(row, 6, 3)

@@ -223,7 +223,8 @@ def _run_opened(opened: OpenedWorkbook, options: JobOptions,
             selected, settings, report_dir(path, options),
             templates_dir=options.templates_dir, jobs=options.jobs, html=options.html,
             progress=progress, out_root=report_root(path, options), pdf_tags=options.pdf_tags,
-            stamp=reports.stamp, access=reports.access, stems=dict(reports.stems))
+            stamp=reports.stamp, access=reports.access, stems=dict(reports.stems),
+            managers=not options.rep_ids)
         result.files = list(rendered.files)
         result.failures = list(rendered.failures)
     return result
@@ -319,8 +320,9 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
     computation is reused instead of reading the workbook again."""
     import os
 
-    from goalreport.delivery.deliver import deliver, stale_reports
+    from goalreport.delivery.deliver import deliver, open_month, stale_reports
     from goalreport.delivery.mailconfig import load_settings
+    from goalreport.delivery.summaries import stale_summaries, summaries
     from goalreport.reports.render import render_reports, render_team_summary
 
     notes: list[str] = []
@@ -338,11 +340,17 @@ def send_job(path: Path, options: JobOptions, sending: SendOptions,
         render_reports(replace(computation, results=tuple(reps)), settings, out_dir,
                        jobs=options.jobs, stems=dict(reports.stems), html=options.html,
                        templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
-                       out_root=root, stamp=reports.stamp, access=reports.access)
-    elif team:
+                       out_root=root, stamp=reports.stamp, access=reports.access,
+                       managers=False, team=False)  # a summary of these few would be wrong
+    managers: list[str] = []
+    if sending.everyone:
+        with open_month(reports) as month:
+            managers = stale_summaries(summaries(computation), month, reports.stamp)
+    if team or managers:
         render_team_summary(computation, settings, out_dir, html=options.html,
                             templates_dir=options.templates_dir, pdf_tags=options.pdf_tags,
-                            out_root=root, stamp=reports.stamp, access=reports.access)
+                            out_root=root, stamp=reports.stamp, access=reports.access,
+                            team=team, managers=managers)
     report = deliver(computation, settings, reports, sending, now=options.now,
                      templates_dir=options.templates_dir)
     report.notes = notes
@@ -384,3 +392,35 @@ def load_for_send(path: Path, options: JobOptions
     reports = report_set(path, options, loaded, identity,
                          stamp_inputs(fingerprint, last.deal_files), access)
     return loaded.selected, loaded.settings, reports, [note] if note else []
+
+
+def digest_job(path: Path, options: JobOptions, sending: SendOptions) -> DeliveryReport:
+    """``digest`` and ``batch --digest``: this week's pace digest to each manager and to
+    the Manager Email (``delivery/digestsend.py``), measured as of As Of (``--as-of``,
+    Settings' As Of, else today) from the workbook as it is now; no PDF, nothing
+    written. Reps without last week's digest in the record are compared with the same
+    workbook a week earlier, measured in the same bounded child."""
+    import os
+
+    from goalreport.delivery.digestsend import send_digests
+    from goalreport.delivery.mailconfig import load_settings
+    from goalreport.errors import GoalreportError
+    from goalreport.guard.access import Access
+    from goalreport.guard.safefs import open_workbook
+    from goalreport.paused_gc import no_gc
+
+    load_settings(os.environ, sending.smtp_config, need_server=not sending.dry_run)
+    with open_workbook(path) as opened, no_gc():
+        loaded = load_bounded(opened.view, ReadRequest(
+            writing=False, as_of=options.as_of, month=options.month, today=options.today,
+            render=True, deals=options.deals, compare_week=True,
+            allowed_domains=options.allowed_domains))
+        access = Access.of(opened.stat)
+    if loaded.identity is None:
+        raise GoalreportError(
+            f"{path.name} has no identity yet: run 'goalreport run {path.name}' once, so "
+            "that the digests sent of it are recorded wherever the file goes.")
+    assert loaded.selected is not None  # render=True hands back every active rep
+    reports = report_set(path, options, loaded, loaded.identity, "", access)
+    return send_digests(loaded.selected, loaded.settings, reports, sending, now=options.now,
+                        before=loaded.before, templates_dir=options.templates_dir)

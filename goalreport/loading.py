@@ -19,17 +19,20 @@ Nothing here prints or exits; the clock is passed in (``ReadRequest.today``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goalreport.core.calendar import month_end
+from goalreport.core.digest import week_before
 from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 
 if TYPE_CHECKING:
+    from goalreport.core.digest import RepSnapshot
+    from goalreport.core.model import WorkbookData
     from goalreport.core.results import Computation
     from goalreport.core.tables import SheetTable
     from goalreport.writeback.basis import WriteBasis
@@ -82,6 +85,9 @@ class ReadRequest:
     #: The domains the reports may be mailed to (a run that sends, when the operator set
     #: them): an active rep's Email or the Manager Email elsewhere is an input problem.
     allowed_domains: tuple[str, ...] = ()
+    #: Also measure every rep a week before As Of, for the digest's comparison when no
+    #: digest was sent the week before (``Loaded.before``).
+    compare_week: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,10 @@ class Loaded:
     tables: tuple[SheetTable, ...] = ()
     #: The reps to render (``select_reps``), when asked for.
     selected: Computation | None = None
+    #: ``keys.rep_key`` → what a digest a week before As Of would have said
+    #: of the rep (empty when that date cannot be measured: another goal year without
+    #: goals).
+    before: dict[str, RepSnapshot] = field(default_factory=dict)
     #: What the write-back needs of the file (``writeback.basis``), with the tables.
     basis: WriteBasis | None = None
     #: What changed the reps' plans (revisions, relief), for the Run Log.
@@ -199,6 +209,8 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
     selected = select_reps(computation, request.rep_ids) if request.render else None
     stems = report_stems([(r.rep.rep_id, r.rep.name) for r in computation.results]) \
         if request.render else None
+    before = _before(data, week_before(as_of) if request.compare_week else None,
+                     report_month)
     tables: tuple[SheetTable, ...] = ()
     basis: WriteBasis | None = None
     say = Formatter(data.settings.locale, data.settings.currency).say
@@ -216,7 +228,23 @@ def _read_and_compute(path: Path, request: ReadRequest) -> Loaded:
         notes=(*data.notes, *computation.notes), tables=tables, selected=selected,
         basis=basis, plan_changes=run_log_changes(computation.results, say), stems=stems,
         identity=workbook_identity(package), last_run=last_run,
-        input_hash=input_fingerprint(path, package) if request.last_run else None)
+        input_hash=input_fingerprint(path, package) if request.last_run else None,
+        before=before)
+
+
+def _before(data: WorkbookData, as_of: date | None, report_month: date
+            ) -> dict[str, RepSnapshot]:
+    """Every rep as a digest as of ``as_of`` would have shown them ({} for no date, or a
+    date the workbook cannot be measured at: a goal year without goals)."""
+    from goalreport.core.digest import snapshots
+    from goalreport.core.engine import compute  # a second engine run, inside the bounds
+
+    if as_of is None:
+        return {}
+    try:
+        return snapshots(compute(data, as_of=as_of, report_month=report_month))
+    except InputProblems:
+        return {}
 
 
 def check_rep_count(path: Path, active: int) -> None:

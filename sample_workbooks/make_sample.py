@@ -194,6 +194,12 @@ def build(path: Path) -> None:
         reps.write_number(row, 6, rep.ramp)
         reps.write(row, 7, "yes" if rep.active else "no")
 
+    # The manager tree: Maya Chen leads sales and East; Omar Haddad, West, reports to her.
+    managers = sheet("Managers", ["Manager ID", "Name", "Email", "Reports To", "Territory"],
+                     [12, 16, 26, 12, 10])
+    managers.write_row(1, 0, ["M1", "Maya Chen", "maya.chen@acme.example", "", "East"])
+    managers.write_row(2, 0, ["M2", "Omar Haddad", "omar.haddad@acme.example", "M1", "West"])
+
     goals = sheet("Goals", ["Rep ID", "Year", "New Client Target", "Repeat Client Target",
                             "Avg Deal Size", "Close Rate", "Meetings per Lead",
                             "Focus Hours per Week"], [8, 6, 18, 20, 14, 11, 17, 20])

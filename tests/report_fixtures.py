@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from goalreport.core.model import Goal, OpenDeal, Rep, Settings
 from goalreport.core.phrases import Money, Number, Phrase
-from goalreport.core.pipeline import rep_pipeline, team_pipeline
+from goalreport.core.pipeline import rep_pipeline
 from goalreport.core.results import (
     Achievements,
     Assumption,
@@ -30,9 +30,9 @@ from goalreport.core.results import (
     RepResult,
     SmartItem,
     Suggestion,
-    TeamTotals,
     WeekPlan,
 )
+from goalreport.core.rollup import team_totals
 
 AS_OF = date(2026, 10, 31)
 REPORT_MONTH = date(2026, 10, 1)
@@ -172,25 +172,6 @@ def make_result(rep_id: str, name: str, team: str, new: str, repeat: str,
     plan = make_plan(rep, Decimal(new), Decimal(repeat))
     return RepResult(plan, make_progress(plan, Decimal(actual_new), Decimal(actual_repeat),
                                          status=status, flagged=flagged))
-
-
-def team_totals(results: list[RepResult]) -> tuple[TeamTotals, ...]:
-    rows = []
-    for name in sorted({r.rep.team for r in results}) + ["Total"]:
-        members = [r for r in results if name == "Total" or r.rep.team == name]
-        target = sum((r.progress.annual_target for r in members), Decimal(0))
-        actual = sum((r.progress.actual for r in members), Decimal(0))
-        expected = sum((r.progress.expected_to_date for r in members), Decimal(0))
-        counts = {s: sum(r.progress.status == s for r in members)
-                  for s in ("Achieved", "On track", "Slightly behind", "At risk", "Behind")}
-        rows.append(TeamTotals(
-            team=name, reps=len(members), annual_target=target, actual=actual,
-            expected_to_date=expected, attainment=Fraction(actual) / Fraction(target),
-            pace=Fraction(actual) / Fraction(expected),
-            forecast=sum((r.progress.forecast for r in members), Decimal(0)),
-            status_counts=counts,
-            pipeline=team_pipeline([r.pipeline for r in members if r.pipeline is not None])))
-    return tuple(rows)
 
 
 def computation(results: list[RepResult] | None = None) -> Computation:

@@ -107,7 +107,7 @@ def test_run_on_the_sample(sample: Path, tmp_path: Path) -> None:
     assert summary["sheets"] == ["Plan", "Weekly Plan", "Progress", "Team Summary", "Run Log"]
     assert result.stderr == SAMPLE_WARNING + (
         f"{sample}: wrote Plan, Weekly Plan, Progress, Team Summary, Run Log for 9 reps as of "
-        "2026-10-31; 10 report files.\n")
+        "2026-10-31; 12 report files.\n")  # 9 reps, the team and its two managers
 
     wb = openpyxl.load_workbook(sample, read_only=True)
     for name in summary["sheets"]:
@@ -118,7 +118,7 @@ def test_run_on_the_sample(sample: Path, tmp_path: Path) -> None:
 
     pdfs = sorted(path.name for path in (out / "2026-10").glob("*.pdf"))
     assert "team-summary.pdf" in pdfs
-    assert len(pdfs) == summary["reps"] + 1
+    assert len(pdfs) == summary["reps"] + 3  # the team summary, Maya's and Omar's
     assert sorted(Path(f).name for f in summary["files"]) == pdfs
     backups = list((sample.parent / ".goalreport-backups").iterdir())
     assert summary["backup"] == str(backups[0]) and len(backups) == 1

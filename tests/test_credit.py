@@ -82,7 +82,7 @@ def test_overlay_counts_for_its_rep_and_in_no_team_total() -> None:
     assert actual == {"R1": Decimal("7407.40"), "R2": Decimal("4938.27"),
                       "R3": Decimal("2469.13")}
     east, total = found.team
-    assert (east.team, east.actual, east.overlay) == ("East", Decimal("12345.67"),
+    assert (east.name, east.actual, east.overlay) == ("East", Decimal("12345.67"),
                                                       Decimal("2469.13"))
     assert total.actual == Decimal("12345.67")
     # The forecast likewise. 2026 has 261 working days (Mon-Fri), 129 of them by 30 June:

@@ -15,8 +15,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
 
 
-def test_all_seven_commands_exist() -> None:
-    assert COMMANDS == ["batch", "check", "init", "plan", "report", "run", "send"]
+def test_all_eight_commands_exist() -> None:
+    assert COMMANDS == ["batch", "check", "digest", "init", "plan", "report", "run", "send"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

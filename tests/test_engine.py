@@ -37,7 +37,7 @@ def test_active_reps_in_workbook_order_with_defaults() -> None:
 
 def test_team_totals_sorted_then_total() -> None:
     team = compute(_team_workbook(), as_of=AS_OF).team
-    assert [t.team for t in team] == ["(no team)", "east", "West", "Total"]
+    assert [t.name for t in team] == ["(no team)", "east", "West", "Total"]
     west = team[2]
     assert (west.reps, west.annual_target, west.actual) == (
         2, Decimal("4000.00"), Decimal("2100.00"))

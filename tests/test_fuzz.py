@@ -299,7 +299,10 @@ def test_check_on_mutated_sample_raises_only_goalreport_errors(sample_bytes, how
 
 @pytest.mark.parametrize("how", ["truncate", "garbage", "splice-xml", "drop"])
 def test_mutated_sample_through_the_commands(sample_bytes, tmp_path, how) -> None:
-    mutated = mutate(_sample(), random.Random(f"goalreport-{how}"), how)
+    # The sample gained a Managers sheet: "goalreport-splice-xml" now puts a
+    # NUL between two rows of Seasonality, which calamine reads past; "-2" breaks a cell.
+    seed = "goalreport-splice-xml-2" if how == "splice-xml" else f"goalreport-{how}"
+    mutated = mutate(_sample(), random.Random(seed), how)
     path = tmp_path / "acme.xlsx"
     path.write_bytes(mutated)
     for command in ("check", "run"):

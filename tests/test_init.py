@@ -38,14 +38,20 @@ def test_example_template_reads_back_cleanly(tmp_path):
     assert data.time_off[0].end == date(2026, 8, 14)
     # The Pipeline and Stages sheets are there, empty: no pipeline figures anywhere.
     assert (data.open_deals, data.stages) == ((), {})
+    # Both reps report to Sam Boss, a manager of the Managers sheet.
+    assert [(m.manager_id, m.name, m.email) for m in data.org.managers] == [
+        ("M1", "Sam Boss", "sam.boss@example.com")]
+    assert data.org.reps_under("m1") == {"r1", "r2"}
+    assert [rep.territory for rep in data.reps] == ["Northeast", "Pacific Northwest"]
 
 
 def test_template_layout(tmp_path):
     path = tmp_path / "team.xlsx"
     write_template(path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Instructions", "Reps", "Goals", "Activity", "Settings",
-                               "Seasonality", "Holidays", "Time Off", "Pipeline", "Stages"]
+    assert book.sheetnames == ["Instructions", "Reps", "Managers", "Goals", "Activity",
+                               "Settings", "Seasonality", "Holidays", "Time Off", "Pipeline",
+                               "Stages"]
     assert [c.value for c in book["Pipeline"][1]] == [
         "Rep ID", "Deal", "Stage", "Amount", "Close Date", "Probability", "Forecast Category"]
     assert [c.value for c in book["Stages"][1]] == ["Stage", "Probability",

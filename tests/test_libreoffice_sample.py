@@ -81,12 +81,14 @@ def _differences(table: SheetTable, rows: list[list[str]]) -> list[str]:
     (where ``sheet_layout`` puts them), as 'Sheet row N Column'."""
     found = []
     layout = sheet_layout(table)
-    if rows[0] != [column.name for column in table.columns]:
+    header = rows[0][:len(table.columns)]  # the roll-ups below may be wider
+    if header != [column.name for column in table.columns] or any(rows[0][len(header):]):
         found.append(f"{table.name} header: {rows[0]}")
     if len(rows) != max(layout.last_row, len(table.rows) + 1):
         found.append(f"{table.name}: {len(rows) - 1} rows, expected {layout.last_row - 1}")
     parts = [(table.name, table.columns, table.rows, 2)]
-    for block, place in zip(table.blocks, layout.blocks, strict=True):
+    for block, place in zip((*table.sections, *table.blocks),
+                            (*layout.sections, *layout.blocks), strict=True):
         if rows[place.title_row - 1][0] != block.title:
             found.append(f"{table.name} row {place.title_row}: {rows[place.title_row - 1]}")
         if rows[place.header_row - 1][:len(block.columns)] != [c.name for c in block.columns]:

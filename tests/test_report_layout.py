@@ -17,7 +17,7 @@ import report_fixtures as fx
 from pypdf import PdfReader
 
 from goalreport.core.model import OpenDeal
-from goalreport.core.team import team_totals
+from goalreport.core.rollup import team_totals
 from goalreport.reports.render import _Item, _Task, render_reports
 from goalreport.reports.team_context import team_context
 
@@ -91,3 +91,38 @@ def test_heading_check_finds_a_heading_left_alone(tmp_path: Path) -> None:
     doc = lc.document(_Item("team-summary", None), task)
     assert lc.headings_without_rows(doc) == [
         f"page {len(doc.pages) - 1}: heading 'Ranking by attainment' without its table"]
+
+
+@pytest.mark.slow
+def test_roll_ups_with_own_quotas_stay_on_the_page(tmp_path: Path) -> None:
+    """The widest roll-ups: own quotas in every section (a region, a territory, a
+    manager), German money, long names four levels deep."""
+    import copy
+    import datetime as dt
+
+    from company_tree import AS_OF, company_sheets
+    from conftest import write_workbook
+
+    from goalreport.core.engine import compute
+    from goalreport.core.rollup import subtree
+    from goalreport.workbook.reader import read_workbook
+
+    sheets = copy.deepcopy(company_sheets())
+    sheets["Managers"][1][1] = "Vera Park-Alexandrova-Konstantinou"
+    sheets["Managers"][2][3] = "V1"  # Omar named her by her old name
+    sheets["Reps"][3][1] = "Chloé Martin-Wiśniewska de la Fuente"
+    sheets["Goals"][0] += ["Territory", "Region", "Manager"]
+    for row in sheets["Goals"][1:]:
+        row += [None, None, None]
+    sheets["Goals"] += [[None, 2026, 4_500_000, 4_500_000, None, "North", None, None],
+                        [None, 2026, 4_000_000, 4_000_000, None, None, "EMEA", None],
+                        [None, 2026, 9_000_000, 9_000_000, None, None, None, "V1"]]
+    sheets["Settings"] += [["Locale", "de_DE"], ["Currency", "EUR"]]
+    data = read_workbook(write_workbook(tmp_path / "wide.xlsx", sheets))
+    computation = compute(data, as_of=AS_OF)
+    assert dt.date(2026, 6, 30) == AS_OF and len(computation.quotas) == 3
+    task = _Task((), computation, data.settings, "Acme", tmp_path, None, False)
+    for item in (_Item("team-summary", None), _Item("vera", None, subtree(computation, "v1"))):
+        doc = lc.document(item, task)
+        assert lc.too_wide(doc) == []
+        assert lc.headings_without_rows(doc) == []

@@ -166,7 +166,8 @@ def test_sample_workbook_renders(tmp_path: Path) -> None:
     computation = compute(data, as_of=data.settings.as_of or dt.date(2026, 10, 31))
     outcome = render_reports(computation, data.settings, tmp_path)
     assert outcome.failures == ()
-    assert len([p for p in outcome.files if p.suffix == ".pdf"]) == len(computation.results) + 1
+    # A report per rep, the team summary, and Maya Chen's and Omar Haddad's own summaries.
+    assert len([p for p in outcome.files if p.suffix == ".pdf"]) == len(computation.results) + 3
     first = computation.results[0]
     pdf = next(p for p in outcome.files if p.name.startswith(first.rep.rep_id + "-"))
     assert first.rep.name in pdf_text(pdf)

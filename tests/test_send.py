@@ -480,3 +480,20 @@ def test_send_counts_the_deals_files_of_the_last_run(team: Path, tmp_path: Path)
     assert changed.exit_code == 1
     assert "Its last run, on " in changed.output and "which are not there as they were " \
         "(missing or changed since)" in changed.output
+
+
+def test_rendering_a_missing_report_leaves_the_team_summary_whole(team: Path,
+                                                                   tmp_path: Path) -> None:
+    """Before: send rendered Ben's missing report with the team summary of Ben alone,
+    over the good one, and mailed that to the manager."""
+    from pypdf import PdfReader
+
+    folder = month_dir(team)
+    (folder / "R2-Ben-Ode.pdf").unlink()
+    with MailServer(tmp_path) as server:
+        result = invoke(["send", str(team), *MONTH], server.env)
+    assert result.exit_code == 0, result.output
+    summary = attachments(by_recipient(server)["boss@example.com"])["team-summary.pdf"]
+    (tmp_path / "summary.pdf").write_bytes(summary)
+    text = " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "summary.pdf").pages)
+    assert all(name in text for name in ("Ana Lima", "Ben Ode", "Cy Noaddress", "Dee Park"))

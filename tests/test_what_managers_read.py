@@ -202,12 +202,12 @@ def test_the_docs_name_the_commands_that_take_deals() -> None:
     --deals option. Before, crm-exports.md left out send."""
     takes = sorted(name for name, command in cli.commands.items()
                    if any(p.name == "deals" for p in command.params))
-    assert takes == ["check", "plan", "report", "run", "send"]
+    assert takes == ["check", "digest", "plan", "report", "run", "send"]
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith("| `--deals FILE`"))
     assert row.split("|")[2].strip() == ", ".join(takes)
     crm = re.sub(r"\s+", " ", (REPO / "docs" / "crm-exports.md").read_text(encoding="utf-8"))
-    assert "(`check`, `plan`, `report`, `run` and `send`;" in crm
+    assert "(`check`, `digest`, `plan`, `report`, `run` and `send`;" in crm
     assert "for `batch`: the folder named after the workbook beside it in the inbox, " \
         "`east.deals/` for `east.xlsx`" in crm
 

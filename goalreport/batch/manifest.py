@@ -37,6 +37,8 @@ class BatchItem:
     detail: str | None = None
     #: With --send: who was sent what (``DeliveryReport.to_json``), or the error.
     delivery: dict[str, Any] | None = None
+    #: With --digest: who was sent this week's digest, or the error.
+    digest: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,7 +48,7 @@ class BatchItem:
             "report_month": self.report_month.strftime("%Y-%m") if self.report_month else None,
             "reps": self.reps, "files": self.files, "problems": self.problems,
             "warnings": self.warnings, "seconds": round(self.seconds, 3),
-            "detail": self.detail, "delivery": self.delivery,
+            "detail": self.detail, "delivery": self.delivery, "digest": self.digest,
         }
 
 
@@ -77,12 +79,14 @@ class BatchManifest:
         if failed:
             reasons.append(f"{failed} workbook{'s' if failed != 1 else ''} failed")
         for item in self.items:
-            if item.delivery and not item.delivery["ok"]:
-                counts = {k: v for k, v in item.delivery.get("counts", {}).items()
-                          if k in ("failed", "held back", "unknown")}
-                what = ", ".join(f"{n} {state}" for state, n in counts.items()) or \
-                    "nothing was sent"
-                reasons.append(f"the mail of {shown(item.name)} did not all go out ({what})")
+            for mail, kind in ((item.delivery, "mail"), (item.digest, "digest")):
+                if mail and not mail["ok"]:
+                    counts = {k: v for k, v in mail.get("counts", {}).items()
+                              if k in ("failed", "held back", "unknown")}
+                    what = ", ".join(f"{n} {state}" for state, n in counts.items()) or \
+                        "nothing was sent"
+                    reasons.append(f"the {kind} of {shown(item.name)} did not all go out "
+                                   f"({what})")
         if self.interrupted:
             reasons.append("the run was stopped before the end")
         return reasons

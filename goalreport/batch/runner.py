@@ -42,7 +42,7 @@ from goalreport.batch.inbox import (
 from goalreport.batch.isolated import run_isolated
 from goalreport.batch.manifest import BatchItem, BatchManifest, Status, options_json
 from goalreport.batch.state import BatchState, job_key, manifest_name, prune_manifests, same_run
-from goalreport.batch.workbook_job import WorkbookOutcome, run_workbook
+from goalreport.batch.workbook_job import WorkbookOutcome, digest_workbook, run_workbook
 from goalreport.delivery.outcome import SendOptions
 from goalreport.errors import (
     DeliveryError,
@@ -82,6 +82,7 @@ def run_batch(
     clock: Callable[[], float] = time.time,
     stop: Callable[[], bool] = lambda: False,
     send: SendOptions | None = None,
+    digest: SendOptions | None = None,
 ) -> BatchManifest:
     """Process every workbook directly in ``inbox`` like ``goalreport run``.
 
@@ -89,13 +90,17 @@ def run_batch(
     ``force`` redoes workbooks that did not change since their last successful run.
     ``stop()`` is asked before each workbook; when true the run ends there, interrupted.
     ``send`` (--send) mails each workbook's reports after its write-back succeeded; a
-    workbook whose mail did not all go out is not skipped on the next run.
+    workbook whose mail did not all go out is not skipped on the next run. ``digest``
+    (--digest) mails each workbook done or skipped as unchanged this week's pace digest
+    (``goalreport digest``), once a week.
     Raises ``BatchLocked`` when another batch works on this inbox, ``WriteRefused`` when
     the inbox or DIR cannot be written; every per-workbook failure ends up in the manifest.
     """
     say = _printable_log(log or (lambda level, message: None))
-    if send is not None:
-        options = replace(options, allowed_domains=batch_mail_domains(send))
+    if send is not None or digest is not None:
+        mailing = send if send is not None else digest
+        assert mailing is not None
+        options = replace(options, allowed_domains=batch_mail_domains(mailing))
     inbox = Path(os.path.abspath(inbox))  # absolute in manifests and cron logs
     try:
         inbox_dir = Folder.open(inbox)
@@ -114,7 +119,7 @@ def run_batch(
         with out_folder, out_folder.sub(RUNS_FOLDER) as runs:
             folders = _Folders(inbox_dir, root, out_folder, runs)
             batch = _Batch(folders, options, force, settle_seconds, say, clock, stop)
-            batch.send = send
+            batch.send, batch.digest = send, digest
             return batch.run()
 
 
@@ -175,6 +180,7 @@ class _Batch:
             options=options_json(options, force))
         self.manifest_name = manifest_name(folders.runs, options.now)
         self.send: SendOptions | None = None
+        self.digest: SendOptions | None = None
         #: The fingerprint of the deal exports of the workbook in hand (``dealsdir``).
         self.deals: list[list[object]] = []
 
@@ -241,17 +247,19 @@ class _Batch:
                     item.why = deals.why
                     return item
                 self.deals = deals.fingerprint if deals else []
+                options = replace(self.options, out_dir=report_dir, out_root=self.folders.root,
+                                  identity=where.identity,
+                                  deals=deals.paths if deals else ())
                 if not self.force and self._unchanged(candidate.path, first, item):
+                    self._digest(item, candidate.path, options)
                     return item
                 if self._snapshot(name) != first:
                     item.status = "not ready"
                     item.why = "changed while being checked; left for the next run."
                     return item
                 self.state.drop(name)
-                options = replace(self.options, out_dir=report_dir, out_root=self.folders.root,
-                                  identity=where.identity,
-                                  deals=deals.paths if deals else ())
                 outcome = run_isolated(run_workbook, candidate.path, options, first, self.send)
+                self._digest(item, candidate.path, options)  # with its deals, as it ran
             if self.send is not None:
                 item.delivery = self._mailed(name, outcome)
             self._record(item, outcome.result)
@@ -270,18 +278,26 @@ class _Batch:
             item.detail = traceback.format_exc()
         return item
 
-    def _mailed(self, name: str, outcome: WorkbookOutcome) -> dict[str, Any]:
+    def _digest(self, item: BatchItem, path: Path, options: JobOptions) -> None:
+        """With --digest, this week's digests of the workbook, in its own process."""
+        if self.digest is not None:
+            outcome = run_isolated(digest_workbook, path, options, self.digest)
+            item.digest = self._mailed(item.name, outcome, "digest")
+
+    def _mailed(self, name: str, outcome: WorkbookOutcome, kind: str = "mail"
+                ) -> dict[str, Any]:
         """Log who was sent what (each message at debug level, failures as errors) and
         return the manifest's record of it."""
         mail, name = outcome.mail, shown(name)
         if mail is None:
-            self.log("error", f"{name}: nothing was sent: {outcome.unsent}")
+            nothing = "nothing was sent" if kind == "mail" else "no digest was sent"
+            self.log("error", f"{name}: {nothing}: {outcome.unsent}")
             return outcome.mail_record()
         for level, line in mail.lines():
             self.log("debug" if level == "info" else level, f"{name}: {line}")
         if mail.error:
             self.log("error", f"{name}: {mail.error}")
-        self.log("info" if mail.ok else "error", f"{name}: mail: {mail.summary()}")
+        self.log("info" if mail.ok else "error", f"{name}: {kind}: {mail.summary()}")
         return outcome.mail_record()
 
     def _snapshot(self, name: str) -> Snapshot:

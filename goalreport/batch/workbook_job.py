@@ -28,7 +28,7 @@ from typing import Any
 from goalreport.delivery.outcome import DeliveryReport, SendOptions
 from goalreport.errors import GoalreportError
 from goalreport.guard.snapshot import Snapshot
-from goalreport.jobs import JobOptions, JobResult, run_job, send_job
+from goalreport.jobs import JobOptions, JobResult, digest_job, run_job, send_job
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,17 @@ def run_workbook(path: Path, options: JobOptions, expect: Snapshot,
     except GoalreportError as error:
         return WorkbookOutcome(result.handed_back(), unsent=str(error))
     return WorkbookOutcome(result.handed_back(), mail)
+
+
+def digest_workbook(path: Path, options: JobOptions, sending: SendOptions) -> WorkbookOutcome:
+    """``batch --digest``: this week's digests of ``path`` (``jobs.digest_job``), in the
+    workbook's own job process like its run; a failure to send at all is ``unsent``."""
+    try:
+        with _mail_before_sigterm():
+            mail = digest_job(path, options, sending)
+    except GoalreportError as error:
+        return WorkbookOutcome(JobResult(path, options.today, options.today, 0), unsent=str(error))
+    return WorkbookOutcome(JobResult(path, options.today, options.today, 0), mail)
 
 
 @contextmanager

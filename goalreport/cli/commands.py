@@ -39,6 +39,7 @@ from goalreport.cli.output import (
     main_errors,
     progress_bar,
 )
+from goalreport.cli.weekly import digest
 
 if TYPE_CHECKING:
     from goalreport.delivery.outcome import SendOptions
@@ -339,13 +340,16 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
 @click.option("--resend", is_flag=True,
               help="With --send: send again what was already sent, and reports changed "
                    "since (each workbook is run again).")
+@click.option("--digest", is_flag=True,
+              help="Also mail each workbook's weekly pace digest (see 'goalreport digest'): "
+                   "once a week, unchanged workbooks too.")
 @render_options
 @send_flag
 @date_options
 @common_options
 def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
-          as_json: bool, resend: bool, charts: bool, html: bool, pdf_tags: bool,
-          jobs: int | None, templates_dir: Path | None, as_of: date | None,
+          as_json: bool, resend: bool, digest: bool, charts: bool, html: bool,
+          pdf_tags: bool, jobs: int | None, templates_dir: Path | None, as_of: date | None,
           month: date | None, quiet: bool, verbose: bool, debug: bool, send: bool,
           smtp_config: Path | None, no_calendar: bool) -> None:
     """The cron job: run every .xlsx/.xlsm directly in INBOX like 'goalreport run'.
@@ -364,6 +368,7 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
         0 6 1 * * goalreport batch /srv/quotas --month "$(date -d yesterday +\\%Y-\\%m)"
     """
     from goalreport.batch.runner import run_batch
+    from goalreport.delivery.outcome import SendOptions
     from goalreport.jobs import JobOptions
 
     job = JobOptions(today=date.today(), now=datetime.now().astimezone(), as_of=as_of,
@@ -377,7 +382,9 @@ def batch(inbox: Path, out_dir: Path | None, force: bool, settle_seconds: float,
     with main_errors(debug, as_json):
         manifest = run_batch(inbox, out_dir, job, force=force or resend,
                              settle_seconds=settle_seconds,
-                             log=batch_log(quiet, verbose or debug), stop=stop, send=sending)
+                             log=batch_log(quiet, verbose or debug), stop=stop, send=sending,
+                             digest=SendOptions(smtp_config=smtp_config, calendar=False)
+                             if digest else None)
     if as_json:
         click.echo(json.dumps(manifest.to_json(), indent=2))
     sys.exit(manifest.exit_code)
@@ -404,3 +411,4 @@ def _stop_on_sigterm() -> Callable[[], bool]:
     return lambda: bool(asked)
 
 
+cli.add_command(digest)

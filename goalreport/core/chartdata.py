@@ -7,8 +7,9 @@ blocks and charts go and how they look (``writeback/chartxml.py``).
 
 - **Attainment by rep**, ranked like the team report (best first, ties by name), each
   bar coloured by the rep's status, with a 100 % goal line. With more than
-  ``MAX_REP_BARS`` reps the bars would be unreadable, so it is **by team** instead, a
-  team's status following its summed pace as a rep's does.
+  ``MAX_REP_BARS`` reps the bars would be unreadable, so it is by the **top dimension**
+  instead (region, else territory, segment, team: ``rollup.top_dimension``), a node's
+  status following its summed pace as a rep's does.
 - **Team cumulative actual against plan** by month of the goal year: the plan summed
   over reps at each month end, the actual at each month end up to As Of (the As Of
   month shows the actual at As Of; later months are blank so the line stops there), and
@@ -25,7 +26,8 @@ from fractions import Fraction
 from goalreport.core.model import Settings
 from goalreport.core.phrases import Day, Month, Phrase, Say
 from goalreport.core.progress import status_of
-from goalreport.core.results import Computation, TeamTotals
+from goalreport.core.results import Computation
+from goalreport.core.rollup import TITLES, node_rank_key, top_rows
 from goalreport.core.tables import Chart, ChartSeries, Column, SheetBlock
 from goalreport.core.team import rank_key, team_series
 
@@ -40,8 +42,8 @@ _ATTAINMENT_COLUMNS = (Column("Attainment", "percent"), Column("Status", "status
 
 
 def attainment_block(computation: Computation, settings: Settings) -> SheetBlock:
-    """One row per rep (or per team above ``MAX_REP_BARS`` reps), ranked by attainment:
-    name, attainment, status, the 100 % goal."""
+    """One row per rep (or per node of the top dimension above ``MAX_REP_BARS`` reps),
+    ranked by attainment: name, attainment, status, the 100 % goal."""
     results = computation.results
     if len(results) <= MAX_REP_BARS:
         ranked = sorted(results, key=rank_key)
@@ -49,16 +51,14 @@ def attainment_block(computation: Computation, settings: Settings) -> SheetBlock
                      for r in ranked)
         return SheetBlock(f"Attainment by rep ({_NOTE})",
                           (Column("Rep"), *_ATTAINMENT_COLUMNS), rows)
-    teams = list(computation.team[:-1])  # the last row is the total (a team may be "Total")
-    teams.sort(key=_team_rank_key)
-    rows = tuple((t.team, t.attainment, status_of(t.attainment, t.pace, settings), GOAL)
-                 for t in teams)
-    return SheetBlock(f"Attainment by team ({_NOTE})",
-                      (Column("Team"), *_ATTAINMENT_COLUMNS), rows)
+    dimension, nodes = top_rows(computation)
+    nodes.sort(key=node_rank_key)
+    rows = tuple((t.name, t.attainment, status_of(t.attainment, t.pace, settings), GOAL)
+                 for t in nodes)
+    title = TITLES[dimension]
+    return SheetBlock(f"Attainment by {title.lower()} ({_NOTE})",
+                      (Column(title), *_ATTAINMENT_COLUMNS), rows)
 
-
-def _team_rank_key(team: TeamTotals) -> tuple[bool, Fraction, str]:
-    return (team.attainment is None, -(team.attainment or Fraction(0)), team.team.casefold())
 
 
 def cumulative_block(computation: Computation, say: Say = str) -> SheetBlock:
@@ -93,7 +93,7 @@ def team_summary_charts(computation: Computation, settings: Settings, say: Say =
     bars = attainment_block(computation, settings)
     line = cumulative_block(computation, say)
     as_of = Day(computation.as_of)
-    by = "rep" if bars.columns[0].name == "Rep" else "team"
+    by = bars.columns[0].name.lower()
     charts: Sequence[Chart] = (
         Chart("bar", say(Phrase.of("Attainment by {by}, as of {as_of}", by=by, as_of=as_of)),
               0, 0,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
+from fractions import Fraction
 
 from goalreport.core.assumptions import TeamHistory, resolve_funnel
 from goalreport.core.calendar import (
@@ -33,18 +34,21 @@ from goalreport.core.keys import rep_key
 from goalreport.core.model import (
     ANY_YEAR,
     Goal,
+    NodeGoal,
     OpenDeal,
+    PlacedDeal,
     Rep,
     Settings,
     TimeOff,
     WorkbookData,
 )
+from goalreport.core.money import cents_money, cents_to_money
 from goalreport.core.pipeline import pipeline_note, rep_pipeline
 from goalreport.core.planning import PlanInputs, day_layout, first_week, month_weights, plan_rep
 from goalreport.core.progress import ProgressInputs, RepCredit, measure
-from goalreport.core.results import Computation, RepResult
+from goalreport.core.results import Computation, NodeQuota, RepResult
+from goalreport.core.rollup import sections, team_totals
 from goalreport.core.targets import MonthDays, month_targets
-from goalreport.core.team import team_totals
 from goalreport.errors import InputProblems, Problem
 
 
@@ -140,18 +144,85 @@ def compute(
                                 as_of, month) if data.open_deals else None
         results.append(RepResult(plan, progress, pipeline))
 
+    quotas, quota_problems = _node_quotas(data, year, as_of, label)
+    problems.extend(quota_problems)
     if problems:
         raise InputProblems(problems, warnings)
-    notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year, settings),) \
+    notes: tuple[Problem, ...] = (shape_note(data.goals_shape, data.goals, year.year,
+                                             settings),) \
         if data.goals_shape is not None and not _todays_shape(data) else ()
+    if quotas:
+        notes += (_quotas_note(quotas),)
     if data.open_deals:
         computed = {rep_key(r.rep.rep_id) for r in results}
         notes += (pipeline_note([d for d in data.open_deals if rep_key(d.rep_id) in computed],
                                 [r.pipeline for r in results if r.pipeline], as_of),)
+    placed = _placed(data, results, as_of)
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes,
-        credit_on=settings.credit_on, has_overlay=bool(data.overlay))
+        credit_on=settings.credit_on, has_overlay=bool(data.overlay),
+        sections=sections(results, data.org, quotas, placed=placed), org=data.org,
+        quotas=tuple(quotas), placed=placed)
+
+
+def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
+                 ) -> tuple[list[NodeQuota], list[Problem]]:
+    """The own quotas of territories, regions, segments and managers for the goal year
+    (SPEC §3 Targets above the rep): each planned as a rep would be who works every
+    company working day (seasonality weighs the months; no ramp, no time off), so its
+    plan to date follows the company calendar."""
+    chosen: dict[tuple[str, str], NodeGoal] = {}
+    for node in data.node_goals:
+        if node.goal.year == year.year or (node.goal.year == ANY_YEAR
+                                           and (node.dimension, node.key) not in chosen):
+            chosen[(node.dimension, node.key)] = node
+    end = min(as_of, year.end)
+    elapsed = [sum(1 for day in year.company_days if day <= end and
+                   (day.year, day.month) == (first.year, first.month)) for first in year.months]
+    quotas: list[NodeQuota] = []
+    problems: list[Problem] = []
+    for node in chosen.values():
+        if node.goal.problems:
+            problems.extend(node.goal.problems)
+            continue
+        owner = Rep(rep_id=node.goal.rep_id, name=node.name, source=node.goal.source)
+        days = _month_days(owner, year.company_days, [], year, data)
+        targets = month_targets(owner, node.goal, days, as_of, label)
+        if targets.problems:
+            problems.extend(targets.problems)
+            continue
+        expected = sum((Fraction(sum(cents) * done, planned) for cents, done, planned
+                        in zip(targets.cents, elapsed, days.planned_days, strict=True)
+                        if planned), Fraction(0))
+        quotas.append(NodeQuota(node.dimension, node.key,
+                                cents_to_money(sum(targets.annual().values())),
+                                cents_money(expected), node.goal.source))
+    return quotas, problems
+
+
+def _placed(data: WorkbookData, results: list[RepResult], as_of: date
+            ) -> tuple[PlacedDeal, ...]:
+    """The placed deals of the reps computed, dated in their goal year up to As Of: what
+    their actual counts."""
+    years = {rep_key(r.rep.rep_id): (r.plan.year_start, min(as_of, r.plan.year_end))
+             for r in results}
+    return tuple(deal for deal in data.placed_deals
+                 if (span := years.get(rep_key(deal.rep_id))) and span[0] <= deal.day <= span[1])
+
+
+def _quotas_note(quotas: list[NodeQuota]) -> Problem:
+    """``check``'s line about the own quotas read: "Goals: own quotas for 3 regions, 2
+    territories and 3 managers (rows without a Rep ID), each measured against its own
+    quota beside its reps' targets."."""
+    counts: dict[str, int] = {}
+    for quota in quotas:
+        counts[quota.dimension] = counts.get(quota.dimension, 0) + 1
+    plural = {"territory": "territories"}
+    parts = [f"{n} {d if n == 1 else plural.get(d, d + 's')}" for d, n in counts.items()]
+    said = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return Problem("Goals", f"own quotas for {said} (rows without a Rep ID), each measured "
+                   "against its own quota beside its reps' targets.", "info")
 
 
 def _todays_shape(data: WorkbookData) -> bool:

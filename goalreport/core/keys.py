@@ -106,3 +106,13 @@ def _salesforce_suffix(text: str) -> str:
 def stage_key(text: str) -> str:
     """How stage names are compared: 'Closed - Won' and 'closedwon' are 'closedwon'."""
     return _NOT_WORD.sub("", text.casefold())
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that reads numbers as numbers, case-insensitively: "Team 2" before
+    "Team 10" (a manager's list of teams, territories or reps, not a dictionary)."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part)
+                 for part in _DIGITS.split(name.casefold()) if part) + ((0, name),)

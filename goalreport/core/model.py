@@ -19,8 +19,10 @@ from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Literal
 
+from goalreport.core.creditdata import Credit, CreditOn, DealCount, TeamPeriod
 from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
+from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.errors import Problem
 
 #: A revenue type: new or repeat clients, or "total" for a goal without a new/repeat
@@ -36,11 +38,6 @@ Relief = Literal["none", "prorate"]
 ForecastCategory = Literal["pipeline", "best case", "most likely", "commit", "omitted"]
 #: What Landing adds to the money won: the commit forecast, or the weighted pipeline.
 Landing = Literal["commit", "weighted"]
-#: When a won deal counts (Settings' Credit On): on its close date ("booked"), its
-#: Invoiced Date or as it is paid (each Paid Date, the Paid Amount).
-CreditOn = Literal["booked", "invoiced", "paid"]
-#: A count of deals: whole, or a share of one once deals are split ("half a deal").
-DealCount = int | Fraction
 
 
 #: The revenue types of a goal split into new and repeat clients.
@@ -50,6 +47,10 @@ TOTAL: RevenueType = "total"
 #: ``Goal.year`` of goals whose periods name no year (month numbers or names alone): they
 #: are the plan of whichever goal year is planned.
 ANY_YEAR = 0
+
+#: A roll-up dimension: a Reps column (Team, Territory, Region, Segment) or the manager
+#: tree ("manager").
+Dimension = Literal["team", "territory", "region", "segment", "manager"]
 
 #: Status names in order from best to worst (SPEC §3).
 STATUSES = ("Achieved", "On track", "Slightly behind", "At risk", "Behind")
@@ -126,6 +127,10 @@ class Rep:
     #: Reps' Ramp Schedule: the ramp factor of the first, second, … month of tenure
     #: (``25%, 50%, 75%``), instead of the linear Ramp Months; empty for none.
     ramp_schedule: tuple[Fraction, ...] = ()
+    #: Reps' Territory, Region and Segment: what the roll-ups group by, besides Team.
+    territory: str = ""
+    region: str = ""
+    segment: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,33 @@ class Goal:
         return self.versions or (GoalVersion(None, self.amounts, (), self.source),)
 
 
+@dataclass(frozen=True)
+class NodeGoal:
+    """A Goals row that is not a rep's but a territory's, region's, segment's or
+    manager's own quota (SPEC §3 Targets above the rep), in any shape Goals accepts."""
+
+    dimension: Dimension
+    #: The node: ``keys.rep_key`` of its name, or the manager's key.
+    key: str
+    #: As the Reps sheet (or the tree) writes it.
+    name: str
+    goal: Goal
+
+
+@dataclass(frozen=True)
+class PlacedDeal:
+    """A won deal whose CRM export names a territory or region other than its rep's: it
+    counts in that node of that dimension's roll-up (and in its rep's numbers, as every
+    deal of theirs does)."""
+
+    rep_id: str
+    day: date
+    dimension: Dimension
+    #: The territory or region as the export writes it.
+    value: str
+    amount: Decimal
+
+
 class WonTotals:
     """``won`` and ``won_amount`` of a record holding new and repeat wins apart: one day's
     activity here, a window's tally in ``history``. Counts are whole numbers unless a deal
@@ -245,31 +277,6 @@ class DayActivity(WonTotals):
     won_repeat: DealCount = 0
     won_repeat_amount: Decimal = Decimal(0)
     focus_hours: Decimal = Decimal(0)
-
-
-@dataclass(frozen=True, slots=True)
-class Credit:
-    """One rep's share of one won or lost deal, credited on one day: the ledger of the
-    deals that are split or that count when invoiced or paid (SPEC §3 Credit). A deal
-    paid in parts has a credit per payment, and one dated None for what is not yet
-    paid. Money is in integer cents, split to the cent (``core.credit``)."""
-
-    rep_id: str
-    #: The deal: its Deal ID (or record ID), else where it was read ("Activity row 7").
-    deal: str
-    #: The day the deal was won or lost (its close date).
-    booked: date
-    #: The day this share counts; None while the deal is not yet invoiced or paid.
-    day: date | None
-    #: "won" or "lost".
-    kind: str
-    #: "new" or "repeat".
-    client_type: str
-    cents: int
-    #: The share of a deal this credit counts as in the funnel (1 for a whole deal).
-    share: Fraction
-    #: An overlay split: counts toward the rep's own attainment, in no roll-up.
-    overlay: bool = False
 
 
 @dataclass(frozen=True)
@@ -377,6 +384,14 @@ class WorkbookData:
     #: Every share of the deals that are split or that count when invoiced or paid, in
     #: the order read; empty when every deal counts whole on its close date.
     credits: tuple[Credit, ...] = ()
+    #: The Team History sheet: where reps were when (empty: always their Reps row).
+    team_history: tuple[TeamPeriod, ...] = ()
+    #: Who reports to whom (Reps' Manager, the Managers sheet), as the reader resolved it.
+    org: OrgTree = NO_TREE
+    #: Goals rows naming a territory, region, segment or manager instead of a rep.
+    node_goals: tuple[NodeGoal, ...] = ()
+    #: Won deals a CRM export places in another territory or region than their rep's.
+    placed_deals: tuple[PlacedDeal, ...] = ()
 
     @cached_property
     def activity_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:

@@ -14,7 +14,17 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from goalreport.core.model import TOTAL, CreditOn, DealCount, Goal, Rep, RevenueType
+from goalreport.core.model import (
+    TOTAL,
+    CreditOn,
+    DealCount,
+    Dimension,
+    Goal,
+    PlacedDeal,
+    Rep,
+    RevenueType,
+)
+from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.core.phrases import Phrase
 from goalreport.core.pipelinedata import RepPipeline, TeamPipeline
 from goalreport.core.targets import PlanChange
@@ -290,25 +300,88 @@ class RepResult:
 
 
 @dataclass(frozen=True)
-class TeamTotals:
-    """One row of Team Summary: a team, or the total of all teams (team = "Total")."""
+class GroupTotals:
+    """One row of a roll-up (SPEC §4 Team Summary): the reps of one team, territory,
+    region or segment, of one manager's subtree, or all of them (name "Total").
+    Attainment and pace come from the summed money, never from averaged ratios."""
 
-    team: str
+    name: str
     reps: int
+    #: What the row is measured against: its own quota where Goals gives one, else its
+    #: reps' targets summed (``reps_target``).
     annual_target: Decimal
     actual: Decimal
+    #: The plan to date of ``annual_target``: its own quota's, or the reps' summed.
     expected_to_date: Decimal
     attainment: Fraction | None
     pace: Fraction | None
+    #: The reps' run-rate forecasts summed.
     forecast: Decimal
     #: Status name (model.STATUSES) → number of reps.
     status_counts: dict[str, int]
-    #: None when the workbook has no open deals.
+    #: The reps' pipeline summed (landing, coverage); None without open deals.
     pipeline: TeamPipeline | None = None
     #: Overlay credit of the reps (shown beside ``actual``, never in it), and what they
     #: booked that does not count yet (None when deals count when booked).
     overlay: Decimal = Decimal("0.00")
     not_yet_credited: Decimal | None = None
+    #: The reps' annual targets summed.
+    reps_target: Decimal = Decimal("0.00")
+    #: The node's own quota (a Goals row naming it), None when it has none.
+    own_quota: Decimal | None = None
+    #: In the manager tree: the depth (1 at the top) and the manager's key; 0 and ""
+    #: elsewhere.
+    depth: int = 0
+    key: str = ""
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Reps' targets − own quota: over-assigned (the reps carry more than the node's
+        quota) when positive, under-assigned when negative; None without an own quota."""
+        return None if self.own_quota is None else self.reps_target - self.own_quota
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What one Team History period of a rep takes from the node the Reps row puts them
+    in to the node they were in then (``core.membership``): the revenue credited on its
+    days, its target and its target to As Of."""
+
+    rep_id: str
+    #: "team", "territory" or "manager".
+    dimension: Dimension
+    #: The team or territory as written, or the manager's key.
+    value: str
+    actual: Decimal
+    target: Decimal
+    expected: Decimal
+    #: Where it was read ("Team History row 3").
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """One section of the roll-ups: every node of one dimension, in order (natural order
+    of names; the tree depth first), without the Total row (Team Summary's)."""
+
+    dimension: Dimension
+    rows: tuple[GroupTotals, ...]
+
+
+@dataclass(frozen=True)
+class NodeQuota:
+    """A node's own quota: a Goals row naming a territory, region, segment or manager
+    instead of a rep (SPEC §3 Targets above the rep)."""
+
+    dimension: Dimension
+    #: The node: ``keys.rep_key`` of the territory, region or segment name, or the
+    #: manager's key.
+    key: str
+    annual: Decimal
+    #: Its plan to date, as of the computation's As Of.
+    expected_to_date: Decimal
+    #: Where it was read: "Goals row 7".
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -323,7 +396,7 @@ class Computation:
     #: Active reps only, in workbook order.
     results: tuple[RepResult, ...]
     #: One row per team sorted by name, then the "Total" row.
-    team: tuple[TeamTotals, ...]
+    team: tuple[GroupTotals, ...]
     #: Things worth saying that do not stop a run (e.g. a rep with no working days).
     warnings: tuple[Problem, ...] = ()
     #: Rep IDs whose new vs repeat split was partly inferred (``WorkbookData``'s).
@@ -334,3 +407,16 @@ class Computation:
     #: their columns only then).
     credit_on: CreditOn = "booked"
     has_overlay: bool = False
+    #: The roll-ups below Team Summary's table: one per dimension present, then the
+    #: manager tree (``core.rollup``).
+    sections: tuple[RollUp, ...] = ()
+    #: The manager tree, and the own quotas of nodes, for per-manager views.
+    org: OrgTree = NO_TREE
+    quotas: tuple[NodeQuota, ...] = ()
+    #: Won deals in the goal year to As Of that count in another territory or region than
+    #: their rep's (``WorkbookData.placed_deals``).
+    placed: tuple[PlacedDeal, ...] = ()
+    #: What reps' Team History periods move between nodes (``core.membership``).
+    moves: tuple[Moved, ...] = ()
+    #: The manager whose subtree this is (``rollup.subtree``); "" for the whole company.
+    scope: str = ""

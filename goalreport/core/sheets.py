@@ -26,8 +26,9 @@ from goalreport.core.pipelinesheets import (
     progress_cells,
     team_cells,
 )
-from goalreport.core.results import Computation, RepResult, TeamTotals
-from goalreport.core.tables import Column, SheetTable
+from goalreport.core.results import Computation, GroupTotals, RepResult, RollUp
+from goalreport.core.rollup import TITLES
+from goalreport.core.tables import Column, SheetBlock, SheetTable
 
 PLAN_COLUMNS = (
     Column("Rep ID"), Column("Rep"), Column("Team"), Column("Month", "month"),
@@ -175,27 +176,77 @@ def progress_table(results: Sequence[RepResult], say: Say = str,
     return SheetTable("Progress", columns, tuple(rows))
 
 
-def _team_row(totals: TeamTotals, pipeline: bool, credit_on: CreditOn = "booked",
+def _team_row(totals: GroupTotals, pipeline: bool, credit_on: CreditOn = "booked",
               overlay: bool = False) -> tuple[object, ...]:
     counts = [totals.status_counts.get(status, 0) for status in STATUSES]
     return (
-        totals.team, totals.reps, totals.annual_target, totals.actual,
+        totals.name, totals.reps, totals.annual_target, totals.actual,
         totals.expected_to_date, totals.attainment, totals.pace, totals.forecast, *counts,
         *(team_cells(totals.pipeline) if pipeline else ()),
         *_credit_cells(totals.overlay, totals.not_yet_credited, credit_on, overlay),
     )
 
 
-def team_summary_table(team: Sequence[TeamTotals], credit_on: CreditOn = "booked",
-                       overlay: bool = False) -> SheetTable:
-    """One row per team and the total; landing and coverage at the end with open deals,
-    then the credit columns. A team's Actual and Forecast leave overlay credit out (its
-    own column shows it), so each deal counts once."""
+#: A roll-up section's columns after its node's name (and, for the tree, its place):
+#: the target measured against, then both targets and their difference (SPEC §3
+#: Targets above the rep), then as Team Summary's table.
+_NODE_COLUMNS = (
+    Column("Reps", "integer"), Column("Annual Target", "money"), Column("Own Quota", "money"),
+    Column("Reps' Targets", "money"), Column("Over/Under-Assigned", "money"),
+    Column("Actual", "money"), Column("Expected to Date", "money"),
+    Column("Attainment", "percent"), Column("Pace", "percent"), Column("Forecast", "money"),
+    *TEAM_SUMMARY_COLUMNS[-len(STATUSES):],
+)
+_TREE_COLUMNS = (Column("Manager"), Column("Manager ID"), Column("Level", "integer"),
+                 Column("Reports To"))
+
+
+def _node_row(totals: GroupTotals, pipeline: bool, credit: tuple[CreditOn, bool]
+              ) -> tuple[object, ...]:
+    counts = [totals.status_counts.get(status, 0) for status in STATUSES]
+    return (totals.reps, totals.annual_target, totals.own_quota, totals.reps_target,
+            totals.difference, totals.actual, totals.expected_to_date, totals.attainment,
+            totals.pace, totals.forecast, *counts,
+            *(team_cells(totals.pipeline) if pipeline else ()),
+            *_credit_cells(totals.overlay, totals.not_yet_credited, *credit))
+
+
+def section_block(section: RollUp, computation: Computation, pipeline: bool = False
+                  ) -> SheetBlock:
+    """One roll-up as a block of Team Summary: a row per node (the tree's with its
+    manager's ID, level and whom they report to); landing and coverage at the end with
+    open deals, then the credit columns."""
+    title = TITLES[section.dimension]
+    credit = (computation.credit_on, computation.has_overlay)
+    columns = _NODE_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ()) + \
+        credit_columns(*credit)
+    if section.dimension != "manager":
+        return SheetBlock(f"By {title.lower()}", (Column(title), *columns),
+                          tuple((row.name, *_node_row(row, pipeline, credit)) for row in section.rows))
+    org = computation.org.by_key
+    rows = []
+    for row in section.rows:
+        manager = org.get(row.key)
+        boss = org.get(manager.reports_to) if manager else None
+        rows.append((row.name, manager.manager_id if manager else None, row.depth,
+                     boss.name if boss else None, *_node_row(row, pipeline, credit)))
+    return SheetBlock("Manager tree", (*_TREE_COLUMNS, *columns), tuple(rows))
+
+
+def team_summary_table(computation: Computation) -> SheetTable:
+    """Team Summary: a row per team and the Total, then one roll-up per dimension
+    present and the manager tree; landing and coverage at the end with open deals, then
+    the credit columns. A node's Actual and Forecast leave overlay credit out (its own
+    column shows it), so each deal counts once."""
+    team = computation.team
+    credit = (computation.credit_on, computation.has_overlay)
     pipeline = any(totals.pipeline is not None for totals in team)
-    rows = tuple(_team_row(totals, pipeline, credit_on, overlay) for totals in team)
+    rows = tuple(_team_row(totals, pipeline, *credit) for totals in team)
     columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ()) + \
-        credit_columns(credit_on, overlay)
-    return SheetTable("Team Summary", columns, rows, total_row=True)
+        credit_columns(*credit)
+    return SheetTable("Team Summary", columns, rows, total_row=True,
+                      sections=tuple(section_block(s, computation, pipeline)
+                                     for s in computation.sections))
 
 
 def computed_tables(
@@ -214,12 +265,12 @@ def computed_tables(
     if plan:
         tables += [plan_table(computation.results), weekly_plan_table(computation.results)]
     if progress:
-        credit = (computation.credit_on, computation.has_overlay)
-        summary = team_summary_table(computation.team, *credit)
+        summary = team_summary_table(computation)
         if chart_settings is not None:
             blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)
-        tables += [progress_table(computation.results, say, *credit), summary]
+        tables += [progress_table(computation.results, say, computation.credit_on,
+                                  computation.has_overlay), summary]
         if has_pipeline(computation.results) or pipeline_sheet:
             tables.append(pipeline_by_month_table(computation.results))
     return tables

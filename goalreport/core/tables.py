@@ -33,7 +33,9 @@ class SheetTable:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...]
     total_row: bool = False
-    #: Small tables below the main one (chart data), and the charts drawn from them.
+    #: Tables right below the main one, before any chart: Team Summary's roll-ups.
+    sections: tuple[SheetBlock, ...] = ()
+    #: Small tables below the charts (chart data), and the charts drawn from them.
     blocks: tuple[SheetBlock, ...] = ()
     charts: tuple[Chart, ...] = ()
 
@@ -41,7 +43,8 @@ class SheetTable:
 @dataclass(frozen=True)
 class SheetBlock:
     """A small labelled table written below the main one, outside its filter and its
-    total row: e.g. the data a chart draws, so the chart can refer to real cells."""
+    total row: a roll-up section, or the data a chart draws (so the chart can refer to
+    real cells)."""
 
     #: One line above the block's header saying what it is.
     title: str

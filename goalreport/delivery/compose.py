@@ -32,6 +32,8 @@ from goalreport.reports.environment import make_environment, render_template, te
 
 REP_TEMPLATE = "email_rep"
 MANAGER_TEMPLATE = "email_manager"
+#: The weekly digest (``digestmail``): text and HTML, no attachment.
+DIGEST_TEMPLATE = "email_digest"
 #: Headers are not folded below 998 characters: Python folds a subject just over 78
 #: characters right after "Subject:", and mail programs then show it with a leading space.
 MESSAGE_POLICY = policy.default.clone(max_line_length=998)
@@ -64,7 +66,7 @@ def email_environment(templates_dir: Path | None) -> jinja2.Environment:
 def check_templates(env: jinja2.Environment, templates_dir: Path | None = None) -> None:
     """Load and compile every email template before anything is sent, so a broken one
     stops the run at once rather than after the reps' messages went out."""
-    for base in (REP_TEMPLATE, MANAGER_TEMPLATE):
+    for base in (REP_TEMPLATE, MANAGER_TEMPLATE, DIGEST_TEMPLATE):
         for name in (f"{base}.txt", f"{base}.html"):
             try:
                 env.get_template(name)
@@ -147,10 +149,12 @@ def rep_email_context(result: RepResult, computation: Computation, fmt: Formatte
 
 def manager_email_context(computation: Computation, fmt: Formatter, *, company: str,
                           file_name: str | None, deliveries: Sequence[Mapping[str, str]],
-                          update: bool, dry_run: bool = False) -> dict[str, Any]:
+                          update: bool, dry_run: bool = False, team_name: str = ""
+                          ) -> dict[str, Any]:
     """What ``email_manager.*`` show: the team's numbers and who was sent what.
     ``update`` is true when the summary went earlier and this is a later status;
-    ``dry_run`` when nothing is sent (the messages are written to files)."""
+    ``dry_run`` when nothing is sent (the messages are written to files); ``team_name``
+    ("Ana Lima's team") for a manager's own summary of their subtree."""
     total = computation.team[-1] if computation.team else None
     counts = [(status, count) for status, count in (total.status_counts.items()
                                                     if total else ()) if count]
@@ -166,6 +170,7 @@ def manager_email_context(computation: Computation, fmt: Formatter, *, company: 
         "status_counts": [{"status": status, "count": fmt.count(count)}
                           for status, count in counts],
         "file_name": file_name,
+        "team_name": team_name,
         "update": update,
         "deliveries": [dict(d) for d in deliveries],
         "dry_run": dry_run,

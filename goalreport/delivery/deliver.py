@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from goalreport.delivery.mailconfig import (
 from goalreport.delivery.outcome import Delivery, DeliveryReport, SendOptions
 from goalreport.delivery.sendlog import MANAGER_KEY, SendLog, decide, open_record, rep_log_key
 from goalreport.delivery.smtp import Mailer
+from goalreport.delivery.summaries import Summary, summaries, whole_company
 from goalreport.errors import DeliveryError, UnsafePath
 from goalreport.guard.access import OPEN, Access
 from goalreport.guard.safefs import Folder
@@ -53,6 +54,8 @@ from goalreport.workbook.values import domain_key
 
 TEAM_FILE = "team-summary.pdf"
 OUTBOX = "outbox"
+#: The dry run's files of a weekly digest: ``outbox/digest-<week>-<who>.eml``.
+DIGEST_PREFIX = "digest-"
 DRY_RUN_SENDER = "goalreport@localhost"
 #: The largest PDF attached: far above any report (a big team summary is a few MiB),
 #: far below what would strain memory or any mail server.
@@ -78,8 +81,9 @@ class ReportSet:
 
 
 @dataclass(frozen=True)
-class _Pdf:
-    """A report read to be attached: its bytes, their SHA-256, and what it says
+class Payload:
+    """What a message carries, as the send record keeps it: a report's PDF read to be
+    attached (a digest: its text), its SHA-256, and what it says
     (``stamp.content_digest``, what the send record compares)."""
 
     data: bytes
@@ -143,6 +147,19 @@ def deliver(computation: Computation, settings: Settings, reports: ReportSet,
     before anything is sent when the settings are unusable, ``UnsafePath`` when the
     folder, the outbox or the send record is not goalreport's; a failure part way is in
     the report's ``error`` and the messages not sent are listed."""
+    return run_session(computation, settings, reports, options, now=now,
+                       templates_dir=templates_dir, env=env, record=computation.report_month,
+                       work=Session.run)
+
+
+def run_session(computation: Computation, settings: Settings, reports: ReportSet,
+                options: SendOptions, *, now: datetime, templates_dir: Path | None,
+                env: Mapping[str, str] | None, record: date,
+                work: Callable[[Session], None], outbox_prefix: str = "") -> DeliveryReport:
+    """A send run: the mail server or the dry run's outbox (``outbox_prefix``: the files
+    it holds of this kind of run, cleared first), the send record of ``record``'s month,
+    the month folder, then ``work`` on the ``Session`` (``deliver``: the month's reports;
+    ``digestsend``: the weekly digests)."""
     env = os.environ if env is None else env
     smtp = load_settings(env, options.smtp_config, need_server=not options.dry_run)
     values = mail_values(env, options.smtp_config) if smtp is None else {}
@@ -150,26 +167,26 @@ def deliver(computation: Computation, settings: Settings, reports: ReportSet,
     allowed = smtp.allowed_domains if smtp else parse_domains(values.get("ALLOWED_DOMAINS", ""))
     report = DeliveryReport(folder=Path(os.path.realpath(reports.folder)),
                             dry_run=options.dry_run, redirect_to=options.redirect_to)
-    record = nullcontext(None) if options.redirect_to else \
-        open_record(reports.stamp.workbook, computation.report_month)
-    with open_month(reports) as month, record as log:
+    opened = nullcontext(None) if options.redirect_to else \
+        open_record(reports.stamp.workbook, record)
+    with open_month(reports) as month, opened as log:
         report.record = log.path if log is not None else None
-        session = _Session(computation, settings, reports, month, options, now,
-                           templates_dir, sender, report, log, allowed)
+        session = Session(computation, settings, reports, month, options, now,
+                          templates_dir, sender, report, log, allowed)
         if options.dry_run:
             with month.sub(OUTBOX, access=reports.access) as outbox:
                 session.outbox = outbox
-                session.clear_outbox()
-                session.run()
+                session.clear_outbox(outbox_prefix)
+                work(session)
         else:
             assert smtp is not None
             with Mailer(smtp) as mailer:
                 session.mailer = mailer
-                session.run()
+                work(session)
     return report
 
 
-class _Session:
+class Session:
     """One send run: builds each message and hands it to the mailer or the outbox."""
 
     def __init__(self, computation: Computation, settings: Settings, reports: ReportSet,
@@ -188,23 +205,30 @@ class _Session:
         self.outbox: Folder | None = None
 
     def run(self) -> None:
-        for result in wanted(self.computation, self.options):
-            self.report.deliveries.append(self.rep(result))
+        mailed = [(result, self.rep(result)) for result in wanted(self.computation,
+                                                                  self.options)]
+        self.report.deliveries.extend(delivery for _, delivery in mailed)
+        if self.options.everyone:  # each manager of the tree: their own reps only
+            for summary in summaries(self.computation):
+                self.report.deliveries.append(self.summary(summary, [
+                    delivery for result, delivery in mailed if summary.covers(result)]))
         if self.options.to_manager:
             reps = list(self.report.deliveries) if self.options.everyone else [
                 self.status_only(result) for result in self.computation.results]
             self.report.deliveries.append(self.manager(reps))
 
-    def clear_outbox(self) -> None:
+    def clear_outbox(self, prefix: str = "") -> None:
         """A dry run's outbox holds this run's messages only (a link named ``*.eml`` is
-        removed, its target never touched)."""
+        removed, its target never touched): those of ``prefix`` ("digest-"), or with none
+        every message but the digests."""
         assert self.outbox is not None
         for name in self.outbox.names():
-            if name.endswith(".eml"):
+            if name.endswith(".eml") and (name.startswith(prefix) if prefix
+                                          else not name.startswith(DIGEST_PREFIX)):
                 self.outbox.unlink(name)
 
     def read_report(self, name: str, rep: str | None, what: str = "the report"
-                    ) -> _Pdf | str:
+                    ) -> Payload | str:
         """The bytes of the PDF ``name`` in the month folder, checked to be the report of
         ``rep`` (None: the team summary) that ``send`` expects, or why it cannot be sent:
         missing, a link or not a plain file (``UnsafePath``'s line), too large, someone
@@ -231,9 +255,9 @@ class _Session:
             return (f"{path} is not {what} goalreport rendered for this workbook, As Of and "
                     "inputs (it was replaced after it was rendered); nothing was attached. "
                     "Run again to render it anew")
-        return _Pdf(data, hashlib.sha256(data).hexdigest(), found.says)
+        return Payload(data, hashlib.sha256(data).hexdigest(), found.says)
 
-    def _outside(self, address: str) -> str | None:
+    def outside(self, address: str) -> str | None:
         """Why ``address`` may not be mailed (outside the allowed domains), or None."""
         if not self.allowed or self.options.redirect_to:
             return None
@@ -267,7 +291,7 @@ class _Session:
         who = f"{rep.rep_id} ({rep.name})"
         if not rep.email:
             return Delivery(who, "", name, "not sent", "no Email in Reps")
-        outside = self._outside(rep.email)
+        outside = self.outside(rep.email)
         if outside:
             return Delivery(who, rep.email, name, "failed", outside)
         pdf = self.read_report(name, rep_key(rep.rep_id))
@@ -297,7 +321,7 @@ class _Session:
         message = compose.build_message(sender=self.sender, to=rep.email, rendered=rendered,
                                         now=self.now, attachments=attachments,
                                         redirect_to=self.options.redirect_to)
-        return self._dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, pdf,
+        return self.dispatch(message, rep_log_key(rep.rep_id), who, rep.email, name, pdf,
                               stem, rep.rep_id)
 
     def manager(self, reps: list[Delivery]) -> Delivery:
@@ -305,7 +329,7 @@ class _Session:
         name = TEAM_FILE
         if not address:
             return Delivery("manager", "", name, "not sent", "no Manager Email in Settings")
-        outside = self._outside(address)
+        outside = self.outside(address)
         if outside:
             return Delivery("manager", address, name, "failed", outside)
         pdf = self.read_report(name, None, "the team summary")
@@ -329,8 +353,37 @@ class _Session:
                                         now=self.now, attachments=attachments,
                                         redirect_to=self.options.redirect_to)
         key = None if update else MANAGER_KEY
-        return self._dispatch(message, key, "manager", address, "" if update else name,
+        return self.dispatch(message, key, "manager", address, "" if update else name,
                               pdf, "team-summary-update" if update else "team-summary")
+
+    def summary(self, summary: Summary, reps: list[Delivery]) -> Delivery:
+        """A manager's own summary and the delivery status of their reps alone."""
+        who, name, address = summary.who, summary.file, summary.manager.email
+        if not address:
+            return Delivery(who, "", name, "not sent", "no Email for this manager")
+        if whole_company(summary, self.computation, self.settings.manager_email):
+            return Delivery(who, address, name, "not sent",
+                            "the Manager Email, sent the whole team's summary")
+        outside = self.outside(address)
+        if outside:
+            return Delivery(who, address, name, "failed", outside)
+        pdf = self.read_report(name, summary.key, f"the summary for {summary.manager.name}")
+        if isinstance(pdf, str):
+            return Delivery(who, address, name, "failed", pdf)
+        held = self._held(summary.key, address, pdf.says, who, name)
+        if held is not None:
+            return held
+        context = compose.manager_email_context(
+            summary.view, self.fmt, company=self.settings.company, file_name=name,
+            deliveries=[d.to_json() for d in reps], update=False,
+            dry_run=self.options.dry_run, team_name=f"{summary.manager.name}'s team")
+        rendered = compose.render_email(self.env, compose.MANAGER_TEMPLATE, context,
+                                        self.templates_dir)
+        message = compose.build_message(
+            sender=self.sender, to=address, rendered=rendered, now=self.now,
+            attachments=[compose.Attachment(name, pdf.data, "application", "pdf")],
+            redirect_to=self.options.redirect_to)
+        return self.dispatch(message, summary.key, who, address, name, pdf, summary.stem)
 
     def _held(self, key: str, recipient: str, says: str, who: str, file: str
               ) -> Delivery | None:
@@ -346,8 +399,9 @@ class _Session:
             return Delivery(who, recipient, file, "unconfirmed", decision.detail)
         return None
 
-    def _dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
-                  file: str, pdf: _Pdf, stem: str, rep_id: str | None = None) -> Delivery:
+    def dispatch(self, message: EmailMessage, key: str | None, who: str, recipient: str,
+                  file: str, pdf: Payload, stem: str, rep_id: str | None = None,
+                  extra: Mapping[str, Any] | None = None) -> Delivery:
         """Write to the outbox (dry run) or send; record the answer at once."""
         redirect = self.options.redirect_to
         if self.mailer is None:
@@ -369,10 +423,12 @@ class _Session:
             return Delivery(who, recipient, file, "unknown" if attempt.unknown else "sent",
                             f"redirected to {redirect}")
         if key is not None and self.log is not None:
-            self.log.put(key, self._entry(message, who, recipient, file, pdf,
-                                          "unknown" if attempt.unknown else "accepted"))
+            self.log.put(key, {**self._entry(message, who, recipient, file, pdf,
+                                             "unknown" if attempt.unknown else "accepted"),
+                               **(extra or {})})
         if attempt.unknown:
-            again = f"--resend --rep {rep_id}" if rep_id else "--resend --manager"
+            again = f"--resend --rep {rep_id}" if rep_id else "--resend --manager" \
+                if key == MANAGER_KEY else "--resend"
             return Delivery(who, recipient, file, "unknown", (
                 f"{attempt.reason}, so it may have been delivered; it is not sent again by "
                 f"itself. Look for Message-ID {message['Message-ID']} in the mail server's "
@@ -381,7 +437,7 @@ class _Session:
                         f"after {attempt.tries} tries" if attempt.tries > 1 else "")
 
     def _entry(self, message: EmailMessage, who: str, recipient: str, file: str,
-               pdf: _Pdf, outcome: str) -> dict[str, Any]:
+               pdf: Payload, outcome: str) -> dict[str, Any]:
         return {"who": who, "recipient": recipient, "file": file, "sha256": pdf.sha256,
                 "says": pdf.says,
                 "message_id": str(message["Message-ID"]), "outcome": outcome,

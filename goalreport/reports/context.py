@@ -23,7 +23,6 @@ from fractions import Fraction
 from typing import Any
 
 from goalreport.core.calendar import add_months
-from goalreport.core.credit import AWAITED
 from goalreport.core.formatting import Formatter
 from goalreport.core.model import Settings
 from goalreport.core.monthweeks import MonthWeek, month_weeks, shown_count
@@ -42,6 +41,7 @@ from goalreport.reports.charts import (
     cumulative_chart,
     monthly_chart,
 )
+from goalreport.reports.credit_notes import credit_notes
 from goalreport.reports.pipeline_context import rep_pipeline_context
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
@@ -413,27 +413,6 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                                      progress.not_yet_credited_deals, settings, fmt),
     })
     return context
-
-
-def credit_notes(overlay: Decimal, waiting: Decimal | None, deals: int, settings: Settings,
-                 fmt: Formatter, *, team: bool = False) -> list[str]:
-    """What a reader of the figures must know about credit (SPEC §3 Credit): the overlay
-    credit in them (a rep's) or left out of them (a team's), and the won deals that do not
-    count yet under Credit On ("Booked, not yet paid: $12,000 (1 deal); it counts once
-    paid.")."""
-    notes = []
-    if overlay:
-        notes.append(f"Team actuals leave out {fmt.money_whole(overlay)} of overlay credit: "
-                     "it counts for its reps alone, so each deal counts once." if team else
-                     f"Your actual includes {fmt.money_whole(overlay)} of overlay credit "
-                     "(overlay splits), which counts for you and in no team total.")
-    if waiting is not None and waiting > 0:
-        awaited = AWAITED[settings.credit_on]
-        count = f" ({deals} deal{'' if deals == 1 else 's'})" if deals else ""
-        notes.append(f"Booked, not yet {awaited}: {fmt.money_whole(waiting)}{count}; "
-                     f"{'it counts' if deals == 1 else 'they count'} once {awaited}, in "
-                     "neither actual nor forecast until then.")
-    return notes
 
 
 def _suggestion(stage: str, message: Phrase | str, fmt: Formatter) -> dict[str, str]:

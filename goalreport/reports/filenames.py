@@ -21,6 +21,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from goalreport.core.results import Computation
+from goalreport.core.rollup import managers_to_report
+
 #: Longest stem, in characters, leaving room for "-2", ".pdf" and ".tmp" suffixes.
 MAX_STEM = 80
 #: Longest stem in UTF-8 bytes: 255 (the usual file-name limit) minus room for a "-NNN"
@@ -98,6 +101,28 @@ def report_stems(reps: Sequence[tuple[str, str]]) -> dict[str, str]:
 
     return {rep_key(rep_id): stem for (rep_id, _), stem
             in zip(reps, report_filenames(reps), strict=True)}
+
+
+#: What begins the file of a manager's own summary: ``team-summary-M1-Maya-Chen.pdf``.
+SUMMARY_PREFIX = "team-summary-"
+
+
+def summary_key(manager: str) -> str:
+    """How a manager's summary is named in stamps and the send record: ``manager:m1``."""
+    return f"manager:{manager}"
+
+
+def summary_stems(computation: Computation) -> dict[str, str]:
+    """Manager key → the stem of their summary's file, for every manager who gets one
+    (``rollup.managers_to_report``), in tree order: ``team-summary-<ID>-<Name>``, unique
+    against the reps' stems (``report_stems`` over every active rep) and each other."""
+    keys = managers_to_report(computation)
+    managers = [computation.org.by_key[key] for key in keys]
+    taken = [*RESERVED_STEMS, *report_filenames([(r.rep.rep_id, r.rep.name)
+                                                 for r in computation.results])]
+    stems = unique_stems((report_stem(SUMMARY_PREFIX + m.manager_id, m.name)
+                          for m in managers), taken)
+    return dict(zip(keys, stems, strict=True))
 
 
 def inside(folder: Path, name: str) -> Path:

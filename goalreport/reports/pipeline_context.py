@@ -43,6 +43,14 @@ def multiple(value: Fraction | None, fmt: Formatter) -> str:
     return f"{fmt.rate(value)}×"
 
 
+def coverage_words(coverage: Fraction | None, deals: int, fmt: Formatter) -> str:
+    """A rep's or a node's coverage in a table cell: "goal reached" when nothing is left
+    to win, "no deals" rather than 0.0× without an open deal in the goal year."""
+    if coverage is None:
+        return "goal reached"
+    return "no deals" if deals == 0 else multiple(coverage, fmt)
+
+
 def _shorten(text: str, limit: int = DEAL_NAME) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
@@ -171,9 +179,7 @@ def team_pipeline_context(computation: Computation, fmt: Formatter, settings: Se
             "rank": str(rank), "id": result.rep.rep_id, "name": result.rep.name,
             "team": result.rep.team,
             "attainment": fmt.percent(result.progress.attainment),
-            "coverage": ("goal reached" if pipeline.coverage is None else
-                         "no deals" if pipeline.year.deals == 0 else
-                         multiple(pipeline.coverage, fmt)),
+            "coverage": coverage_words(pipeline.coverage, pipeline.year.deals, fmt),
             "coverage_target": multiple(pipeline.coverage_target, fmt),
             "short": pipeline.coverage is not None and pipeline.needed > 0,
             "landing": fmt.money_whole(pipeline.year.landing),

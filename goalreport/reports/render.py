@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
@@ -35,6 +35,7 @@ from markupsafe import Markup
 from goalreport.core.keys import rep_key
 from goalreport.core.model import Settings
 from goalreport.core.results import Computation, RepResult
+from goalreport.core.rollup import subtree
 from goalreport.errors import ChildDied, RenderError, TemplateError
 from goalreport.guard.access import OPEN, Access
 from goalreport.guard.child import run_pool
@@ -51,7 +52,7 @@ from goalreport.reports.environment import (
     stylesheet_source,
 )
 from goalreport.reports.expattree import DocumentParser
-from goalreport.reports.filenames import inside, report_stems
+from goalreport.reports.filenames import inside, report_stems, summary_key, summary_stems
 from goalreport.reports.stamp import Stamp, content_digest
 from goalreport.reports.team_context import team_context
 
@@ -68,10 +69,20 @@ class RenderOutcome:
 
 @dataclass(frozen=True)
 class _Item:
-    """One report to render: a rep (result given) or the team summary (result None)."""
+    """One report to render: a rep (result given), the team summary (result None), or
+    a manager's own summary (``view``: the computation cut to their subtree)."""
 
     stem: str
     result: RepResult | None
+    view: Computation | None = None
+
+    @property
+    def stamped_as(self) -> str | None:
+        """Whose report the stamp says it is: a rep key, ``manager:<key>`` for a
+        manager's summary, None for the team summary (``stamp.Stamp.digest``)."""
+        if self.result is not None:
+            return rep_key(self.result.rep.rep_id)
+        return None if self.view is None else summary_key(self.view.scope)
 
 
 @dataclass(frozen=True)
@@ -124,8 +135,8 @@ class _Worker:
 
     def html(self, item: _Item, task: _Task, *, inline_css: bool) -> str:
         if item.result is None:
-            context = team_context(task.computation, task.settings, company=task.company,
-                                   palette=self.palette)
+            context = team_context(item.view or task.computation, task.settings,
+                                   company=task.company, palette=self.palette)
             name = TEAM_TEMPLATE
         else:
             context = rep_context(item.result, task.computation, task.settings,
@@ -143,8 +154,7 @@ class _Worker:
             source = self.html(item, task, inline_css=False)
             document = self.parser.parse(source)
             stamped = {} if task.stamp is None else task.stamp.pdf_options(
-                rep_key(item.result.rep.rep_id) if item.result else None, label,
-                content_digest(self.css_text, source))
+                item.stamped_as, label, content_digest(self.css_text, source))
             pdf = document.write_pdf(stylesheets=[self.css], font_config=self.fonts,
                                      **write_options(task.pdf_tags), **stamped)
             _write_atomically(task, pdf_path, pdf)
@@ -218,9 +228,14 @@ def render_reports(
     stamp: Stamp | None = None,
     access: Access = OPEN,
     stems: dict[str, str] | None = None,
+    managers: bool = True,
+    team: bool = True,
 ) -> RenderOutcome:
-    """One PDF per rep in ``computation.results`` plus ``team-summary.pdf``, in
-    ``out_dir/<YYYY-MM>/``. ``company`` defaults to Settings' Company. ``out_root`` (default
+    """One PDF per rep in ``computation.results`` plus ``team-summary.pdf`` and, with
+    ``managers`` (not for a few reps: ``--rep``, ``send``'s re-render), each manager's
+    own summary of their subtree (``filenames.summary_stems``), in
+    ``out_dir/<YYYY-MM>/``. Not ``team``: the reps alone (``send``'s re-render of a few,
+    whose team summary would rank only them). ``company`` defaults to Settings' Company. ``out_root`` (default
     ``out_dir``) is the part of ``out_dir`` the operator named: folders below it are
     goalreport's own, made if missing and never followed as links. ``stamp`` is written
     into each PDF; ``access`` says who may read the files (the workbook's readers);
@@ -239,14 +254,19 @@ def render_reports(
     with _report_folder(out_dir, computation.report_month, out_root, access) as opened:
         base = _Task((), computation, settings, company, opened.path, templates_dir, html,
                      opened.fd, pdf_tags, stamp, access)
-        return _render_all(base, stems, jobs=jobs, progress=progress)
+        return _render_all(base, stems, jobs=jobs, progress=progress, managers=managers,
+                           team=team)
 
 
 def _render_all(base: _Task, stems: dict[str, str], *, jobs: int | None,
-                progress: Callable[[int, int], None] | None) -> RenderOutcome:
+                progress: Callable[[int, int], None] | None, managers: bool,
+                team: bool) -> RenderOutcome:
     computation, templates_dir = base.computation, base.templates_dir
     reps = [_Item(stems[rep_key(result.rep.rep_id)], result) for result in computation.results]
-    total = len(reps) + 1
+    # Each manager's summary carries only their subtree, cut here once.
+    reps += [_Item(stem, None, subtree(computation, key))
+             for key, stem in (summary_stems(computation) if managers else {}).items()]
+    total = len(reps) + team
 
     # Fail fast on a broken template: render the team page and one rep in-process first.
     worker = _worker(templates_dir)
@@ -263,9 +283,10 @@ def _render_all(base: _Task, stems: dict[str, str], *, jobs: int | None,
 
     # The team summary (the longest report for a big team) renders beside the reps.
     team_task = replace(base, items=(_Item(TEAM_STEM, None),))
-    rep_task = replace(base, computation=replace(computation, results=(), team=()))
+    rep_task = replace(base, computation=replace(computation, results=(), team=(), sections=()))
     workers = max(1, min(jobs or os.cpu_count() or 1, total))
-    tasks = [team_task] + [replace(rep_task, items=chunk) for chunk in _chunks(reps, workers)]
+    tasks = [team_task] * team + [replace(rep_task, items=chunk)
+                                  for chunk in _chunks(reps, workers)]
     _render_in_workers(tasks, workers, record)
 
     files = tuple(sorted(path for outcome in done for path in outcome.files))
@@ -285,14 +306,20 @@ def render_team_summary(
     out_root: Path | None = None,
     stamp: Stamp | None = None,
     access: Access = OPEN,
+    team: bool = True,
+    managers: Collection[str] = (),
 ) -> RenderOutcome:
-    """Only ``team-summary.pdf`` (and its HTML copy), in this process: ``send`` re-renders
-    the manager's summary when it alone is missing or stale. ``out_root``, ``stamp``,
-    ``access`` and the errors raised are as for ``render_reports``."""
+    """Only ``team-summary.pdf`` (unless not ``team``) and the own summaries of
+    ``managers`` (their keys), with HTML copies, in this process: ``send`` re-renders the
+    summaries that alone are missing or stale. ``out_root``, ``stamp``, ``access`` and the
+    errors raised are as for ``render_reports``."""
     load_weasyprint()
     templates_dir = templates_dir.resolve() if templates_dir is not None else None
+    stems = summary_stems(computation) if managers else {}
+    items = ([_Item(TEAM_STEM, None)] if team else []) + [
+        _Item(stems[key], None, subtree(computation, key)) for key in managers]
     with _report_folder(out_dir, computation.report_month, out_root, access) as folder:
-        task = _Task((_Item(TEAM_STEM, None),), computation, settings,
+        task = _Task(tuple(items), computation, settings,
                      settings.company if company is None else company, folder.path,
                      templates_dir, html, folder.fd, pdf_tags, stamp, access)
         done = _render_task(task)
@@ -336,6 +363,11 @@ def _render_in_workers(tasks: Sequence[_Task], workers: int,
 
 
 def _label(item: _Item) -> str:
-    """How a report is named in messages: ``R001 (Ana Lima)`` or ``team summary``."""
-    return f"{item.result.rep.rep_id} ({item.result.rep.name})" if item.result \
-        else "team summary"
+    """How a report is named in messages: ``R001 (Ana Lima)``, ``team summary`` or
+    ``summary for Maya Chen (M1)``."""
+    if item.result:
+        return f"{item.result.rep.rep_id} ({item.result.rep.name})"
+    view = item.view
+    if view is not None and (manager := view.org.by_key.get(view.scope)):
+        return f"summary for {manager.name} ({manager.manager_id})"
+    return "team summary"

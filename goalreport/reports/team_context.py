@@ -18,12 +18,13 @@ from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
 from goalreport.reports.context import (
     bar_width,
     base_context,
-    credit_notes,
     cumulative_description,
     ratio_text,
     status_class,
 )
+from goalreport.reports.credit_notes import credit_notes
 from goalreport.reports.pipeline_context import team_pipeline_context
+from goalreport.reports.rollup_context import rollup_context
 
 
 def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatter,
@@ -72,8 +73,8 @@ def team_context(computation: Computation, settings: Settings,
             "bar_width": bar_width(progress.attainment),
         })
     teams = [{
-        "team": totals.team or "(no team)", "is_total": index == len(computation.team) - 1
-        and totals.team == "Total", "reps": str(totals.reps),
+        "team": totals.name, "is_total": index == len(computation.team) - 1,
+        "reps": str(totals.reps),
         "target": fmt.money_whole(totals.annual_target), "actual": fmt.money_whole(totals.actual),
         "expected": fmt.money_whole(totals.expected_to_date),
         "attainment": fmt.percent(totals.attainment), "pace": fmt.percent(totals.pace),
@@ -91,10 +92,21 @@ def team_context(computation: Computation, settings: Settings,
                 for r in ranked if r.progress.reassess.flagged]
     counts = [(status, sum(r.progress.status == status for r in ranked))
               for status in STATUSES]
+    manager = computation.org.by_key.get(computation.scope) if computation.scope else None
+    whose = f"{manager.name}'s team" if manager else "Team"
+    context.update(rollup_context(computation, settings, fmt))
+    own = next((row.own_quota for section in computation.sections if manager
+                for row in section.rows[:1] if section.dimension == "manager"), None)
     context.update({
         "kind": "team",
-        "title": f"Team summary — {context['report_month']}",
-        "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}",
+        "scope": {"name": manager.name, "id": manager.manager_id} if manager else None,
+        # A manager with a quota of their own sees it beside their reps' targets.
+        "own_quota": fmt.money_whole(own) if own is not None else None,
+        "heading": "Team summary" if manager is None else f"{manager.name}'s team",
+        "title": f"{whose} summary — {context['report_month']}",
+        "subject": f"Sales team summary for {context['report_month']}, as of {context['as_of']}"
+        if manager is None else
+        f"{manager.name}'s team for {context['report_month']}, as of {context['as_of']}",
         "rep_count": f"{fmt.count(len(rows))} rep{'' if len(rows) == 1 else 's'}",
         "statuses": [{"name": status, "class": status_class(status)} for status in STATUSES],
         "reps": rows,

@@ -53,6 +53,8 @@ class RepIndex:
         #: Keys of IDs on the Reps sheet whose row has a problem: their rows elsewhere are
         #: skipped quietly, since the problem is already reported once on the Reps sheet.
         self.flawed = flawed
+        #: Rep key → the cell of its Manager, for the manager tree's messages.
+        self.manager_cells: dict[str, str] = {}
         #: Unknown IDs named with their own lines (and near-match hint), up to a few.
         self._unknown: dict[str, str] = {}
         self._loose: dict[str, str] | None = None
@@ -130,6 +132,7 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
     reps: list[Rep] = []
     flawed: set[str] = set()
     seen: dict[str, Row] = {}
+    manager_cells: dict[str, str] = {}
     rows = 0
     for row in table.rows:
         rows += 1
@@ -170,20 +173,27 @@ def read_reps(table: Table, locale: str, out: Collector) -> RepIndex:
                      "Date, so no ramp is applied. Write the Start Date to ramp them up.")
         reps.append(Rep(
             rep_id=rep_id, name=name, start_date=start, ramp_months=ramp, active=active,
-            email=_email(row, name, out, out.allowed_domains if active else ()),
+            email=read_email(row, name, out, out.allowed_domains if active else ()),
             team=row.parse("team", parse_text, out, default="") or "",
             manager=row.parse("manager", parse_text, out, default="") or "",
             source=row.where,
             crm_id=row.parse("crm_id", parse_text, out, default="") or "",
             ramp_schedule=schedule if start is not None else (),
+            **{key: row.parse(key, parse_text, out, default="") or ""
+               for key in ("territory", "region", "segment")},
         ))
+        if reps[-1].manager:
+            manager_cells[rep_key(rep_id)] = row.cell("manager")
     if rows == 0:
         out.error(f"{table.name} sheet", "has no reps yet. Add one row per rep below the "
                   "header, with at least a Rep ID and a Name.")
-    return RepIndex(tuple(reps), rows > 0, frozenset(flawed - {rep_key(r.rep_id) for r in reps}))
+    index = RepIndex(tuple(reps), rows > 0, frozenset(flawed - {rep_key(r.rep_id) for r in reps}))
+    index.manager_cells = manager_cells
+    return index
 
 
-def _email(row: Row, name: str, out: Collector, allowed: tuple[str, ...]) -> str:
+def read_email(row: Row, name: str, out: Collector, allowed: tuple[str, ...],
+               who: str = "rep", what: str = "report") -> str:
     """The rep's address. A display name copied with it ("Olivia Bennett <olivia@…>")
     is left out, but when it names someone else than the rep's Name the address may be
     someone else's: a warning, since that rep's numbers would be mailed there. An
@@ -195,7 +205,7 @@ def _email(row: Row, name: str, out: Collector, allowed: tuple[str, ...]) -> str
     shown, address = mailbox
     if shown and not same_person(shown, name):
         out.warn(row.cell("email"), f"the address {address} is labelled {shown!r}, but the "
-                 f"rep is {name!r}: their report is mailed there. Check it is their address, "
+                 f"{who} is {name!r}: their {what} is mailed there. Check it is their address, "
                  "and write the address alone to say so.", kind="email of another name")
     try:
         return check_domain(address, allowed, row.values.get("email"))

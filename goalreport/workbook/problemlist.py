@@ -85,6 +85,24 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def cells_text(cells: Iterable[str]) -> str:
+    """Cells named compactly, sheet by sheet in the order met: ``Reps!E3:E6, E9,
+    Managers!D4`` (a place that is not a cell is named as it is)."""
+    sheets: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    others: list[str] = []
+    for where in cells:
+        if cell := _CELL.match(where):
+            columns = sheets.setdefault(cell.group("sheet"), {})
+            columns.setdefault(cell.group("col"), []).append(
+                (int(cell.group("row")), int(cell.group("row"))))
+        elif where not in others:
+            others.append(where)
+    named = [f"{sheet}!" + ", ".join(compact_cells(column, _merged(spans))
+                                     for column, spans in columns.items())
+             for sheet, columns in sheets.items()]
+    return ", ".join([*named, *others])
+
+
 @dataclass
 class _Rest:
     """The problems of one kind beyond the first ``KEEP``: only where they are."""

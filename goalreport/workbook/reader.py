@@ -27,7 +27,9 @@ from goalreport.core.model import (
     DayActivity,
     Goal,
     Holiday,
+    NodeGoal,
     OpenDeal,
+    PlacedDeal,
     Settings,
     TimeOff,
     WorkbookData,
@@ -52,12 +54,14 @@ from goalreport.workbook.inputsheets import (
     read_seasonality,
     read_time_off,
 )
+from goalreport.workbook.managers import read_tree
 from goalreport.workbook.opendeals import pasted_export, read_open_deals
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import (
     ACTIVITY,
     EXCHANGE_RATES,
     HOLIDAYS,
+    MANAGERS,
     REPS,
     SEASONALITY,
     SHEETS,
@@ -134,6 +138,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     reps_table = read_table(book, REPS, sheets["reps"], out) if sheets["reps"] else None
     index = read_reps(reps_table, locale, out) if reps_table else RepIndex((), False)
     reps = tuple(index.by_key.values())
+    managers = read_table(book, MANAGERS, sheets["managers"], out) \
+        if sheets["managers"] else None
+    org = read_tree(managers, index, out)
 
     if pasted_export(book, sheets["pipeline"]):
         sheets["pipeline"] = None  # a CRM export pasted into a sheet named Pipeline
@@ -156,11 +163,14 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     pasted_open: list[OpenDeal] = []  # the exports' open deals, for the pipeline
     notes: tuple[Problem, ...] = ()
     inferred: tuple[str, ...] = ()
+    placed: tuple[PlacedDeal, ...] = ()
 
     goals: tuple[Goal, ...] = ()
     goals_shape = None
+    node_goals: tuple[NodeGoal, ...] = ()
     if sheets["goals"]:
-        goals, goals_shape = read_goals(book, sheets["goals"], index, settings, out, currency)
+        goals, goals_shape, node_goals = read_goals(book, sheets["goals"], index, settings,
+                                                    out, currency, org)
     holiday_region_warning(settings, _goal_year(settings, goals), out)
     activity: tuple[DayActivity, ...] = ()
     # No goal splits new and repeat clients: nothing is judged by client type, so a won
@@ -176,9 +186,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         if exports:
             rates = read_rates(book, rates_sheet, locale, currency, out)
             held_by = _as_of(as_of, settings)
-            notes, inferred = join_exports(exports, tally, typed or [], reps, settings,
-                                           table.name, out, rates, held_by, pasted_open,
-                                           untyped or (), intake, credit.found)
+            notes, inferred, placed = join_exports(
+                exports, tally, typed or [], reps, settings, table.name, out, rates,
+                held_by, pasted_open, untyped or (), intake, credit.found)
         elif untyped:
             inferred = infer_activity_types(untyped, typed or [], tally,
                                             intake.divert if intake is not None else None)
@@ -218,6 +228,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
         inferred_client_types=inferred, goals_shape=goals_shape,
         open_deals=tuple(open_deals), stages=stages, overlay=overlay, credits=credits,
+        org=org, node_goals=node_goals, placed_deals=placed,
     )
     return data, out
 

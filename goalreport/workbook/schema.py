@@ -53,13 +53,27 @@ REPS = SheetSpec("reps", "Reps", (
     _col("name", "Name", "Rep Name", "Full Name", required=True),
     _col("email", "Email", "E mail", "Email Address"),
     _col("team", "Team"),
-    _col("manager", "Manager"),
+    _col("manager", "Manager", "Manager ID", "Reports To", "Sales Manager"),
     _col("start_date", "Start Date", "Start", "Started", "Hire Date"),
     _col("ramp_months", "Ramp Months", "Ramp"),
     _col("ramp_schedule", "Ramp Schedule", "Ramp Plan", "Ramp Percent", "Ramp %"),
     _col("active", "Active"),
     _col("crm_id", "CRM ID", "CRM User ID", "Owner ID", "OwnerId"),
+    _col("territory", "Territory", "Sales Territory", "Territory Name"),
+    _col("region", "Region", "Sales Region", "Region Name"),
+    _col("segment", "Segment", "Market Segment", "Customer Segment", "Sales Segment"),
 ), synonyms=("Rep", "Sales Reps", "Team Members"), required=True)
+
+#: Managers who are not reps (or who are: a Manager ID that is a Rep ID is that rep),
+#: and whom they report to: the manager tree above the reps (SPEC §1).
+MANAGERS = SheetSpec("managers", "Managers", (
+    _col("manager_id", "Manager ID", "ID", "Manager", required=True),
+    _col("name", "Name", "Manager Name", "Full Name", required=True),
+    _col("email", "Email", "E mail", "Email Address"),
+    _col("reports_to", "Reports To", "Reports To ID", "Parent", "Parent Manager",
+         "Manager's Manager"),
+    _col("territory", "Territory", "Sales Territory", "Territory Name"),
+), synonyms=("Manager", "Sales Managers", "Management"))
 
 GOALS = SheetSpec("goals", "Goals", (
     REP_ID,
@@ -159,9 +173,20 @@ SPLITS = SheetSpec("splits", "Splits", (
     _col("split_type", "Split Type", "Type"),
 ), synonyms=("Split", "Deal Splits", "Opportunity Splits", "Credit Splits"))
 
+#: Where a rep was when (SPEC §3 Credit, Team History): a deal credits the team, manager
+#: and territory of its rep on its credit date.
+TEAM_HISTORY = SheetSpec("team_history", "Team History", (
+    REP_ID,
+    _col("team", "Team"),
+    _col("manager", "Manager", "Manager ID", "Reports To"),
+    _col("territory", "Territory", "Sales Territory"),
+    _col("start", "From", "Start", "Start Date", "From Date", "Since"),
+    _col("end", "To", "End", "End Date", "To Date", "Until"),
+), synonyms=("Team Changes", "Rep History", "Team Moves", "Membership History"))
+
 #: Every input sheet, in the order messages are sorted and the template is laid out.
-SHEETS: tuple[SheetSpec, ...] = (REPS, GOALS, ACTIVITY, SETTINGS, SEASONALITY, HOLIDAYS,
-                                 TIME_OFF, PIPELINE, STAGES)
+SHEETS: tuple[SheetSpec, ...] = (REPS, MANAGERS, GOALS, ACTIVITY, SETTINGS, SEASONALITY,
+                                 HOLIDAYS, TIME_OFF, PIPELINE, STAGES)
 
 #: Activity types and the words people write for them (SPEC §1).
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {

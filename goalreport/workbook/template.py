@@ -21,6 +21,7 @@ from goalreport.workbook.schema import (
     ACTIVITY_TYPES,
     GOALS,
     HOLIDAYS,
+    MANAGERS,
     PIPELINE,
     REPS,
     SEASONALITY,
@@ -37,6 +38,8 @@ TEMPLATE_ROWS = 5000
 
 SHEET_HELP: dict[str, str] = {
     "Reps": "One row per sales rep. Rep ID is a short unique code used on the other sheets.",
+    "Managers": "Optional: managers who are not reps (a rep who manages needs no row), whom "
+                "they report to, and where their summary is mailed.",
     "Goals": "One row per rep and goal year: the year's targets from new and repeat clients. "
              "Or paste your own quota table here as it is: one total (Quota, Target), a row "
              "per rep and month or quarter, or a column per month; see above.",
@@ -58,7 +61,18 @@ COLUMN_HELP: dict[tuple[str, str], str] = {
     ("Reps", "Email"): "Optional. One address; 'goalreport send' mails the rep's report "
                        "there.",
     ("Reps", "Team"): "Optional. Reps with the same team are summed together.",
-    ("Reps", "Manager"): "Optional.",
+    ("Reps", "Manager"): "Optional. Whom the rep reports to: another rep's Rep ID or Name, "
+                         "or a manager on the Managers sheet. Each manager gets a summary "
+                         "of their reps.",
+    ("Reps", "Territory"): "Optional. Reps are also summed by territory.",
+    ("Reps", "Region"): "Optional. Reps are also summed by region.",
+    ("Reps", "Segment"): "Optional. Reps are also summed by segment, such as SMB.",
+    ("Managers", "Manager ID"): "Required. A short unique code, such as M1.",
+    ("Managers", "Name"): "Required. The manager's name, as the Reps' Manager cells write it.",
+    ("Managers", "Email"): "Optional. Where 'goalreport send' mails their summary.",
+    ("Managers", "Reports To"): "Optional. Their own manager's Manager ID or Name; empty at "
+                                "the top.",
+    ("Managers", "Territory"): "Optional. What they lead, shown beside their name.",
     ("Reps", "Start Date"): "Optional. First working day; days before it get no target.",
     ("Reps", "Ramp Months"): "Optional. Months a new rep needs to reach full speed (0 = none).",
     ("Reps", "Active"): "yes or no. Inactive reps get no plan and no report.",
@@ -111,7 +125,8 @@ MONEY_COLUMNS = {("Goals", "New Client Target"), ("Goals", "Repeat Client Target
                  ("Goals", "Avg Deal Size"), ("Activity", "Amount"), ("Pipeline", "Amount")}
 TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "Reps": ("Rep ID", "Name", "Email", "Team", "Manager", "Start Date", "Ramp Months",
-             "Active", "Ramp Schedule"),
+             "Active", "Ramp Schedule", "Territory", "Region", "Segment"),
+    "Managers": ("Manager ID", "Name", "Email", "Reports To", "Territory"),
     "Goals": ("Rep ID", "Year", "New Client Target", "Repeat Client Target", "Avg Deal Size",
               "Close Rate", "Meetings per Lead", "Focus Hours per Week"),
     "Activity": ("Date", "Rep ID", "Type", "Client", "Client Type", "Amount", "Hours", "Notes"),
@@ -127,9 +142,10 @@ TEMPLATE_COLUMNS: dict[str, tuple[str, ...]] = {
 def _example_rows() -> dict[str, list[list[Any]]]:
     return {
         "Reps": [["R1", "Ana Lima", "ana@example.com", "East", "Sam Boss", date(2025, 1, 6), 0,
-                  "yes", None],
+                  "yes", None, "Northeast", "Americas", None],
                  ["R2", "Ben Ode", "ben@example.com", "West", "Sam Boss", date(2026, 3, 2), 2,
-                  "yes", None]],
+                  "yes", None, "Pacific Northwest", "Americas", None]],
+        "Managers": [["M1", "Sam Boss", "sam.boss@example.com", None, None]],
         "Goals": [["R1", 2026, 120000, 80000, 5000, 0.3, 2, 4],
                   ["R2", 2026, 60000, 20000, 4000, None, None, 4]],
         "Activity": [[date(2026, 1, 12), "R1", "lead", "Globex", None, None, None, None],
@@ -192,7 +208,7 @@ def _write(path: Path, example: bool, goals: tuple[list[Any], list[list[Any]]] |
     if reps is not None:
         width = len(TEMPLATE_COLUMNS["Reps"])
         rows["Reps"] = [[*rep, *[None] * (width - len(rep))] for rep in reps]
-    for spec in (REPS, GOALS, ACTIVITY):
+    for spec in (REPS, MANAGERS, GOALS, ACTIVITY):
         if spec is GOALS and goals is not None:
             _table_sheet(book, spec.title, goals[0], goals[1], bold, date_format)
             continue

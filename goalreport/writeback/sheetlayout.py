@@ -2,16 +2,17 @@
 
 One place decides the rows, so the worksheet (``sheetxml``), the chart anchors
 (``drawings``) and the charts' cell references (``chartxml``) agree. The table keeps rows
-1… (header, data, total); then, each after one blank row, the charts stacked (each
-``CHART_ROWS`` rows high) and the data blocks (a title row, a header row, the data). The
-charts come first: the manager scrolling down sees them before their plumbing.
+1… (header, data, total); then, each after one blank row, the sections (Team Summary's
+roll-ups: a title row, a header row, the data), the charts stacked (each ``CHART_ROWS``
+rows high) and the data blocks (laid out as sections). The manager scrolling down reads
+the tables, then the charts, before their plumbing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from goalreport.core.tables import SheetTable
+from goalreport.core.tables import SheetBlock, SheetTable
 
 #: Rows a chart covers: 20 rows of the default 15 pt (20 px) height = 400 px.
 CHART_ROWS = 20
@@ -33,6 +34,8 @@ class SheetLayout:
     #: 1-based row of each chart's top edge, in ``table.charts`` order.
     chart_rows: tuple[int, ...]
     blocks: tuple[BlockPlace, ...]
+    #: Rows of ``table.sections``, in order.
+    sections: tuple[BlockPlace, ...]
     #: The last row holding a cell.
     last_row: int
     #: Columns used by the table or any block.
@@ -40,18 +43,27 @@ class SheetLayout:
 
 
 def sheet_layout(table: SheetTable) -> SheetLayout:
-    """The rows of ``table``'s charts and blocks."""
+    """The rows of ``table``'s sections, charts and blocks."""
     free = len(table.rows) + 2  # the first row after the table
-    last = free - 1
+    sections, free, last = _stack(table.sections, free, free - 1)
     chart_rows = []
     for _ in table.charts:
         chart_rows.append(free + 1)
         free += 1 + CHART_ROWS
+    places, free, last = _stack(table.blocks, free, last)
+    width = max([len(table.columns),
+                 *(len(b.columns) for b in (*table.sections, *table.blocks))])
+    return SheetLayout(tuple(chart_rows), tuple(places), tuple(sections), last, width)
+
+
+def _stack(blocks: tuple[SheetBlock, ...], free: int, last: int
+           ) -> tuple[tuple[BlockPlace, ...], int, int]:
+    """``blocks`` one below the other from row ``free`` + 1, each after a blank row: their
+    places, the next free row and the last row holding a cell."""
     places = []
-    for block in table.blocks:
+    for block in blocks:
         place = BlockPlace(free + 1, free + 2)
         places.append(place)
         last = place.header_row + len(block.rows)
         free = last + 1
-    width = max([len(table.columns), *(len(b.columns) for b in table.blocks)])
-    return SheetLayout(tuple(chart_rows), tuple(places), last, width)
+    return tuple(places), free, last

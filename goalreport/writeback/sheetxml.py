@@ -157,7 +157,7 @@ def column_widths(table: SheetTable) -> list[float]:
     widths = [len(column.name) + 4 for column in table.columns]  # room for the filter button
     sample = list(table.rows[:WIDTH_SAMPLE]) + list(table.rows[-1:])
     _fit(widths, table.columns, sample)
-    for block in table.blocks:
+    for block in (*table.sections, *table.blocks):
         widths += [0] * (len(block.columns) - len(widths))
         _fit(widths, block.columns, [tuple(c.name for c in block.columns)])
         _fit(widths, block.columns, block.rows)
@@ -221,7 +221,8 @@ def worksheet_chunks(table: SheetTable, styles: StyleIds, *, date1904: bool = Fa
         if number % rows_per_chunk == 0:
             yield "".join(parts).encode("utf-8")
             parts.clear()
-    for block, place in zip(table.blocks, layout.blocks, strict=True):
+    for block, place in zip((*table.sections, *table.blocks),
+                            (*layout.sections, *layout.blocks), strict=True):
         parts.append(_block_rows(block, place.title_row, styles, epoch))
     parts.append("</sheetData>")
     parts.append(f'<autoFilter ref="{ref}"/>')

@@ -35,6 +35,7 @@ from goalreport.workbook.crm.formats import ROLE_NAMES
 from goalreport.workbook.crm.meetings import meeting
 from goalreport.workbook.crm.openrows import open_deal
 from goalreport.workbook.crm.outcome import outcome
+from goalreport.workbook.crm.places import Places
 from goalreport.workbook.crm.rows import (
     OTHER,
     DealRules,
@@ -146,6 +147,8 @@ class ExportReader:
         #: Where open deals go (the pipeline); None: they are only counted.
         self.opens = opens
         self.converted_before = dict(terms.converted)
+        #: The won deals' territory and region, when the export has them.
+        self.places = Places(cols)
 
     def finish(self) -> tuple[list[Deal], ExportSummary]:
         self.summary.converted = _converted_since(self.converted_before, self.terms)
@@ -244,6 +247,8 @@ class ExportReader:
             if self.intake is not None:
                 self.intake.export(row or ExportRow(export, number, values, self.cols), deal,
                                    record if isinstance(record, str) else "")
+            if won and self.places.cols:
+                self.places.note(deal, values)
 
 
 def _odd_row(values: list[Any]) -> str:

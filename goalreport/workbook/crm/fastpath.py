@@ -27,6 +27,7 @@ from goalreport.core.keys import client_key
 from goalreport.core.model import OpenDeal
 from goalreport.workbook.crm.exports import ExportReader
 from goalreport.workbook.crm.outcome import outcome
+from goalreport.workbook.crm.places import Places
 from goalreport.workbook.crm.rows import (
     OTHER,
     DealRules,
@@ -55,13 +56,14 @@ _DEALS = frozenset({"won", "lost"})
 
 def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
                 found: Findings, opens: list[OpenDeal] | None = None,
-                intake: CreditIntake | None = None) -> tuple[list[Deal], ExportSummary]:
-    """The export's won and lost deals (or held meetings), and its summary; its open
-    deals go to ``opens`` (when given); problems go to ``out``. Rows are taken in chunks:
-    a chunk of plain rows is read at once by ``fastpath``, any other row by
-    ``ExportReader.row``, with the same result. With ``intake`` (split deals, or Credit
-    On invoiced or paid) every row is read row by row, so the deals it wants are noted
-    with their Deal ID and dates."""
+                intake: CreditIntake | None = None
+                ) -> tuple[list[Deal], ExportSummary, Places]:
+    """The export's won and lost deals (or held meetings), its summary and the places of
+    its won deals (``places``); its open deals go to ``opens`` (when given); problems go
+    to ``out``. Rows are taken in chunks: a chunk of plain rows is read at once by
+    ``fastpath``, any other row by ``ExportReader.row``, with the same result. With
+    ``intake`` (split deals, or Credit On invoiced or paid) every row is read row by row,
+    so the deals it wants are noted with their Deal ID and dates."""
     reader = ExportReader(export, rules, terms, out, found, opens, intake)
     rows = export.rows
     take = getattr(rows, "take", None) or (lambda count: list(islice(rows, count)))
@@ -70,7 +72,7 @@ def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: C
         if not read_chunk(reader, chunk):
             for number, first, values in chunk:
                 row(number, first, values)
-    return reader.finish()
+    return (*reader.finish(), reader.places)
 
 
 def read_chunk(reader: ExportReader, chunk: list[tuple[int, int, list[Any]]]) -> bool:
@@ -217,7 +219,12 @@ def _deals(reader: ExportReader, columns: list[tuple[Any, ...]], mask: list[bool
             keys_of[raw] = client_key("" if is_blank(raw) else parse_text(raw))
         clients = list(map(keys_of.__getitem__, raw_clients))
     wheres = list(map(reader.prefix.__add__, map(str, numbers)))
-    return list(map(_NEW_DEAL, zip(reps, days, kinds, types, cents, clients, wheres)))
+    deals = list(map(_NEW_DEAL, zip(reps, days, kinds, types, cents, clients, wheres)))
+    if reader.places.cols:
+        for deal, values, is_won in zip(deals, rows, won, strict=True):
+            if is_won:
+                reader.places.note(deal, values)
+    return deals
 
 
 #: A column of money texts each read alike in every locale (``exports.plain_cents``),

@@ -33,6 +33,7 @@ ROLE_NAMES = {
     "expected_close": "expected close date",
     "invoiced_date": "invoiced date", "paid_date": "paid date", "paid_amount": "paid amount",
     "deal_id": "opportunity ID", "percent": "split percentage", "split_type": "split type",
+    "territory": "territory", "region": "region",
 }
 
 
@@ -137,6 +138,7 @@ DEAL_FORMATS: tuple[CrmFormat, ...] = (
          status=("Deal - Status",), won_date=("Deal - Won time",),
          lost_date=("Deal - Lost time",),
          date=("Deal - Closed on", "Deal - Deal closed on", "Deal - Close time"),
+         territory=("Deal - Territory",), region=("Deal - Region",),
          stage_change_date=("Deal - Last stage change",),
          amount=("Deal - Value",),
          currency=("Deal - Currency of Value", "Deal - Currency"),
@@ -177,7 +179,9 @@ DEAL_FORMATS: tuple[CrmFormat, ...] = (
                  "Total Amount"),
          currency=("Amount Currency", "Opportunity Currency", "Currency"),
          client=("Account Name",), name=("Opportunity Name",),
-         win_probability=("Probability (%)",), forecast_category=("Forecast Category",)),
+         win_probability=("Probability (%)",), forecast_category=("Forecast Category",),
+         territory=("Territory Name", "Territory", "Assigned Territory"),
+         region=("Territory Region", "Sales Region", "Region")),
     _fmt("odoo", "Odoo CRM opportunities export",
          (("owner",), ("amount",), ("stage",)),
          note="lost opportunities are archived in Odoo and left out of a default export: "
@@ -220,7 +224,9 @@ DEAL_FORMATS: tuple[CrmFormat, ...] = (
                           "Property Hs Deal Stage Probability"),
          forecast_category=("Forecast Category", "Forecast Category Name",
                             "Property Hs Forecast Category"),
-         expected_close=("Expected Close Date", "Expected Close")),
+         expected_close=("Expected Close Date", "Expected Close"),
+         territory=("Territory", "Sales Territory", "Territory Name"),
+         region=("Region", "Sales Region", "Territory Region")),
 )
 #: The format any table of deals is read by (``sources`` says what a table lacks of it).
 DEALS_TABLE = DEAL_FORMATS[-1]

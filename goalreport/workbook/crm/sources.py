@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from goalreport.core.keys import header_key
-from goalreport.core.model import OpenDeal, Rep, Settings
+from goalreport.core.model import OpenDeal, PlacedDeal, Rep, Settings
 from goalreport.errors import Problem, UnreadableWorkbook
 from goalreport.workbook.crm.csvfile import not_regular, read_csv
 from goalreport.workbook.crm.fastpath import read_export
@@ -33,6 +33,7 @@ from goalreport.workbook.crm.merge import (
 from goalreport.workbook.crm.openrows import unknown_categories
 from goalreport.workbook.crm.outcome import LOST_STAGES, WON_STAGES, stage_set
 from goalreport.workbook.crm.owners import OwnerIndex
+from goalreport.workbook.crm.places import PLACE_ROLES, placed_deals
 from goalreport.workbook.crm.rates import ExchangeRates
 from goalreport.workbook.crm.rows import DealRules, ExportRows, Findings
 from goalreport.workbook.crm.summary import unknown_values
@@ -156,7 +157,7 @@ def _not_an_export(path: Path, named: Mapping[str, str] | None) -> str:
     if not cols:
         return known
     has = ", ".join(f"{ROLE_NAMES.get(role, role)} {header[index]!r}"
-                    for role, index in cols.items())
+                    for role, index in cols.items() if role not in PLACE_ROLES)
     lacks = " and ".join(" or ".join(ROLE_NAMES.get(role, role) for role in roles)
                          for roles in DEALS_TABLE.signature
                          if not any(role in cols for role in roles))
@@ -184,15 +185,16 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
                  held_by: date | None = None, open_deals: list[OpenDeal] | None = None,
                  untyped: Sequence[Deal] = (), intake: CreditIntake | None = None,
                  found: Findings | None = None
-                 ) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
+                 ) -> tuple[tuple[Problem, ...], tuple[str, ...], tuple[PlacedDeal, ...]]:
     """Every export's deals added to Activity's ``tally``, less those also ``typed`` on
     Activity (and those ``intake`` takes, to credit one by one); returns one ``check``
-    line per export, and the reps some of whose won deals were made new or repeat by
-    inference. ``held_by`` is the As Of meetings of an export without a done flag must
-    be on or before (Settings' when None). Open deals go to ``open_deals`` when given
-    (the pipeline). ``untyped``: Activity's won rows left without a Client Type
-    (``read_activity``), inferred with the exports'. ``found``: what the splits exports
-    met already (unknown owners are said once for both)."""
+    line per export, the reps some of whose won deals were made new or repeat by
+    inference, and the won deals an export places in another territory or region than
+    their rep's (``places``). ``held_by`` is the As Of meetings of an export without a
+    done flag must be on or before (Settings' when None). Open deals go to ``open_deals``
+    when given (the pipeline). ``untyped``: Activity's won rows left without a Client
+    Type (``read_activity``), inferred with the exports'. ``found``: what the splits
+    exports met already (unknown owners are said once for both)."""
     rules = deal_rules(reps, settings, out, held_by)
     owners, currency = rules.owners, rules.currency
     terms = ExportTerms(settings.locale, currency, rates=rates,
@@ -205,7 +207,7 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     _unused_columns(exports, settings, out)
     typed_deals = TypedDeals(typed)
     kept = [(drop_typed(deals, typed_deals, summary, activity_sheet, out)
-             if typed else deals, summary) for deals, summary in read]
+             if typed else deals, summary) for deals, summary, _places in read]
     first = first_wins(typed_deals, chain.from_iterable(deals for deals, _ in kept))
     inferred: set[str] = set()
     for (deals, summary), export in zip(kept, exports, strict=True):
@@ -215,7 +217,9 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     untyped_deals = infer_client_types(untyped, first, None, inferred)
     tally.add_all(intake.divert(untyped_deals) if intake is not None else untyped_deals)
     notes = tuple(summary.problem() for _, summary in kept)
-    return notes, tuple(sorted(inferred))
+    placed = placed_deals(chain.from_iterable(deals for deals, _ in kept),
+                          [places for _, _, places in read], reps, out)
+    return notes, tuple(sorted(inferred)), placed
 
 
 def _unused_columns(exports: Sequence[ExportRows], settings: Settings, out: Collector) -> None:

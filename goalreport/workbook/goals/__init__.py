@@ -11,11 +11,13 @@ optional columns and warns about targets typed in thousands.
 
 from __future__ import annotations
 
-from goalreport.core.model import Goal, GoalsShape, Settings
+from goalreport.core.model import Goal, GoalsShape, NodeGoal, Settings
+from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.workbook.goals.build import build_goals
 from goalreport.workbook.goals.fields import thousands_warnings
 from goalreport.workbook.goals.header import GoalsHeader, read_header
 from goalreport.workbook.goals.layout import Layout, LayoutProblem, Split, decide
+from goalreport.workbook.goals.nodes import NodeOwners
 from goalreport.workbook.goals.place import place_all
 from goalreport.workbook.goals.rows import Read, read_rows, rep_owner, table_columns
 from goalreport.workbook.inputsheets import RepIndex
@@ -29,9 +31,11 @@ EMPTY = ("is empty. Put the headers Rep ID, Year, New Client Target, Repeat Clie
 
 
 def read_goals(book: Book, sheet: str, reps: RepIndex, settings: Settings, out: Collector,
-               currency: str | None) -> tuple[tuple[Goal, ...], GoalsShape | None]:
-    """The goals of ``sheet`` and the shape it was read as (None when its header could
-    not be read: then that is the one problem, and no rep is also said to lack a goal)."""
+               currency: str | None, org: OrgTree = NO_TREE
+               ) -> tuple[tuple[Goal, ...], GoalsShape | None, tuple[NodeGoal, ...]]:
+    """The reps' goals of ``sheet``, the shape it was read as (None when its header could
+    not be read: then that is the one problem, and no rep is also said to lack a goal)
+    and the own quotas of territories, regions, segments and managers (``nodes``)."""
     rows = book.rows(sheet)
     for number, first_column, values in rows:
         if any(not is_blank(v) for v in values):
@@ -39,7 +43,7 @@ def read_goals(book: Book, sheet: str, reps: RepIndex, settings: Settings, out: 
     else:
         out.error(f"{sheet} sheet", EMPTY)
         _no_goals(reps, out)
-        return (), None
+        return (), None, ()
     header = read_header(sheet, number, first_column, values, settings.locale, currency)
     for cell, message in header.warnings:
         out.warn(cell, message)
@@ -48,11 +52,11 @@ def read_goals(book: Book, sheet: str, reps: RepIndex, settings: Settings, out: 
     except LayoutProblem as problem:
         out.error(problem.where, problem.message)
         _no_goals(reps, out)
-        return (), None
+        return (), None, ()
     _unused(header, layout, sheet, out)
     table = Table(GOALS, sheet, number, table_columns(header, layout), rows, first_column)
-    read = read_rows(table, header, layout, rep_owner(reps, header), settings.locale,
-                     currency, out)
+    owners = NodeOwners(reps, org, rep_owner(reps, header))
+    read = read_rows(table, header, layout, owners, settings.locale, currency, out)
     if read.rows == 0:
         out.error(f"{sheet} sheet", "has no goals yet. Add one row per rep and year below "
                   "the header: Rep ID, Year, New Client Target, Repeat Client Target.")
@@ -62,7 +66,8 @@ def read_goals(book: Book, sheet: str, reps: RepIndex, settings: Settings, out: 
     thousands_warnings(annual, settings.default_avg_deal_size, settings.fiscal_year_start, out)
     if split == "none":
         _unsplit_sizes(header, sheet, out)
-    return goals, layout.shape(sheet, header, period, split)
+    goals, nodes = owners.part(goals)
+    return goals, layout.shape(sheet, header, period, split), nodes
 
 
 def _no_goals(reps: RepIndex, out: Collector) -> None:

@@ -33,6 +33,12 @@ _ROLES: dict[str, tuple[str, ...]] = {
                "business entity id", "seller", "responsible person", "responsible"),
     # A rep's name, read as the rep only when no column above is there.
     "rep_name": ("name", "rep name", "full name", "sales rep name", "owner name"),
+    # A node whose own quota a row without a rep is (``goals.nodes``); on a rep's row,
+    # only a label.
+    "territory": ("territory", "sales territory", "territory name"),
+    "region": ("region", "sales region", "region name"),
+    "segment": ("segment", "market segment", "customer segment", "sales segment"),
+    "manager": ("manager", "manager id", "sales manager", "manager name"),
     "year": ("year", "goal year", "fiscal year", "calendar year", "fy", "financial year"),
     "month": ("month", "calendar month", "month start", "month start date", "year month",
               "target month", "quota month", "month id", "month of", "fiscal month"),
