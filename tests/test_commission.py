@@ -69,7 +69,7 @@ def test_a_bonus_crossed_exactly_on_the_edge() -> None:
     assert paid(marginal, "69999.99") == Decimal("1400.00")
     assert paid(retro, "70000") == Decimal("7800.00")
     assert paid(retro, "69999.99") == Decimal("1400.00")
-    on_edge = rep_commission(marginal, "", Decimal(100000), Decimal("70000"), Decimal(0), None)
+    on_edge = rep_commission(marginal, "", Decimal(100000), Decimal(70000), Decimal(0), None)
     assert on_edge.rate == Fraction(4, 100)
     below = rep_commission(marginal, "", Decimal(100000), Decimal("69999.99"), Decimal(0),
                            None)

@@ -284,8 +284,8 @@ def test_a_deals_file_that_is_no_export_is_a_problem(tmp_path: Path) -> None:
         "one of: Salesforce opportunities (API field names), Pipedrive deals export, "
         "HubSpot deals export, Bigin deals export, Zoho CRM deals export, Salesforce "
         "opportunities report, Odoo CRM opportunities export, deals table, Pipedrive "
-        "activities export, HubSpot meetings export). Export the report with its header "
-        "row, as it comes; see docs/crm-exports.md.")]
+        "activities export, HubSpot meetings export, Salesforce opportunity splits). Export "
+        "the report with its header row, as it comes; see docs/crm-exports.md.")]
 
 
 def test_a_stage_both_won_and_lost_is_a_problem(tmp_path: Path) -> None:

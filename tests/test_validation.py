@@ -254,6 +254,8 @@ def test_warnings_do_not_stop_a_read(make_workbook):
         "Holiday Country, As Of, Default Close Rate, Default Meetings per Lead, Default Avg "
         "Deal Size, Realism Threshold, On Track Pace, Slightly Behind Pace, At Risk Pace, Won "
         "Stages, Lost Stages, Owner Column, Stage Column, Won Column, Close Date Column, "
-        "Amount Column, Currency Column, Client Column, Type Column, New Types, Repeat Types, "
-        "Other Owners, Manager Email, Default Relief, Landing, Coverage Target, Default Plan."),
+        "Amount Column, Currency Column, Client Column, Type Column, Invoiced Date Column, "
+        "Paid Date Column, Paid Amount Column, New Types, Repeat Types, Other Owners, Credit "
+        "On, Revenue Split Types, Overlay Split Types, Manager Email, Default Relief, Landing, "
+        "Coverage Target, Default Plan."),
     ]

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from goalreport.core.credit import count_text
 from goalreport.core.history import HISTORY_DAYS, Tally
 from goalreport.core.model import TOTAL, Goal, Rep, RevenueType, Settings
 from goalreport.core.results import Assumption
@@ -67,7 +68,8 @@ def avg_deal_size(
     if count >= MIN_DEALS:
         mean = Fraction(amount) / count
         return Assumption(mean, "history",
-                          f"mean of {count} {label} by {rep.name or rep.rep_id} in {_window(as_of)}")
+                          f"mean of {count_text(count)} {label} by {rep.name or rep.rep_id} "
+                          f"in {_window(as_of)}")
     pools = []
     if team.team_name:
         pools.append((team.team, f"team {team.team_name}"))
@@ -76,7 +78,8 @@ def avg_deal_size(
         count, amount = pool.won_of(revenue_type)
         if count >= MIN_DEALS:
             return Assumption(Fraction(amount) / count, "team",
-                              f"mean of {count} {label} by {who} in {_window(as_of)}")
+                              f"mean of {count_text(count)} {label} by {who} in "
+                              f"{_window(as_of)}")
     if settings.default_avg_deal_size is not None and settings.default_avg_deal_size > 0:
         return Assumption(Fraction(settings.default_avg_deal_size), "default",
                           "Settings: Default Avg Deal Size")
@@ -111,7 +114,8 @@ def close_rate(goal: Goal, history: Tally, settings: Settings, as_of: date) -> A
     if history.leads >= MIN_LEADS and history.won > 0:
         rate = min(Fraction(history.won, history.leads), Fraction(1))
         return Assumption(rate, "history",
-                          f"{history.won} won from {history.leads} leads in {_window(as_of)}")
+                          f"{count_text(history.won)} won from {history.leads} leads in "
+                          f"{_window(as_of)}")
     return Assumption(settings.default_close_rate, "default", "Settings: Default Close Rate")
 
 

@@ -70,7 +70,7 @@ def cumulative_block(computation: Computation, say: Say = str) -> SheetBlock:
     for day, value in team_series(computation.results, "cumulative_plan"):
         plan[day.replace(day=1)] = value  # the year end may repeat the last month end
     actual: dict[date, Decimal] = {}
-    for day, value in team_series(computation.results, "cumulative_actual"):
+    for day, value in team_series(computation.results, "rollup_cumulative_actual"):
         if day <= as_of:
             actual[day.replace(day=1)] = value
     marker_month = as_of.replace(day=1)

@@ -46,7 +46,7 @@ from goalreport.core.model import (
 from goalreport.core.money import cents_money, cents_to_money
 from goalreport.core.pipeline import pipeline_note, rep_pipeline
 from goalreport.core.planning import PlanInputs, day_layout, first_week, month_weights, plan_rep
-from goalreport.core.progress import ProgressInputs, measure
+from goalreport.core.progress import ProgressInputs, RepCredit, measure
 from goalreport.core.results import Computation, NodeQuota, RepResult
 from goalreport.core.rollup import sections, team_totals
 from goalreport.core.targets import MonthDays, month_targets
@@ -82,12 +82,16 @@ def compute(
             if rep.active and (wanted is None or rep_key(rep.rep_id) in wanted)]
 
     history = {key: window_tally(records, as_of, HISTORY_DAYS) for key, records in activity.items()}
-    everyone = sum(history.values(), EMPTY)
+    overlay = data.overlay_by_rep
+    # A team's and the workbook's history count each deal once: overlay shares are left out.
+    pooled = {key: tally.without(window_tally(overlay[key], as_of, HISTORY_DAYS))
+              if key in overlay else tally for key, tally in history.items()}
+    everyone = sum(pooled.values(), EMPTY)
     teams: dict[str, Tally] = {}
     for member in data.reps:
         name = _team_key(member)
         if name:
-            teams[name] = teams.get(name, EMPTY) + history.get(rep_key(member.rep_id), EMPTY)
+            teams[name] = teams.get(name, EMPTY) + pooled.get(rep_key(member.rep_id), EMPTY)
 
     plan_inputs = PlanInputs(settings, data.seasonality, year, as_of)
     progress_inputs = ProgressInputs(settings, data.seasonality, as_of, month)
@@ -134,7 +138,9 @@ def compute(
                                        plan_inputs)
         warnings.extend(plan_warnings)
         working_90 = len(rep_working_days(recent_company, rep, absences))
-        progress = measure(plan, records, progress_inputs, working_90)
+        credit = RepCredit(overlay.get(key, ()), data.credits_by_rep.get(key, ())) \
+            if data.credits else None
+        progress = measure(plan, records, progress_inputs, working_90, credit)
         pipeline = rep_pipeline(plan, progress, deals.get(key, ()), data.stages, settings,
                                 as_of, month) if data.open_deals else None
         commission, unpaid = rep_figures(
@@ -163,6 +169,7 @@ def compute(
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
         team=team_totals(results), warnings=tuple(warnings), notes=notes,
+        credit_on=settings.credit_on, has_overlay=bool(data.overlay),
         sections=sections(results, data.org, quotas, placed=placed), org=data.org,
         quotas=tuple(quotas), placed=placed)
 

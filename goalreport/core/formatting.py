@@ -137,9 +137,12 @@ class Formatter:
         return format_percent(_decimal(value), self._fine_percent_pattern, locale=self.locale)
 
     def count(self, value: Number | None) -> str:
-        """A whole number with grouping: ``1,234``."""
+        """A whole number with grouping: ``1,234``; a share of deals (a split deal counts
+        as the rep's share) with up to two decimals: ``2.5``, ``0.33``."""
         if value is None:
             return self.BLANK
+        if isinstance(value, Fraction) and value.denominator != 1:
+            return format_decimal(_decimal(value), format="#,##0.##", locale=self.locale)
         return format_decimal(_decimal(value).quantize(Decimal(1)), locale=self.locale)
 
     def count_shown(self, value: Decimal | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from goalreport.core.model import DayActivity, WonTotals
+from goalreport.core.model import DayActivity, DealCount, WonTotals
 
 #: SPEC §2: assumptions from history look at the 365 days before As Of.
 HISTORY_DAYS = 365
@@ -28,15 +28,15 @@ class Tally(WonTotals):
 
     leads: int = 0
     meetings: int = 0
-    lost: int = 0
-    won_new: int = 0
+    lost: DealCount = 0
+    won_new: DealCount = 0
     won_new_amount: Decimal = Decimal(0)
-    won_repeat: int = 0
+    won_repeat: DealCount = 0
     won_repeat_amount: Decimal = Decimal(0)
     focus_hours: Decimal = Decimal(0)
     first_day: date | None = None
 
-    def won_of(self, revenue_type: str) -> tuple[int, Decimal]:
+    def won_of(self, revenue_type: str) -> tuple[DealCount, Decimal]:
         """(count, amount) of won deals of ``revenue_type`` ("new", "repeat", or "total"
         for all of them)."""
         if revenue_type == "new":
@@ -56,6 +56,20 @@ class Tally(WonTotals):
             focus_hours=self.focus_hours + other.focus_hours,
             first_day=min(firsts) if firsts else None,
         )
+
+    def without(self, overlay: Tally) -> Tally:
+        """This tally less its ``overlay`` part (won and lost shares of overlay splits):
+        what it adds to a team's or the workbook's history, where an overlay never
+        counts (SPEC §3 Credit)."""
+        if overlay == EMPTY:
+            return self
+        return Tally(
+            leads=self.leads, meetings=self.meetings, lost=self.lost - overlay.lost,
+            won_new=self.won_new - overlay.won_new,
+            won_new_amount=self.won_new_amount - overlay.won_new_amount,
+            won_repeat=self.won_repeat - overlay.won_repeat,
+            won_repeat_amount=self.won_repeat_amount - overlay.won_repeat_amount,
+            focus_hours=self.focus_hours, first_day=self.first_day)
 
 
 EMPTY = Tally()

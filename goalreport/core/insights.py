@@ -248,7 +248,7 @@ def suggestions(m: Measured) -> tuple[Suggestion, ...]:
             "larger packages and add-ons; at your size you need " + need + ".",
             own=Money(own_size), planned=Money(planned_size), **values)
 
-    if own_size is not None and planned_size:
+    if own_size and planned_size:  # a size of $0 (deals worth nothing) says nothing
         found.append((Fraction(own_size) / planned_size, 3, "deal size", deal_size))
     # Repeat against new only when the goal splits them: without a split neither has a
     # target of its own, so neither can lag.

@@ -20,6 +20,7 @@ from operator import attrgetter
 from typing import Literal
 
 from goalreport.core.commission import CommissionPlan
+from goalreport.core.creditdata import Credit, CreditOn, DealCount, TeamPeriod
 from goalreport.core.keys import rep_key
 from goalreport.core.locales import FALLBACK
 from goalreport.core.org import NO_TREE, OrgTree
@@ -104,6 +105,12 @@ class Settings:
     #: Settings' Default Plan: the commission plan of every rep whose Reps or Goals row
     #: names none ("" for none).
     default_plan: str = ""
+    #: When a won deal counts: "booked" (its close date), "invoiced" or "paid".
+    credit_on: CreditOn = "booked"
+    #: Split type names (or CRM IDs) that mean a revenue / an overlay split, besides
+    #: Revenue and Overlay.
+    revenue_split_types: tuple[str, ...] = ()
+    overlay_split_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,16 +255,17 @@ class PlacedDeal:
 
 class WonTotals:
     """``won`` and ``won_amount`` of a record holding new and repeat wins apart: one day's
-    activity here, a window's tally in ``history``."""
+    activity here, a window's tally in ``history``. Counts are whole numbers unless a deal
+    was split, or paid in parts: then a share of a deal counts as that share."""
 
     __slots__ = ()
-    won_new: int
+    won_new: DealCount
     won_new_amount: Decimal
-    won_repeat: int
+    won_repeat: DealCount
     won_repeat_amount: Decimal
 
     @property
-    def won(self) -> int:
+    def won(self) -> DealCount:
         return self.won_new + self.won_repeat
 
     @property
@@ -267,16 +275,17 @@ class WonTotals:
 
 @dataclass(frozen=True, slots=True)
 class DayActivity(WonTotals):
-    """Everything one rep logged on one day, summed."""
+    """Everything one rep logged on one day, summed; won deals on the day they are
+    credited (Settings' Credit On), in the rep's share (``Credit``)."""
 
     rep_id: str
     day: date
     leads: int = 0
     meetings: int = 0
-    lost: int = 0
-    won_new: int = 0
+    lost: DealCount = 0
+    won_new: DealCount = 0
     won_new_amount: Decimal = Decimal(0)
-    won_repeat: int = 0
+    won_repeat: DealCount = 0
     won_repeat_amount: Decimal = Decimal(0)
     focus_hours: Decimal = Decimal(0)
 
@@ -383,6 +392,14 @@ class WorkbookData:
     #: The Commission sheet's plans by ``keys.plan_key`` of their names (the key "" for
     #: a sheet without a Plan column: one plan); empty: no commission figures anywhere.
     commission_plans: Mapping[str, CommissionPlan] = field(default_factory=dict)
+    #: The overlay part of ``activity`` (overlay splits), per rep and day, sorted like
+    #: it: in the rep's own numbers, never in a team's (SPEC §3 Credit).
+    overlay: tuple[DayActivity, ...] = ()
+    #: Every share of the deals that are split or that count when invoiced or paid, in
+    #: the order read; empty when every deal counts whole on its close date.
+    credits: tuple[Credit, ...] = ()
+    #: The Team History sheet: where reps were when (empty: always their Reps row).
+    team_history: tuple[TeamPeriod, ...] = ()
     #: Who reports to whom (Reps' Manager, the Managers sheet), as the reader resolved it.
     org: OrgTree = NO_TREE
     #: Goals rows naming a territory, region, segment or manager instead of a rep.
@@ -395,6 +412,19 @@ class WorkbookData:
         """Each rep's days in date order, keyed by ``rep_key``: the activity as the
         calculations take it. Worked out once, from runs of the sorted tuple."""
         return group_by_rep(self.activity)
+
+    @cached_property
+    def overlay_by_rep(self) -> Mapping[str, tuple[DayActivity, ...]]:
+        """``overlay`` grouped as ``activity_by_rep``."""
+        return group_by_rep(self.overlay)
+
+    @cached_property
+    def credits_by_rep(self) -> Mapping[str, tuple[Credit, ...]]:
+        """``credits`` per rep (``rep_key``), in the order read."""
+        found: dict[str, list[Credit]] = {}
+        for credit in self.credits:
+            found.setdefault(rep_key(credit.rep_id), []).append(credit)
+        return {key: tuple(items) for key, items in found.items()}
 
 
 def group_by_rep(activity: Sequence[DayActivity]) -> dict[str, tuple[DayActivity, ...]]:

@@ -63,9 +63,10 @@ class Number:
 
 @dataclass(frozen=True)
 class Count:
-    """A whole count with grouping ("1,234")."""
+    """A whole count with grouping ("1,234"), or a share of deals ("2.5": a split deal
+    counts as the rep's share)."""
 
-    value: int
+    value: int | Fraction
 
 
 Value = Money | Day | Month | Percent | Number | Count | str | int
@@ -113,7 +114,10 @@ def _plain(value: Value) -> str:
     if isinstance(value, Number):
         return f"{float(value.value):.1f}"
     if isinstance(value, Count):
-        return f"{value.value:,}"
+        count = Fraction(value.value)
+        if count.denominator == 1:
+            return f"{count.numerator:,}"
+        return f"{float(count):,.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 

@@ -125,8 +125,10 @@ def rep_pipeline(plan: RepPlan, progress: Progress, deals: Sequence[OpenDeal],
                and not first_day <= d.deal.close_date <= plan.year_end]
 
     won_by_month = {m.month: m.new_actual + m.repeat_actual for m in progress.months}
+    overlay_by_month = _by_month(progress.overlay_cumulative)
     target_by_month = {m.month: m.total_target for m in plan.months}
     found = []
+    overlay_won = []
     for window in periods(report_month, plan.year_start, plan.year_end):
         inside = [d for d in in_year if max(first_day, window.start) <= d.deal.close_date
                   <= window.end]
@@ -134,6 +136,8 @@ def rep_pipeline(plan: RepPlan, progress: Progress, deals: Sequence[OpenDeal],
                      Decimal("0.00"))
         won = sum((w for m, w in won_by_month.items() if window.start <= m <= window.end),
                   Decimal("0.00"))
+        overlay_won.append(sum((w for m, w in overlay_by_month.items()
+                                if window.start <= m <= window.end), Decimal("0.00")))
         weighted = _sum(d.weighted for d in inside)
         commit = won + _sum(d.cents for d in inside if d.category in COMMIT)
         best_case = won + _sum(d.cents for d in inside if d.category in BEST_CASE)
@@ -165,7 +169,19 @@ def rep_pipeline(plan: RepPlan, progress: Progress, deals: Sequence[OpenDeal],
         outside=len(outside), outside_amount=_sum(d.cents for d in outside),
         omitted=len(omitted), omitted_amount=_sum(d.cents for d in omitted),
         months=_months(plan, as_of, in_year + outside, target_by_month, won_by_month),
-        sources=sources)
+        sources=sources, overlay_won=tuple(overlay_won) if any(overlay_won) else ())
+
+
+def _by_month(cumulative: Sequence[tuple[date, Decimal]]) -> dict[date, Decimal]:
+    """First day of each month → what a cumulative series at month ends (and As Of) adds
+    in it."""
+    found: dict[date, Decimal] = {}
+    before = Decimal("0.00")
+    for day, value in cumulative:
+        month = day.replace(day=1)
+        found[month] = found.get(month, Decimal("0.00")) + value - before
+        before = value
+    return found
 
 
 def _months(plan: RepPlan, as_of: date, deals: Sequence[PricedDeal],
@@ -197,7 +213,10 @@ def team_pipeline(pipelines: Sequence[RepPipeline]) -> TeamPipeline | None:
     zero = Decimal("0.00")
 
     def total(index: int, name: str) -> Decimal:
-        return sum((getattr(p.periods[index], name) for p in pipelines), zero)
+        summed = sum((getattr(p.periods[index], name) for p in pipelines), zero)
+        if name in ("won", "commit", "best_case", "landing"):  # each deal once: no overlay
+            summed -= sum((p.overlay_won[index] for p in pipelines if p.overlay_won), zero)
+        return summed
 
     summed = tuple(
         PipelinePeriod(

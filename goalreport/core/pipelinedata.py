@@ -106,6 +106,9 @@ class RepPipeline:
     months: tuple[MonthPipeline, ...]
     #: Where the deals' probabilities came from: "own", "stage", "close rate" → deals.
     sources: dict[str, int]
+    #: The overlay credit (overlay splits) in each period's ``won``: the rep's own, which
+    #: a team's sums leave out so each deal counts once; empty without any.
+    overlay_won: tuple[Decimal, ...] = ()
 
     @property
     def year(self) -> PipelinePeriod:

@@ -23,9 +23,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from goalreport.core.calendar import month_end
+from goalreport.core.credit import not_yet_credited
 from goalreport.core.history import Tally, in_range, tally
 from goalreport.core.insights import Measured, achievements, reassess, suggestions
-from goalreport.core.model import DayActivity, Goal, RevenueType, Settings
+from goalreport.core.model import Credit, DayActivity, Goal, RevenueType, Settings
 from goalreport.core.money import (
     ZERO,
     cents_money,
@@ -48,6 +49,15 @@ class ProgressInputs:
     as_of: date
     #: First day of the report month.
     report_month: date
+
+
+@dataclass(frozen=True)
+class RepCredit:
+    """A rep's share of split deals and of deals that count when invoiced or paid: the
+    overlay part of their records (``WorkbookData.overlay``) and their credits."""
+
+    overlay: Sequence[DayActivity] = ()
+    credits: Sequence[Credit] = ()
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -103,13 +113,15 @@ def _expected_cents(plan: RepPlan, elapsed_per_month: Sequence[int]
 
 
 def measure(
-    plan: RepPlan, days: Sequence[DayActivity], inputs: ProgressInputs, working_days_90: int
+    plan: RepPlan, days: Sequence[DayActivity], inputs: ProgressInputs, working_days_90: int,
+    credit: RepCredit | None = None,
 ) -> Progress:
     """Progress of one rep as of ``inputs.as_of``.
 
     ``days``: the rep's activity records sorted by day (any dates). ``working_days_90``:
     the rep's working days in the 90 days ending on As Of clipped to the year end, for the
-    re-assessment.
+    re-assessment. ``credit``: the overlay part of ``days`` and the rep's credits, for
+    what the rep adds to a team and what they booked that does not count yet.
     """
     settings = inputs.settings
     goal = plan.goal
@@ -169,6 +181,8 @@ def measure(
         funnel=funnel_year, status=status, settings=settings,
     )
     month_rows, cumulative_plan, cumulative_actual = _series(plan, year_days, end, started)
+    credited = _credited(plan, credit or RepCredit(), inputs, end, started,
+                         (elapsed, remaining, forecast))
     return Progress(
         rep_id=plan.rep.rep_id, as_of=inputs.as_of, annual_target=target, actual=actual,
         actual_new=actual_new, actual_repeat=actual_repeat,
@@ -181,8 +195,30 @@ def measure(
         reassess=reassess(measured, days, working_days_90),
         achievements=achievements(measured), suggestions=suggestions(measured),
         months=month_rows, cumulative_plan=cumulative_plan,
-        cumulative_actual=cumulative_actual,
+        cumulative_actual=cumulative_actual, **credited,
     )
+
+
+def _credited(plan: RepPlan, credit: RepCredit, inputs: ProgressInputs, end: date,
+              started: bool, run: tuple[int, int, Fraction]) -> dict[str, object]:
+    """Progress's overlay and not-yet-credited fields (none for a rep without either)."""
+    found: dict[str, object] = {}
+    if inputs.settings.credit_on != "booked":
+        cents, deals = not_yet_credited(credit.credits, inputs.as_of)
+        own, _ = not_yet_credited(credit.credits, inputs.as_of, overlay=False)
+        found.update(not_yet_credited=cents_to_money(cents), not_yet_credited_deals=deals,
+                     not_yet_credited_overlay=cents_to_money(cents - own))
+    overlay_days = in_range(credit.overlay, plan.year_start, end) if started else ()
+    if not overlay_days:
+        return found
+    elapsed, remaining, forecast = run
+    overlay = _cents(tally(overlay_days).won_amount)
+    exact = Fraction(overlay)
+    own_forecast = forecast - exact - (exact * remaining / elapsed if elapsed else 0)
+    _rows, _plan, cumulative = _series(plan, overlay_days, end, started)
+    found.update(overlay=overlay, overlay_forecast=money(forecast) - money(own_forecast),
+                 overlay_cumulative=cumulative)
+    return found
 
 
 def _series(

@@ -15,7 +15,16 @@ from fractions import Fraction
 from typing import Literal
 
 from goalreport.core.commission import RepCommission
-from goalreport.core.model import TOTAL, Dimension, Goal, PlacedDeal, Rep, RevenueType
+from goalreport.core.model import (
+    TOTAL,
+    CreditOn,
+    DealCount,
+    Dimension,
+    Goal,
+    PlacedDeal,
+    Rep,
+    RevenueType,
+)
 from goalreport.core.org import NO_TREE, OrgTree
 from goalreport.core.phrases import Phrase
 from goalreport.core.pipelinedata import RepPipeline, TeamPipeline
@@ -152,12 +161,12 @@ class RepPlan(ByType):
 
 @dataclass(frozen=True)
 class FunnelActuals:
-    """What a rep logged over a period."""
+    """What a rep logged over a period (a split deal counts as the rep's share of it)."""
 
     leads: int
     meetings: int
-    won: int
-    lost: int
+    won: DealCount
+    lost: DealCount
     won_amount: Decimal
     #: won ÷ leads; None without leads.
     close_rate: Fraction | None
@@ -242,6 +251,41 @@ class Progress:
     cumulative_plan: tuple[tuple[date, Decimal], ...]
     #: Cumulative actual at each month end up to As Of, then at As Of.
     cumulative_actual: tuple[tuple[date, Decimal], ...]
+    #: Overlay credit in ``actual`` (overlay splits: the rep's own, in no roll-up), its
+    #: part of ``forecast``, and its cumulative series beside ``cumulative_actual``.
+    overlay: Decimal = Decimal("0.00")
+    overlay_forecast: Decimal = Decimal("0.00")
+    overlay_cumulative: tuple[tuple[date, Decimal], ...] = ()
+    #: Won deals booked by As Of that do not count yet (Credit On invoiced or paid: not
+    #: yet invoiced or paid), the rep's shares; None when deals count when booked.
+    not_yet_credited: Decimal | None = None
+    #: How many deals those shares are of, and the overlay part of them.
+    not_yet_credited_deals: int = 0
+    not_yet_credited_overlay: Decimal = Decimal("0.00")
+
+    @property
+    def rollup_actual(self) -> Decimal:
+        """What the rep adds to a team's (or any roll-up's) actual: ``actual`` less overlay
+        credit, so a deal never counts twice."""
+        return self.actual - self.overlay
+
+    @property
+    def rollup_forecast(self) -> Decimal:
+        return self.forecast - self.overlay_forecast
+
+    @property
+    def rollup_cumulative_actual(self) -> tuple[tuple[date, Decimal], ...]:
+        if not self.overlay_cumulative:
+            return self.cumulative_actual
+        overlay = dict(self.overlay_cumulative)
+        return tuple((day, value - overlay.get(day, Decimal(0)))
+                     for day, value in self.cumulative_actual)
+
+    @property
+    def rollup_not_yet_credited(self) -> Decimal | None:
+        if self.not_yet_credited is None:
+            return None
+        return self.not_yet_credited - self.not_yet_credited_overlay
 
 
 @dataclass(frozen=True)
@@ -281,6 +325,10 @@ class GroupTotals:
     status_counts: dict[str, int]
     #: The reps' pipeline summed (landing, coverage); None without open deals.
     pipeline: TeamPipeline | None = None
+    #: Overlay credit of the reps (shown beside ``actual``, never in it), and what they
+    #: booked that does not count yet (None when deals count when booked).
+    overlay: Decimal = Decimal("0.00")
+    not_yet_credited: Decimal | None = None
     #: The reps' annual targets summed.
     reps_target: Decimal = Decimal("0.00")
     #: The node's own quota (a Goals row naming it), None when it has none.
@@ -295,6 +343,24 @@ class GroupTotals:
         """Reps' targets − own quota: over-assigned (the reps carry more than the node's
         quota) when positive, under-assigned when negative; None without an own quota."""
         return None if self.own_quota is None else self.reps_target - self.own_quota
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What one Team History period of a rep takes from the node the Reps row puts them
+    in to the node they were in then (``core.membership``): the revenue credited on its
+    days, its target and its target to As Of."""
+
+    rep_id: str
+    #: "team", "territory" or "manager".
+    dimension: Dimension
+    #: The team or territory as written, or the manager's key.
+    value: str
+    actual: Decimal
+    target: Decimal
+    expected: Decimal
+    #: Where it was read ("Team History row 3").
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -341,6 +407,10 @@ class Computation:
     inferred_client_types: tuple[str, ...] = ()
     #: Lines for ``check`` about what was read (which shape the Goals sheet has).
     notes: tuple[Problem, ...] = ()
+    #: Settings' Credit On, and whether any deal has overlay splits (the sheets show
+    #: their columns only then).
+    credit_on: CreditOn = "booked"
+    has_overlay: bool = False
     #: The roll-ups below Team Summary's table: one per dimension present, then the
     #: manager tree (``core.rollup``).
     sections: tuple[RollUp, ...] = ()
@@ -350,5 +420,7 @@ class Computation:
     #: Won deals in the goal year to As Of that count in another territory or region than
     #: their rep's (``WorkbookData.placed_deals``).
     placed: tuple[PlacedDeal, ...] = ()
+    #: What reps' Team History periods move between nodes (``core.membership``).
+    moves: tuple[Moved, ...] = ()
     #: The manager whose subtree this is (``rollup.subtree``); "" for the whole company.
     scope: str = ""

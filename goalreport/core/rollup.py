@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from goalreport.core.keys import natural_key, rep_key
 from goalreport.core.model import STATUSES, Dimension, PlacedDeal, Rep
@@ -34,6 +35,7 @@ from goalreport.core.pipeline import team_pipeline
 from goalreport.core.results import (
     Computation,
     GroupTotals,
+    Moved,
     NodeQuota,
     RepResult,
     RollUp,
@@ -64,19 +66,44 @@ def node_key(value: str) -> str:
     return rep_key(value)
 
 
+class Shift(NamedTuple):
+    """What a node gains (or, negative, loses) beyond its reps' sums: deals a CRM export
+    places in it, and what reps' Team History periods credit to it (``core.membership``)."""
+
+    actual: Decimal = _ZERO
+    target: Decimal = _ZERO
+    expected: Decimal = _ZERO
+    forecast: Decimal = _ZERO
+
+    def plus(self, other: Shift, sign: int = 1) -> Shift:
+        return Shift(*(mine + sign * theirs for mine, theirs in zip(self, other, strict=True)))
+
+
+NO_SHIFT = Shift()
+
+
+def _shift(move: Moved) -> Shift:
+    """A Team History move as a shift: its forecast gains what was won there."""
+    return Shift(move.actual, move.target, move.expected, move.actual)
+
+
 def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction | None:
     return Fraction(to_cents(numerator), to_cents(denominator)) if denominator else None
 
 
 def group_totals(name: str, results: Sequence[RepResult], quota: NodeQuota | None = None,
-                 *, depth: int = 0, key: str = "", moved: Decimal = _ZERO) -> GroupTotals:
+                 *, depth: int = 0, key: str = "", moved: Shift = NO_SHIFT) -> GroupTotals:
     """The row of ``results`` summed: measured against ``quota`` when given, else against
-    the reps' targets summed. ``moved``: won deals their CRM export places in this node
-    rather than in their rep's (in), less those it places elsewhere (out)."""
-    reps_target = sum((r.progress.annual_target for r in results), _ZERO)
-    actual = sum((r.progress.actual for r in results), moved)
-    expected = sum((r.progress.expected_to_date for r in results), _ZERO)
-    forecast = sum((r.progress.forecast for r in results), _ZERO)
+    the reps' targets summed (and ``moved``'s). Each rep adds their ``rollup_`` figures:
+    overlay credit counts toward its rep's own attainment but in no node's (it would
+    count twice); it is summed apart, in ``overlay``. ``moved``: won deals their CRM
+    export places in this node rather than in their rep's, and what reps' Team History
+    credits to it (in), less what those place elsewhere (out)."""
+    reps_target = sum((r.progress.annual_target for r in results), moved.target)
+    actual = sum((r.progress.rollup_actual for r in results), moved.actual)
+    expected = sum((r.progress.expected_to_date for r in results), moved.expected)
+    forecast = sum((r.progress.rollup_forecast for r in results), moved.forecast)
+    waiting = [r.progress.rollup_not_yet_credited for r in results]
     target = reps_target
     if quota is not None:
         target, expected = quota.annual, quota.expected_to_date
@@ -89,7 +116,10 @@ def group_totals(name: str, results: Sequence[RepResult], quota: NodeQuota | Non
         pace=_ratio(actual, expected), forecast=forecast, status_counts=counts,
         reps_target=reps_target, own_quota=None if quota is None else quota.annual,
         depth=depth, key=key,
-        pipeline=team_pipeline([r.pipeline for r in results if r.pipeline is not None]))
+        pipeline=team_pipeline([r.pipeline for r in results if r.pipeline is not None]),
+        overlay=sum((r.progress.overlay for r in results), _ZERO),
+        not_yet_credited=sum((w for w in waiting if w is not None), _ZERO)
+        if any(w is not None for w in waiting) else None)
 
 
 def _quota_index(quotas: Iterable[NodeQuota]) -> dict[tuple[Dimension, str], NodeQuota]:
@@ -99,12 +129,14 @@ def _quota_index(quotas: Iterable[NodeQuota]) -> dict[tuple[Dimension, str], Nod
 def dimension_rows(results: Sequence[RepResult], dimension: Dimension,
                    quotas: Iterable[NodeQuota] = (),
                    everyone: Sequence[RepResult] | None = None,
-                   placed: Iterable[PlacedDeal] = ()) -> list[GroupTotals]:
+                   placed: Iterable[PlacedDeal] = (), moves: Iterable[Moved] = ()
+                   ) -> list[GroupTotals]:
     """One row per value of ``dimension`` among ``results``, in natural order of names
     ("Team 2" before "Team 10"). A node's own quota applies only when all of its reps in
     ``everyone`` (default: ``results``) are in ``results``. A won deal of ``placed``
     (a CRM export naming its territory or region) counts in the node it names, not its
-    rep's: a node may then have deals and no reps."""
+    rep's: a node may then have deals and no reps; so does a rep's Team History period
+    (``moves``) what they won there."""
     groups: dict[str, tuple[str, list[RepResult]]] = {}
     for r in results:
         value = value_of(r.rep, dimension)
@@ -114,45 +146,75 @@ def dimension_rows(results: Sequence[RepResult], dimension: Dimension,
         key = node_key(value_of(r.rep, dimension))
         sizes[key] = sizes.get(key, 0) + 1
     index = _quota_index(quotas)
-    moved = _moves(results, dimension, placed, groups)
+    moved = _moves(results, dimension, placed, groups, moves)
     rows = []
     for key, (name, members) in groups.items():
         quota = index.get((dimension, key)) if key and sizes.get(key) == len(members) else None
         rows.append(group_totals(name, members, quota, key=key,
-                                 moved=moved.get(key, _ZERO)))
+                                 moved=moved.get(key, NO_SHIFT)))
     rows.sort(key=lambda row: natural_key(row.name))
     return rows
 
 
 def _moves(results: Sequence[RepResult], dimension: Dimension, placed: Iterable[PlacedDeal],
-           groups: dict[str, tuple[str, list[RepResult]]]) -> dict[str, Decimal]:
-    """Node key → what ``placed`` deals of ``results``' reps move into it (less what they
-    move out); a node they name that no rep has joins ``groups`` with no reps."""
+           groups: dict[str, tuple[str, list[RepResult]]], moves: Iterable[Moved] = ()
+           ) -> dict[str, Shift]:
+    """Node key → what ``placed`` deals and Team History ``moves`` of ``results``' reps
+    move into it (less what they move out); a node they name that no rep has joins
+    ``groups`` with no reps."""
     nodes = {rep_key(r.rep.rep_id): node_key(value_of(r.rep, dimension)) for r in results}
-    moved: dict[str, Decimal] = {}
-    for deal in placed:
-        source = nodes.get(rep_key(deal.rep_id))
-        target = node_key(deal.value)
-        if deal.dimension != dimension or source is None or target == source:
+    moved: dict[str, Shift] = {}
+    found = [(deal.rep_id, deal.dimension, deal.value, Shift(deal.amount)) for deal in placed]
+    found += [(move.rep_id, move.dimension, move.value, _shift(move)) for move in moves]
+    for rep_id, where, value, shift in found:
+        source = nodes.get(rep_key(rep_id))
+        target = node_key(value)
+        if where != dimension or source is None or target == source:
             continue
-        moved[source] = moved.get(source, _ZERO) - deal.amount
-        moved[target] = moved.get(target, _ZERO) + deal.amount
-        groups.setdefault(target, (deal.value.strip(), []))
+        moved[source] = moved.get(source, NO_SHIFT).plus(shift, -1)
+        moved[target] = moved.get(target, NO_SHIFT).plus(shift)
+        groups.setdefault(target, (value.strip(), []))
     return moved
 
 
-def team_totals(results: Iterable[RepResult]) -> tuple[GroupTotals, ...]:
-    """Team Summary's table: one row per team (natural order), then "Total" over all of
+def _tree_shifts(moves: Iterable[Moved], tree: OrgTree) -> dict[str, Shift]:
+    """Manager key ("" for "(no manager)") → what Team History ``moves`` move into their
+    node: a rep's deals of a period under another manager leave every node above the
+    rep now that is not above that manager, and join every node above that manager
+    that is not above the rep now (a node above both keeps them: counted once)."""
+    shifts: dict[str, Shift] = {}
+    for move in moves:
+        if move.dimension != "manager":
+            continue
+        rep = rep_key(move.rep_id)
+        now = {key for key in tree.by_key if rep in tree.reps_under(key)} or {""}
+        then = set(tree.chain(move.value)) | {key for key in now if key
+                                             and rep_key(tree.by_key[key].rep_id) == rep}
+        shift = _shift(move)
+        for key in now - then:
+            shifts[key] = shifts.get(key, NO_SHIFT).plus(shift, -1)
+        for key in then - now:
+            shifts[key] = shifts.get(key, NO_SHIFT).plus(shift)
+    return shifts
+
+
+def team_totals(results: Iterable[RepResult], moves: Iterable[Moved] = ()
+                ) -> tuple[GroupTotals, ...]:
+    """Team Summary's table: one row per team (natural order; Team History ``moves``
+    credit each team what its reps won while in it), then "Total" over all of
     ``results``."""
     everyone = list(results)
-    return (*dimension_rows(everyone, "team"), group_totals(TOTAL, everyone))
+    return (*dimension_rows(everyone, "team", moves=moves), group_totals(TOTAL, everyone))
 
 
 def tree_rows(results: Sequence[RepResult], tree: OrgTree, root: str = "",
-              quotas: Iterable[NodeQuota] = ()) -> list[GroupTotals]:
+              quotas: Iterable[NodeQuota] = (), moves: Iterable[Moved] = ()
+              ) -> list[GroupTotals]:
     """One row per manager below ``root`` ("" for the whole tree; else ``root`` first, at
-    depth 1), depth first, each over the reps of their subtree among ``results``. For
-    the whole tree, the reps who report to no one are a last row, "(no manager)"."""
+    depth 1), depth first, each over the reps of their subtree among ``results``, with
+    what Team History ``moves`` credit to it. For the whole tree, the reps who report to
+    no one are a last row, "(no manager)"."""
+    shifts = _tree_shifts(moves, tree)
     by_key = {rep_key(r.rep.rep_id): r for r in results}
     order = {key: number for number, key in enumerate(by_key)}
     index = _quota_index(quotas)
@@ -164,13 +226,15 @@ def tree_rows(results: Sequence[RepResult], tree: OrgTree, root: str = "",
         members = [by_key[k] for k in sorted(tree.reps_under(manager.key) & by_key.keys(),
                                              key=order.__getitem__)]
         rows.append(group_totals(manager.name, members, index.get(("manager", manager.key)),
-                                 depth=depth + (1 if root else 0), key=manager.key))
+                                 depth=depth + (1 if root else 0), key=manager.key,
+                                 moved=shifts.get(manager.key, NO_SHIFT)))
     if not root:
         placed = tree.rep_managers.keys() | {rep_key(m.rep_id) for m in tree.managers
                                              if m.rep_id}
         alone = [r for key, r in by_key.items() if key not in placed]
         if alone:
-            rows.append(group_totals(NONE["manager"], alone, depth=1))
+            rows.append(group_totals(NONE["manager"], alone, depth=1,
+                                     moved=shifts.get("", NO_SHIFT)))
     return rows
 
 
@@ -181,14 +245,15 @@ def present(results: Sequence[RepResult], dimension: Dimension) -> bool:
 
 def sections(results: Sequence[RepResult], tree: OrgTree, quotas: Sequence[NodeQuota] = (),
              *, everyone: Sequence[RepResult] | None = None, root: str = "",
-             placed: Sequence[PlacedDeal] = ()) -> tuple[RollUp, ...]:
+             placed: Sequence[PlacedDeal] = (), moves: Sequence[Moved] = ()
+             ) -> tuple[RollUp, ...]:
     """The roll-ups below Team Summary's table: region, territory and segment where a rep
     has one, then the manager tree when there is one (``root``'s subtree in a manager's
     view). Teams are Team Summary's own table (``team_totals``)."""
-    found = [RollUp(d, tuple(dimension_rows(results, d, quotas, everyone, placed)))
+    found = [RollUp(d, tuple(dimension_rows(results, d, quotas, everyone, placed, moves)))
              for d in DIMENSIONS if d != "team" and present(results, d)]
     if tree and results:
-        found.append(RollUp("manager", tuple(tree_rows(results, tree, root, quotas))))
+        found.append(RollUp("manager", tuple(tree_rows(results, tree, root, quotas, moves))))
     return tuple(found)
 
 
@@ -222,9 +287,10 @@ def subtree(computation: Computation, key: str) -> Computation:
     where the node lies wholly inside). What that manager's summary and digest show."""
     wanted = computation.org.reps_under(key)
     results = tuple(r for r in computation.results if rep_key(r.rep.rep_id) in wanted)
-    return replace(computation, results=results, team=team_totals(results),
+    return replace(computation, results=results,
+                   team=team_totals(results, computation.moves),
                    sections=sections(results, computation.org, computation.quotas,
-                                     placed=computation.placed,
+                                     placed=computation.placed, moves=computation.moves,
                                      everyone=computation.results, root=key),
                    scope=key)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
 
 from goalreport.core.chartdata import team_summary_charts
 from goalreport.core.commissionsheets import (
@@ -17,7 +19,9 @@ from goalreport.core.commissionsheets import (
     commission_columns,
     has_commission,
 )
-from goalreport.core.model import STATUSES, Settings
+from goalreport.core.credit import AWAITED
+from goalreport.core.model import STATUSES, CreditOn, DealCount, Settings
+from goalreport.core.money import round_half_up
 from goalreport.core.phrases import Say
 from goalreport.core.pipelinesheets import (
     PROGRESS_PIPELINE_COLUMNS,
@@ -125,9 +129,34 @@ def _reassess_text(result: RepResult, say: Say) -> str:
     return say(reassess.reason) if reassess.flagged else ""
 
 
-def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
+def credit_columns(credit_on: CreditOn, overlay: bool) -> tuple[Column, ...]:
+    """The columns a workbook with overlay splits, or with Credit On invoiced or paid,
+    adds at the end of Progress and Team Summary (none otherwise, so a workbook without
+    them reads as it always did)."""
+    found = (Column("Overlay Credit", "money"),) if overlay else ()
+    if credit_on != "booked":
+        found += (Column(f"Booked, Not Yet {AWAITED[credit_on].title()}", "money"),)
+    return found
+
+
+def _credit_cells(overlay: Decimal, waiting: Decimal | None, credit_on: CreditOn,
+                  has_overlay: bool) -> tuple[object, ...]:
+    return ((overlay,) if has_overlay else ()) + ((waiting,) if credit_on != "booked" else ())
+
+
+def _deals(count: DealCount) -> DealCount | Decimal:
+    """A deal count for a cell: whole, or a share of deals to two places."""
+    if isinstance(count, Fraction) and count.denominator != 1:
+        return Decimal(round_half_up(count * 100)).scaleb(-2)
+    return int(count)
+
+
+def progress_table(results: Sequence[RepResult], say: Say = str,
+                   credit_on: CreditOn = "booked", overlay: bool = False) -> SheetTable:
     """One row per rep; the pipeline columns at the end when there are open deals, then
-    the commission columns when a rep has a commission plan."""
+    the credit columns (``credit_columns``), then the commission columns when a rep has
+    a commission plan. With split deals a rep's Deals Won may be a
+    share ("2.5")."""
     pipeline = has_pipeline(results)
     commission = has_commission(results)
     rows = []
@@ -138,24 +167,31 @@ def progress_table(results: Sequence[RepResult], say: Say = str) -> SheetTable:
             rep.rep_id, rep.name, rep.team, p.as_of, p.annual_target, p.actual,
             p.expected_to_date, p.attainment, p.pace, p.forecast, p.gap,
             p.needed_per_working_day, p.status, p.actual_new, p.actual_repeat,
-            funnel.leads, funnel.meetings, funnel.won, funnel.close_rate,
+            funnel.leads, funnel.meetings, _deals(funnel.won), funnel.close_rate,
             funnel.avg_deal_size, funnel.focus_hours, _reassess_text(result, say),
             p.reassess.suggested_goal if p.reassess.flagged else None,
             plan_changes(result, say),
             *(progress_cells(result.pipeline) if pipeline else ()),
+            *_credit_cells(p.overlay, p.not_yet_credited, credit_on, overlay),
             *(commission_cells(result.commission, pipeline) if commission else ()),
         ))
-    columns = PROGRESS_COLUMNS + (PROGRESS_PIPELINE_COLUMNS if pipeline else ()) + (
-        commission_columns(pipeline) if commission else ())
+    columns = PROGRESS_COLUMNS
+    if any(isinstance(row[17], Decimal) for row in rows):  # shares of deals: not whole
+        columns = tuple(replace(c, kind="number") if c.name == "Deals Won" else c
+                        for c in columns)
+    columns += (PROGRESS_PIPELINE_COLUMNS if pipeline else ()) + credit_columns(
+        credit_on, overlay) + (commission_columns(pipeline) if commission else ())
     return SheetTable("Progress", columns, tuple(rows))
 
 
-def _team_row(totals: GroupTotals, pipeline: bool) -> tuple[object, ...]:
+def _team_row(totals: GroupTotals, pipeline: bool, credit_on: CreditOn = "booked",
+              overlay: bool = False) -> tuple[object, ...]:
     counts = [totals.status_counts.get(status, 0) for status in STATUSES]
     return (
         totals.name, totals.reps, totals.annual_target, totals.actual,
         totals.expected_to_date, totals.attainment, totals.pace, totals.forecast, *counts,
         *(team_cells(totals.pipeline) if pipeline else ()),
+        *_credit_cells(totals.overlay, totals.not_yet_credited, credit_on, overlay),
     )
 
 
@@ -173,41 +209,49 @@ _TREE_COLUMNS = (Column("Manager"), Column("Manager ID"), Column("Level", "integ
                  Column("Reports To"))
 
 
-def _node_row(totals: GroupTotals, pipeline: bool) -> tuple[object, ...]:
+def _node_row(totals: GroupTotals, pipeline: bool, credit: tuple[CreditOn, bool]
+              ) -> tuple[object, ...]:
     counts = [totals.status_counts.get(status, 0) for status in STATUSES]
     return (totals.reps, totals.annual_target, totals.own_quota, totals.reps_target,
             totals.difference, totals.actual, totals.expected_to_date, totals.attainment,
             totals.pace, totals.forecast, *counts,
-            *(team_cells(totals.pipeline) if pipeline else ()))
+            *(team_cells(totals.pipeline) if pipeline else ()),
+            *_credit_cells(totals.overlay, totals.not_yet_credited, *credit))
 
 
 def section_block(section: RollUp, computation: Computation, pipeline: bool = False
                   ) -> SheetBlock:
     """One roll-up as a block of Team Summary: a row per node (the tree's with its
     manager's ID, level and whom they report to); landing and coverage at the end with
-    open deals."""
+    open deals, then the credit columns."""
     title = TITLES[section.dimension]
-    columns = _NODE_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ())
+    credit = (computation.credit_on, computation.has_overlay)
+    columns = _NODE_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ()) + \
+        credit_columns(*credit)
     if section.dimension != "manager":
         return SheetBlock(f"By {title.lower()}", (Column(title), *columns),
-                          tuple((row.name, *_node_row(row, pipeline)) for row in section.rows))
+                          tuple((row.name, *_node_row(row, pipeline, credit)) for row in section.rows))
     org = computation.org.by_key
     rows = []
     for row in section.rows:
         manager = org.get(row.key)
         boss = org.get(manager.reports_to) if manager else None
         rows.append((row.name, manager.manager_id if manager else None, row.depth,
-                     boss.name if boss else None, *_node_row(row, pipeline)))
+                     boss.name if boss else None, *_node_row(row, pipeline, credit)))
     return SheetBlock("Manager tree", (*_TREE_COLUMNS, *columns), tuple(rows))
 
 
 def team_summary_table(computation: Computation) -> SheetTable:
     """Team Summary: a row per team and the Total, then one roll-up per dimension
-    present and the manager tree; landing and coverage at the end with open deals."""
+    present and the manager tree; landing and coverage at the end with open deals, then
+    the credit columns. A node's Actual and Forecast leave overlay credit out (its own
+    column shows it), so each deal counts once."""
     team = computation.team
+    credit = (computation.credit_on, computation.has_overlay)
     pipeline = any(totals.pipeline is not None for totals in team)
-    rows = tuple(_team_row(totals, pipeline) for totals in team)
-    columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ())
+    rows = tuple(_team_row(totals, pipeline, *credit) for totals in team)
+    columns = TEAM_SUMMARY_COLUMNS + (TEAM_PIPELINE_COLUMNS if pipeline else ()) + \
+        credit_columns(*credit)
     return SheetTable("Team Summary", columns, rows, total_row=True,
                       sections=tuple(section_block(s, computation, pipeline)
                                      for s in computation.sections))
@@ -233,7 +277,8 @@ def computed_tables(
         if chart_settings is not None:
             blocks, charts = team_summary_charts(computation, chart_settings, say)
             summary = replace(summary, blocks=blocks, charts=charts)
-        tables += [progress_table(computation.results, say), summary]
+        tables += [progress_table(computation.results, say, computation.credit_on,
+                                  computation.has_overlay), summary]
         if has_pipeline(computation.results) or pipeline_sheet:
             tables.append(pipeline_by_month_table(computation.results))
     return tables

@@ -13,10 +13,10 @@ from goalreport.core.results import RepResult
 
 
 def team_series(results: Iterable[RepResult], attribute: str) -> list[tuple[date, Decimal]]:
-    """A cumulative series (``"cumulative_plan"`` or ``"cumulative_actual"`` of each
-    rep's progress) summed over reps, date by date (a rep without a point on a date, e.g.
-    one who started later, adds nothing there). Drawn by the team report and the Team
-    Summary sheet's chart."""
+    """A cumulative series (``"cumulative_plan"``, or ``"rollup_cumulative_actual"``: the
+    actual without overlay credit, which no team counts) of each rep's progress summed
+    over reps, date by date (a rep without a point on a date, e.g. one who started later,
+    adds nothing there). Drawn by the team report and the Team Summary sheet's chart."""
     totals: dict[date, Decimal] = {}
     for result in results:
         for day, value in getattr(result.progress, attribute):

@@ -50,8 +50,8 @@ def rep_commission_context(result: RepResult, fmt: Formatter) -> dict[str, Any] 
     plan = commission.plan
     basis = ("each tier's rate on the revenue inside it" if plan.basis == "marginal"
              else "the tier reached pays its rate on all revenue")
-    at = [f"At the run-rate forecast ({fmt.money_whole(commission.at_forecast.revenue)}): "
-          f"{fmt.money(commission.at_forecast.amount)}."]
+    at = [(f"At the run-rate forecast ({fmt.money_whole(commission.at_forecast.revenue)}): "
+           f"{fmt.money(commission.at_forecast.amount)}.")]
     if commission.at_landing is not None:
         at.append(f"At the landing ({fmt.money_whole(commission.at_landing.revenue)}): "
                   f"{fmt.money(commission.at_landing.amount)}.")

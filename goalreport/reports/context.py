@@ -42,6 +42,7 @@ from goalreport.reports.charts import (
     monthly_chart,
 )
 from goalreport.reports.commission_context import rep_commission_context
+from goalreport.reports.credit_notes import credit_notes
 from goalreport.reports.pipeline_context import rep_pipeline_context
 
 SOURCE_WORDS = {"goal sheet": "goal sheet", "history": "your history", "team": "team",
@@ -413,6 +414,8 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
         "smart": [{"name": item.name, "passed": item.passed, "reason": fmt.say(item.reason)}
                   for item in plan.smart],
         "plan_changes": [fmt.say(change.phrase) for change in plan.changes],
+        "credit_notes": credit_notes(progress.overlay, progress.not_yet_credited,
+                                     progress.not_yet_credited_deals, settings, fmt),
     })
     return context
 

@@ -15,6 +15,7 @@ from goalreport.core.model import STATUSES, Settings
 from goalreport.core.results import Computation, RepResult
 from goalreport.core.team import rank_key, team_series
 from goalreport.reports.charts import DEFAULT_PALETTE, Palette, cumulative_chart
+from goalreport.reports.commission_context import team_commission_context
 from goalreport.reports.context import (
     bar_width,
     base_context,
@@ -22,7 +23,7 @@ from goalreport.reports.context import (
     ratio_text,
     status_class,
 )
-from goalreport.reports.commission_context import team_commission_context
+from goalreport.reports.credit_notes import credit_notes
 from goalreport.reports.pipeline_context import team_pipeline_context
 from goalreport.reports.rollup_context import rollup_context
 
@@ -32,12 +33,12 @@ def _team_chart(ranked: list[RepResult], computation: Computation, fmt: Formatte
     """The team's cumulative actual against plan, the same chart as a rep's, summed."""
     if not ranked:
         return ""
-    forecast = sum((r.progress.forecast for r in ranked), Decimal(0))
+    forecast = sum((r.progress.rollup_forecast for r in ranked), Decimal(0))
     target = sum((r.progress.annual_target for r in ranked), Decimal(0))
-    actual = sum((r.progress.actual for r in ranked), Decimal(0))
+    actual = sum((r.progress.rollup_actual for r in ranked), Decimal(0))
     expected = sum((r.progress.expected_to_date for r in ranked), Decimal(0))
     return cumulative_chart(
-        team_series(ranked, "cumulative_plan"), team_series(ranked, "cumulative_actual"),
+        team_series(ranked, "cumulative_plan"), team_series(ranked, "rollup_cumulative_actual"),
         year_start=min(r.plan.year_start for r in ranked),
         year_end=max(r.plan.year_end for r in ranked), as_of=computation.as_of,
         forecast=forecast, target=target, fmt=fmt,
@@ -121,5 +122,8 @@ def team_context(computation: Computation, settings: Settings,
         "chart": _team_chart(ranked, computation, fmt, palette),
         "pipeline": team_pipeline_context(computation, fmt, settings),
         "commission": team_commission_context(computation, fmt),
+        "credit_notes": credit_notes(
+            computation.team[-1].overlay, computation.team[-1].not_yet_credited,
+            0, settings, fmt, team=True) if computation.team else [],
     })
     return context

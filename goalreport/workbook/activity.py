@@ -37,6 +37,7 @@ from goalreport.workbook.deals import (
     cents,
 )
 from goalreport.workbook.inputsheets import RepIndex
+from goalreport.workbook.intake import CreditIntake
 from goalreport.workbook.schema import TYPE_WORDS, type_choices
 from goalreport.workbook.table import Collector, Row, Table
 from goalreport.workbook.values import (
@@ -54,7 +55,8 @@ _DAY_CLASSES = (str, float, int, date)
 
 def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
                   typed: list[Deal] | None = None, currency: str | None = None,
-                  untyped: list[Deal] | None = None) -> DayTally:
+                  untyped: list[Deal] | None = None,
+                  intake: CreditIntake | None = None) -> DayTally:
     """Every valid row summed into its rep's day: the ``DayTally`` (``records()`` gives
     the ``DayActivity`` records, once the exports' deals are added).
 
@@ -68,6 +70,8 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
     client type), a won row may leave Client Type empty or the sheet have no such column:
     such a row is appended there, not summed, to be made new or repeat by the client's
     earlier wins (``crm.merge.infer_client_types``) once every deal is known.
+    With ``intake`` (split deals, or Credit On invoiced or paid), the won and lost rows it
+    wants go to it instead of the sums, to be credited one by one.
     """
     cells = _Cells(table, reps, locale, out, currency, optional_types=untyped is not None)
     tally = DayTally()
@@ -106,9 +110,10 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
             if typed is not None:
                 typed.append(cells.deal("meeting", rep_id, day, number, values))
         elif kind == "lost":
-            record[LOST] += 1
             if typed is not None:
                 typed.append(cells.deal("lost", rep_id, day, number, values))
+            if intake is None or not intake.activity(table, number, values, kind, rep_id, day):
+                record[LOST] += 1
         elif kind == "won":
             won = cells.won(number, values)
             if won is None:
@@ -119,13 +124,18 @@ def read_activity(table: Table, reps: RepIndex, locale: str, out: Collector,
                 untyped.append(deal)
                 if typed is not None:
                     typed.append(deal)
+                if intake is not None:  # credited once its type is inferred
+                    intake.note(table, number, values, deal)
+                continue
+            if typed is not None:
+                typed.append(cells.deal("won", rep_id, day, number, values, client_type,
+                                        amount))
+            if intake is not None and intake.activity(table, number, values, kind, rep_id,
+                                                      day, client_type, amount):
                 continue
             slot = WON_NEW if client_type == "new" else WON_REPEAT
             record[slot] += 1
             record[slot + 1] += amount
-            if typed is not None:
-                typed.append(cells.deal("won", rep_id, day, number, values, client_type,
-                                        amount))
         elif kind == "focus" and i_hours >= 0:
             hundredths = cells.focus(number, values)
             if hundredths is not None:

@@ -33,11 +33,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from goalreport.core.keys import normalize
-from goalreport.core.model import DayActivity
+from goalreport.core.model import Credit, DayActivity
 from goalreport.guard.handback import build
 from goalreport.workbook.schema import CLIENT_TYPES
 from goalreport.workbook.table import Collector
@@ -146,8 +147,8 @@ class WonTerms(Generic[RowT]):
 
 
 #: A new day's slots, and a new rep's days: made in C, as a new day comes every few rows.
-_NEW_DAY: Callable[[], list[int]] = partial(list, (0,) * 9)
-_NEW_REP: Callable[[], defaultdict[date, list[int]]] = partial(defaultdict, _NEW_DAY)
+_NEW_DAY: Callable[[], list[Any]] = partial(list, (0,) * 9)
+_NEW_REP: Callable[[], defaultdict[date, list[Any]]] = partial(defaultdict, _NEW_DAY)
 
 
 class DayTally:
@@ -158,7 +159,8 @@ class DayTally:
     ``records`` makes the ``DayActivity`` records once, at the end."""
 
     def __init__(self) -> None:
-        self.sums: defaultdict[str, defaultdict[date, list[int]]] = defaultdict(_NEW_REP)
+        #: Counts are whole numbers, or Fractions once a share of a deal is added.
+        self.sums: defaultdict[str, defaultdict[date, list[Any]]] = defaultdict(_NEW_REP)
 
     def add(self, deal: Deal) -> None:
         """Count ``deal`` on its rep's day as an Activity row of its kind would count."""
@@ -185,6 +187,25 @@ class DayTally:
                 record[LOST] += 1
             else:
                 record[MEETINGS] += 1
+
+    def add_credits(self, credits: Iterable[Credit], overlay: bool | None = None) -> None:
+        """Add each dated share of ``credits`` on its credit day: a share of a deal counts
+        as that share (``overlay``: only the overlay shares, or only the others; None:
+        all)."""
+        sums = self.sums
+        for credit in credits:
+            if credit.day is None or (overlay is not None and credit.overlay != overlay):
+                continue
+            record = sums[credit.rep_id][credit.day]
+            share: int | Fraction = credit.share
+            if share.denominator == 1:
+                share = share.numerator
+            if credit.kind == "lost":
+                record[LOST] += share
+                continue
+            slot = WON_REPEAT if credit.client_type == "repeat" else WON_NEW
+            record[slot] += share
+            record[slot + 1] += credit.cents
 
     def records(self) -> tuple[DayActivity, ...]:
         """The sums as ``DayActivity``, sorted by (rep ID, day). An amount nothing was added

@@ -23,6 +23,7 @@ from pathlib import Path
 from goalreport.core.calendar import goal_year_of
 from goalreport.core.model import (
     ANY_YEAR,
+    Credit,
     DayActivity,
     Goal,
     Holiday,
@@ -36,6 +37,7 @@ from goalreport.core.model import (
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
 from goalreport.workbook.commission import check_plan_names, read_commission
+from goalreport.workbook.crediting import CreditStep, splits_sheet
 from goalreport.workbook.crm.merge import infer_activity_types
 from goalreport.workbook.crm.sources import (
     export_files,
@@ -145,9 +147,15 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         sheets["pipeline"] = None  # a CRM export pasted into a sheet named Pipeline
     # CRM exports pasted as sheets or given as --deals files (see workbook/crm/).
     rates_sheet = find_sheet(book, EXCHANGE_RATES, out)
+    split_sheet = splits_sheet(book, out)
     named = named_columns(settings)
-    exports = [*export_sheets(book, [*sheets.values(), rates_sheet], named),
+    exports = [*export_sheets(book, [*sheets.values(), rates_sheet, split_sheet], named),
                *export_files(deals, out, named)]
+    # Split deals and Credit On (see workbook/crediting.py): the splits first.
+    credit = CreditStep(settings)
+    credit.read_splits(book, split_sheet, [e for e in exports if e.format.splits], index,
+                       reps, out, _as_of(as_of, settings))
+    exports = [export for export in exports if not export.format.splits]
     # A pasted export named like an input sheet ("Activities") is not a second one.
     pasted = {f"{export.name} sheet" for export in exports}
     out.warnings[:] = [w for w in out.warnings
@@ -171,18 +179,26 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
     untyped: list[Deal] | None = [] if goals and not any(g.split for g in goals) else None
     if untyped is not None and typed is None:
         typed = []  # every Activity deal: the clients' first wins
+    overlay: tuple[DayActivity, ...] = ()
+    credits: tuple[Credit, ...] = ()
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
-        tally = read_activity(table, index, locale, out, typed, currency, untyped)
+        intake = credit.start(locale, currency, out)
+        tally = read_activity(table, index, locale, out, typed, currency, untyped, intake)
         if exports:
             rates = read_rates(book, rates_sheet, locale, currency, out)
             held_by = _as_of(as_of, settings)
             notes, inferred, placed = join_exports(
                 exports, tally, typed or [], reps, settings, table.name, out, rates,
-                held_by, pasted_open, untyped or ())
+                held_by, pasted_open, untyped or (), intake, credit.found)
         elif untyped:
-            inferred = infer_activity_types(untyped, typed or [], tally)
+            inferred = infer_activity_types(untyped, typed or [], tally,
+                                            intake.divert if intake is not None else None)
         if untyped:
             notes = (_inferred_note(table.name, len(untyped)), *notes)
+        credit.said_owners(reps, out, bool(exports))
+        columns = set(table.columns).union(*(export.cols for export in exports))
+        credits, overlay = credit.finish(tally, out, columns)
+        notes += tuple(credit.notes)
         activity = tally.records()
     seasonality: dict[int, Fraction] = {}
     if sheets["seasonality"] and (
@@ -214,8 +230,8 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         seasonality=dict(seasonality), holidays=holidays, time_off=time_off,
         warnings=tuple(out.warnings), notes=(*notes, *pipeline_notes),
         inferred_client_types=inferred, goals_shape=goals_shape,
-        open_deals=tuple(open_deals), stages=stages, org=org, node_goals=node_goals,
-        placed_deals=placed, commission_plans=plans,
+        open_deals=tuple(open_deals), stages=stages, overlay=overlay, credits=credits,
+        org=org, node_goals=node_goals, placed_deals=placed, commission_plans=plans,
     )
     return data, out
 

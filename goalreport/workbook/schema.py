@@ -105,6 +105,13 @@ ACTIVITY = SheetSpec("activity", "Activity", (
     _col("amount", "Amount", "Deal Amount", "Value", "Deal Value"),
     _col("hours", "Hours", "Focus Hours"),
     _col("notes", "Notes", "Note", "Comments"),
+    # Credit (SPEC §3): which deal a row is (for the Splits sheet), and when a won deal
+    # was invoiced and paid (for Settings' Credit On).
+    _col("deal_id", "Deal ID", "Opportunity ID", "Deal Number", "Record ID"),
+    *(_col(key, title, *synonyms) for key, title, synonyms in (
+        ("invoiced_date", "Invoiced Date", ("Invoice Date", "Date Invoiced", "Invoiced On")),
+        ("paid_date", "Paid Date", ("Payment Date", "Date Paid", "Paid On")),
+        ("paid_amount", "Paid Amount", ("Amount Paid", "Payment Amount")))),
 ), synonyms=("Activities", "Activity Log", "Log"), required=True)
 
 SETTINGS = SheetSpec("settings", "Settings", (
@@ -186,6 +193,29 @@ COMMISSION = SheetSpec("commission", "Commission", (
 ), synonyms=("Commissions", "Commission Plans", "Commission Plan", "Commission Tiers",
              "Commission Table", "Comp Plans", "Tiers"))
 
+#: The optional sheet dividing deals' credit between reps (SPEC §3 Credit): one row per
+#: rep and deal. Not in ``SHEETS``, as Exchange Rates: most teams split no deals. A
+#: Salesforce splits export pasted into a sheet of this name is read as the export it is
+#: (``crm.splits``), by its header.
+SPLITS = SheetSpec("splits", "Splits", (
+    _col("deal_id", "Deal ID", "Opportunity ID", "Deal Number", "Record ID", required=True),
+    _col("rep_id", "Rep ID", "Rep", "RepID", "Split Owner", "Team Member", required=True),
+    _col("share", "Split %", "Split Percent", "Split Percentage", "Percent", "Share",
+         required=True),
+    _col("split_type", "Split Type", "Type"),
+), synonyms=("Split", "Deal Splits", "Opportunity Splits", "Credit Splits"))
+
+#: Where a rep was when (SPEC §3 Credit, Team History): a deal credits the team, manager
+#: and territory of its rep on its credit date.
+TEAM_HISTORY = SheetSpec("team_history", "Team History", (
+    REP_ID,
+    _col("team", "Team"),
+    _col("manager", "Manager", "Manager ID", "Reports To"),
+    _col("territory", "Territory", "Sales Territory"),
+    _col("start", "From", "Start", "Start Date", "From Date", "Since"),
+    _col("end", "To", "End", "End Date", "To Date", "Until"),
+), synonyms=("Team Changes", "Rep History", "Team Moves", "Membership History"))
+
 #: Every input sheet, in the order messages are sorted and the template is laid out.
 SHEETS: tuple[SheetSpec, ...] = (REPS, MANAGERS, GOALS, ACTIVITY, SETTINGS, SEASONALITY,
                                  HOLIDAYS, TIME_OFF, PIPELINE, STAGES, COMMISSION)
@@ -240,6 +270,9 @@ CRM_COLUMN_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
     ("currency", "Currency", "amount's currency", "Deal - Currency"),
     ("client", "Client", "client (account, company)", "Deal - Organization"),
     ("client_type", "Type", "new or repeat client type", "Deal - New or repeat"),
+    ("invoiced_date", "Invoiced Date", "invoiced date (Credit On invoiced)", "Invoice Sent"),
+    ("paid_date", "Paid Date", "paid date (Credit On paid)", "Payment Received"),
+    ("paid_amount", "Paid Amount", "amount paid so far", "Amount Received"),
 )
 
 SETTING_SPECS: tuple[SettingSpec, ...] = (
@@ -293,6 +326,15 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("other_owners", "Other Owners", "leave out", ("Other Deal Owners",),
                 "Deals of CRM owners who are not reps: leave out (one warning each), or "
                 "error."),
+    SettingSpec("credit_on", "Credit On", "booked", ("Credit When", "Count Deals On"),
+                "When a won deal counts: booked (its close date), invoiced (its Invoiced "
+                "Date) or paid (as it is paid: Paid Date, Paid Amount)."),
+    SettingSpec("revenue_split_types", "Revenue Split Types", "", ("Revenue Split Type",),
+                "Split types (names or CRM IDs) that divide a deal's revenue, besides "
+                "Revenue: 149A0000000Abcd."),
+    SettingSpec("overlay_split_types", "Overlay Split Types", "", ("Overlay Split Type",),
+                "Split types that credit a rep on top of the revenue, besides Overlay: "
+                "Presales; 149A0000000Efgh."),
     SettingSpec("manager_email", "Manager Email", "", ("Manager E-mail", "Manager Address"),
                 "Where 'goalreport send' mails the team summary and who was sent what."),
     SettingSpec("default_relief", "Default Relief", "none", ("Quota Relief",),

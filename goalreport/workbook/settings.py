@@ -17,7 +17,7 @@ from babel.core import UnknownLocaleError
 from goalreport.core.calendar import fiscal_year_bounds, regional_holidays
 from goalreport.core.keys import stage_key
 from goalreport.core.locales import FALLBACK
-from goalreport.core.model import Landing, Relief, Settings
+from goalreport.core.model import CreditOn, Landing, Relief, Settings
 from goalreport.workbook.cellnames import cell_name
 from goalreport.workbook.currencies import iso_code, not_a_code
 from goalreport.workbook.dates import month_from_word, parse_date
@@ -176,6 +176,23 @@ def _close_rate(value: Any) -> Fraction:
     return rate
 
 
+CREDIT_WORDS: dict[str, CreditOn] = {
+    "booked": "booked", "booking": "booked", "closed": "booked", "close date": "booked",
+    "won": "booked", "invoiced": "invoiced", "invoice": "invoiced", "invoice date": "invoiced",
+    "billed": "invoiced", "paid": "paid", "payment": "paid", "paid date": "paid",
+    "cash": "paid", "collected": "paid"}
+
+
+def parse_credit_on(value: Any) -> CreditOn:
+    """When a won deal counts: booked (its close date), invoiced or paid."""
+    found = CREDIT_WORDS.get(normalize(parse_text(value)))
+    if found is None:
+        raise ValueProblem(f"{quote(value)} is not a choice for Credit On. Write booked (a "
+                           "won deal counts on its close date), invoiced (on its Invoiced "
+                           "Date) or paid (as it is paid).")
+    return found
+
+
 RELIEF_WORDS: dict[str, Relief] = {"none": "none", "no": "none", "keep": "none", "respread": "none",
                 "re spread": "none", "prorate": "prorate", "prorated": "prorate",
                 "pro rata": "prorate", "reduce": "prorate", "yes": "prorate"}
@@ -275,6 +292,9 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
         "landing": parse_landing,
         "coverage_target": lambda v: parse_coverage(v, locale),
         "default_plan": parse_text,
+        "credit_on": parse_credit_on,
+        "revenue_split_types": parse_stage_list,
+        "overlay_split_types": parse_stage_list,
     }
     values: dict[str, Any] = {"locale": locale, "currency": currency}
     for key, parser in parsers.items():
@@ -290,7 +310,7 @@ def read_settings(book: Book, sheet: str | None, out: Collector) -> Settings:
     settings = Settings(**{f.name: values[f.name] for f in fields(Settings) if f.name in values})
     _check_paces(settings, raw, out)
     _check_stages(settings, raw, out)
-    for key in ("holiday_country", "default_plan"):
+    for key in ("holiday_country", "credit_on", "default_plan"):
         if key in raw:
             out.setting_cells[key] = raw[key][0]
     return settings
@@ -359,12 +379,19 @@ def _one(raw: dict[str, tuple[str, Any]], key: str, parser: Callable[[Any], Any]
 
 
 def _check_stages(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:
-    """A stage named both won and lost would be counted as neither reliably: an error."""
-    won = {stage_key(name) for name in settings.won_stages}
-    both = [name for name in settings.lost_stages if stage_key(name) in won]
-    if both:
-        out.error(raw["lost_stages"][0], f"{both[0]!r} is in both Won Stages and Lost Stages. "
-                  "Keep it in the one it means.")
+    """A stage named both won and lost (a split type both revenue and overlay) would be
+    counted as neither reliably: an error."""
+    for first, second, key in ((settings.won_stages, settings.lost_stages, "stages"),
+                               (settings.revenue_split_types, settings.overlay_split_types,
+                                "split_types")):
+        seen = {stage_key(name) for name in first}
+        both = [name for name in second if stage_key(name) in seen]
+        if both:
+            one, other = ("Won Stages", "Lost Stages") if key == "stages" else (
+                "Revenue Split Types", "Overlay Split Types")
+            where = raw["lost_stages" if key == "stages" else "overlay_split_types"][0]
+            out.error(where, f"{both[0]!r} is in both {one} and {other}. Keep it in the "
+                      "one it means.")
 
 
 def _check_paces(settings: Settings, raw: dict[str, tuple[str, Any]], out: Collector) -> None:

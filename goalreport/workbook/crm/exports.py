@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goalreport.core.keys import client_key, normalize
 from goalreport.core.model import OpenDeal
@@ -49,6 +49,9 @@ from goalreport.workbook.crm.terms import ExportTerms, plain_cents
 from goalreport.workbook.dates import parse_date
 from goalreport.workbook.deals import Deal
 from goalreport.workbook.table import Collector
+
+if TYPE_CHECKING:
+    from goalreport.workbook.intake import CreditIntake
 from goalreport.workbook.values import ValueProblem, is_blank, parse_text
 
 #: Roles that decide won, lost or open (the outcome's cache key).
@@ -103,10 +106,12 @@ class ExportReader:
     reads one row; ``fastpath.read_chunk`` reads many at once with the same caches."""
 
     def __init__(self, export: ExportRows, rules: DealRules, terms: ExportTerms,
-                 out: Collector, found: Findings, opens: list[OpenDeal] | None = None
-                 ) -> None:
+                 out: Collector, found: Findings, opens: list[OpenDeal] | None = None,
+                 intake: CreditIntake | None = None) -> None:
         self.export, self.rules, self.terms, self.out, self.found = (export, rules, terms,
                                                                      out, found)
+        #: Split deals and Credit On invoiced or paid: the deals credited one by one.
+        self.intake = intake
         fmt, cols = export.format, export.cols
         self.fmt, self.cols = fmt, cols
         summary = self.summary = ExportSummary(export.label, fmt.title, fmt.note)
@@ -239,6 +244,9 @@ class ExportReader:
                      self.owner_key(values), summary, self.prefix)
         if deal is not None:
             self.deals.append(deal)
+            if self.intake is not None:
+                self.intake.export(row or ExportRow(export, number, values, self.cols), deal,
+                                   record if isinstance(record, str) else "")
             if won and self.places.cols:
                 self.places.note(deal, values)
 

@@ -45,6 +45,7 @@ from goalreport.workbook.values import ValueProblem, is_blank, parse_text
 
 if TYPE_CHECKING:
     from goalreport.workbook.crm.terms import ExportTerms
+    from goalreport.workbook.intake import CreditIntake
 
 #: Rows read at once.
 CHUNK = 4096
@@ -54,13 +55,16 @@ _DEALS = frozenset({"won", "lost"})
 
 
 def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: Collector,
-                found: Findings, opens: list[OpenDeal] | None = None
+                found: Findings, opens: list[OpenDeal] | None = None,
+                intake: CreditIntake | None = None
                 ) -> tuple[list[Deal], ExportSummary, Places]:
     """The export's won and lost deals (or held meetings), its summary and the places of
     its won deals (``places``); its open deals go to ``opens`` (when given); problems go
     to ``out``. Rows are taken in chunks: a chunk of plain rows is read at once by
-    ``fastpath``, any other row by ``ExportReader.row``, with the same result."""
-    reader = ExportReader(export, rules, terms, out, found, opens)
+    ``fastpath``, any other row by ``ExportReader.row``, with the same result. With
+    ``intake`` (split deals, or Credit On invoiced or paid) every row is read row by row,
+    so the deals it wants are noted with their Deal ID and dates."""
+    reader = ExportReader(export, rules, terms, out, found, opens, intake)
     rows = export.rows
     take = getattr(rows, "take", None) or (lambda count: list(islice(rows, count)))
     row = reader.row
@@ -74,7 +78,7 @@ def read_export(export: ExportRows, rules: DealRules, terms: ExportTerms, out: C
 def read_chunk(reader: ExportReader, chunk: list[tuple[int, int, list[Any]]]) -> bool:
     """Read ``chunk`` into ``reader`` at once and return True; False (nothing changed)
     when a row needs ``ExportReader.row``."""
-    if reader.fmt.activities or reader.record_col is None:
+    if reader.fmt.activities or reader.record_col is None or reader.intake is not None:
         return False
     numbers, firsts, rows = zip(*chunk, strict=True)
     export, width, count = reader.export, reader.width, len(chunk)

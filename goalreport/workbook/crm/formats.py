@@ -31,6 +31,8 @@ ROLE_NAMES = {
     "record_id": "record ID", "name": "deal name", "is_deleted": "deleted flag",
     "win_probability": "probability (open deals)", "forecast_category": "forecast category",
     "expected_close": "expected close date",
+    "invoiced_date": "invoiced date", "paid_date": "paid date", "paid_amount": "paid amount",
+    "deal_id": "opportunity ID", "percent": "split percentage", "split_type": "split type",
     "territory": "territory", "region": "region",
 }
 
@@ -52,6 +54,8 @@ class CrmFormat:
     activities: bool = False
     #: ``check`` names the column it took for each role (a table no CRM made).
     generic: bool = False
+    #: An opportunity splits export (who shares each deal), not a deals export.
+    splits: bool = False
 
     def columns(self, header: Sequence[Any], named: Mapping[str, str] | None = None
                 ) -> dict[str, int]:
@@ -98,9 +102,24 @@ _TYPES = ("Type", "Deal Type", "Opportunity Type", "Client Type", "Customer Type
 _NAMES = ("Opportunity Name", "Deal Name", "Name", "Title", "Deal Title", "Opportunity")
 
 
+#: When a won deal was invoiced and paid (Settings' Credit On): no CRM's deals carry these
+#: as standard fields, so every deals export takes the plain names, and the API names a
+#: Salesforce admin gives such custom fields (``Paid_Date__c``).
+_CREDIT_ROLES: dict[str, tuple[str, ...]] = {
+    "invoiced_date": ("Invoiced Date", "Invoice Date", "Date Invoiced", "Invoiced On",
+                      "Invoiced_Date__c", "Invoice_Date__c"),
+    "paid_date": ("Paid Date", "Payment Date", "Date Paid", "Paid On", "Paid_Date__c",
+                  "Payment_Date__c"),
+    "paid_amount": ("Paid Amount", "Amount Paid", "Payment Amount", "Paid_Amount__c",
+                    "Amount_Paid__c"),
+}
+
+
 def _fmt(key: str, title: str, signature: tuple[tuple[str, ...], ...], note: str = "",
          activities: bool = False, generic: bool = False,
          **roles: tuple[str, ...]) -> CrmFormat:
+    if not activities:
+        roles = {**roles, **_CREDIT_ROLES}
     return CrmFormat(key, title, signature, roles, note, activities, generic)
 
 
@@ -231,7 +250,23 @@ ACTIVITY_FORMATS: tuple[CrmFormat, ...] = (
 )
 
 
-FORMATS = DEAL_FORMATS + ACTIVITY_FORMATS
+#: Opportunity splits exports: who shares each deal, and in which share. Salesforce's
+#: OpportunitySplit object by its API names (Data Loader, and warehouse copies such as
+#: Stitch's ``opportunitysplit``), with the split type's name when the query adds it.
+SPLIT_FORMATS: tuple[CrmFormat, ...] = (
+    CrmFormat("salesforce_splits", "Salesforce opportunity splits",
+              (("deal_id",), ("owner_id", "owner"), ("percent",)), {
+                  "record_id": ("Id",), "deal_id": ("OpportunityId",),
+                  "owner_id": ("SplitOwnerId",),
+                  "owner": ("SplitOwner.Name", "SplitOwner.Username"),
+                  "percent": ("SplitPercentage",),
+                  "split_type": ("SplitType.DeveloperName", "SplitType.MasterLabel",
+                                 "SplitTypeId"),
+                  "is_deleted": ("IsDeleted", "_fivetran_deleted")}, splits=True),
+)
+
+
+FORMATS = DEAL_FORMATS + ACTIVITY_FORMATS + SPLIT_FORMATS
 
 
 def recognise(header: Sequence[Any], named: Mapping[str, str] | None = None
@@ -239,5 +274,5 @@ def recognise(header: Sequence[Any], named: Mapping[str, str] | None = None
     """The first format whose whole signature is in ``header``, or None."""
     if not any(isinstance(title, str) and title.strip() for title in header):
         return None
-    return next((f for f in ACTIVITY_FORMATS + DEAL_FORMATS if f.recognises(header, named)),
-                None)
+    return next((f for f in SPLIT_FORMATS + ACTIVITY_FORMATS + DEAL_FORMATS
+                 if f.recognises(header, named)), None)

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -100,12 +100,15 @@ def infer_client_types(deals: Iterable[Deal], first: dict[str, date],
 
 
 def infer_activity_types(untyped: Sequence[Deal], typed: Iterable[Deal],
-                         tally: DayTally) -> tuple[str, ...]:
+                         tally: DayTally,
+                         divert: Callable[[Iterable[Deal]], Iterable[Deal]] | None = None
+                         ) -> tuple[str, ...]:
     """Activity's won rows without a Client Type (no goal splits new and repeat) added to
     ``tally`` as repeat when the same client won on an earlier day (any ``typed`` row),
     else new; returns their reps, sorted. With CRM exports, ``join_exports`` does this
-    with the exports' wins counted too."""
+    with the exports' wins counted too. ``divert``: what takes the deals credited one by
+    one (``intake.CreditIntake.divert``), leaving the others."""
     inferred: set[str] = set()
-    tally.add_all(infer_client_types(untyped, first_wins(TypedDeals(typed), ()), None,
-                                     inferred))
+    deals = infer_client_types(untyped, first_wins(TypedDeals(typed), ()), None, inferred)
+    tally.add_all(divert(deals) if divert is not None else deals)
     return tuple(sorted(inferred))

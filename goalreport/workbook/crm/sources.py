@@ -39,6 +39,7 @@ from goalreport.workbook.crm.rows import DealRules, ExportRows, Findings
 from goalreport.workbook.crm.summary import unknown_values
 from goalreport.workbook.crm.terms import ExportTerms
 from goalreport.workbook.deals import DayTally, Deal
+from goalreport.workbook.intake import CreditIntake
 from goalreport.workbook.rawcells import Book
 from goalreport.workbook.schema import CRM_COLUMN_SETTINGS, EXCHANGE_RATES
 from goalreport.workbook.settings import parse_currency
@@ -165,31 +166,42 @@ def _not_an_export(path: Path, named: Mapping[str, str] | None) -> str:
             "Date Column, Owner Column); see docs/crm-exports.md.")
 
 
+def deal_rules(reps: Sequence[Rep], settings: Settings, out: Collector,
+               held_by: date | None = None) -> DealRules:
+    """What reading any export's rows needs from the workbook: its reps, stages, Currency,
+    Other Owners and the As Of meetings are held by (Settings' when None)."""
+    currency = None if "currency" in out.unsure else settings.currency  # a bad Currency cell
+    return DealRules(OwnerIndex(reps), settings.locale, currency,
+                     stage_set(WON_STAGES, settings.won_stages),
+                     stage_set(LOST_STAGES, settings.lost_stages),
+                     stage_set(frozenset(), settings.won_stages),
+                     stage_set(frozenset(), settings.lost_stages),
+                     settings.other_owners, held_by or settings.as_of)
+
+
 def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Deal],
                  reps: Sequence[Rep], settings: Settings, activity_sheet: str,
                  out: Collector, rates: ExchangeRates | None = None,
                  held_by: date | None = None, open_deals: list[OpenDeal] | None = None,
-                 untyped: Sequence[Deal] = ()
+                 untyped: Sequence[Deal] = (), intake: CreditIntake | None = None,
+                 found: Findings | None = None
                  ) -> tuple[tuple[Problem, ...], tuple[str, ...], tuple[PlacedDeal, ...]]:
     """Every export's deals added to Activity's ``tally``, less those also ``typed`` on
-    Activity; returns one ``check`` line per export, the reps some of whose won deals
-    were made new or repeat by inference, and the won deals an export places in another
-    territory or region than their rep's (``places``). ``held_by`` is the As Of meetings
-    of an export without a done flag must be on or before (Settings' when None). Open
-    deals go to ``open_deals`` when given (the pipeline). ``untyped``: Activity's won rows
-    left without a Client Type (``read_activity``), inferred with the exports'."""
-    owners = OwnerIndex(reps)
-    currency = None if "currency" in out.unsure else settings.currency  # a bad Currency cell
-    rules = DealRules(owners, settings.locale, currency,
-                      stage_set(WON_STAGES, settings.won_stages),
-                      stage_set(LOST_STAGES, settings.lost_stages),
-                      stage_set(frozenset(), settings.won_stages),
-                      stage_set(frozenset(), settings.lost_stages),
-                      settings.other_owners, held_by or settings.as_of)
+    Activity (and those ``intake`` takes, to credit one by one); returns one ``check``
+    line per export, the reps some of whose won deals were made new or repeat by
+    inference, and the won deals an export places in another territory or region than
+    their rep's (``places``). ``held_by`` is the As Of meetings of an export without a
+    done flag must be on or before (Settings' when None). Open deals go to ``open_deals``
+    when given (the pipeline). ``untyped``: Activity's won rows left without a Client
+    Type (``read_activity``), inferred with the exports'. ``found``: what the splits
+    exports met already (unknown owners are said once for both)."""
+    rules = deal_rules(reps, settings, out, held_by)
+    owners, currency = rules.owners, rules.currency
     terms = ExportTerms(settings.locale, currency, rates=rates,
                         new_types=settings.new_types, repeat_types=settings.repeat_types)
-    found = Findings()
-    read = [read_export(export, rules, terms, out, found, open_deals) for export in exports]
+    found = found or Findings()
+    read = [read_export(export, rules, terms, out, found, open_deals, intake)
+            for export in exports]
     unknown_values(found, owners, out, f"{currency} " if currency else "")
     unknown_categories(found, out)
     _unused_columns(exports, settings, out)
@@ -200,8 +212,10 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     inferred: set[str] = set()
     for (deals, summary), export in zip(kept, exports, strict=True):
         summary.no_client = "client" not in export.cols
-        tally.add_all(infer_client_types(deals, first, summary, inferred))
-    tally.add_all(infer_client_types(untyped, first, None, inferred))
+        kept_deals = infer_client_types(deals, first, summary, inferred)
+        tally.add_all(intake.divert(kept_deals) if intake is not None else kept_deals)
+    untyped_deals = infer_client_types(untyped, first, None, inferred)
+    tally.add_all(intake.divert(untyped_deals) if intake is not None else untyped_deals)
     notes = tuple(summary.problem() for _, summary in kept)
     placed = placed_deals(chain.from_iterable(deals for deals, _ in kept),
                           [places for _, _, places in read], reps, out)
