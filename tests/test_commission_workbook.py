@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_workbook
 from pypdf import PdfReader
+from quota_books import book
 
 from goalreport.cli import cli
+from goalreport.core.engine import compute
+from goalreport.workbook.reader import read_workbook
 
 D = dt.date
 COMMISSION = [
@@ -189,3 +194,58 @@ def test_without_a_commission_sheet_progress_is_as_before(tmp_path):
             "Commission sheet, so no commission is shown. Add a Commission sheet (Plan, "
             "From, To, Rate, Bonus, Basis, Cap), or leave the plan out.") in \
         check.stderr.splitlines()
+
+
+# A split deal (the credit rules: tests/test_credit_workbook.py). D1, 120,000, won by
+# R1 on 10 March: revenue 60 % R1, 40 % R2; overlay 20 % R3 (a sales engineer). D2,
+# 50,000, won by R2 on 1 April, whole. Plan AE: marginal, 5 % to 100 % of target, 10 %
+# above and a 1,000 bonus at 100 %; plan SE: 2 % of all revenue.
+SPLIT_COMMISSION = [["Plan", "From", "Rate", "Bonus", "Basis"],
+                    ["AE", "0%", "5%", None, "marginal"], ["AE", "100%", "10%", 1000, None],
+                    ["SE", "0%", "2%", None, None]]
+SPLIT_ACTIVITY = [["Date", "Rep ID", "Type", "Client", "Client Type", "Amount", "Deal ID",
+                   "Paid Date", "Paid Amount"],
+                  [D(2026, 3, 10), "R1", "won", "Acme", "new", 120000, "D1", D(2026, 5, 5),
+                   60000],
+                  [D(2026, 4, 1), "R2", "won", "Beta", "new", 50000, "D2", D(2026, 4, 20),
+                   None]]
+SPLITS = [["Deal ID", "Rep ID", "Split %", "Split Type"], ["D1", "R1", "60%", "Revenue"],
+          ["D1", "R2", "40%", "Revenue"], ["D1", "R3", "20%", "Overlay"]]
+
+
+def _split_figures(tmp_path: Path, credit_on: str) -> dict[str, Any]:
+    path = book(tmp_path / f"{credit_on}.xlsx",
+                [["Rep ID", "Year", "New Client Target", "Repeat Client Target",
+                  "Avg Deal Size", "Commission Plan"],
+                 ["R1", 2026, 100000, 0, 10000, "AE"], ["R2", 2026, 100000, 0, 10000, "AE"],
+                 ["R3", 2026, 50000, 0, 10000, "SE"]],
+                reps=[["Rep ID", "Name", "Team"], ["R1", "Ana Lima", "East"],
+                      ["R2", "Ben Ode", "East"], ["R3", "Cy Moss", "West"]],
+                settings={"As Of": D(2026, 6, 30), "Credit On": credit_on},
+                extra={"Activity": SPLIT_ACTIVITY, "Splits": SPLITS,
+                       "Commission": SPLIT_COMMISSION})
+    found = compute(read_workbook(path), as_of=D(2026, 6, 30))
+    return {r.rep.rep_id: r.commission for r in found.results}
+
+
+def test_a_split_deal_pays_each_rep_on_their_credited_share(tmp_path):
+    """Booked: R1 is credited 60 % of D1, 72,000 (72 %): 5 % = 3,600.00 — not the
+    6,000 + 2,000 + 1,000 the whole deal would pay. R2: 48,000 + 50,000 = 98,000 → 4,900.00,
+    2,000 short of the 10 % tier and its 1,000 bonus. R3's overlay share, 24,000 at 2 %:
+    480.00."""
+    figures = _split_figures(tmp_path, "booked")
+    assert figures["R1"].earned == Decimal("3600.00")
+    assert figures["R2"].earned == Decimal("4900.00")
+    tier = figures["R2"].next_tier
+    assert (tier.to_win, tier.band.rate, tier.band.bonus) == (
+        Decimal("2000.00"), Fraction(1, 10), Decimal(1000))
+    assert figures["R3"].earned == Decimal("480.00")
+
+
+def test_credit_on_paid_pays_on_what_was_paid(tmp_path):
+    """Credit On paid: half of D1 (60,000 of 120,000) was paid on 5 May, so R1 is
+    credited 36,000 → 1,800.00; R2 24,000 + D2's 50,000 (paid in full) = 74,000 →
+    3,700.00; R3 12,000 → 240.00."""
+    figures = _split_figures(tmp_path, "paid")
+    assert {rep: c.earned for rep, c in figures.items()} == {
+        "R1": Decimal("1800.00"), "R2": Decimal("3700.00"), "R3": Decimal("240.00")}

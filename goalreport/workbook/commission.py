@@ -336,7 +336,7 @@ def check_plan_names(plans: dict[str, CommissionPlan], flawed: set[str], sheet: 
                       "add a Plan column naming each plan.", kind="unknown plan")
         elif key not in plans and key not in flawed:
             out.error(cell, f"the plan {name!r} is not on the {sheet} sheet "
-                      f"({_plans(plans)}){_near(name, plans)}. Write a plan's name as its "
+                      f"({_plans(plans)}).{_near(name, plans)} Write a plan's name as its "
                       "Plan column has it, or leave the cell empty for no commission.",
                       kind="unknown plan")
 
@@ -354,4 +354,4 @@ def _near(name: str, plans: dict[str, CommissionPlan]) -> str:
     if found is None:
         close = difflib.get_close_matches(plan_key(name), list(plans), 1, 0.75)
         found = plans[close[0]].name if close else None
-    return f" — did you mean {found!r}?" if found is not None else ""
+    return f" Did you mean {found!r}?" if found is not None else ""
