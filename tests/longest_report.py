@@ -10,12 +10,14 @@ from fractions import Fraction
 
 import report_fixtures as fx
 
+from goalreport.core.commission import Band, CommissionPlan, RepCommission, rep_commission
 from goalreport.core.model import OpenDeal
 from goalreport.core.phrases import Count, Day, Money, Number, Percent, Phrase
 from goalreport.core.results import (
     Achievements,
     Computation,
     RepPlan,
+    RepResult,
     SmartItem,
     Suggestion,
     WeekPlan,
@@ -113,6 +115,23 @@ def deals() -> tuple[OpenDeal, ...]:
     return tuple(rows)
 
 
+def commission(result: RepResult) -> RepCommission:
+    """The longest commission box: a long plan and tier names, rates to three decimals,
+    bonuses in the millions, a next tier, the pay at the forecast and the landing."""
+    names = ("Foundation Tier For Every Representative", "Presidents Club Accelerator Tier",
+             "Hall Of Fame Super Accelerator Tier")
+    starts = (Fraction(0), Fraction(3, 4), Fraction(3, 2))
+    plan = CommissionPlan(
+        "Enterprise Strategic Account Executive Compensation Plan 2026", "retroactive",
+        tuple(Band(start, starts[i + 1] if i + 1 < len(starts) else None,
+                   Fraction(2375 + 1000 * i, 100000), Decimal("1234567.89") * i, names[i])
+              for i, start in enumerate(starts)))
+    progress = result.progress
+    assert result.pipeline is not None
+    return rep_commission(plan, "Reps!E2", progress.annual_target, progress.actual,
+                          progress.forecast, result.pipeline.year.landing)
+
+
 def computation() -> Computation:
     result = fx.make_result("R1234567", LONG_NAME, LONG_TEAM, "9876543", "8765432",
                             "4567890", "3456789", "Behind", flagged=True)
@@ -128,5 +147,6 @@ def computation() -> Computation:
     result = replace(result, plan=plan, progress=progress)
     result = fx.with_pipeline(result, deals(), as_of=date(2026, 7, 31),
                               report_month=REPORT_MONTH)
+    result = replace(result, commission=commission(result))
     return replace(fx.computation([result]), report_month=REPORT_MONTH,
                    as_of=date(2026, 7, 31))

@@ -132,18 +132,16 @@ def test_commission_cells_are_money_and_fine_percents(ran):
 def test_the_reps_report_says_what_the_rep_earns_and_the_next_tier(ran):
     _path, reports, _check = ran
     text = pdf(next(reports.glob("R1-*.pdf")))
-    assert ("COMMISSION (ESTIMATE) $8,200.00 earned to date, in the 4% tier (Mid): your "
-            "current rate is 4%. $50,000.00 more to reach the 5% tier (Gold) and a "
-            "$10,000.00 bonus: $20,200.00 earned there.") in text
-    assert ("At the run-rate forecast ($187,321): $9,692.82. At the landing ($170,000): "
-            "$9,000.00.") in text
+    assert ("COMMISSION (ESTIMATE) $8,200.00 earned to date; your current rate is 4% (Mid). "
+            "$50,000.00 more to reach the 5% tier (Gold) and a $10,000.00 bonus: $20,200.00 "
+            "then. At the run-rate forecast ($187,321): $9,692.82; at the landing "
+            "($170,000): $9,000.00.") in text
     assert "An estimate from the workbook, not payroll" in text
     assert "Plan AE (marginal: each tier's rate on the revenue inside it)" in text
     capped = pdf(next(reports.glob("R3-*.pdf")))
-    assert ("$900.00 earned to date, in the 1% tier: your current rate is 1%. $10,000.00 "
-            "more to reach the 6% tier (on all your revenue): $3,000.00 earned there."
-            ) in capped
-    assert "At the run-rate forecast ($112,392): $3,000.00." in capped
+    assert ("$900.00 earned to date; your current rate is 1%. $10,000.00 more to reach the "
+            "6% tier (on all your revenue): $3,000.00 then. At the run-rate forecast "
+            "($112,392): $3,000.00; at the landing ($90,000): $900.00.") in capped
 
 
 @pytest.mark.slow

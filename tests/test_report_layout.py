@@ -44,6 +44,8 @@ def test_longest_rep_report_fits_two_pages(locale: str, currency: str, tmp_path:
     assert "PIPELINE AND LANDING" in page1 and "Slipped (close date passed" in page1
     assert "4 more." in page1 and "close outside the goal year" in page1
     assert "MONTHLY ACTUAL AND WEIGHTED PIPELINE AGAINST TARGET" in page1
+    # The commission box too: long plan and tier names, millions, rates to 3 decimals.
+    assert "COMMISSION (ESTIMATE)" in page1 and "not payroll" in page1
     task = _Task((), computation, fx.settings(locale, currency), "Acme", tmp_path, None, False)
     doc = lc.document(_Item("rep", computation.results[0]), task)
     assert lc.too_wide(doc) == []

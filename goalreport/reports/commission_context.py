@@ -17,16 +17,19 @@ from typing import Any
 from goalreport.core.commission import Band, RepCommission
 from goalreport.core.formatting import Formatter
 from goalreport.core.results import Computation, RepResult
+from goalreport.reports.pipeline_context import _shorten
 
-ESTIMATE = ("An estimate from the workbook, not payroll: on the revenue credited to you "
-            "(splits and Credit On as the workbook sets them) and the Commission sheet's "
-            "plan, rounded to the cent once.")
+ESTIMATE = ("An estimate from the workbook, not payroll: on your credited revenue, "
+            "rounded to the cent once.")
 TEAM_ESTIMATE = "An estimate from the workbook, not payroll."
+#: Tier and plan names longer than these are shortened on the report (page fit).
+TIER_NAME = 24
+PLAN_NAME = 40
 
 
 def _tier(band: Band, fmt: Formatter) -> str:
     """'the 5% tier', 'the 5% tier (Gold)'."""
-    name = f" ({band.name})" if band.name else ""
+    name = f" ({_shorten(band.name, TIER_NAME)})" if band.name else ""
     return f"the {fmt.percent_fine(band.rate)} tier{name}"
 
 
@@ -39,7 +42,7 @@ def _next_words(commission: RepCommission, fmt: Formatter) -> str:
     bonus = f" and a {fmt.money(tier.band.bonus)} bonus" if tier.band.bonus else ""
     on_all = " (on all your revenue)" if commission.plan.basis == "retroactive" else ""
     return (f"{fmt.money(tier.to_win)} more to reach {_tier(tier.band, fmt)}{on_all}"
-            f"{bonus}: {fmt.money(tier.earned)} earned there.")
+            f"{bonus}: {fmt.money(tier.earned)} then.")
 
 
 def rep_commission_context(result: RepResult, fmt: Formatter) -> dict[str, Any] | None:
@@ -50,19 +53,21 @@ def rep_commission_context(result: RepResult, fmt: Formatter) -> dict[str, Any] 
     plan = commission.plan
     basis = ("each tier's rate on the revenue inside it" if plan.basis == "marginal"
              else "the tier reached pays its rate on all revenue")
-    at = [(f"At the run-rate forecast ({fmt.money_whole(commission.at_forecast.revenue)}): "
-           f"{fmt.money(commission.at_forecast.amount)}.")]
+    at = (f"At the run-rate forecast ({fmt.money_whole(commission.at_forecast.revenue)}): "
+          f"{fmt.money(commission.at_forecast.amount)}")
     if commission.at_landing is not None:
-        at.append(f"At the landing ({fmt.money_whole(commission.at_landing.revenue)}): "
-                  f"{fmt.money(commission.at_landing.amount)}.")
+        at += (f"; at the landing ({fmt.money_whole(commission.at_landing.revenue)}): "
+               f"{fmt.money(commission.at_landing.amount)}")
     return {
         "earned": fmt.money(commission.earned),
         "rate": fmt.percent_fine(commission.rate),
-        "plan": f"Plan {plan.name} ({plan.basis}: {basis})" if plan.name else
+        "plan": f"Plan {_shorten(plan.name, PLAN_NAME)} ({plan.basis}: {basis})" if plan.name
+        else
         f"The Commission sheet's plan ({plan.basis}: {basis})",
-        "tier": _tier(commission.band, fmt),
+        "tier": f" ({_shorten(commission.band.name, TIER_NAME)})" if commission.band.name
+        else "",
         "next": _next_words(commission, fmt),
-        "at": " ".join(at),
+        "at": at + ".",
         "estimate": ESTIMATE,
     }
 

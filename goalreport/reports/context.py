@@ -364,8 +364,11 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
     headline = _headline(result, fmt)
     pipeline = rep_pipeline_context(result, settings, fmt)  # None: no open deals
     commission = rep_commission_context(result, fmt)  # None: no plan
-    # Page 1 makes room for the pipeline and commission sections by shorter charts.
-    shorter = (40 if pipeline else 0) + (30 if commission else 0)
+    # Page 1 makes room for the pipeline and commission sections by shorter charts (the
+    # cumulative one gives more: its axis has fewer steps).
+    shorter = 40 if pipeline else 0
+    cumulative_height = 200 - shorter - (65 if commission else 0)
+    monthly_height = 180 - shorter - (55 if commission else 0)
     context.update({
         "kind": "rep",
         # Page fit (docs/reports.md): long names and amounts take a smaller size, the
@@ -391,13 +394,13 @@ def rep_context(result: RepResult, computation: Computation, settings: Settings,
                 forecast=progress.forecast, target=progress.annual_target, fmt=fmt,
                 description=cumulative_description(
                     progress.actual, progress.expected_to_date, progress.forecast,
-                    progress.annual_target, fmt), c=palette, height=200 - shorter),
+                    progress.annual_target, fmt), c=palette, height=cumulative_height),
             "monthly": monthly_chart(
                 [(m.month, m.targets.get("new", m.total_target),
                   m.targets.get("repeat", Decimal(0)), m.new_actual, m.repeat_actual)
                  for m in progress.months], as_of=progress.as_of, fmt=fmt, c=palette,
                 split=plan.split, pipeline=pipeline["chart_pipeline"] if pipeline else None,
-                height=180 - shorter),
+                height=monthly_height),
         },
         "pipeline": pipeline,
         "commission": commission,
