@@ -91,12 +91,12 @@ def test_an_unknown_plan_names_the_plans_there_and_a_near_one(tmp_path):
                             ["Junior", 0, "1%", None]],
                  plan="A E 2026", settings=[["Default Plan", "Senior"]])
     assert said.splitlines() == [
-        "Reps!D2: the plan 'A E 2026' is not on the Commission sheet (its plans: 'AE 2026', "
+        ("Reps!D2: the plan 'A E 2026' is not on the Commission sheet (its plans: 'AE 2026', "
         "'Junior'). Did you mean 'AE 2026'? Write a plan's name as its Plan column has it, "
-        "or leave the cell empty for no commission.",
-        "Settings!B4: the plan 'Senior' is not on the Commission sheet (its plans: 'AE "
+        "or leave the cell empty for no commission."),
+        ("Settings!B4: the plan 'Senior' is not on the Commission sheet (its plans: 'AE "
         "2026', 'Junior'). Write a plan's name as its Plan column has it, or leave the cell "
-        "empty for no commission."]
+        "empty for no commission.")]
 
 
 def test_default_plan_and_the_plan_named_first(tmp_path):
@@ -135,3 +135,26 @@ def test_odoo_and_slab_headers(tmp_path):
     plan = data.commission_plans["ae"]
     assert (plan.basis, [(b.start, b.rate, b.name) for b in plan.bands]) == ("marginal", [
         (Fraction(0), Fraction(2, 100), "Base"), (Fraction(7, 10), Fraction(4, 100), "Mid")])
+
+
+def test_the_readmes_sample_table_pays_what_the_readme_says(tmp_path):
+    """README's sample Commission table, read as typed: at 110,000 of a 100,000 target
+    AE 2026 pays 18,100.00, and the next tier is 10,000 away: 8 % and a 20,000 bonus,
+    38,600.00 then."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("| Plan | Tier | From |")
+    lines = readme[start:readme.index("\n\n", start)].splitlines()
+    table = [[cell.strip() or None for cell in line.strip("|").split("|")]
+             for line in lines if not line.startswith("|---")]
+    table = [[int(c) if c and c.isdigit() else c for c in row] for row in table]
+    sheets = minimal_sheets()
+    sheets["Reps"] = [["Rep ID", "Name", "Team", "Plan"], ["R1", "Ana Lima", "East", "AE 2026"]]
+    sheets["Goals"][1] = ["R1", 2026, 50000, 50000, 10000]
+    sheets["Activity"][2][-2] = 110000
+    sheets["Commission"] = table
+    data = read_workbook(write_workbook(tmp_path / "book.xlsx", sheets))
+    figures = compute(data, as_of=data.settings.as_of).results[0].commission
+    assert figures.earned == Decimal("18100.00")
+    tier = figures.next_tier
+    assert (tier.to_win, tier.band.rate, tier.band.bonus, tier.band.name, tier.earned) == (
+        Decimal("10000.00"), Fraction(8, 100), Decimal(20000), "Top", Decimal("38600.00"))

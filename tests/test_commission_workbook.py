@@ -16,7 +16,6 @@ floor of 50 % (a decelerator), 6 % from it, capped at 3,000.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import subprocess
 from decimal import Decimal
 from fractions import Fraction
@@ -25,12 +24,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
-from conftest import write_workbook
 from pypdf import PdfReader
 from quota_books import book
+from test_pipeline_workbook import pdf, rows, run
 
-from goalreport.cli import cli
 from goalreport.core.engine import compute
 from goalreport.workbook.reader import read_workbook
 
@@ -68,27 +65,9 @@ def sheets(commission: list[list[Any]] | None = COMMISSION) -> dict[str, list[li
     return found
 
 
-def run(folder: Path, book: dict[str, list[list[Any]]]):
-    path = write_workbook(folder / "team.xlsx", book)
-    check = CliRunner().invoke(cli, ["check", str(path)], catch_exceptions=False)
-    result = CliRunner().invoke(cli, ["run", str(path), "--out", str(folder / "reports"),
-                                      "--jobs", "1"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return path, folder / "reports" / "2026-10", check
-
-
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
     return run(tmp_path_factory.mktemp("commission"), sheets())
-
-
-def rows(path: Path, sheet: str) -> list[tuple]:
-    return list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
-
-
-def pdf(path: Path) -> str:
-    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ").replace("\u202f", " "))
 
 
 COLUMNS = ("Commission Plan", "Commission Earned", "Commission Rate", "To Next Tier",

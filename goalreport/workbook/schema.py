@@ -168,9 +168,9 @@ STAGES = SheetSpec("stages", "Stages", (
 ), synonyms=("Deal Stages", "Pipeline Stages", "Stage Probabilities"))
 
 #: Commission plans: one row per band of attainment (SPEC §1, §3 Commission). The words
-#: are those of real tier tables: Odoo's "Target completion (%)" levels, ADempiere's and
-#: EDD's thresholds, the "Min % / Max %" and "Commission Rate" of rate tables, "Tier
-#: Type" graduated or cliff (tests/test_commission_sheet.py cites each).
+#: are those tier tables use: Odoo's "Target completion (%)" levels, "Min % / Max %" and
+#: "Commission Rate" of rate tables, slabs, "Tier Type" graduated or cliff
+#: (tests/test_commission_sheet.py reads such a header).
 COMMISSION = SheetSpec("commission", "Commission", (
     _col("plan", "Plan", *PLAN_WORDS),
     _col("tier", "Tier", "Tier Name", "Level", "Band", "Slab", "Tier Level", "Level Name"),
