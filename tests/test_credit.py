@@ -107,9 +107,9 @@ def test_revenue_splits_that_add_up_to_90_percent_are_refused(make_workbook) -> 
     out = Collector()
     assert book.checked({"d1"}, out) == {}
     assert [str(p) for p in out.problems] == [
-        "Splits!C2: the revenue splits of deal 'D1' (Splits!C2, Splits!C3) add up to 90%, "
+        ("Splits!C2: the revenue splits of deal 'D1' (Splits!C2, Splits!C3) add up to 90%, "
         "not 100%. Make them add up to 100% (a share on top of the revenue is an overlay "
-        "split)."]
+        "split).")]
 
 
 def test_a_partial_payment_counts_as_it_is_paid() -> None:
@@ -214,7 +214,7 @@ def test_a_deal_worth_nothing_is_no_deal_size_to_divide_by() -> None:
     # suggestion compared it with the plan and divided the gap by it: a ZeroDivisionError
     # (a traceback) on the old code. A size of $0 says nothing about deal sizes.
     days = (DayActivity("R1", dt.date(2026, 2, 3), leads=10, won_new=1,
-                        won_new_amount=Decimal("0")),)
+                        won_new_amount=Decimal(0)),)
     result = compute(data(goals=(goal(new="100000", repeat="0"),), activity=days),
                      as_of=dt.date(2026, 6, 30)).results[0]
     assert result.progress.status == "Behind"

@@ -74,14 +74,14 @@ def test_salesforce_data_loader_splits_divide_the_opportunities(tmp_path: Path) 
         "R2": (Decimal("4800.00"), Decimal("0.00"), Fraction(2, 5)),
         "R3": (Decimal("2400.00"), Decimal("2400.00"), Fraction(1, 5))}
     assert [str(n) for n in data.notes] == [
-        "File 'opps.csv': Salesforce opportunities (API field names), 3 rows: 2 won, 0 lost, "
-        "1 open.",
-        "File 'splits.csv': Salesforce opportunity splits, 6 rows: 5 revenue and 1 overlay "
-        "splits.",
-        "File 'splits.csv': "
+        ("File 'opps.csv': Salesforce opportunities (API field names), 3 rows: 2 won, 0 lost, "
+        "1 open."),
+        ("File 'splits.csv': Salesforce opportunity splits, 6 rows: 5 revenue and 1 overlay "
+        "splits."),
+        ("File 'splits.csv': "
         "splits of 3 deals: 2 won or lost deals credited in shares (revenue splits add up to "
         "the deal, overlay splits count for their reps alone); 1 deal neither won nor lost "
-        "here, whose splits count once they are."]
+        "here, whose splits count once they are.")]
 
 
 def test_a_warehouse_copy_with_split_type_ids_named_in_settings(tmp_path: Path) -> None:
@@ -112,9 +112,9 @@ def test_a_split_type_id_nobody_named_is_a_problem(tmp_path: Path) -> None:
     _data, errors, _ = read(tmp_path, sheets_for(REPS),
                             {"opps.csv": OPPORTUNITIES, "splits.csv": splits})
     assert [str(e) for e in errors] == [
-        "splits.csv!E2: '1495g0000000AAA' is not a split type goalreport knows. Write revenue "
+        ("splits.csv!E2: '1495g0000000AAA' is not a split type goalreport knows. Write revenue "
         "or overlay, or name it in Settings' Revenue Split Types or Overlay Split Types (a "
-        "Salesforce SplitTypeId: export SplitType.DeveloperName beside it instead)."]
+        "Salesforce SplitTypeId: export SplitType.DeveloperName beside it instead).")]
 
 
 def test_a_split_owner_who_is_no_rep_counts_for_no_one(tmp_path: Path) -> None:
@@ -127,8 +127,8 @@ def test_a_split_owner_who_is_no_rep_counts_for_no_one(tmp_path: Path) -> None:
                                   {"opps.csv": OPPORTUNITIES, "splits.csv": splits})
     assert errors == []
     assert [str(w) for w in warnings] == [
-        "splits.csv!C3: split owner ID '0055g00000Zed99AAA' is not a rep: 1 split count for "
-        "no one. Add them to the Reps sheet (with their CRM ID) to credit them."]
+        ("splits.csv!C3: split owner ID '0055g00000Zed99AAA' is not a rep: 1 split count for "
+        "no one. Add them to the Reps sheet (with their CRM ID) to credit them.")]
     assert _actuals(data)["R1"] == (Decimal("13400.00"), Decimal("0.00"), Fraction(17, 10))
 
 

@@ -2,9 +2,11 @@
 hypothesis writes a workbook (reps in teams, won and lost deals with Deal IDs, a Splits
 sheet of revenue splits adding up to 100 % and overlay splits, invoiced and paid dates,
 partial payments, Credit On booked, invoiced or paid, deals before the goal year and after
-As Of), goalreport runs on it, and the Progress and Team Summary sheets it writes are
-read back with openpyxl and compared, cell by cell, with each rep's and team's credit
-worked out here straight from the rows.
+As Of, and a Team History sheet moving some reps to another team for a while before As
+Of), goalreport runs on it, and the Progress and Team Summary sheets it writes are read
+back with openpyxl and compared, cell by cell, with each rep's and team's credit worked
+out here straight from the rows: a team's actual is the revenue credit its reps had on
+the days they were in it.
 
 The oracle shares no code with goalreport: it reads the shares with its own small
 parser, works in ``Decimal`` cents, hands out the cents a revenue split leaves by sorting
@@ -86,7 +88,18 @@ def workbooks(draw) -> dict[str, Any]:
         for owner in draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)):
             splits.append([deal["id"], owner, share_cell(draw(st.integers(1, 150)), draw),
                            draw(st.sampled_from(["overlay", "Overlay"]))])
-    return {"reps": reps, "as_of": as_of, "credit_on": credit_on,
+    history = []
+    named = sorted({r["team"] for r in reps if r["team"]})
+    for r in reps:
+        if named and draw(st.booleans()):
+            first = YEAR_START + dt.timedelta(days=draw(st.integers(-30, 200)))
+            last = first + dt.timedelta(days=draw(st.integers(0, 150)))
+            if last >= as_of:
+                continue  # a row covering As Of must agree with the Reps row: not drawn
+            history.append([r["id"], draw(st.sampled_from(named)),
+                            None if draw(st.booleans()) and first < YEAR_START else first,
+                            last])
+    return {"reps": reps, "as_of": as_of, "credit_on": credit_on, "history": history,
             "word": draw(st.sampled_from(CREDIT_WORDS[credit_on])), "deals": deals,
             "splits": splits}
 
@@ -109,6 +122,8 @@ def write(folder: Path, given: dict[str, Any]) -> Path:
                    "Avg Deal Size"], *([r["id"], 2026, 100000, 50000, 10000]
                                        for r in given["reps"])],
         "Activity": activity, "Settings": settings_rows}
+    if given["history"]:
+        sheets["Team History"] = [["Rep ID", "Team", "From", "To"], *given["history"]]
     if given["splits"]:
         sheets["Splits"] = [["Deal ID", "Rep ID", "Split %", "Split Type"], *given["splits"]]
     return write_workbook(folder / "team.xlsx", sheets)
@@ -133,9 +148,20 @@ def cut(paid: Decimal, splits: list[tuple[str, Decimal, bool]]) -> dict[tuple[st
     return parts
 
 
-def oracle(given: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
+def team_on(given: dict[str, Any], rep_id: str, day: dt.date) -> str:
+    """The rep's team on ``day``: a Team History row's that covers it, else the Reps
+    row's."""
+    for who, team, first, last in given["history"]:
+        if who == rep_id and (first is None or first <= day) and day <= last:
+            return team
+    return next(r["team"] for r in given["reps"] if r["id"] == rep_id) or "(no team)"
+
+
+def oracle(given: dict[str, Any], teams: dict[str, Decimal] | None = None
+           ) -> dict[str, dict[str, Decimal]]:
     """Rep ID → Actual, Overlay, Waiting (booked, not yet credited) and Deals Won, in
-    cents and deals, straight from the rows."""
+    cents and deals, straight from the rows; ``teams`` gains each team's actual (revenue
+    credit on the days its reps were in it)."""
     as_of, credit_on = given["as_of"], given["credit_on"]
     by_deal: dict[str, list[tuple[str, Decimal, bool]]] = defaultdict(list)
     for deal_id, rep, share, kind in given["splits"]:
@@ -171,6 +197,9 @@ def oracle(given: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
                     f["won"] += deals
                     if overlay:
                         f["overlay"] += part
+                    elif teams is not None:
+                        team = team_on(given, rep, day)
+                        teams[team] = teams.get(team, Decimal(0)) + part
                 if d["kind"] == "won" and d["booked"] <= as_of and (day is None or day > as_of):
                     f["waiting"] += part
                     if overlay:
@@ -198,7 +227,8 @@ def test_the_credit_agrees_with_an_independent_computation(tmp_path_factory, giv
     out = folder / "out.xlsx"
     run_job(path, JobOptions(today=dt.date(2027, 6, 1), now=dt.datetime(2027, 6, 1, 9),
                              render=False, output_workbook=out))
-    expected = oracle(given)
+    team_actual: dict[str, Decimal] = {}
+    expected = oracle(given, team_actual)
     waiting = f"Booked, Not Yet {given['credit_on'].title()}"
     progress = read_sheet(out, "Progress")
     overlay_column = "Overlay Credit" in progress[0]
@@ -224,8 +254,12 @@ def test_the_credit_agrees_with_an_independent_computation(tmp_path_factory, giv
         if row["Team"] not in teams:
             break  # the chart-data blocks below the table
         members = [expected[rep_id] for rep_id in teams[row["Team"]]]
-        # A team counts each deal once: its reps' credit without overlay shares.
-        assert cents(row["Actual"]) == sum(m["actual"] - m["overlay"] for m in members)
+        # A team counts each deal once: its reps' credit without overlay shares, on the
+        # days they were in it (Team History); the Total all of it.
+        if row["Team"] == "Total":
+            assert cents(row["Actual"]) == sum(m["actual"] - m["overlay"] for m in members)
+        else:
+            assert cents(row["Actual"]) == team_actual.get(row["Team"], 0), row["Team"]
         if overlay_column:
             assert cents(row["Overlay Credit"]) == sum(m["overlay"] for m in members)
         if given["credit_on"] != "booked":

@@ -164,20 +164,20 @@ def test_split_and_payment_cells_that_cannot_be_read_are_named(tmp_path):
               ["D2", "R2", "10%", "Overlay"], ["D2", "R2", "5%", "Overlay"]]
     errors, _warnings = find_problems(_book(tmp_path / "t.xlsx", activity, splits))
     assert format_problems(errors).splitlines() == [
-        "Activity!I2: the Paid Amount 5000 has no Paid Date. Write the day it was paid beside "
-        "it.",
-        "Activity!I3: the Paid Amount 13000 is more than the deal's amount. Write what was "
-        "paid so far.",
-        "Splits!C2: '160%' is more than 100%, the most a revenue split can be. Write the "
-        "rep's share, such as 60%.",
-        "Splits!B3: Rep ID 'R9' is not on the Reps sheet. Use an ID from the Reps sheet (R1, "
-        "R2, R3), or add the rep there.",
-        "Splits!D4: '149A0000000Xyz' is not a split type goalreport knows. Write revenue or "
+        ("Activity!I2: the Paid Amount 5000 has no Paid Date. Write the day it was paid beside "
+        "it."),
+        ("Activity!I3: the Paid Amount 13000 is more than the deal's amount. Write what was "
+        "paid so far."),
+        ("Splits!C2: '160%' is more than 100%, the most a revenue split can be. Write the "
+        "rep's share, such as 60%."),
+        ("Splits!B3: Rep ID 'R9' is not on the Reps sheet. Use an ID from the Reps sheet (R1, "
+        "R2, R3), or add the rep there."),
+        ("Splits!D4: '149A0000000Xyz' is not a split type goalreport knows. Write revenue or "
         "overlay, or name it in Settings' Revenue Split Types or Overlay Split Types (a "
-        "Salesforce SplitTypeId: export SplitType.DeveloperName beside it instead).",
+        "Salesforce SplitTypeId: export SplitType.DeveloperName beside it instead)."),
         # D2's revenue total is not said as well: its row D4 is the one cause.
-        "Splits!C7: rep 'R2' has an overlay split of deal 'D2' twice (first at Splits!C6). "
-        "Keep one row, with the rep's whole share."]
+        ("Splits!C7: rep 'R2' has an overlay split of deal 'D2' twice (first at Splits!C6). "
+        "Keep one row, with the rep's whole share.")]
 
 
 def test_a_split_deal_id_no_deal_has_is_a_warning(tmp_path):
@@ -185,9 +185,9 @@ def test_a_split_deal_id_no_deal_has_is_a_warning(tmp_path):
     errors, warnings = find_problems(_book(tmp_path / "t.xlsx", splits=splits))
     assert errors == []
     assert [str(w) for w in warnings] == [
-        "Splits!C7: Deal ID 'D-7' is on no won or lost deal (Activity's Deal ID, an export's "
+        ("Splits!C7: Deal ID 'D-7' is on no won or lost deal (Activity's Deal ID, an export's "
         "record ID), so its splits are not used yet. Check the ID; an open deal's splits "
-        "count once it is won."]
+        "count once it is won.")]
 
 
 def test_credit_on_without_its_column_is_a_problem(tmp_path):
@@ -205,4 +205,4 @@ def test_amounts_read_back_exactly(ran):
     path, _reports, _check = ran
     header, *rows = _sheet(path, "Progress")
     new_actual = header.index("New Actual")
-    assert Decimal(str(rows[0][new_actual])) == Decimal("8000")
+    assert Decimal(str(rows[0][new_actual])) == Decimal(8000)

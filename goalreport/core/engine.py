@@ -29,9 +29,10 @@ from goalreport.core.calendar import (
 )
 from goalreport.core.commission import commission_note, rep_figures
 from goalreport.core.goalshape import shape_note
-from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, Tally, window_tally
+from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, window_tally
 from goalreport.core.insights import RECENT_DAYS
 from goalreport.core.keys import rep_key
+from goalreport.core.membership import history_moves, team_pools
 from goalreport.core.model import (
     ANY_YEAR,
     Goal,
@@ -87,11 +88,7 @@ def compute(
     pooled = {key: tally.without(window_tally(overlay[key], as_of, HISTORY_DAYS))
               if key in overlay else tally for key, tally in history.items()}
     everyone = sum(pooled.values(), EMPTY)
-    teams: dict[str, Tally] = {}
-    for member in data.reps:
-        name = _team_key(member)
-        if name:
-            teams[name] = teams.get(name, EMPTY) + pooled.get(rep_key(member.rep_id), EMPTY)
+    teams = team_pools(data, as_of, HISTORY_DAYS, pooled, _team_key)
 
     plan_inputs = PlanInputs(settings, data.seasonality, year, as_of)
     progress_inputs = ProgressInputs(settings, data.seasonality, as_of, month)
@@ -166,12 +163,14 @@ def compute(
     if data.commission_plans:
         notes += (commission_note(data.commission_plans, [r.commission for r in results]),)
     placed = _placed(data, results, as_of)
+    moves = history_moves(results, data.team_history, as_of, activity, overlay, data.org) \
+        if data.team_history else ()
     return Computation(
         as_of=as_of, report_month=month, goal_year=year.year, results=tuple(results),
-        team=team_totals(results), warnings=tuple(warnings), notes=notes,
+        team=team_totals(results, moves), warnings=tuple(warnings), notes=notes,
         credit_on=settings.credit_on, has_overlay=bool(data.overlay),
-        sections=sections(results, data.org, quotas, placed=placed), org=data.org,
-        quotas=tuple(quotas), placed=placed)
+        sections=sections(results, data.org, quotas, placed=placed, moves=moves),
+        org=data.org, quotas=tuple(quotas), placed=placed, moves=moves)
 
 
 def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str

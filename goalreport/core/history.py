@@ -87,7 +87,10 @@ def _day(record: DayActivity) -> date:
 
 def tally(days: Iterable[DayActivity]) -> Tally:
     """Sum ``days`` into one ``Tally``."""
-    leads = meetings = lost = won_new = won_repeat = 0
+    leads = meetings = 0
+    lost: DealCount = 0
+    won_new: DealCount = 0
+    won_repeat: DealCount = 0
     new_amount = repeat_amount = hours = Decimal(0)
     first: date | None = None
     for d in days:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from goalreport.core.calendar import month_end
 from goalreport.core.credit import not_yet_credited
@@ -200,9 +201,9 @@ def measure(
 
 
 def _credited(plan: RepPlan, credit: RepCredit, inputs: ProgressInputs, end: date,
-              started: bool, run: tuple[int, int, Fraction]) -> dict[str, object]:
+              started: bool, run: tuple[int, int, Fraction]) -> dict[str, Any]:
     """Progress's overlay and not-yet-credited fields (none for a rep without either)."""
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     if inputs.settings.credit_on != "booked":
         cents, deals = not_yet_credited(credit.credits, inputs.as_of)
         own, _ = not_yet_credited(credit.credits, inputs.as_of, overlay=False)

@@ -133,7 +133,7 @@ def credit_columns(credit_on: CreditOn, overlay: bool) -> tuple[Column, ...]:
     """The columns a workbook with overlay splits, or with Credit On invoiced or paid,
     adds at the end of Progress and Team Summary (none otherwise, so a workbook without
     them reads as it always did)."""
-    found = (Column("Overlay Credit", "money"),) if overlay else ()
+    found: tuple[Column, ...] = (Column("Overlay Credit", "money"),) if overlay else ()
     if credit_on != "booked":
         found += (Column(f"Booked, Not Yet {AWAITED[credit_on].title()}", "money"),)
     return found
@@ -175,7 +175,7 @@ def progress_table(results: Sequence[RepResult], say: Say = str,
             *_credit_cells(p.overlay, p.not_yet_credited, credit_on, overlay),
             *(commission_cells(result.commission, pipeline) if commission else ()),
         ))
-    columns = PROGRESS_COLUMNS
+    columns: tuple[Column, ...] = PROGRESS_COLUMNS
     if any(isinstance(row[17], Decimal) for row in rows):  # shares of deals: not whole
         columns = tuple(replace(c, kind="number") if c.name == "Deals Won" else c
                         for c in columns)

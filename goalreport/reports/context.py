@@ -24,7 +24,7 @@ from typing import Any
 
 from goalreport.core.calendar import add_months
 from goalreport.core.formatting import Formatter
-from goalreport.core.model import Settings
+from goalreport.core.model import DealCount, Settings
 from goalreport.core.monthweeks import MonthWeek, month_weeks, shown_count
 from goalreport.core.phrases import Phrase
 from goalreport.core.results import (
@@ -178,7 +178,8 @@ def _funnel(result: RepResult, computation: Computation, fmt: Formatter) -> dict
     month_plan = _month_plan(plan.months, computation.report_month)
     month_obj = month_plan.objectives if month_plan else None
 
-    def count_row(label: str, month_value: int, year_value: int, field: str) -> dict[str, str]:
+    def count_row(label: str, month_value: DealCount, year_value: DealCount, field: str
+                  ) -> dict[str, str]:
         return {
             "stage": label,
             "month": fmt.count(month_value),

@@ -81,7 +81,8 @@ class CreditIntake:
         deal_id = "" if is_blank(raw) else parse_text(raw)
         if not self.wants(kind, deal_id):
             return None
-        invoiced, payments = None, ()
+        invoiced: date | None = None
+        payments: tuple[tuple[date, int | None], ...] = ()
         if kind == "won":
             invoiced, payments = self._dates(row, amount)
         return deal_id, row.where, invoiced, payments
@@ -120,7 +121,8 @@ class CreditIntake:
         (not typed on Activity too)."""
         if deal.kind not in ("won", "lost") or not self.wants(deal.kind, record):
             return
-        invoiced, payments = None, ()
+        invoiced: date | None = None
+        payments: tuple[tuple[date, int | None], ...] = ()
         if deal.kind == "won":
             if self.credit_on == "invoiced":
                 invoiced = self._export_date(row, "invoiced_date")

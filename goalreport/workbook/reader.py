@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
+from goalreport.core.creditdata import TeamPeriod
 from goalreport.core.model import (
     ANY_YEAR,
     Credit,
@@ -34,6 +35,7 @@ from goalreport.core.model import (
     TimeOff,
     WorkbookData,
 )
+from goalreport.core.org import OrgTree
 from goalreport.errors import InputProblems, Problem, UnreadableWorkbook
 from goalreport.workbook.activity import read_activity
 from goalreport.workbook.commission import check_plan_names, read_commission
@@ -66,10 +68,12 @@ from goalreport.workbook.schema import (
     REPS,
     SEASONALITY,
     SHEETS,
+    TEAM_HISTORY,
     TIME_OFF,
 )
 from goalreport.workbook.settings import holiday_region_warning, read_settings
 from goalreport.workbook.table import Collector, find_sheet, read_table
+from goalreport.workbook.teamhistory import read_team_history
 
 SUFFIXES = (".xlsx", ".xlsm")
 
@@ -100,6 +104,14 @@ def read_for_check(path: Path, deals: Sequence[Path] = (),
     ``UnreadableWorkbook`` only."""
     data, out = _read(Path(path), deals, allowed_domains, as_of)
     return data, tuple(out.problems), tuple(out.warnings)
+
+
+def _team_history(book: Book, index: RepIndex, org: OrgTree, as_of: date | None, locale: str,
+                  out: Collector) -> tuple[TeamPeriod, ...]:
+    """The Team History sheet's periods; () without one (SPEC §3 Credit)."""
+    name = find_sheet(book, TEAM_HISTORY, out)
+    table = read_table(book, TEAM_HISTORY, name, out) if name else None
+    return read_team_history(table, index, org, as_of, locale, out) if table else ()
 
 
 def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ...] = (),
@@ -232,6 +244,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         inferred_client_types=inferred, goals_shape=goals_shape,
         open_deals=tuple(open_deals), stages=stages, overlay=overlay, credits=credits,
         org=org, node_goals=node_goals, placed_deals=placed, commission_plans=plans,
+        team_history=_team_history(book, index, org, _as_of(as_of, settings), locale, out),
     )
     return data, out
 

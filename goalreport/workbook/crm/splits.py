@@ -20,9 +20,22 @@ from typing import Any
 from goalreport.core.credit import deal_key
 from goalreport.core.model import Settings
 from goalreport.errors import Problem
-from goalreport.workbook.crm.rows import OTHER, DealRules, ExportRow, ExportRows, Findings, owner_rep
+from goalreport.workbook.crm.rows import (
+    OTHER,
+    DealRules,
+    ExportRow,
+    ExportRows,
+    Findings,
+    owner_rep,
+)
 from goalreport.workbook.crm.summary import plural
-from goalreport.workbook.splits import SplitRow, check_share, read_share, read_split_type, split_kinds
+from goalreport.workbook.splits import (
+    SplitRow,
+    check_share,
+    read_share,
+    read_split_type,
+    split_kinds,
+)
 from goalreport.workbook.table import Collector
 from goalreport.workbook.values import ValueProblem, is_blank, parse_text, parse_yes_no
 
