@@ -144,8 +144,8 @@ def test_the_team_summary_totals_the_estimate(ran):
 def test_check_lists_the_plans(ran):
     _path, _reports, check = ran
     assert check.exit_code == 0, check.output
-    assert ("Commission: 2 plans: 'AE' (marginal, 4 bands up to 120% and above) for 1 rep; "
-            "'Flat' (retroactive, 2 bands up to 50% and above, a cap of 3,000.00) for 1 rep; "
+    assert ("Commission: 2 plans: 'AE' (marginal, 4 bands from 0% to 120% and above) for 1 rep; "
+            "'Flat' (retroactive, 2 bands from 0% to 50% and above, a cap of 3,000.00) for 1 rep; "
             "1 rep without a plan (no commission shown). Commission is an estimate from the "
             "workbook, not payroll.") in check.stderr.splitlines()
 

@@ -23,10 +23,13 @@ The rules, each written down in the contract (§3 Commission):
 - The **cap** bounds what the plan pays in all, rate pay plus bonuses.
 - **Rounding**: rate pay is exact (a fraction of a cent); rate pay plus bonuses, capped,
   is rounded half up to the cent, once per figure.
-- The **current rate** is the reached band's. The **next tier** is the band above it:
-  the revenue still to win is its threshold − the revenue, and reaching it pays its rate
-  (on the revenue inside it, or on all revenue when retroactive) and its bonus. In the
-  top band, or once the cap is reached, there is no next tier.
+- The **current rate** is the reached band's. The **next tier** is the band reached at
+  the next threshold above the revenue (past any band empty at this target): the revenue
+  still to win is that threshold − the revenue, and reaching it pays its rate (on the
+  revenue inside it, or on all revenue when retroactive) and its bonus. In the top band,
+  or once the cap is reached, there is no next tier.
+- A negative revenue (credit notes beyond the wins) earns nothing; a rep on a plan with
+  no target gets no figures (``rep_figures`` says why).
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ class Payout:
 
 @dataclass(frozen=True)
 class NextTier:
-    """The band above the one reached, and what reaching it means."""
+    """The next tier above the band reached, and what reaching it means."""
 
     band: Band
     #: Revenue still to win to reach it (its threshold − the revenue).
@@ -241,7 +244,7 @@ def commission_note(plans: Mapping[str, CommissionPlan],
         reps = counts.get(key, 0)
         bands = len(plan.bands)
         parts.append(f"{plan.name!r} ({plan.basis}, {bands} band{'s' if bands != 1 else ''}"
-                     f"{f' up to {percent_text(top)} and above' if bands > 1 else ''}{cap}) "
+                     f"{f' from 0% to {percent_text(top)} and above' if bands > 1 else ''}{cap}) "
                      f"for {reps} rep{'s' if reps != 1 else ''}")
     without = sum(1 for commission in found if commission is None)
     text = f"{len(plans)} plan{'s' if len(plans) != 1 else ''}: " + "; ".join(parts)
