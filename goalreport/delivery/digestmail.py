@@ -34,8 +34,10 @@ def points(change: Fraction | None, fmt: Formatter) -> str:
     if change is None:
         return fmt.BLANK
     value = change * 100
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{fmt.rate(abs(value))} pts"
+    shown = fmt.rate(abs(value))
+    # The sign of the figure as shown: a fall of 0.04 points reads "±0.0", never "−0.0".
+    sign = "±" if shown == fmt.rate(0) else "+" if value > 0 else "−"
+    return f"{sign}{shown} pts"
 
 
 def _row(row: DigestRow, fmt: Formatter) -> dict[str, Any]:
