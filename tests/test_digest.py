@@ -199,5 +199,5 @@ def test_a_change_too_small_to_show_has_no_sign() -> None:
     from goalreport.delivery.digestmail import points
 
     fmt = Formatter("en_US", "USD")
-    assert [points(Fraction(n, 100_000), fmt) for n in (-4, 4, 0, -6, 6, -2600)] == [
+    assert [points(Fraction(n, 10_000), fmt) for n in (-4, 4, 0, -6, 6, -260)] == [
         "±0.0 pts", "±0.0 pts", "±0.0 pts", "−0.1 pts", "+0.1 pts", "−2.6 pts"]
