@@ -43,12 +43,13 @@ def points(change: Fraction | None, fmt: Formatter) -> str:
 def _row(row: DigestRow, fmt: Formatter) -> dict[str, Any]:
     rep, progress = row.result.rep, row.result.progress
     before, pipeline = row.before, row.pipeline
+    change = points(row.pace_change, fmt)
     return {
         "name": rep.name, "id": rep.rep_id, "status": row.status,
         "colour": STATUS_COLOURS.get(row.status, "#52606d"),
         "pace": fmt.percent_whole(row.pace) if row.pace is not None else fmt.BLANK,
-        "change": points(row.pace_change, fmt),
-        "falling": row.pace_change is not None and row.pace_change < 0,
+        "change": change,
+        "falling": change.startswith("−"),  # red only for a fall that shows
         "move": row.move, "arrow": ARROWS[row.move][0], "move_word": ARROWS[row.move][1],
         "status_before": before.status if before else "",
         "pace_before": fmt.percent_whole(before.pace) if before and before.pace is not None
