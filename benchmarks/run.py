@@ -16,6 +16,7 @@ estimator when other work shares the machine); phases run once.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -70,8 +71,13 @@ def fresh_copy(source: Path, folder: Path, name: str) -> Path:
 
 
 def workbook_for(size: str, regenerate: bool, shared_strings: bool = False) -> Path:
-    """The generated workbook of ``size`` in benchmarks/data/, made when missing."""
-    path = DATA / f"{size}{'-sst' if shared_strings else ''}.xlsx"
+    """The generated workbook of ``size`` in benchmarks/data/, made when missing.
+
+    The file name carries a hash of generate.py, so a changed generator never measures a
+    workbook an older one left behind (a cached quick.xlsx once still had free-text
+    managers the manager tree refuses)."""
+    recipe = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
+    path = DATA / f"{size}{'-sst' if shared_strings else ''}-{recipe}.xlsx"
     if regenerate or not path.exists():
         print(f"generating {path} ...", file=sys.stderr, flush=True)
         generate(size, path, shared_strings=shared_strings)

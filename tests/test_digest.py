@@ -191,3 +191,13 @@ def test_with_open_deals_the_digest_says_coverage(anas_deals) -> None:
         "coverage 0.5×"
     html = _mail(anas_deals).html
     assert "coverage 1.2×" in html and "no open deals" in html
+
+
+def test_a_change_too_small_to_show_has_no_sign() -> None:
+    """The demo's digest once read "−0.0 pts" for a pace that fell by 0.04 points: the
+    sign came from the exact change, the figure from its rounding."""
+    from goalreport.delivery.digestmail import points
+
+    fmt = Formatter("en_US", "USD")
+    assert [points(Fraction(n, 10_000), fmt) for n in (-4, 4, 0, -6, 6, -260)] == [
+        "±0.0 pts", "±0.0 pts", "±0.0 pts", "−0.1 pts", "+0.1 pts", "−2.6 pts"]

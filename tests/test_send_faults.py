@@ -9,6 +9,11 @@ operator. Every test runs a real aiosmtpd server on 127.0.0.1 that misbehaves on
 from __future__ import annotations
 
 import json
+import socket
+import socketserver
+import struct
+import threading
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -166,3 +171,82 @@ def test_a_password_commands_output_is_in_no_line_json_or_manifest(team: Path,
     for path in (team.parent / "reports").rglob("*.json"):
         assert "hunter2" not in path.read_text(encoding="utf-8"), path
     assert "hunter2" not in json.dumps(json.loads(batch.stdout))
+
+
+class _CutMidBody(socketserver.StreamRequestHandler):
+    """A bare SMTP server whose first connection is cut in the middle of the message body
+    (after 4 KiB of it, with a reset, as a server that crashes mid-message); later
+    connections take the message whole. aiosmtpd hands a message over only once its
+    final dot is in, so it cannot cut a body halfway."""
+
+    server: _CutServer
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 cut.example ESMTP\r\n")
+        cut = self.server.connections == 0
+        self.server.connections += 1
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250 cut.example\r\n")
+            elif verb == b"DATA":
+                self.wfile.write(b"354 go ahead\r\n")
+                if cut:
+                    self.rfile.read(4096)
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    return
+                body = b"".join(iter(self.rfile.readline, b".\r\n"))
+                self.server.bodies.append(body)
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
+class _CutServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    connections = 0
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _CutMidBody, bind_and_activate=False)
+        # A small receive window: what the client has sent and the server not read stays
+        # in the client's buffers, which Linux caps at net.core.wmem_max (4 MiB here).
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.server_bind()
+        self.server_activate()
+        self.bodies: list[bytes] = []
+
+
+@pytest.mark.slow
+def test_a_connection_cut_in_the_middle_of_the_body_is_retried_and_sent_once() -> None:
+    """No final dot went, so the server cannot have queued the message: trying again is
+    safe, and the message arrives once, whole. The body (8 MB: an attachment of 6 MB in
+    base64) is larger than the socket's buffers can hold, so the cut is seen while
+    sending. (A body that fits into them is sent before the cut shows, and then its
+    outcome is unknown: the client cannot tell a cut body from a lost answer.)"""
+    message = _message()
+    message.add_attachment(bytes(range(256)) * 24_000, maintype="application",
+                           subtype="pdf", filename="R1-Ana-Lima.pdf")
+    with _CutServer() as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        settings = load_settings({
+            "GOALREPORT_SMTP_HOST": "127.0.0.1",
+            "GOALREPORT_SMTP_PORT": str(server.server_address[1]),
+            "GOALREPORT_SMTP_FROM": "reports@example.com",
+            "GOALREPORT_SMTP_SECURITY": "none"})
+        assert settings is not None
+        waited: list[float] = []
+        with Mailer(settings, sleep=waited.append) as mailer:
+            attempt = mailer.send(message, "ana@example.com")
+        server.shutdown()
+    assert (attempt.accepted, attempt.unknown, attempt.tries) == (True, False, 2), attempt.reason
+    assert len(waited) == 1 and server.connections == 2
+    [body] = server.bodies
+    received = message_from_bytes(body, policy=policy.default)
+    assert isinstance(received, EmailMessage)
+    [part] = list(received.iter_attachments())
+    assert part.get_content() == bytes(range(256)) * 24_000

@@ -34,19 +34,22 @@ def points(change: Fraction | None, fmt: Formatter) -> str:
     if change is None:
         return fmt.BLANK
     value = change * 100
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{fmt.rate(abs(value))} pts"
+    shown = fmt.rate(abs(value))
+    # The sign of the figure as shown: a fall of 0.04 points reads "±0.0", never "−0.0".
+    sign = "±" if shown == fmt.rate(0) else "+" if value > 0 else "−"
+    return f"{sign}{shown} pts"
 
 
 def _row(row: DigestRow, fmt: Formatter) -> dict[str, Any]:
     rep, progress = row.result.rep, row.result.progress
     before, pipeline = row.before, row.pipeline
+    change = points(row.pace_change, fmt)
     return {
         "name": rep.name, "id": rep.rep_id, "status": row.status,
         "colour": STATUS_COLOURS.get(row.status, "#52606d"),
         "pace": fmt.percent_whole(row.pace) if row.pace is not None else fmt.BLANK,
-        "change": points(row.pace_change, fmt),
-        "falling": row.pace_change is not None and row.pace_change < 0,
+        "change": change,
+        "falling": change.startswith("−"),  # red only for a fall that shows
         "move": row.move, "arrow": ARROWS[row.move][0], "move_word": ARROWS[row.move][1],
         "status_before": before.status if before else "",
         "pace_before": fmt.percent_whole(before.pace) if before and before.pace is not None
