@@ -26,14 +26,15 @@ A lost deal is split as a won deal is (its count, for the funnel), on its close 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
 from goalreport.core.keys import crm_id_key, rep_key
-from goalreport.core.model import Credit, CreditOn, DealCount, WorkbookData
-from goalreport.core.money import largest_remainder, round_half_up
+from goalreport.core.model import Credit, CreditOn, DealCount, PlacedDeal, WorkbookData
+from goalreport.core.money import cents_to_money, largest_remainder, round_half_up
 
 #: What a deal waits for, by Credit On, in sentences ("booked, not yet paid").
 AWAITED = {"invoiced": "invoiced", "paid": "paid"}
@@ -98,7 +99,8 @@ def credit_deals(deals: Iterable[BookedDeal], splits: Mapping[str, Sequence[Spli
                 share = split.share * portion
                 if cents or share:
                     credits.append(Credit(split.rep_id, name, deal.day, day, deal.kind,
-                                          deal.client_type, cents, share, split.overlay))
+                                          deal.client_type, cents, share, split.overlay,
+                                          deal.where))
             previous, paid_before = shares, paid
     return credits
 
@@ -155,6 +157,28 @@ def not_yet_credited(credits: Iterable[Credit], as_of: date, *, overlay: bool = 
     return cents, len(deals)
 
 
+def placements(placed: Iterable[PlacedDeal], credits: Iterable[Credit]) -> list[PlacedDeal]:
+    """Each deal of ``placed`` as its reps are credited with it: one placement per revenue
+    credit (its rep, credit date and cents), so each share leaves its own rep's node on
+    the day it counts. Overlay credit is in no node's actual, and what is not yet invoiced
+    or paid counts nowhere: neither moves. A deal not in ``credits`` (not split, Credit On
+    booked) counts whole for its owner on its close date, and moves so."""
+    ledger: dict[str, list[Credit]] = {}
+    for credit in credits:
+        shares = ledger.setdefault(credit.where, [])
+        if credit.kind == "won" and not credit.overlay and credit.day and credit.cents:
+            shares.append(credit)
+    found: list[PlacedDeal] = []
+    for deal in placed:
+        credited = ledger.get(deal.where) if deal.where else None
+        if credited is None:
+            found.append(deal)
+            continue
+        found.extend(replace(deal, rep_id=c.rep_id, day=c.day, amount=cents_to_money(c.cents))
+                     for c in credited if c.day is not None)
+    return found
+
+
 def credited_money(data: WorkbookData, rep_id: str) -> list[tuple[date, Decimal, Decimal]]:
     """(credit date, money credited that day, of which overlay) of one rep, in date
     order: what a commission plan pays on. Every won deal counts here on its credit date
@@ -176,4 +200,4 @@ def count_text(count: DealCount) -> str:
 
 
 __all__ = ["AWAITED", "BookedDeal", "Split", "count_text", "credit_deals", "credited_money",
-           "deal_key", "not_yet_credited", "schedule"]
+           "deal_key", "not_yet_credited", "placements", "schedule"]

@@ -40,6 +40,8 @@ class Credit:
     share: Fraction
     #: An overlay split: counts toward the rep's own attainment, in no roll-up.
     overlay: bool = False
+    #: Where the deal was read ("SF export!A7"): what ties a placed deal to its credits.
+    where: str = ""
 
 
 @dataclass(frozen=True)

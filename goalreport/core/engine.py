@@ -28,11 +28,12 @@ from goalreport.core.calendar import (
     rep_working_days,
 )
 from goalreport.core.commission import commission_note, rep_figures
+from goalreport.core.credit import placements
 from goalreport.core.goalshape import shape_note
 from goalreport.core.history import EMPTY, HISTORY_DAYS, MEASURABLE_DAYS, window_tally
 from goalreport.core.insights import RECENT_DAYS
 from goalreport.core.keys import rep_key
-from goalreport.core.membership import history_moves, team_pools
+from goalreport.core.membership import history_moves, placed_origins, team_pools
 from goalreport.core.model import (
     ANY_YEAR,
     Goal,
@@ -210,12 +211,17 @@ def _node_quotas(data: WorkbookData, year: GoalYear, as_of: date, label: str
 
 def _placed(data: WorkbookData, results: list[RepResult], as_of: date
             ) -> tuple[PlacedDeal, ...]:
-    """The placed deals of the reps computed, dated in their goal year up to As Of: what
-    their actual counts."""
+    """The placed deals as the reps computed are credited with them (SPEC §3 Credit: one
+    placement per revenue credit, on its credit date, from the territory the rep was in
+    then), dated in the rep's goal year up to As Of: what their actual counts."""
+    if not data.placed_deals:
+        return ()
     years = {rep_key(r.rep.rep_id): (r.plan.year_start, min(as_of, r.plan.year_end))
              for r in results}
-    return tuple(deal for deal in data.placed_deals
-                 if (span := years.get(rep_key(deal.rep_id))) and span[0] <= deal.day <= span[1])
+    credited = placements(data.placed_deals, data.credits)
+    return tuple(placed_origins(
+        [deal for deal in credited if (span := years.get(rep_key(deal.rep_id)))
+         and span[0] <= deal.day <= span[1]], data.team_history, data.reps))
 
 
 def _quotas_note(quotas: list[NodeQuota]) -> Problem:

@@ -19,6 +19,7 @@ what is booked but not yet credited stay with the Reps row's node.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -26,7 +27,7 @@ from fractions import Fraction
 from goalreport.core.creditdata import TeamPeriod
 from goalreport.core.history import EMPTY, Tally, in_range, tally
 from goalreport.core.keys import rep_key
-from goalreport.core.model import DayActivity, Dimension, Rep, WorkbookData
+from goalreport.core.model import DayActivity, Dimension, PlacedDeal, Rep, WorkbookData
 from goalreport.core.money import money
 from goalreport.core.org import OrgTree
 from goalreport.core.results import Moved, RepResult
@@ -57,6 +58,28 @@ def history_moves(results: Sequence[RepResult], history: Sequence[TeamPeriod],
                                source=period.source)
                          for dimension, value in places)
     return tuple(moves)
+
+
+def placed_origins(placed: Sequence[PlacedDeal], history: Sequence[TeamPeriod],
+                   reps: Sequence[Rep]) -> list[PlacedDeal]:
+    """``placed`` (one rep's credit each), a territory's share marked with the territory
+    Team History had its rep in on its day when that is not the Reps row's: the node the
+    share leaves, which ``history_moves`` credited with it (else it would count twice)."""
+    periods: dict[str, list[TeamPeriod]] = {}
+    for period in history:
+        if period.territory:
+            periods.setdefault(rep_key(period.rep_id), []).append(period)
+    if not periods:
+        return list(placed)
+    home = {rep_key(rep.rep_id): rep_key(rep.territory) for rep in reps}
+    found = []
+    for deal in placed:
+        key = rep_key(deal.rep_id)
+        then = next((p.territory for p in periods.get(key, ()) if p.covers(deal.day)), "")
+        if deal.dimension == "territory" and then and rep_key(then) != home.get(key):
+            deal = replace(deal, origin=then)
+        found.append(deal)
+    return found
 
 
 def _places(result: RepResult, period: TeamPeriod, tree: OrgTree
@@ -134,4 +157,4 @@ def _pooled(records: Sequence[DayActivity], overlay: Sequence[DayActivity], star
     return tally(in_range(records, start, end)).without(tally(in_range(overlay, start, end)))
 
 
-__all__ = ["history_moves", "team_pools"]
+__all__ = ["history_moves", "placed_origins", "team_pools"]

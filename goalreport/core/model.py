@@ -243,7 +243,8 @@ class NodeGoal:
 class PlacedDeal:
     """A won deal whose CRM export names a territory or region other than its rep's: it
     counts in that node of that dimension's roll-up (and in its rep's numbers, as every
-    deal of theirs does)."""
+    deal of theirs does). Once credited (``core.credit.placements``), one rep's credit of
+    it: that rep, its credit date and its money."""
 
     rep_id: str
     day: date
@@ -251,6 +252,11 @@ class PlacedDeal:
     #: The territory or region as the export writes it.
     value: str
     amount: Decimal
+    #: Where the deal was read ("SF export!A7"): its credits say the same.
+    where: str = ""
+    #: The territory the share leaves when Team History had its rep elsewhere than the
+    #: Reps row on its day; "" for the Reps row's node.
+    origin: str = ""
 
 
 class WonTotals:

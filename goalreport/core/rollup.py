@@ -164,10 +164,13 @@ def _moves(results: Sequence[RepResult], dimension: Dimension, placed: Iterable[
     ``groups`` with no reps."""
     nodes = {rep_key(r.rep.rep_id): node_key(value_of(r.rep, dimension)) for r in results}
     moved: dict[str, Shift] = {}
-    found = [(deal.rep_id, deal.dimension, deal.value, Shift(deal.amount)) for deal in placed]
-    found += [(move.rep_id, move.dimension, move.value, _shift(move)) for move in moves]
-    for rep_id, where, value, shift in found:
+    found = [(deal.rep_id, deal.dimension, deal.value, Shift(deal.amount), deal.origin)
+             for deal in placed]
+    found += [(move.rep_id, move.dimension, move.value, _shift(move), "") for move in moves]
+    for rep_id, where, value, shift, origin in found:
         source = nodes.get(rep_key(rep_id))
+        if source is not None and origin:
+            source = node_key(origin)  # where Team History had the rep on its day
         target = node_key(value)
         if where != dimension or source is None or target == source:
             continue

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from goalreport.core.calendar import goal_year_of
 from goalreport.core.creditdata import TeamPeriod
+from goalreport.core.keys import rep_key
 from goalreport.core.model import (
     ANY_YEAR,
     Credit,
@@ -193,6 +194,9 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         typed = []  # every Activity deal: the clients' first wins
     overlay: tuple[DayActivity, ...] = ()
     credits: tuple[Credit, ...] = ()
+    # Before the exports: a deal placed in its rep's territory moves all the same when
+    # Team History had the rep elsewhere that day.
+    team_history = _team_history(book, index, org, _as_of(as_of, settings), locale, out)
     if sheets["activity"] and (table := read_table(book, ACTIVITY, sheets["activity"], out)):
         intake = credit.start(locale, currency, out)
         tally = read_activity(table, index, locale, out, typed, currency, untyped, intake)
@@ -201,7 +205,8 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
             held_by = _as_of(as_of, settings)
             notes, inferred, placed = join_exports(
                 exports, tally, typed or [], reps, settings, table.name, out, rates,
-                held_by, pasted_open, untyped or (), intake, credit.found)
+                held_by, pasted_open, untyped or (), intake, credit.found,
+                {rep_key(p.rep_id) for p in team_history if p.territory})
         elif untyped:
             inferred = infer_activity_types(untyped, typed or [], tally,
                                             intake.divert if intake is not None else None)
@@ -244,7 +249,7 @@ def _read(path: Path, deals: Sequence[Path] = (), allowed_domains: tuple[str, ..
         inferred_client_types=inferred, goals_shape=goals_shape,
         open_deals=tuple(open_deals), stages=stages, overlay=overlay, credits=credits,
         org=org, node_goals=node_goals, placed_deals=placed, commission_plans=plans,
-        team_history=_team_history(book, index, org, _as_of(as_of, settings), locale, out),
+        team_history=team_history,
     )
     return data, out
 

@@ -7,16 +7,18 @@ in its rep's numbers as every deal of theirs does.
 ``Places`` notes, while an export is read (row by row or in chunks), the values of each
 won deal by the deal's cell; ``placed_deals`` keeps those of the deals that survived the
 merge (a deal also typed on Activity, or pasted twice, counts once: its place too), and
-only where they differ from the rep's own. A value no rep has is a warning once per
+only where they differ from the rep's own, unless its credits or Team History may take
+it elsewhere (a split's other reps, a rep who was in another territory that day). A value no rep has is a warning once per
 value: the deals count in a territory of their own, which a typo would make by mistake.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from goalreport.core.keys import rep_key
 from goalreport.core.model import Dimension, PlacedDeal, Rep
 from goalreport.core.money import cents_to_money
 from goalreport.core.rollup import TITLES, node_key, value_of
@@ -44,8 +46,13 @@ class Places:
 
 
 def placed_deals(deals: Iterable[Deal], places: Sequence[Places], reps: Sequence[Rep],
-                 out: Collector) -> tuple[PlacedDeal, ...]:
-    """The won ``deals`` whose export places them elsewhere than their rep's own node."""
+                 out: Collector, credited: Collection[str] = (),
+                 travelled: Collection[str] = ()) -> tuple[PlacedDeal, ...]:
+    """The won ``deals`` whose export places them elsewhere than their rep's own node,
+    and those in it that may move all the same: ``credited``, the cells of the deals
+    credited one by one (their shares may be other reps'), and the deals of
+    ``travelled``, the reps (``keys.rep_key``) Team History had in another territory.
+    ``core.credit.placements`` then splits them as they are credited."""
     found: dict[str, list[tuple[Dimension, str]]] = {}
     for one in places:
         found.update(one.found)
@@ -59,10 +66,11 @@ def placed_deals(deals: Iterable[Deal], places: Sequence[Places], reps: Sequence
     for deal in deals:
         for dimension, text in found.get(deal.where, ()):
             rep = by_id.get(deal.rep_id)
-            if rep is None or node_key(text) == node_key(value_of(rep, dimension)):
+            if rep is None or node_key(text) == node_key(value_of(rep, dimension)) and \
+                    deal.where not in credited and rep_key(rep.rep_id) not in travelled:
                 continue
             kept.append(PlacedDeal(deal.rep_id, deal.day, dimension, text,
-                                   cents_to_money(deal.cents)))
+                                   cents_to_money(deal.cents), deal.where))
             if node_key(text) not in known[dimension]:
                 seen = unknown.setdefault((dimension, node_key(text)), [text, deal.where, 0])
                 seen[2] += 1

@@ -11,7 +11,7 @@ the workbook itself before any XML is parsed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import chain
@@ -184,7 +184,7 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
                  out: Collector, rates: ExchangeRates | None = None,
                  held_by: date | None = None, open_deals: list[OpenDeal] | None = None,
                  untyped: Sequence[Deal] = (), intake: CreditIntake | None = None,
-                 found: Findings | None = None
+                 found: Findings | None = None, travelled: Collection[str] = ()
                  ) -> tuple[tuple[Problem, ...], tuple[str, ...], tuple[PlacedDeal, ...]]:
     """Every export's deals added to Activity's ``tally``, less those also ``typed`` on
     Activity (and those ``intake`` takes, to credit one by one); returns one ``check``
@@ -194,7 +194,8 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     done flag must be on or before (Settings' when None). Open deals go to ``open_deals``
     when given (the pipeline). ``untyped``: Activity's won rows left without a Client
     Type (``read_activity``), inferred with the exports'. ``found``: what the splits
-    exports met already (unknown owners are said once for both)."""
+    exports met already (unknown owners are said once for both). ``travelled``: the reps
+    Team History had in another territory (``places.placed_deals``)."""
     rules = deal_rules(reps, settings, out, held_by)
     owners, currency = rules.owners, rules.currency
     terms = ExportTerms(settings.locale, currency, rates=rates,
@@ -217,8 +218,9 @@ def join_exports(exports: Sequence[ExportRows], tally: DayTally, typed: list[Dea
     untyped_deals = infer_client_types(untyped, first, None, inferred)
     tally.add_all(intake.divert(untyped_deals) if intake is not None else untyped_deals)
     notes = tuple(summary.problem() for _, summary in kept)
+    credited = {deal.where for deal in intake.deals} if intake is not None else set()
     placed = placed_deals(chain.from_iterable(deals for deals, _ in kept),
-                          [places for _, _, places in read], reps, out)
+                          [places for _, _, places in read], reps, out, credited, travelled)
     return notes, tuple(sorted(inferred)), placed
 
 
