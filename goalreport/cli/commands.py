@@ -36,6 +36,7 @@ from goalreport.cli.output import (
     batch_log,
     echo_delivery,
     echo_problems,
+    finish_delivery,
     main_errors,
     progress_bar,
 )
@@ -320,10 +321,7 @@ def send(workbook: Path, dry_run: bool, resend: bool, redirect_to: str | None,
                           manager=manager_only)
     with main_errors(debug, as_json, quiet, verbose):
         report = send_job(workbook, with_mail_domains(job, sending), sending)
-    if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2))
-    echo_delivery(report, quiet)
-    sys.exit(0 if report.ok else 1)
+    finish_delivery(report, as_json, quiet)
 
 
 @cli.command()

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -99,6 +99,15 @@ def echo_delivery(report: DeliveryReport, quiet: bool) -> None:
         where = f" (written to {report.folder / 'outbox'})" if report.dry_run else ""
         click.echo(f"{'Dry run: ' if report.dry_run else ''}{report.summary()}{where}.",
                    err=True)
+
+
+def finish_delivery(report: DeliveryReport, as_json: bool, quiet: bool) -> NoReturn:
+    """The end of ``send`` and ``digest``: the report as JSON on stdout with --json, who
+    got what on stderr, and exit 0 only when every message went as it should."""
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    echo_delivery(report, quiet)
+    sys.exit(0 if report.ok else 1)
 
 
 @contextmanager

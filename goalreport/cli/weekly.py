@@ -3,8 +3,6 @@ beside the monthly commands of ``commands.py``, which adds it to the group."""
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from goalreport.cli.options import (
     common_options,
     with_mail_domains,
 )
-from goalreport.cli.output import echo_delivery, main_errors
+from goalreport.cli.output import finish_delivery, main_errors
 
 
 @click.command()
@@ -68,7 +66,4 @@ def digest(workbook: Path, as_of: date | None, dry_run: bool, resend: bool,
                           smtp_config=smtp_config, calendar=False)
     with main_errors(debug, as_json, quiet, verbose):
         report = digest_job(workbook, with_mail_domains(job, sending), sending)
-    if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2))
-    echo_delivery(report, quiet)
-    sys.exit(0 if report.ok else 1)
+    finish_delivery(report, as_json, quiet)
